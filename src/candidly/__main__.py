@@ -1,0 +1,5 @@
+"""``python -m candidly`` runs the command line."""
+
+from candidly.cli import main
+
+main()

@@ -1,0 +1,85 @@
+"""The ``candidly`` command: serve, migrate, and operator commands for organizations and keys."""
+
+from __future__ import annotations
+
+import logging
+from typing import Annotated
+
+import typer
+import uvicorn
+from rich.console import Console
+
+from candidly.bootstrap import build_services
+from candidly.domain import commands as c
+from candidly.domain.access import ALL_SCOPES, Actor, Principal
+from candidly.settings import Settings
+
+app = typer.Typer(help="Candidly: a self-hosted candidate API server.", no_args_is_help=True)
+console = Console()
+OPERATOR = Actor(
+    Principal(key_id=None, organization_ids=(), scopes=ALL_SCOPES, is_operator=True),
+    surface="cli",
+    type="operator",
+)
+
+
+def _logging(level: str) -> None:
+    logging.basicConfig(level=level.upper(), format="%(message)s")
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+    workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+) -> None:
+    """Apply migrations and serve the API (with the delivery worker in-process unless disabled)."""
+    settings = Settings()
+    _logging(settings.log_level)
+    build_services(settings)  # migrate once, before any worker process starts
+    uvicorn.run(
+        "candidly.web.factory:app",
+        factory=True,
+        host=host or settings.host,
+        port=port or settings.port,
+        workers=workers,
+        log_level=settings.log_level,
+        access_log=False,
+        timeout_graceful_shutdown=10,
+    )
+
+
+@app.command()
+def migrate() -> None:
+    """Bring the database schema to the newest version."""
+    settings = Settings()
+    build_services(settings)
+    console.print(f"database at head: {settings.database_url.split('@')[-1]}")
+
+
+@app.command("create-organization")
+def create_organization(name: str) -> None:
+    """Create an organization and print its first API key (shown this once)."""
+    services = build_services(Settings())
+    org, issued = services.bus.execute(c.CreateOrganization(name), OPERATOR)
+    console.print(f"organization {org.id} ({org.name})")
+    console.print(f"api key id {issued.key.id}")
+    print(issued.token)
+
+
+@app.command("create-api-key")
+def create_api_key(
+    organization_ids: Annotated[list[str], typer.Argument(help="Organization ids the key serves.")],
+    name: Annotated[str, typer.Option(help="A label for the key.")] = "cli",
+    scope: Annotated[list[str] | None, typer.Option(help="A scope; repeat for several (default: all).")] = None,
+) -> None:
+    """Create an API key for one or more organizations and print its token (shown this once)."""
+    services = build_services(Settings())
+    scopes = tuple(scope or sorted(ALL_SCOPES))
+    issued = services.bus.execute(c.CreateApiKey(name, scopes, tuple(organization_ids)), OPERATOR)
+    console.print(f"api key id {issued.key.id} scopes {' '.join(issued.key.scopes)}")
+    print(issued.token)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,70 @@
+"""What every surface shares: the services it is handed, credential extraction, JSON responses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+import orjson
+from fastapi import Request
+from fastapi.responses import JSONResponse
+
+from candidly.domain.access import Actor, Principal
+from candidly.domain.ids import Clock
+from candidly.service.auth import Authenticator
+from candidly.service.bus import MessageBus
+from candidly.service.queries import Queries
+
+
+class SurfaceSettings(Protocol):
+    public_base_url: str
+    access_token_ttl_seconds: int
+    attachment_url_ttl_seconds: int
+    rate_limit_per_minute: int
+
+
+@dataclass(frozen=True, slots=True)
+class SurfaceServices:
+    """The part of the composition root a surface may use: commands, queries, auth, time."""
+
+    bus: MessageBus
+    queries: Queries
+    auth: Authenticator
+    clock: Clock
+    settings: SurfaceSettings
+
+
+def bearer_token(request: Request) -> str | None:
+    """The token of an ``Authorization: Bearer`` header, if any."""
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return token.strip()
+
+
+def actor(principal: Principal, surface: str, **kw: Any) -> Actor:
+    return Actor(principal=principal, surface=surface, **kw)
+
+
+class FastJSONResponse(JSONResponse):
+    """JSON rendered by orjson: several times faster than the stdlib on the hot paths."""
+
+    def render(self, content: Any) -> bytes:
+        return orjson.dumps(content, option=orjson.OPT_NON_STR_KEYS)
+
+
+def iso(value: datetime | None) -> str | None:
+    """ISO 8601 in UTC with a ``Z``, the way every surface but Comeet writes times."""
+    if value is None:
+        return None
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def epoch_seconds(value: datetime | None) -> int | None:
+    return None if value is None else int(value.timestamp())
+
+
+def from_epoch(seconds: float | None) -> datetime | None:
+    return None if seconds is None else datetime.fromtimestamp(seconds, UTC)

@@ -1,0 +1,133 @@
+"""Native routes for candidates (people) and applications (a candidate in an opening)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
+
+from candidly.dialects.base import FastJSONResponse
+from candidly.dialects.native import schemas as wire
+from candidly.dialects.native.deps import Caller, CallerDep, IfMatch, versioned
+from candidly.dialects.native.translate import application_out, candidate_out, event_out, page_out
+from candidly.domain import commands as c
+from candidly.domain.access import Scope
+from candidly.domain.applications import Application
+from candidly.service.ports import Filters, PageRequest
+
+router = APIRouter(tags=["candidates"])
+Limit = Annotated[int, Query(ge=1, le=200)]
+Cursor = Annotated[str | None, Query(max_length=64)]
+Text = Annotated[str | None, Query(max_length=255)]
+
+
+@router.post("/candidates", status_code=201, response_model=wire.CandidateOut)
+def create_candidate(body: wire.CandidateCreate, who: CallerDep) -> Response:
+    """Create a person, optionally putting them into openings."""
+    fields = body.model_dump(exclude_unset=True, exclude={"opening_ids"})
+    return versioned(candidate_out(who.execute(c.CreateCandidate(fields, tuple(body.opening_ids)))), 201)
+
+
+@router.get("/candidates/{candidate_id}", response_model=wire.CandidateOut)
+def get_candidate(candidate_id: str, who: CallerDep) -> Response:
+    """Fetch a person."""
+    return versioned(candidate_out(who.services.queries.candidate(who.principal, who.organization_id, candidate_id)))
+
+
+@router.get("/candidates", response_model=wire.PageOut)
+def list_candidates(
+    who: CallerDep, limit: Limit = 50, cursor: Cursor = None, email: Text = None,
+    external_id: Text = None, status: Text = None, search: Text = None,
+) -> Response:  # fmt: skip
+    """List people, a keyset page at a time, filtered by email, external id, status or a search text."""
+    equal = {k: v for k, v in {"email": email, "external_id": external_id, "status": status}.items() if v}
+    page = who.services.queries.page(
+        who.principal, Scope.READ_CANDIDATES, "candidates", who.organization_id,
+        Filters(equal=equal, search=search), PageRequest(limit, cursor),
+    )  # fmt: skip
+    return FastJSONResponse(page_out(page, candidate_out))
+
+
+@router.patch("/candidates/{candidate_id}", response_model=wire.CandidateOut)
+def update_candidate(candidate_id: str, body: wire.CandidatePatch, who: CallerDep, version: IfMatch) -> Response:
+    """Change a person; ``opening_ids`` replaces the set of openings they are in."""
+    changes = body.model_dump(exclude_unset=True, exclude={"opening_ids"})
+    openings = None if body.opening_ids is None else tuple(body.opening_ids)
+    return versioned(candidate_out(who.execute(c.UpdateCandidate(candidate_id, changes, version, openings))))
+
+
+@router.delete("/candidates/{candidate_id}", status_code=204)
+def delete_candidate(candidate_id: str, who: CallerDep, version: IfMatch) -> Response:
+    """Delete a person and their applications (they stay in the audit log)."""
+    who.execute(c.DeleteCandidate(candidate_id, version))
+    return Response(status_code=204)
+
+
+@router.get("/candidates/{candidate_id}/events", response_model=list[wire.EventOut])
+def candidate_events(candidate_id: str, who: CallerDep) -> Response:
+    """The audit trail of a person: who changed what, when, through which surface."""
+    who.services.queries.candidate(who.principal, who.organization_id, candidate_id)
+    events = who.services.queries.events_of(who.principal, who.organization_id, candidate_id)
+    return FastJSONResponse([event_out(e) for e in events])
+
+
+def _application_body(who: Caller, application: Application) -> dict[str, Any]:
+    steps = who.services.queries.effective_steps(who.principal, who.organization_id, application)
+    return application_out(application, steps)
+
+
+def _application_fields(body: wire.ApplicationFields) -> dict[str, Any]:
+    fields = body.model_dump(exclude_unset=True, exclude={"opening_id", "candidate_id", "candidate"})
+    if body.step_overrides is not None:
+        fields["step_overrides"] = {k: v.model_dump(exclude_unset=True) for k, v in body.step_overrides.items()}
+    return fields
+
+
+@router.post("/applications", status_code=201, response_model=wire.ApplicationOut, tags=["applications"])
+def create_application(body: wire.ApplicationCreate, who: CallerDep) -> Response:
+    """Put a candidate (existing, or new from ``candidate``) into an opening."""
+    person = body.candidate.model_dump(exclude_unset=True) if body.candidate else {}
+    cmd = c.CreateApplication(
+        body.opening_id,
+        candidate_id=body.candidate_id,
+        candidate=person,
+        fields=_application_fields(body),
+    )
+    return versioned(_application_body(who, who.execute(cmd)), 201)
+
+
+@router.get("/applications/{application_id}", response_model=wire.ApplicationOut, tags=["applications"])
+def get_application(application_id: str, who: CallerDep) -> Response:
+    """Fetch an application with the effective settings of each of its steps."""
+    application = who.services.queries.application(who.principal, who.organization_id, application_id)
+    return versioned(_application_body(who, application))
+
+
+@router.get("/applications", response_model=wire.PageOut, tags=["applications"])
+def list_applications(
+    who: CallerDep, limit: Limit = 50, cursor: Cursor = None, opening_id: Text = None,
+    candidate_id: Text = None, group: Text = None, label: Text = None, status: Text = None, external_id: Text = None,
+) -> Response:  # fmt: skip
+    """List applications, filtered by opening, candidate, group, label, status or external id."""
+    equal = {k: v for k, v in {"opening_id": opening_id, "candidate_id": candidate_id, "group": group,
+                               "status": status, "external_id": external_id}.items() if v}  # fmt: skip
+    page = who.services.queries.page(
+        who.principal, Scope.READ_CANDIDATES, "applications", who.organization_id,
+        Filters(equal=equal, contains_label=label), PageRequest(limit, cursor),
+    )  # fmt: skip
+    return FastJSONResponse(page_out(page, lambda a: application_out(a, [])))
+
+
+@router.patch("/applications/{application_id}", response_model=wire.ApplicationOut, tags=["applications"])
+def update_application(application_id: str, body: wire.ApplicationPatch, who: CallerDep, version: IfMatch) -> Response:
+    """Change an application; ``step_overrides`` replaces its per-step overrides."""
+    cmd = c.UpdateApplication(application_id, changes=_application_fields(body), if_version=version)
+    return versioned(_application_body(who, who.execute(cmd)))
+
+
+@router.delete("/applications/{application_id}", status_code=204, tags=["applications"])
+def delete_application(application_id: str, who: CallerDep, version: IfMatch) -> Response:
+    """Remove a candidate from an opening."""
+    who.execute(c.DeleteApplication(application_id, version))
+    return Response(status_code=204)

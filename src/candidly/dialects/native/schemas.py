@@ -1,0 +1,317 @@
+"""Native wire models: what /api/v1 accepts and answers (snake_case, RFC 3339 times)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Str200 = Field(max_length=200)
+
+
+class In(BaseModel):
+    """Inputs reject unknown fields, so a typo is an error and not a silent no-op."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class OrganizationCreate(In):
+    name: str = Field(min_length=1, max_length=200)
+
+
+class ApiKeyCreate(In):
+    name: str = Field(min_length=1, max_length=200)
+    scopes: list[str] = Field(max_length=20)
+    organization_ids: list[str] = Field(default_factory=list, max_length=100)
+
+
+class ApiKeyOut(BaseModel):
+    id: str
+    token: str
+    scopes: list[str]
+    organization_ids: list[str]
+    signing_secret: str | None = None
+
+
+class OrganizationOut(BaseModel):
+    id: str
+    name: str
+    api_key: ApiKeyOut
+
+
+class StepIn(In):
+    key: str | None = Field(default=None, max_length=100)
+    name: str = Field(min_length=1, max_length=200)
+    type: str | None = Field(default=None, max_length=100)
+    active: bool = True
+    active_after: datetime | None = None
+    active_before: datetime | None = None
+    attempt_limit: int = Field(default=-1, ge=-1)
+    launch_url: str | None = Field(default=None, max_length=2000)
+
+
+class ProgramIn(In):
+    name: str = Field(min_length=1, max_length=200)
+    step_keys: list[str] = Field(default_factory=list, max_length=100)
+
+
+class TemplateIn(In):
+    name: str = Field(min_length=1, max_length=200)
+    subject: str = Field(max_length=1000)
+    body: str = Field(max_length=100_000)
+
+
+class OpeningCreate(In):
+    kind: Literal["task", "job", "position"]
+    name: str = Field(min_length=1, max_length=200)
+    external_id: str | None = Field(default=None, max_length=255)
+    language: str = Field(default="en", min_length=2, max_length=10)
+    default_group: str = Field(default="default", min_length=1, max_length=200)
+    settings: dict[str, Any] = Field(default_factory=dict)
+    steps: list[StepIn] = Field(default_factory=list, max_length=100)
+    programs: list[ProgramIn] = Field(default_factory=list, max_length=100)
+    email_templates: list[TemplateIn] = Field(default_factory=list, max_length=100)
+
+
+class StepPatch(In):
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    type: str | None = Field(default=None, max_length=100)
+    active: bool | None = None
+    active_after: datetime | None = None
+    active_before: datetime | None = None
+    attempt_limit: int | None = Field(default=None, ge=-1)
+    launch_url: str | None = Field(default=None, max_length=2000)
+
+
+class OpeningPatch(In):
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    external_id: str | None = Field(default=None, max_length=255)
+    language: str | None = Field(default=None, min_length=2, max_length=10)
+    default_group: str | None = Field(default=None, min_length=1, max_length=200)
+    settings: dict[str, Any] | None = None
+    status: str | None = Field(default=None, max_length=40)
+    steps: dict[str, StepPatch] | None = None
+    email_templates: list[TemplateIn] | None = Field(default=None, max_length=100)
+
+
+class StepOut(BaseModel):
+    id: str
+    key: str | None
+    name: str
+    type: str | None
+    position: int
+    active: bool
+    active_after: datetime | None
+    active_before: datetime | None
+    attempt_limit: int
+    launch_url: str | None
+
+
+class ProgramOut(BaseModel):
+    id: str
+    name: str
+    step_ids: list[str]
+
+
+class TemplateOut(BaseModel):
+    id: str
+    name: str
+    subject: str
+    body: str
+
+
+class OpeningOut(BaseModel):
+    id: str
+    kind: str
+    name: str
+    external_id: str | None
+    language: str
+    default_group: str
+    settings: dict[str, Any]
+    status: str
+    application_count: int
+    created_at: datetime
+    updated_at: datetime
+    version: int
+    steps: list[StepOut]
+    programs: list[ProgramOut]
+    email_templates: list[TemplateOut]
+
+
+class UserCreate(In):
+    username: str = Field(min_length=1, max_length=200)
+    fullname: str | None = Field(default=None, max_length=200)
+    email: str | None = Field(default=None, max_length=320)
+    tags: dict[str, str] = Field(default_factory=dict)
+
+
+class UserPatch(In):
+    username: str | None = Field(default=None, min_length=1, max_length=200)
+    fullname: str | None = Field(default=None, max_length=200)
+    email: str | None = Field(default=None, max_length=320)
+    tags: dict[str, str] | None = None
+
+
+class UserOut(BaseModel):
+    id: str
+    username: str
+    fullname: str | None
+    email: str | None
+    tags: dict[str, str]
+    created_at: datetime
+    updated_at: datetime
+    version: int
+
+
+class CandidateFields(In):
+    first_name: str | None = Field(default=None, min_length=1, max_length=200)
+    last_name: str | None = Field(default=None, min_length=1, max_length=200)
+    middle_name: str | None = Field(default=None, min_length=1, max_length=200)
+    email: str | None = Field(default=None, max_length=320)
+    phone: str | None = Field(default=None, max_length=32)
+    external_id: str | None = Field(default=None, max_length=255)
+    status: str | None = Field(default=None, max_length=40)
+    language: str | None = Field(default=None, max_length=20)
+    gender: Literal["male", "female"] | None = None
+    gdpr_expiry_date: date | None = None
+    metadata: dict[str, Any] | None = None
+
+
+class CandidateCreate(CandidateFields):
+    opening_ids: list[str] = Field(default_factory=list, max_length=50)
+
+
+class CandidatePatch(CandidateFields):
+    opening_ids: list[str] | None = Field(default=None, max_length=50)
+
+
+class CandidateOut(BaseModel):
+    id: str
+    seq: int
+    first_name: str | None
+    last_name: str | None
+    middle_name: str | None
+    fullname: str | None
+    email: str | None
+    phone: str | None
+    external_id: str | None
+    status: str | None
+    language: str | None
+    gender: str | None
+    gdpr_expiry_date: date | None
+    metadata: dict[str, Any]
+    attributes: dict[str, Any]
+    created_at: datetime
+    updated_at: datetime
+    version: int
+    erased_at: datetime | None
+
+
+class StepOverrideIn(In):
+    active: bool | None = None
+    active_after: datetime | None = None
+    active_before: datetime | None = None
+    attempt_limit: int | None = Field(default=None, ge=-1)
+
+
+class ApplicationFields(In):
+    group: str | None = Field(default=None, min_length=1, max_length=200)
+    labels: list[str] | None = Field(default=None, max_length=100)
+    tags: dict[str, str] | None = None
+    external_id: str | None = Field(default=None, max_length=255)
+    external_data: dict[str, Any] | None = None
+    language: str | None = Field(default=None, max_length=10)
+    program_ids: list[str] | None = Field(default=None, max_length=100)
+    extra_emails: list[str] | None = Field(default=None, max_length=20)
+    active: bool | None = None
+    active_after: datetime | None = None
+    active_before: datetime | None = None
+    favorite: bool | None = None
+    rating: int | None = Field(default=None, ge=1, le=5)
+    stage: str | None = Field(default=None, max_length=200)
+    status: str | None = Field(default=None, max_length=40)
+    step_overrides: dict[str, StepOverrideIn] | None = None
+
+
+class ApplicationCreate(ApplicationFields):
+    opening_id: str = Field(max_length=64)
+    candidate_id: str | None = Field(default=None, max_length=64)
+    candidate: CandidateFields | None = None
+
+
+class ApplicationPatch(ApplicationFields):
+    pass
+
+
+class EffectiveStepOut(BaseModel):
+    step_id: str
+    name: str
+    position: int
+    active: bool
+    active_after: datetime | None
+    active_before: datetime | None
+    attempt_limit: int
+    launch_url: str | None
+    overridden: list[str]
+
+
+class ApplicationOut(BaseModel):
+    id: str
+    candidate_id: str
+    opening_id: str
+    kind: str
+    user_id: str | None
+    group: str
+    labels: list[str]
+    tags: dict[str, str]
+    external_id: str | None
+    external_data: dict[str, Any]
+    language: str | None
+    program_ids: list[str]
+    extra_emails: list[str]
+    active: bool
+    active_after: datetime | None
+    active_before: datetime | None
+    price_amount: float | None
+    price_currency: str | None
+    favorite: bool
+    rating: int | None
+    stage: str | None
+    status: str | None
+    invitation_code: str | None
+    logged_in: bool
+    source: str
+    uniq_id: str | None
+    session_count: int
+    step_overrides: dict[str, Any]
+    steps: list[EffectiveStepOut]
+    created_at: datetime
+    updated_at: datetime
+    version: int
+
+
+class EventOut(BaseModel):
+    id: str
+    type: str
+    subject_type: str
+    subject_id: str
+    occurred_at: datetime
+    actor: dict[str, Any]
+    changes: dict[str, Any]
+    data: dict[str, Any]
+
+
+class PageOut(BaseModel):
+    items: list[Any]
+    next_cursor: str | None
+    prev_cursor: str | None = None
+
+
+class Problem(BaseModel):
+    type: str
+    title: str
+    status: int
+    detail: str
+    field: str | None = None
+    errors: list[dict[str, Any]] | None = None

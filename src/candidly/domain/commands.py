@@ -1,0 +1,176 @@
+"""Commands: what a caller asks Candidly to change. Every write is one command in one transaction.
+
+Partial updates carry ``changes``: only the keys present are changed, so "absent" and "set to null"
+stay distinct, as every vendor's PATCH semantics need.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class CreateOrganization:
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class CreateApiKey:
+    name: str
+    scopes: tuple[str, ...]
+    organization_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RevokeApiKey:
+    key_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class StepSpec:
+    name: str
+    key: str | None = None
+    type: str | None = None
+    active: bool = True
+    active_after: datetime | None = None
+    active_before: datetime | None = None
+    attempt_limit: int = -1
+    launch_url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ProgramSpec:
+    name: str
+    step_keys: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class TemplateSpec:
+    name: str
+    subject: str
+    body: str
+
+
+@dataclass(frozen=True, slots=True)
+class CreateOpening:
+    kind: str
+    name: str
+    external_id: str | None = None
+    language: str = "en"
+    default_group: str = "default"
+    settings: dict[str, Any] = field(default_factory=dict)
+    steps: tuple[StepSpec, ...] = ()
+    programs: tuple[ProgramSpec, ...] = ()
+    email_templates: tuple[TemplateSpec, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateOpening:
+    opening_id: str
+    changes: dict[str, Any]
+    if_version: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DeleteOpening:
+    opening_id: str
+    if_version: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CreateUser:
+    username: str
+    fullname: str | None = None
+    email: str | None = None
+    tags: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateUser:
+    user_id: str
+    changes: dict[str, Any]
+    if_version: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DeleteUser:
+    user_id: str
+    if_version: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CreateCandidate:
+    """Create a person. ``fields`` holds Candidate attributes (first_name, email, metadata, ...)."""
+
+    fields: dict[str, Any]
+    opening_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateCandidate:
+    candidate_id: str
+    changes: dict[str, Any]
+    if_version: int | None = None
+    opening_ids: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DeleteCandidate:
+    candidate_id: str
+    if_version: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EraseCandidate:
+    """GDPR erasure: blank personal data and attachments, keep a tombstone."""
+
+    candidate_id: str
+    reason: str = "request"
+
+
+@dataclass(frozen=True, slots=True)
+class CreateApplication:
+    """Put a candidate into an opening.
+
+    The candidate is ``candidate_id`` (an existing person), ``user_id`` (an internal candidate made
+    from a user), or a new person from ``candidate`` (Candidate attributes).
+    ``fields`` holds Application attributes; ``step_overrides`` maps step id -> override.
+    """
+
+    opening_id: str
+    candidate_id: str | None = None
+    user_id: str | None = None
+    candidate: dict[str, Any] = field(default_factory=dict)
+    fields: dict[str, Any] = field(default_factory=dict)
+    uniq_scope: str | None = None
+    invite: dict[str, Any] | None = None
+    reuse_person_by_email: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateApplication:
+    """Change an application; ``candidate_changes`` change its person in the same transaction."""
+
+    application_id: str
+    changes: dict[str, Any] = field(default_factory=dict)
+    candidate_changes: dict[str, Any] = field(default_factory=dict)
+    step_changes: dict[str, dict[str, Any]] = field(default_factory=dict)
+    if_version: int | None = None
+    opening_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DeleteApplication:
+    application_id: str
+    if_version: int | None = None
+    opening_id: str | None = None
+    only_if_untouched: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class GdprSweep:
+    """Erase every candidate whose GDPR expiry date is before ``today``."""
+
+    today: date

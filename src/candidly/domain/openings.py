@@ -1,0 +1,90 @@
+"""Openings (tasks, jobs, positions) with their ordered steps, programs and email templates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+
+class OpeningKind(StrEnum):
+    TASK = "task"
+    JOB = "job"
+    POSITION = "position"
+
+
+UNLIMITED = -1
+
+
+@dataclass(slots=True)
+class Step:
+    """A stage of an opening with its default access settings."""
+
+    id: str
+    organization_id: str
+    opening_id: str
+    position: int
+    name: str
+    key: str | None = None
+    type: str | None = None
+    active: bool = True
+    active_after: datetime | None = None
+    active_before: datetime | None = None
+    attempt_limit: int = UNLIMITED
+    launch_url: str | None = None
+
+
+@dataclass(slots=True)
+class Program:
+    """A named subset of an opening's steps; an application in programs sees only their steps."""
+
+    id: str
+    organization_id: str
+    opening_id: str
+    name: str
+    step_ids: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class EmailTemplate:
+    """A Jinja2 subject and body an opening can send to its candidates."""
+
+    id: str
+    organization_id: str
+    opening_id: str
+    name: str
+    subject: str
+    body: str
+
+
+@dataclass(slots=True)
+class Opening:
+    """Something candidates are put through: an assessment task, a job, a position."""
+
+    id: str
+    organization_id: str
+    kind: str
+    name: str
+    created_at: datetime
+    updated_at: datetime
+    external_id: str | None = None
+    language: str = "en"
+    default_group: str = "default"
+    settings: dict[str, Any] = field(default_factory=dict)
+    status: str = "open"
+    application_count: int = 0
+    version: int = 1
+    deleted_at: datetime | None = None
+    steps: list[Step] = field(default_factory=list)
+    programs: list[Program] = field(default_factory=list)
+    email_templates: list[EmailTemplate] = field(default_factory=list)
+
+    def step(self, step_id: str) -> Step | None:
+        return next((s for s in self.steps if s.id == step_id), None)
+
+    def program(self, program_id: str) -> Program | None:
+        return next((p for p in self.programs if p.id == program_id), None)
+
+    def template(self, name: str) -> EmailTemplate | None:
+        return next((t for t in self.email_templates if t.name == name), None)

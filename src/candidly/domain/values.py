@@ -1,0 +1,69 @@
+"""Value rules shared by every surface: emails, phone numbers, bounded text and JSON-like data."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+
+from candidly.domain.errors import InvalidField
+
+# Pure validation libraries (no I/O) are allowed in the domain: the rules are the domain's, the
+# tables of numbering plans and address syntax are theirs.
+
+MAX_TEXT = 1000
+MAX_NAME = 200
+
+
+def email_address(value: str, field: str = "email") -> str:
+    """Return the normalized address, or raise InvalidField naming ``field``."""
+    try:
+        result = validate_email(value, check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise InvalidField(field, f"not a valid email address ({exc})") from exc
+    return str(result.normalized)
+
+
+def phone_number(value: str, field: str = "phone") -> str:
+    """Return the E.164 form of a real, country-coded number, or raise InvalidField naming ``field``."""
+    try:
+        parsed = phonenumbers.parse(value, None)
+    except phonenumbers.NumberParseException as exc:
+        raise InvalidField(field, "must be an international number with its country code") from exc
+    if not phonenumbers.is_valid_number(parsed):
+        raise InvalidField(field, "is not a valid phone number")
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def text(value: str, field: str, *, max_length: int = MAX_TEXT, min_length: int = 0) -> str:
+    """Return ``value`` if its length is within bounds."""
+    if len(value) < min_length:
+        raise InvalidField(field, f"must be at least {min_length} characters")
+    if len(value) > max_length:
+        raise InvalidField(field, f"must be at most {max_length} characters")
+    return value
+
+
+def json_object(value: dict[str, Any], field: str, *, max_bytes: int, max_depth: int, max_keys: int) -> dict[str, Any]:
+    """Return ``value`` if it is small, shallow and narrow enough (counts keys at every level)."""
+    if len(json.dumps(value, separators=(",", ":")).encode()) > max_bytes:
+        raise InvalidField(field, f"must be at most {max_bytes} bytes as JSON")
+    depth, keys = _measure(value)
+    if depth > max_depth:
+        raise InvalidField(field, f"must be nested at most {max_depth} levels deep")
+    if keys > max_keys:
+        raise InvalidField(field, f"must have at most {max_keys} keys")
+    return value
+
+
+def _measure(value: Any) -> tuple[int, int]:
+    """Return (depth, total keys) of a JSON value; a flat object has depth 1."""
+    if isinstance(value, dict):
+        inner = [_measure(v) for v in value.values()]
+        return 1 + max((d for d, _ in inner), default=0), len(value) + sum(k for _, k in inner)
+    if isinstance(value, list):
+        inner = [_measure(v) for v in value]
+        return max((d for d, _ in inner), default=0), sum(k for _, k in inner)
+    return 0, 0

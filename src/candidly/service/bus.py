@@ -1,0 +1,73 @@
+"""The message bus: runs each command's handler in one unit of work and commits its events with it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from candidly.domain.access import Actor
+from candidly.domain.errors import StaleVersion
+from candidly.domain.ids import Clock
+from candidly.service.context import Context
+from candidly.service.ports import Database, UnitOfWork
+
+R = TypeVar("R")
+Handler = Callable[[UnitOfWork, Context, Any], Any]
+
+# Filled by candidly.service.handlers: command type -> handler.
+HANDLERS: dict[type[Any], Handler] = {}
+
+
+def handles(command_type: type[Any]) -> Callable[[Callable[..., R]], Callable[..., R]]:
+    """Register the decorated function as the handler of ``command_type``."""
+
+    def register(fn: Callable[..., R]) -> Callable[..., R]:
+        HANDLERS[command_type] = fn
+        return fn
+
+    return register
+
+
+class RetryableConflict(Exception):
+    """Raised by a repository write that lost an optimistic race; the bus replays the command."""
+
+
+class MessageBus:
+    """Executes commands. A command without If-Match that loses a race is replayed on fresh state."""
+
+    ATTEMPTS = 5
+
+    def __init__(self, database: Database, clock: Clock) -> None:
+        self.database = database
+        self.clock = clock
+
+    def execute(self, command: Any, actor: Actor, organization_id: str = "") -> Any:
+        handler = HANDLERS[type(command)]
+        for attempt in range(self.ATTEMPTS):
+            try:
+                return self._run_once(handler, command, actor, organization_id)
+            except RetryableConflict:
+                if attempt == self.ATTEMPTS - 1:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _run_once(self, handler: Handler, command: Any, actor: Actor, organization_id: str) -> Any:
+        with self.database.unit_of_work(write=True) as uow:
+            ctx = Context(actor=actor, organization_id=organization_id, now=self.clock.now())
+            result = handler(uow, ctx, command)
+            uow.events.append(ctx.events)
+            uow.commit()
+        return result
+
+
+def save_versioned(repo: Any, entity: Any, kind: str, loaded_version: int, if_version: int | None) -> None:
+    """Write a changed entity under optimistic locking.
+
+    With If-Match the caller's version must be current (else StaleVersion, a 412). Without it, a
+    concurrent change between our read and write makes the bus replay the command on fresh state,
+    so no acknowledged update is ever overwritten by a stale copy.
+    """
+    if if_version is not None and if_version != loaded_version:
+        raise StaleVersion(kind, entity.id, loaded_version)
+    if not repo.update(entity, loaded_version):
+        raise RetryableConflict(kind)

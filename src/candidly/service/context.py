@@ -1,0 +1,64 @@
+"""The context a handler runs in: who acts, in which organization, at what time, and the events it records."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from candidly.domain.access import Actor
+from candidly.domain.events import Event, diff
+from candidly.domain.ids import new_id
+
+# Fields whose values never go into the event log: the log is read by auditors and webhooks, and
+# these are secrets or bulky personal text. The log records that they changed, not to what.
+REDACTED_FIELDS = frozenset({"cv", "credential1", "credential2", "signing_secret", "token_hash"})
+
+
+@dataclass(slots=True)
+class Context:
+    actor: Actor
+    organization_id: str
+    now: datetime
+    events: list[Event] = field(default_factory=list)
+
+    def record(
+        self,
+        type_: str,
+        subject_type: str,
+        subject_id: str,
+        *,
+        candidate_id: str | None = None,
+        changes: dict[str, Any] | None = None,
+        data: dict[str, Any] | None = None,
+    ) -> None:
+        """Append an event; it is written in the same transaction as the change that caused it."""
+        self.events.append(
+            Event(
+                id=new_id(),
+                organization_id=self.organization_id,
+                type=type_,
+                subject_type=subject_type,
+                subject_id=subject_id,
+                occurred_at=self.now,
+                actor=self.actor.as_dict(),
+                candidate_id=candidate_id,
+                changes=_redact(changes or {}),
+                data=data or {},
+            )
+        )
+
+
+def changes_between(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    """JSON-safe {field: [before, after]} for the event log."""
+    return {k: [_jsonable(a), _jsonable(b)] for k, (a, b) in diff(before, after).items()}
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime) or hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def _redact(changes: dict[str, Any]) -> dict[str, Any]:
+    return {k: (["[redacted]", "[redacted]"] if k in REDACTED_FIELDS else v) for k, v in changes.items()}

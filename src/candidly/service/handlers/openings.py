@@ -1,0 +1,191 @@
+"""Handlers for openings: their steps, programs and email templates."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from jinja2 import TemplateSyntaxError
+from jinja2.sandbox import SandboxedEnvironment
+
+from candidly.domain import commands as c
+from candidly.domain import events as ev
+from candidly.domain.access import Scope
+from candidly.domain.errors import InvalidField, NotAllowed, NotFound
+from candidly.domain.ids import new_id
+from candidly.domain.openings import EmailTemplate, Opening, OpeningKind, Program, Step
+from candidly.domain.values import text
+from candidly.service.bus import handles, save_versioned
+from candidly.service.context import Context, changes_between
+from candidly.service.ports import UnitOfWork
+
+_SCALARS = ("name", "external_id", "language", "default_group", "settings", "status")
+_STEP_SETTINGS = (
+    "name",
+    "type",
+    "active",
+    "active_after",
+    "active_before",
+    "attempt_limit",
+    "launch_url",
+)
+
+
+@handles(c.CreateOpening)
+def create_opening(uow: UnitOfWork, ctx: Context, cmd: c.CreateOpening) -> Opening:
+    ctx.actor.principal.require(Scope.WRITE_OPENINGS)
+    if cmd.kind not in OpeningKind.__members__.values():
+        raise InvalidField("kind", f"must be one of {', '.join(k.value for k in OpeningKind)}")
+    opening = Opening(
+        id=new_id(),
+        organization_id=ctx.organization_id,
+        kind=cmd.kind,
+        name=text(cmd.name, "name", min_length=1, max_length=200),
+        created_at=ctx.now,
+        updated_at=ctx.now,
+        external_id=cmd.external_id,
+        language=cmd.language,
+        default_group=text(cmd.default_group, "default_group", min_length=1, max_length=200),
+        settings=dict(cmd.settings),
+    )
+    opening.steps = _steps(opening, cmd.steps)
+    opening.programs = _programs(opening, cmd.programs)
+    opening.email_templates = _templates(opening, cmd.email_templates)
+    uow.openings.add(opening)
+    ctx.record(ev.OPENING_CREATED, "opening", opening.id, data={"name": opening.name})
+    return opening
+
+
+def _steps(opening: Opening, specs: tuple[c.StepSpec, ...]) -> list[Step]:
+    steps: list[Step] = []
+    seen: set[str] = set()
+    for i, spec in enumerate(specs):
+        if spec.key is not None:
+            if spec.key in seen:
+                raise InvalidField(f"steps[{i}].key", f"duplicate step key {spec.key!r}")
+            seen.add(spec.key)
+        _check_step(f"steps[{i}]", spec.active_after, spec.active_before, spec.attempt_limit)
+        fields = {f.name: getattr(spec, f.name) for f in dataclasses.fields(spec)}
+        fields["name"] = text(spec.name, f"steps[{i}].name", min_length=1, max_length=200)
+        steps.append(
+            Step(
+                id=new_id(),
+                organization_id=opening.organization_id,
+                opening_id=opening.id,
+                position=i,
+                **fields,
+            )
+        )
+    return steps
+
+
+def _check_step(path: str, after: Any, before: Any, limit: int) -> None:
+    if after is not None and before is not None and after >= before:
+        raise InvalidField(f"{path}.active_after", "must be before active_before")
+    if limit < -1 or limit == 0:
+        raise InvalidField(f"{path}.attempt_limit", "must be a positive number of attempts, or -1 for unlimited")
+
+
+def _programs(opening: Opening, specs: tuple[c.ProgramSpec, ...]) -> list[Program]:
+    by_key = {s.key: s.id for s in opening.steps if s.key is not None}
+    programs = []
+    for i, spec in enumerate(specs):
+        step_ids = []
+        for j, key in enumerate(spec.step_keys):
+            if key not in by_key:
+                raise InvalidField(f"programs[{i}].step_keys[{j}]", f"no step with key {key!r}")
+            step_ids.append(by_key[key])
+        name = text(spec.name, f"programs[{i}].name", min_length=1, max_length=200)
+        programs.append(
+            Program(
+                id=new_id(),
+                organization_id=opening.organization_id,
+                opening_id=opening.id,
+                name=name,
+                step_ids=step_ids,
+            )
+        )
+    return programs
+
+
+_TEMPLATE_CHECKER = SandboxedEnvironment()
+
+
+def _templates(opening: Opening, specs: tuple[c.TemplateSpec, ...]) -> list[EmailTemplate]:
+    templates: list[EmailTemplate] = []
+    for i, spec in enumerate(specs):
+        if any(t.name == spec.name for t in templates):
+            raise InvalidField(f"email_templates[{i}].name", f"duplicate template name {spec.name!r}")
+        for part in ("subject", "body"):
+            try:
+                _TEMPLATE_CHECKER.parse(getattr(spec, part))
+            except TemplateSyntaxError as exc:
+                raise InvalidField(f"email_templates[{i}].{part}", f"template syntax error: {exc.message}") from exc
+        templates.append(
+            EmailTemplate(
+                id=new_id(),
+                organization_id=opening.organization_id,
+                opening_id=opening.id,
+                name=text(spec.name, f"email_templates[{i}].name", min_length=1, max_length=200),
+                subject=text(spec.subject, f"email_templates[{i}].subject", max_length=1000),
+                body=text(spec.body, f"email_templates[{i}].body", max_length=100_000),
+            )
+        )
+    return templates
+
+
+def load_opening(uow: UnitOfWork, ctx: Context, opening_id: str, field: str | None = None) -> Opening:
+    """The live opening ``opening_id`` of the context's organization, or NotFound."""
+    opening = uow.openings.get(ctx.organization_id, opening_id)
+    if opening is None or opening.deleted_at is not None:
+        raise NotFound("opening", opening_id, field=field)
+    return opening
+
+
+@handles(c.UpdateOpening)
+def update_opening(uow: UnitOfWork, ctx: Context, cmd: c.UpdateOpening) -> Opening:
+    ctx.actor.principal.require(Scope.WRITE_OPENINGS)
+    opening = load_opening(uow, ctx, cmd.opening_id)
+    before = {k: getattr(opening, k) for k in _SCALARS}
+    for key, value in cmd.changes.items():
+        if key in _SCALARS:
+            setattr(opening, key, value)
+        elif key == "email_templates":
+            opening.email_templates = _templates(opening, tuple(value))
+        elif key == "steps":
+            _update_steps(opening, value)
+        else:
+            raise InvalidField(key, "cannot be changed")
+    text(opening.name, "name", min_length=1, max_length=200)
+    opening.updated_at = ctx.now
+    save_versioned(uow.openings, opening, "opening", opening.version, cmd.if_version)
+    ctx.record(
+        ev.OPENING_UPDATED,
+        "opening",
+        opening.id,
+        changes=changes_between(before, {k: getattr(opening, k) for k in _SCALARS}),
+    )
+    return opening
+
+
+def _update_steps(opening: Opening, changes: dict[str, dict[str, Any]]) -> None:
+    for step_id, settings in changes.items():
+        step = opening.step(step_id)
+        if step is None:
+            raise InvalidField(f"steps.{step_id}", "no such step in this opening")
+        for key, value in settings.items():
+            if key not in _STEP_SETTINGS:
+                raise InvalidField(f"steps.{step_id}.{key}", "cannot be changed")
+            setattr(step, key, value)
+        _check_step(f"steps.{step_id}", step.active_after, step.active_before, step.attempt_limit)
+
+
+@handles(c.DeleteOpening)
+def delete_opening(uow: UnitOfWork, ctx: Context, cmd: c.DeleteOpening) -> None:
+    ctx.actor.principal.require(Scope.WRITE_OPENINGS)
+    opening = load_opening(uow, ctx, cmd.opening_id)
+    if opening.application_count > 0:
+        raise NotAllowed("an opening with applications cannot be deleted", field="opening_id")
+    opening.deleted_at = ctx.now
+    save_versioned(uow.openings, opening, "opening", opening.version, cmd.if_version)
+    ctx.record(ev.OPENING_DELETED, "opening", opening.id)

@@ -1,0 +1,141 @@
+"""What the service layer needs from storage, as Protocols the storage package implements."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Generic, Protocol, TypeVar
+
+from candidly.domain.access import ApiKey, Organization
+from candidly.domain.applications import Application
+from candidly.domain.events import Event
+from candidly.domain.openings import Opening
+from candidly.domain.people import Candidate, User
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class PageRequest:
+    """A keyset page: items after (or before) ``cursor`` in id order, ``limit`` of them.
+
+    ``offset`` exists only for the dialects whose wire format pages by number; it is applied after
+    the keyset so it never scans from the start of a large table when combined with a cursor.
+    """
+
+    limit: int = 50
+    cursor: str | None = None
+    backwards: bool = False
+    descending: bool = False
+    offset: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[T]):
+    items: list[T]
+    next_cursor: str | None
+    prev_cursor: str | None = None
+    total: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """Equality filters by column, plus a few special ones every list endpoint shares."""
+
+    equal: dict[str, Any] = field(default_factory=dict)
+    contains_label: str | None = None
+    search: str | None = None
+    created_after: datetime | None = None
+    created_before: datetime | None = None
+    include_deleted: bool = False
+
+
+class Repository(Protocol[T]):
+    def get(self, organization_id: str, ident: str) -> T | None: ...
+    def add(self, entity: T) -> None: ...
+    def update(self, entity: T, expected_version: int) -> bool: ...
+    def find(self, organization_id: str, **equal: Any) -> list[T]: ...
+    def page(self, organization_id: str, filters: Filters, request: PageRequest) -> Page[T]: ...
+    def count(self, organization_id: str, filters: Filters) -> int: ...
+
+
+class OpeningRepository(Repository[Opening], Protocol):
+    def add_counts(self, organization_id: str, opening_id: str, delta: int) -> None: ...
+
+
+class CandidateRepository(Repository[Candidate], Protocol):
+    def expiring(self, before: date, limit: int) -> list[Candidate]: ...
+
+
+class ApplicationRepository(Repository[Application], Protocol):
+    def by_invitation_code(self, code: str) -> Application | None: ...
+
+
+class OrganizationRepository(Protocol):
+    def get(self, ident: str) -> Organization | None: ...
+    def add(self, entity: Organization) -> None: ...
+    def next_candidate_seq(self, ident: str) -> int: ...
+
+
+class ApiKeyRepository(Protocol):
+    def get(self, ident: str) -> ApiKey | None: ...
+    def by_hash(self, token_hash: str) -> ApiKey | None: ...
+    def add(self, entity: ApiKey) -> None: ...
+    def revoke(self, ident: str, when: datetime) -> None: ...
+
+
+class EventLog(Protocol):
+    def append(self, events: Sequence[Event]) -> None: ...
+    def for_candidate(self, organization_id: str, candidate_id: str) -> list[Event]: ...
+
+
+class Blobs(Protocol):
+    """Attachments and notes of candidates."""
+
+    def add_attachment(self, row: dict[str, Any]) -> None: ...
+    def attachments(self, organization_id: str, candidate_id: str) -> list[dict[str, Any]]: ...
+    def attachment(self, organization_id: str, ident: str) -> dict[str, Any] | None: ...
+    def delete_attachments(self, organization_id: str, candidate_id: str) -> int: ...
+    def add_note(self, row: dict[str, Any]) -> None: ...
+    def notes(self, organization_id: str, candidate_id: str) -> list[dict[str, Any]]: ...
+    def delete_notes(self, organization_id: str, candidate_id: str) -> int: ...
+
+
+class UnitOfWork(Protocol):
+    """One transaction. Leaving the ``with`` block without ``commit()`` rolls back."""
+
+    @property
+    def organizations(self) -> OrganizationRepository: ...
+
+    @property
+    def api_keys(self) -> ApiKeyRepository: ...
+
+    @property
+    def users(self) -> Repository[User]: ...
+
+    @property
+    def openings(self) -> OpeningRepository: ...
+
+    @property
+    def candidates(self) -> CandidateRepository: ...
+
+    @property
+    def applications(self) -> ApplicationRepository: ...
+
+    @property
+    def events(self) -> EventLog: ...
+
+    @property
+    def blobs(self) -> Blobs: ...
+
+    def commit(self) -> None: ...
+
+
+class Database(Protocol):
+    """Opens units of work; ``write=True`` takes the write lock up front (SQLite BEGIN IMMEDIATE)."""
+
+    def unit_of_work(self, *, write: bool) -> AbstractContextManager[UnitOfWork]: ...
+    def ping(self) -> bool: ...
+    def at_head(self) -> bool: ...

@@ -1,0 +1,91 @@
+"""Read side: fetch and list what a principal may see, without changing anything."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from candidly.domain.access import Principal, Scope
+from candidly.domain.applications import Application, EffectiveStep, effective_steps
+from candidly.domain.errors import NotFound
+from candidly.domain.events import Event
+from candidly.domain.openings import Opening
+from candidly.domain.people import Candidate, User
+from candidly.service.ports import Database, Filters, Page, PageRequest, UnitOfWork
+
+T = TypeVar("T")
+
+
+class Queries:
+    """Every read a surface makes. Deleted resources are hidden unless a query says otherwise."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+
+    def read(self, fn: Callable[[UnitOfWork], T]) -> T:
+        """Run ``fn`` in a read-only unit of work (for reads that combine several lookups)."""
+        with self.database.unit_of_work(write=False) as uow:
+            return fn(uow)
+
+    def _visible(
+        self, principal: Principal, scope: Scope, fetch: Callable[[UnitOfWork], T | None], kind: str, ident: str
+    ) -> T:
+        """The entity ``fetch`` finds, unless it is missing or deleted (then NotFound)."""
+        principal.require(scope)
+        entity = self.read(fetch)
+        if entity is None or getattr(entity, "deleted_at", None) is not None:
+            raise NotFound(kind, ident)
+        return entity
+
+    def candidate(self, principal: Principal, org: str, ident: str) -> Candidate:
+        return self._visible(
+            principal, Scope.READ_CANDIDATES, lambda u: u.candidates.get(org, ident), "candidate", ident
+        )
+
+    def application(self, principal: Principal, org: str, ident: str) -> Application:
+        return self._visible(
+            principal, Scope.READ_CANDIDATES, lambda u: u.applications.get(org, ident), "application", ident
+        )
+
+    def opening(self, principal: Principal, org: str, ident: str) -> Opening:
+        return self._visible(principal, Scope.READ_OPENINGS, lambda u: u.openings.get(org, ident), "opening", ident)
+
+    def user(self, principal: Principal, org: str, ident: str) -> User:
+        return self._visible(principal, Scope.READ_USERS, lambda u: u.users.get(org, ident), "user", ident)
+
+    def page(
+        self,
+        principal: Principal,
+        scope: Scope,
+        repo: str,
+        org: str,
+        filters: Filters,
+        request: PageRequest,
+    ) -> Page[Any]:
+        """One page of ``repo`` (candidates, applications, openings, users)."""
+        principal.require(scope)
+        return self.read(lambda uow: getattr(uow, repo).page(org, filters, request))
+
+    def count(self, principal: Principal, scope: Scope, repo: str, org: str, filters: Filters) -> int:
+        principal.require(scope)
+        return int(self.read(lambda uow: getattr(uow, repo).count(org, filters)))
+
+    def effective_steps(self, principal: Principal, org: str, application: Application) -> list[EffectiveStep]:
+        """The steps an application sees, each with the opening's settings under its overrides."""
+        opening = self.opening_of(principal, org, application)
+        return effective_steps(application, opening)
+
+    def opening_of(self, principal: Principal, org: str, application: Application) -> Opening:
+        principal.require(Scope.READ_CANDIDATES)
+        opening = self.read(lambda uow: uow.openings.get(org, application.opening_id))
+        if opening is None:
+            raise NotFound("opening", application.opening_id)
+        return opening
+
+    def applications_of(self, principal: Principal, org: str, candidate_id: str) -> list[Application]:
+        principal.require(Scope.READ_CANDIDATES)
+        return self.read(lambda uow: uow.applications.find(org, candidate_id=candidate_id, deleted_at=None))
+
+    def events_of(self, principal: Principal, org: str, candidate_id: str) -> list[Event]:
+        principal.require(Scope.READ_CANDIDATES)
+        return self.read(lambda uow: uow.events.for_candidate(org, candidate_id))

@@ -1,0 +1,41 @@
+"""Settings from ``CANDIDLY_*`` environment variables; built once by the entry points, never at import."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="CANDIDLY_", extra="ignore")
+
+    database_url: str = "sqlite:///candidly.db"
+    admin_token: str | None = None
+    public_base_url: str = "http://127.0.0.1:8000"
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
+    max_json_depth: int = Field(default=32, ge=2)
+    log_level: str = "info"
+    access_log: bool = True
+
+    run_worker: bool = True
+    worker_poll_seconds: float = 1.0
+    delivery_max_attempts: int = 8
+    delivery_timeout_seconds: float = 10.0
+    outbound_allow_private: bool = False
+
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 25
+    smtp_security: Literal["none", "starttls", "tls"] = "none"
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_from: str = "Candidly <no-reply@candidly.local>"
+
+    rate_limit_per_minute: int = 0
+    access_token_ttl_seconds: int = 3600
+    attachment_url_ttl_seconds: int = 900
+    secret_key: str | None = None

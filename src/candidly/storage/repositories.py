@@ -1,0 +1,329 @@
+"""Repositories over SQLAlchemy Core: explicit row <-> dataclass mapping, keyset pages, versioned updates."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Table,
+    and_,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
+
+from candidly.domain.access import ApiKey, Organization
+from candidly.domain.applications import Application
+from candidly.domain.events import Event
+from candidly.domain.openings import EmailTemplate, Opening, Program, Step
+from candidly.domain.people import Candidate
+from candidly.service.ports import Filters, Page, PageRequest
+from candidly.storage import tables as t
+
+E = TypeVar("E")
+
+
+def _columns(cls: type[Any], table: Table) -> list[str]:
+    """The dataclass fields that are columns of ``table`` (nested collections are loaded apart)."""
+    return [f.name for f in dataclasses.fields(cls) if f.name in table.c]
+
+
+class SqlRepository(Generic[E]):
+    """Row <-> entity for one table whose columns are named as the entity's fields."""
+
+    def __init__(self, conn: Connection, table: Table, cls: type[E]) -> None:
+        self.conn = conn
+        self.table = table
+        self.cls = cls
+        self.fields = _columns(cls, table)
+        self._select = select(*(table.c[f] for f in self.fields))
+
+    def _to_entity(self, row: Any) -> E:
+        return self.cls(**row._mapping)
+
+    def _to_row(self, entity: E) -> dict[str, Any]:
+        return {f: getattr(entity, f) for f in self.fields}
+
+    def get(self, organization_id: str, ident: str) -> E | None:
+        row = self.conn.execute(
+            self._select.where(self.table.c.organization_id == organization_id, self.table.c.id == ident)
+        ).first()
+        return None if row is None else self._to_entity(row)
+
+    def add(self, entity: E) -> None:
+        self.conn.execute(insert(self.table), [self._to_row(entity)])
+
+    def update(self, entity: E, expected_version: int) -> bool:
+        """Write ``entity`` if the stored version is still ``expected_version``; bump the version."""
+        values = self._to_row(entity)
+        values["version"] = expected_version + 1
+        result = self.conn.execute(
+            update(self.table)
+            .where(
+                self.table.c.organization_id == values["organization_id"],
+                self.table.c.id == values["id"],
+                self.table.c.version == expected_version,
+            )
+            .values(values)
+        )
+        if result.rowcount != 1:
+            return False
+        entity.version = expected_version + 1  # type: ignore[attr-defined]  # every versioned entity has it
+        return True
+
+    def find(self, organization_id: str, **equal: Any) -> list[E]:
+        stmt = self._select.where(self.table.c.organization_id == organization_id)
+        for name, value in equal.items():
+            stmt = stmt.where(self.table.c[name] == value)
+        return [self._to_entity(r) for r in self.conn.execute(stmt.order_by(self.table.c.id))]
+
+    def _where(self, organization_id: str, filters: Filters) -> list[ColumnElement[bool]]:
+        c = self.table.c
+        clauses: list[ColumnElement[bool]] = [c.organization_id == organization_id]
+        if "deleted_at" in c and not filters.include_deleted:
+            clauses.append(c.deleted_at.is_(None))
+        for name, value in filters.equal.items():
+            clauses.append(c[name].in_(value) if isinstance(value, list | tuple) else c[name] == value)
+        if filters.contains_label is not None:
+            clauses.append(_json_contains(self.conn, c.labels, filters.contains_label))
+        if filters.search:
+            pattern = f"%{filters.search.lower()}%"
+            clauses.append(or_(*(func.lower(c[n]).like(pattern) for n in _SEARCHABLE if n in c)))
+        if filters.created_after is not None:
+            clauses.append(c.created_at >= filters.created_after)
+        if filters.created_before is not None:
+            clauses.append(c.created_at <= filters.created_before)
+        return clauses
+
+    def page(self, organization_id: str, filters: Filters, request: PageRequest) -> Page[E]:
+        """One keyset page in id order (ids are time-ordered, so this is creation order)."""
+        c = self.table.c
+        clauses = self._where(organization_id, filters)
+        forward_desc = request.descending != request.backwards
+        if request.cursor is not None:
+            clauses.append(c.id < request.cursor if forward_desc else c.id > request.cursor)
+        order = c.id.desc() if forward_desc else c.id.asc()
+        stmt = self._select.where(and_(*clauses)).order_by(order)
+        stmt = stmt.offset(request.offset).limit(request.limit + 1)
+        rows = [self._to_entity(r) for r in self.conn.execute(stmt)]
+        more = len(rows) > request.limit
+        rows = rows[: request.limit]
+        if request.backwards:
+            rows.reverse()
+        ids = [getattr(r, "id") for r in rows]  # noqa: B009 - E is generic
+        has_next = more if not request.backwards else request.cursor is not None
+        has_prev = request.cursor is not None if not request.backwards else more
+        return Page(
+            items=rows,
+            next_cursor=ids[-1] if ids and has_next else None,
+            prev_cursor=ids[0] if ids and has_prev else None,
+        )
+
+    def count(self, organization_id: str, filters: Filters) -> int:
+        stmt = select(func.count()).select_from(self.table).where(and_(*self._where(organization_id, filters)))
+        return int(self.conn.execute(stmt).scalar_one())
+
+
+_SEARCHABLE = ("first_name", "last_name", "email", "fullname", "name", "username")
+
+
+def _json_contains(conn: Connection, column: Any, value: str) -> ColumnElement[bool]:
+    """``value`` is an element of the JSON array ``column``."""
+    if conn.dialect.name == "postgresql":
+        return column.op("@>")(func.jsonb_build_array(value))  # type: ignore[no-any-return]
+    each = func.json_each(column).table_valued("value")
+    return select(each.c.value).where(each.c.value == value).exists()
+
+
+class CandidateRepo(SqlRepository[Candidate]):
+    def __init__(self, conn: Connection) -> None:
+        super().__init__(conn, t.candidates, Candidate)
+
+    def expiring(self, before: date, limit: int) -> list[Candidate]:
+        c = self.table.c
+        stmt = (
+            self._select.where(c.gdpr_expiry_date < before, c.erased_at.is_(None))
+            .order_by(c.gdpr_expiry_date)
+            .limit(limit)
+        )
+        return [self._to_entity(r) for r in self.conn.execute(stmt)]
+
+
+class ApplicationRepo(SqlRepository[Application]):
+    def __init__(self, conn: Connection) -> None:
+        super().__init__(conn, t.applications, Application)
+
+    def by_invitation_code(self, code: str) -> Application | None:
+        row = self.conn.execute(
+            self._select.where(self.table.c.invitation_code == code, self.table.c.deleted_at.is_(None))
+        ).first()
+        return None if row is None else self._to_entity(row)
+
+
+class OpeningRepo(SqlRepository[Opening]):
+    """Openings with their steps, programs and templates, loaded and saved together."""
+
+    def __init__(self, conn: Connection) -> None:
+        super().__init__(conn, t.openings, Opening)
+        self.steps = SqlRepository(conn, t.steps, Step)
+        self.programs = SqlRepository(conn, t.programs, Program)
+        self.templates = SqlRepository(conn, t.email_templates, EmailTemplate)
+
+    def _to_entity(self, row: Any) -> Opening:
+        opening = Opening(**row._mapping)
+        org, oid = opening.organization_id, opening.id
+        opening.steps = sorted(self.steps.find(org, opening_id=oid), key=lambda s: s.position)
+        opening.programs = self.programs.find(org, opening_id=oid)
+        opening.email_templates = self.templates.find(org, opening_id=oid)
+        return opening
+
+    def add(self, entity: Opening) -> None:
+        super().add(entity)
+        self._add_children(entity)
+
+    def _add_children(self, entity: Opening) -> None:
+        for table, items in (
+            (t.steps, entity.steps),
+            (t.programs, entity.programs),
+            (t.email_templates, entity.email_templates),
+        ):
+            if items:
+                self.conn.execute(insert(table), [dataclasses.asdict(i) for i in items])
+
+    def update(self, entity: Opening, expected_version: int) -> bool:
+        if not super().update(entity, expected_version):
+            return False
+        org, oid = entity.organization_id, entity.id
+        for table in (t.steps, t.programs, t.email_templates):
+            self.conn.execute(delete(table).where(table.c.organization_id == org, table.c.opening_id == oid))
+        self._add_children(entity)
+        return True
+
+    def add_counts(self, organization_id: str, opening_id: str, delta: int) -> None:
+        c = self.table.c
+        self.conn.execute(
+            update(self.table)
+            .where(c.organization_id == organization_id, c.id == opening_id)
+            .values(application_count=c.application_count + delta)
+        )
+
+
+class OrganizationRepo:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def get(self, ident: str) -> Organization | None:
+        row = self.conn.execute(select(t.organizations).where(t.organizations.c.id == ident)).first()
+        return None if row is None else Organization(**row._mapping)
+
+    def add(self, entity: Organization) -> None:
+        self.conn.execute(insert(t.organizations), [dataclasses.asdict(entity)])
+
+    def next_candidate_seq(self, ident: str) -> int:
+        """Take the next per-organization sequence number; the row lock serialises concurrent takers."""
+        c = t.organizations.c
+        return int(
+            self.conn.execute(
+                update(t.organizations)
+                .where(c.id == ident)
+                .values(candidate_seq=c.candidate_seq + 1)
+                .returning(c.candidate_seq)
+            ).scalar_one()
+        )
+
+
+class ApiKeyRepo:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def _one(self, clause: ColumnElement[bool]) -> ApiKey | None:
+        row = self.conn.execute(select(t.api_keys).where(clause)).first()
+        return None if row is None else ApiKey(**row._mapping)
+
+    def get(self, ident: str) -> ApiKey | None:
+        return self._one(t.api_keys.c.id == ident)
+
+    def by_hash(self, token_hash: str) -> ApiKey | None:
+        return self._one(t.api_keys.c.token_hash == token_hash)
+
+    def add(self, entity: ApiKey) -> None:
+        self.conn.execute(insert(t.api_keys), [dataclasses.asdict(entity)])
+
+    def revoke(self, ident: str, when: datetime) -> None:
+        self.conn.execute(update(t.api_keys).where(t.api_keys.c.id == ident).values(revoked_at=when))
+
+
+class SqlEventLog:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def append(self, events: Sequence[Event]) -> None:
+        if events:
+            self.conn.execute(insert(t.events), [dataclasses.asdict(e) for e in events])
+
+    def for_candidate(self, organization_id: str, candidate_id: str) -> list[Event]:
+        c = t.events.c
+        fields = [f.name for f in dataclasses.fields(Event)]
+        rows = self.conn.execute(
+            select(*(c[f] for f in fields))
+            .where(c.organization_id == organization_id, c.candidate_id == candidate_id)
+            .order_by(c.id)
+        )
+        return [Event(**r._mapping) for r in rows]
+
+
+class SqlBlobs:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def add_attachment(self, row: dict[str, Any]) -> None:
+        self.conn.execute(insert(t.attachments), [row])
+
+    def attachments(self, organization_id: str, candidate_id: str) -> list[dict[str, Any]]:
+        c = t.attachments.c
+        cols = [col for col in t.attachments.c if col.name != "content"]
+        rows = self.conn.execute(
+            select(*cols).where(c.organization_id == organization_id, c.candidate_id == candidate_id).order_by(c.id)
+        )
+        return [dict(r._mapping) for r in rows]
+
+    def attachment(self, organization_id: str, ident: str) -> dict[str, Any] | None:
+        c = t.attachments.c
+        row = self.conn.execute(
+            select(t.attachments).where(c.organization_id == organization_id, c.id == ident)
+        ).first()
+        return None if row is None else dict(row._mapping)
+
+    def delete_attachments(self, organization_id: str, candidate_id: str) -> int:
+        c = t.attachments.c
+        return int(
+            self.conn.execute(
+                delete(t.attachments).where(c.organization_id == organization_id, c.candidate_id == candidate_id)
+            ).rowcount
+        )
+
+    def add_note(self, row: dict[str, Any]) -> None:
+        self.conn.execute(insert(t.notes), [row])
+
+    def notes(self, organization_id: str, candidate_id: str) -> list[dict[str, Any]]:
+        c = t.notes.c
+        rows = self.conn.execute(
+            select(t.notes).where(c.organization_id == organization_id, c.candidate_id == candidate_id).order_by(c.id)
+        )
+        return [dict(r._mapping) for r in rows]
+
+    def delete_notes(self, organization_id: str, candidate_id: str) -> int:
+        c = t.notes.c
+        return int(
+            self.conn.execute(
+                delete(t.notes).where(c.organization_id == organization_id, c.candidate_id == candidate_id)
+            ).rowcount
+        )

@@ -1,0 +1,308 @@
+"""Table definitions. ``organization_id`` leads every primary key, foreign key and index.
+
+That keeps tenants apart in every plan, and it is the distribution column should one PostgreSQL
+node not be enough (Citus distributes by exactly such a column). The two global lookups that have
+no organization yet, API-key hashes and invitation codes, have their own unique indexes.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    Float,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+)
+
+from candidly.storage.types import Json, UTCDateTime
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+ID = 32
+
+
+def _org_fk(column: str, table: str) -> ForeignKeyConstraint:
+    return ForeignKeyConstraint(
+        ["organization_id", column], [f"{table}.organization_id", f"{table}.id"], ondelete="CASCADE"
+    )
+
+
+organizations = Table(
+    "organizations",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("candidate_seq", BigInteger, nullable=False, default=0),
+)
+
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("organization_id", String(ID), nullable=True),
+    Column("name", String(200), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("scopes", Json(), nullable=False),
+    Column("organization_ids", Json(), nullable=False),
+    Column("signing_secret", String(128), nullable=True),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("revoked_at", UTCDateTime(), nullable=True),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("organization_id", String(ID), nullable=False),
+    Column("id", String(ID), nullable=False),
+    Column("username", String(200), nullable=False),
+    Column("fullname", String(200)),
+    Column("email", String(320)),
+    Column("tags", Json(), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("deleted_at", UTCDateTime()),
+    PrimaryKeyConstraint("organization_id", "id"),
+    Index(None, "organization_id", "username", unique=True),
+)
+
+openings = Table(
+    "openings",
+    metadata,
+    Column("organization_id", String(ID), nullable=False),
+    Column("id", String(ID), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("external_id", String(255)),
+    Column("language", String(10), nullable=False),
+    Column("default_group", String(200), nullable=False),
+    Column("settings", Json(), nullable=False),
+    Column("status", String(40), nullable=False),
+    Column("application_count", Integer, nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("deleted_at", UTCDateTime()),
+    PrimaryKeyConstraint("organization_id", "id"),
+    Index(None, "organization_id", "external_id"),
+)
+
+steps = Table(
+    "steps",
+    metadata,
+    Column("organization_id", String(ID), nullable=False),
+    Column("id", String(ID), nullable=False),
+    Column("opening_id", String(ID), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("key", String(100)),
+    Column("name", String(200), nullable=False),
+    Column("type", String(100)),
+    Column("active", Boolean, nullable=False),
+    Column("active_after", UTCDateTime()),
+    Column("active_before", UTCDateTime()),
+    Column("attempt_limit", Integer, nullable=False),
+    Column("launch_url", String(2000)),
+    PrimaryKeyConstraint("organization_id", "id"),
+    _org_fk("opening_id", "openings"),
+    Index(None, "organization_id", "opening_id", "position"),
+)
+
+programs = Table(
+    "programs",
+    metadata,
+    Column("organization_id", String(ID), nullable=False),
+    Column("id", String(ID), nullable=False),
+    Column("opening_id", String(ID), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("step_ids", Json(), nullable=False),
+    PrimaryKeyConstraint("organization_id", "id"),
+    _org_fk("opening_id", "openings"),
+    Index(None, "organization_id", "opening_id"),
+)
+
+email_templates = Table(
+    "email_templates",
+    metadata,
+    Column("organization_id", String(ID), nullable=False),
+    Column("id", String(ID), nullable=False),
+    Column("opening_id", String(ID), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("subject", String(1000), nullable=False),
+    Column("body", Text, nullable=False),
+    PrimaryKeyConstraint("organization_id", "id"),
+    _org_fk("opening_id", "openings"),
+    Index(None, "organization_id", "opening_id", "name", unique=True),
+)
+
+candidates = Table(
+    "candidates",
+    metadata,
+    Column("organization_id", String(ID), nullable=False),
+    Column("id", String(ID), nullable=False),
+    Column("seq", BigInteger, nullable=False),
+    Column("public_ref", String(64), nullable=False),
+    Column("first_name", String(200)),
+    Column("last_name", String(200)),
+    Column("middle_name", String(200)),
+    Column("email", String(320)),
+    Column("phone", String(32)),
+    Column("external_id", String(255)),
+    Column("status", String(40)),
+    Column("language", String(20)),
+    Column("gender", String(10)),
+    Column("cv", Text),
+    Column("gdpr_expiry_date", Date),
+    Column("metadata", Json(), nullable=False),
+    Column("attributes", Json(), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("deleted_at", UTCDateTime()),
+    Column("erased_at", UTCDateTime()),
+    PrimaryKeyConstraint("organization_id", "id"),
+    Index(None, "organization_id", "seq", unique=True),
+    Index(None, "organization_id", "public_ref", unique=True),
+    Index(None, "organization_id", "email"),
+    Index(None, "organization_id", "external_id"),
+    Index(None, "organization_id", "status", "id"),
+    Index(None, "organization_id", "gdpr_expiry_date"),
+)
+
+applications = Table(
+    "applications",
+    metadata,
+    Column("organization_id", String(ID), nullable=False),
+    Column("id", String(ID), nullable=False),
+    Column("candidate_id", String(ID), nullable=False),
+    Column("opening_id", String(ID), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("user_id", String(ID)),
+    Column("group", String(200), nullable=False),
+    Column("labels", Json(), nullable=False),
+    Column("tags", Json(), nullable=False),
+    Column("external_id", String(255)),
+    Column("external_data", Json(), nullable=False),
+    Column("language", String(10)),
+    Column("program_ids", Json(), nullable=False),
+    Column("extra_emails", Json(), nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column("active_after", UTCDateTime()),
+    Column("active_before", UTCDateTime()),
+    Column("price_amount", Float),
+    Column("price_currency", String(3)),
+    Column("step_overrides", Json(), nullable=False),
+    Column("favorite", Boolean, nullable=False),
+    Column("rating", Integer),
+    Column("stage", String(200)),
+    Column("status", String(40)),
+    Column("credential1", String(200)),
+    Column("credential2", String(200)),
+    Column("invitation_code", String(20), unique=True),
+    Column("logged_in", Boolean, nullable=False),
+    Column("source", String(40), nullable=False),
+    Column("uniq_id", String(255)),
+    Column("uniq_key", String(1024)),
+    Column("callback", Json()),
+    Column("attributes", Json(), nullable=False),
+    Column("session_count", Integer, nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("deleted_at", UTCDateTime()),
+    PrimaryKeyConstraint("organization_id", "id"),
+    _org_fk("candidate_id", "candidates"),
+    _org_fk("opening_id", "openings"),
+    Index(None, "organization_id", "opening_id", "id"),
+    Index(None, "organization_id", "candidate_id"),
+    Index(None, "organization_id", "opening_id", "uniq_key", unique=True),
+    Index(None, "organization_id", "opening_id", "credential1"),
+    Index(None, "organization_id", "external_id"),
+)
+
+events = Table(
+    "events",
+    metadata,
+    Column("organization_id", String(ID), nullable=False),
+    Column("id", String(ID), nullable=False),
+    Column("type", String(60), nullable=False),
+    Column("subject_type", String(40), nullable=False),
+    Column("subject_id", String(ID), nullable=False),
+    Column("candidate_id", String(ID)),
+    Column("actor", Json(), nullable=False),
+    Column("changes", Json(), nullable=False),
+    Column("data", Json(), nullable=False),
+    Column("occurred_at", UTCDateTime(), nullable=False),
+    # Outbox bookkeeping: NULL until the delivery worker has fanned the event out.
+    Column("published_at", UTCDateTime()),
+    PrimaryKeyConstraint("organization_id", "id"),
+    Index(None, "organization_id", "candidate_id", "id"),
+    Index(None, "organization_id", "subject_id", "id"),
+    Index("ix_events_unpublished", "published_at", "id"),
+)
+
+attachments = Table(
+    "attachments",
+    metadata,
+    Column("organization_id", String(ID), nullable=False),
+    Column("id", String(ID), nullable=False),
+    Column("candidate_id", String(ID), nullable=False),
+    Column("application_id", String(ID)),
+    Column("kind", String(40), nullable=False),
+    Column("name", String(255), nullable=False),
+    Column("content_type", String(120), nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("content", LargeBinary, nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    PrimaryKeyConstraint("organization_id", "id"),
+    _org_fk("candidate_id", "candidates"),
+    Index(None, "organization_id", "candidate_id"),
+)
+
+notes = Table(
+    "notes",
+    metadata,
+    Column("organization_id", String(ID), nullable=False),
+    Column("id", String(ID), nullable=False),
+    Column("candidate_id", String(ID), nullable=False),
+    Column("application_id", String(ID)),
+    Column("body", Text, nullable=False),
+    Column("author", Json(), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    PrimaryKeyConstraint("organization_id", "id"),
+    _org_fk("candidate_id", "candidates"),
+    Index(None, "organization_id", "candidate_id", "id"),
+)
+
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    Column("organization_id", String(ID), nullable=False),
+    Column("key", String(255), nullable=False),
+    Column("api_key_id", String(ID), nullable=False),
+    Column("request_hash", String(64), nullable=False),
+    Column("status_code", Integer, nullable=False),
+    Column("response_headers", Json(), nullable=False),
+    Column("response_body", LargeBinary, nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    PrimaryKeyConstraint("organization_id", "api_key_id", "key"),
+    Index(None, "created_at"),
+)

@@ -1,0 +1,1 @@
+"""The HTTP composition: the app factory, shared middleware, health, metrics and docs."""

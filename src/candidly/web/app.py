@@ -1,0 +1,44 @@
+"""The app factory: build services from Settings and mount every surface at its base path."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from starlette.staticfiles import StaticFiles
+
+from candidly.bootstrap import Services, build_services
+from candidly.dialects import native
+from candidly.dialects.base import SurfaceServices
+from candidly.domain.ids import Clock
+from candidly.settings import Settings
+from candidly.web import ops
+from candidly.web.middleware import Metrics, RequestContextMiddleware, SecurityHeadersMiddleware
+
+
+def surface_services(services: Services) -> SurfaceServices:
+    return SurfaceServices(
+        bus=services.bus,
+        queries=services.queries,
+        auth=services.auth,
+        clock=services.clock,
+        settings=services.settings,
+    )
+
+
+def create_app(settings: Settings, clock: Clock | None = None, services: Services | None = None) -> FastAPI:
+    """Build the whole HTTP application. Migrations are applied here, before the first request."""
+    services = services or build_services(settings, clock)
+    app = FastAPI(title="Candidly", docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.services = services
+    app.state.metrics = Metrics()
+    app.include_router(ops.router)
+    app.mount("/static/swagger", StaticFiles(directory=ops.swagger_assets()), name="swagger")
+    surfaces = surface_services(services)
+    app.mount(native.PREFIX, native.build_app(surfaces))
+    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(
+        RequestContextMiddleware,
+        max_body=settings.max_body_bytes,
+        metrics=app.state.metrics,
+        access_log=settings.access_log,
+    )
+    return app

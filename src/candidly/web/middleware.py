@@ -1,0 +1,154 @@
+"""Pure-ASGI middleware shared by every mounted surface: request id, access log, body limit, metrics."""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from typing import Any
+
+import orjson
+from prometheus_client import CollectorRegistry, Counter, Histogram
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+log = logging.getLogger("candidly.access")
+
+
+class Metrics:
+    """Request counters and latencies by surface, in a registry of this app (not the global one)."""
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        self.requests = Counter(
+            "candidly_requests_total",
+            "HTTP requests",
+            ["surface", "method", "status"],
+            registry=self.registry,
+        )
+        self.latency = Histogram(
+            "candidly_request_seconds", "HTTP request latency", ["surface"], registry=self.registry,
+            buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5),
+        )  # fmt: skip
+
+
+def surface_of(path: str) -> str:
+    head = path.split("/", 2)[1] if path.count("/") >= 1 else ""
+    return {"api": "native", "": "ops"}.get(head, head)
+
+
+class RequestContextMiddleware:
+    """Gives each request an id (echoed as X-Request-Id), logs one JSON line, counts it, caps its body.
+
+    The access log names the method, path, status and timing only: never headers, bodies or query
+    strings, so keys, tokens, passwords and CV text cannot reach the logs.
+    """
+
+    def __init__(self, app: ASGIApp, *, max_body: int, metrics: Metrics, access_log: bool) -> None:
+        self.app = app
+        self.max_body = max_body
+        self.metrics = metrics
+        self.access_log = access_log
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_id = _header(scope, b"x-request-id") or uuid.uuid4().hex
+        started = time.perf_counter()
+        status = 500
+        declared = _header(scope, b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_body:
+            await _too_large(send, request_id, self.max_body)
+            self._record(scope, 413, started, request_id)
+            return
+        received = 0
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_body:
+                    raise BodyTooLarge
+            return message
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message["headers"] = [
+                    *message.get("headers", []),
+                    (b"x-request-id", request_id.encode()),
+                ]
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, send_with_id)
+        except BodyTooLarge:
+            status = 413
+            await _too_large(send, request_id, self.max_body)
+        finally:
+            self._record(scope, status, started, request_id)
+
+    def _record(self, scope: Scope, status: int, started: float, request_id: str) -> None:
+        elapsed = time.perf_counter() - started
+        surface = surface_of(scope["path"])
+        self.metrics.requests.labels(surface, scope["method"], str(status)).inc()
+        self.metrics.latency.labels(surface).observe(elapsed)
+        if self.access_log:
+            log.info(
+                "%s",
+                orjson.dumps(
+                    {"request_id": request_id, "method": scope["method"], "path": scope["path"],
+                     "status": status, "ms": round(elapsed * 1000, 2)}
+                ).decode(),
+            )  # fmt: skip
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope["headers"]:
+        if key == name:
+            return str(value.decode("latin-1"))
+    return None
+
+
+async def _too_large(send: Send, request_id: str, limit: int) -> None:
+    body = orjson.dumps({"status": 413, "title": "payload too large", "detail": f"the body exceeds {limit} bytes"})
+    headers: list[Any] = [
+        (b"content-type", b"application/json"),
+        (b"x-request-id", request_id.encode()),
+    ]
+    await send({"type": "http.response.start", "status": 413, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+SECURITY_HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"no-referrer"),
+]
+
+
+class SecurityHeadersMiddleware:
+    """Adds the headers every answer should carry; HTML pages add their own CSP on top."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                present = {k.lower() for k, _ in message.get("headers", [])}
+                extra = [(k, v) for k, v in SECURITY_HEADERS if k not in present]
+                message["headers"] = [*message.get("headers", []), *extra]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
