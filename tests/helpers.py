@@ -86,3 +86,20 @@ def make_opening(client: TestClient, org: Org, **overrides: Any) -> dict[str, An
     response = client.post("/api/v1/openings", json={**SAMPLE_OPENING, **overrides}, headers=org.headers)
     assert response.status_code == 201, response.text
     return dict(response.json())
+
+
+def table_counts(services: Any) -> dict[str, int]:
+    """Rows in every table and the latest version of every row: equal before and after means nothing was written."""
+    from sqlalchemy import func, select
+
+    from candidly.storage.tables import metadata
+
+    counts: dict[str, int] = {}
+    with services.database.engine.connect() as conn:
+        for table in metadata.sorted_tables:
+            counts[table.name] = conn.execute(select(func.count()).select_from(table)).scalar_one()
+            if "version" in table.c:
+                counts[f"{table.name}.versions"] = conn.execute(
+                    select(func.coalesce(func.sum(table.c.version), 0))
+                ).scalar_one()
+    return counts

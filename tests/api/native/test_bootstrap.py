@@ -22,7 +22,9 @@ def test_an_organization_key_cannot_create_organizations(client: TestClient, org
 
 
 def test_admin_key_makes_keys_with_chosen_scopes(client: TestClient, org: Org) -> None:
-    response = client.post("/api/v1/api-keys", json={"name": "reader", "scopes": ["read:candidates"]}, headers=org.headers)
+    response = client.post(
+        "/api/v1/api-keys", json={"name": "reader", "scopes": ["read:candidates"]}, headers=org.headers
+    )
     assert response.status_code == 201
     assert response.json()["scopes"] == ["read:candidates"]
     reader = {"Authorization": f"Bearer {response.json()['token']}"}
@@ -54,7 +56,9 @@ def test_users_are_created_with_their_id(client: TestClient, org: Org) -> None:
 def test_unknown_and_revoked_keys_are_401(client: TestClient, org: Org) -> None:
     assert client.get("/api/v1/candidates").status_code == 401
     assert client.get("/api/v1/candidates", headers={"Authorization": "Bearer cdly_nope"}).status_code == 401
-    key = client.post("/api/v1/api-keys", json={"name": "tmp", "scopes": ["read:candidates"]}, headers=org.headers).json()
+    key = client.post(
+        "/api/v1/api-keys", json={"name": "tmp", "scopes": ["read:candidates"]}, headers=org.headers
+    ).json()
     assert client.delete(f"/api/v1/api-keys/{key['id']}", headers=org.headers).status_code == 204
     assert client.get("/api/v1/candidates", headers={"Authorization": f"Bearer {key['token']}"}).status_code == 401
 

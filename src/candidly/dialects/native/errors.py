@@ -42,6 +42,9 @@ def problem(status: int, slug: str, detail: str, **extra: Any) -> Response:
 
 def _domain_error(_request: Request, exc: Exception) -> Response:
     assert isinstance(exc, e.DomainError)
+    if isinstance(exc, e.NotFound) and exc.field is not None:
+        # An unknown id inside the body makes the request invalid; 404 is for the resource in the path.
+        return problem(422, "invalid-field", exc.message, field=exc.field)
     for cls, status, slug in _STATUS:
         if isinstance(exc, cls):
             return problem(status, slug, exc.message, field=getattr(exc, "field", None))
