@@ -174,3 +174,19 @@ class GdprSweep:
     """Erase every candidate whose GDPR expiry date is before ``today``."""
 
     today: date
+
+
+@dataclass(frozen=True, slots=True)
+class StartSession:
+    """Begin an application's next attempt at a step."""
+
+    application_id: str
+    step_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class CompleteSession:
+    """End a started session with its result (a scoreboard, and optionally sections, dimensions, effects)."""
+
+    session_id: str
+    result: dict[str, Any]

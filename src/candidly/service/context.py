@@ -57,6 +57,10 @@ def changes_between(before: dict[str, Any], after: dict[str, Any]) -> dict[str, 
 def _jsonable(value: Any) -> Any:
     if isinstance(value, datetime) or hasattr(value, "isoformat"):
         return value.isoformat()
+    if isinstance(value, dict):  # nested values too: step overrides hold window bounds
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
     return value
 
 

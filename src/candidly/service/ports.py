@@ -13,6 +13,7 @@ from candidly.domain.applications import Application
 from candidly.domain.events import Event
 from candidly.domain.openings import Opening
 from candidly.domain.people import Candidate, User
+from candidly.domain.sessions import TestSession
 
 T = TypeVar("T")
 
@@ -129,6 +130,9 @@ class UnitOfWork(Protocol):
 
     @property
     def blobs(self) -> Blobs: ...
+
+    @property
+    def sessions(self) -> Repository[TestSession]: ...
 
     def commit(self) -> None: ...
 

@@ -11,6 +11,7 @@ from candidly.domain.errors import NotFound
 from candidly.domain.events import Event
 from candidly.domain.openings import Opening
 from candidly.domain.people import Candidate, User
+from candidly.domain.sessions import TestSession
 from candidly.service.ports import Database, Filters, Page, PageRequest, UnitOfWork
 
 T = TypeVar("T")
@@ -89,3 +90,11 @@ class Queries:
     def events_of(self, principal: Principal, org: str, candidate_id: str) -> list[Event]:
         principal.require(Scope.READ_CANDIDATES)
         return self.read(lambda uow: uow.events.for_candidate(org, candidate_id))
+
+    def session(self, principal: Principal, org: str, ident: str) -> TestSession:
+        return self._visible(principal, Scope.READ_CANDIDATES, lambda u: u.sessions.get(org, ident), "session", ident)
+
+    def sessions_of(self, principal: Principal, org: str, application_id: str) -> list[TestSession]:
+        """Every attempt of an application, oldest first."""
+        principal.require(Scope.READ_CANDIDATES)
+        return self.read(lambda uow: uow.sessions.find(org, application_id=application_id))

@@ -259,6 +259,27 @@ events = Table(
     Index("ix_events_unpublished", "published_at", "id"),
 )
 
+test_sessions = Table(
+    "test_sessions",
+    metadata,
+    Column("organization_id", String(ID), nullable=False),
+    Column("id", String(ID), nullable=False),
+    Column("application_id", String(ID), nullable=False),
+    Column("candidate_id", String(ID), nullable=False),
+    Column("opening_id", String(ID), nullable=False),
+    Column("step_id", String(ID), nullable=False),
+    Column("attempt", Integer, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("started_at", UTCDateTime(), nullable=False),
+    Column("completed_at", UTCDateTime()),
+    Column("result", Json(), nullable=False),
+    Column("version", Integer, nullable=False),
+    PrimaryKeyConstraint("organization_id", "id"),
+    _org_fk("application_id", "applications"),
+    Index(None, "organization_id", "application_id", "step_id"),
+    Index(None, "organization_id", "opening_id", "id"),
+)
+
 attachments = Table(
     "attachments",
     metadata,

@@ -10,6 +10,7 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, text
 
 from candidly.domain.people import User
+from candidly.domain.sessions import TestSession
 from candidly.service.ports import UnitOfWork
 from candidly.storage import tables as t
 from candidly.storage.migrate import is_at_head
@@ -38,6 +39,7 @@ class SqlUnitOfWork:
         self.applications = ApplicationRepo(conn)
         self.events = SqlEventLog(conn)
         self.blobs = SqlBlobs(conn)
+        self.sessions = SqlRepository(conn, t.test_sessions, TestSession)
         self._committed = False
 
     def commit(self) -> None:

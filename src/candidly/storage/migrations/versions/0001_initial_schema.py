@@ -30,11 +30,7 @@ def upgrade() -> None:
         sa.Column("organization_id", sa.String(length=32), nullable=True),
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("token_hash", sa.String(length=64), nullable=False),
-        sa.Column(
-            "scopes",
-            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
-            nullable=False,
-        ),
+        sa.Column("scopes", sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"), nullable=False),
         sa.Column(
             "organization_ids",
             sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
@@ -64,14 +60,10 @@ def upgrade() -> None:
         sa.Column("cv", sa.Text(), nullable=True),
         sa.Column("gdpr_expiry_date", sa.Date(), nullable=True),
         sa.Column(
-            "metadata",
-            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
-            nullable=False,
+            "metadata", sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"), nullable=False
         ),
         sa.Column(
-            "attributes",
-            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
-            nullable=False,
+            "attributes", sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"), nullable=False
         ),
         sa.Column("created_at", candidly.storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("updated_at", candidly.storage.types.UTCDateTime(timezone=True), nullable=False),
@@ -82,14 +74,10 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("candidates", schema=None) as batch_op:
         batch_op.create_index(
-            batch_op.f("ix_candidates_organization_id_email"),
-            ["organization_id", "email"],
-            unique=False,
+            batch_op.f("ix_candidates_organization_id_email"), ["organization_id", "email"], unique=False
         )
         batch_op.create_index(
-            batch_op.f("ix_candidates_organization_id_external_id"),
-            ["organization_id", "external_id"],
-            unique=False,
+            batch_op.f("ix_candidates_organization_id_external_id"), ["organization_id", "external_id"], unique=False
         )
         batch_op.create_index(
             batch_op.f("ix_candidates_organization_id_gdpr_expiry_date"),
@@ -97,15 +85,11 @@ def upgrade() -> None:
             unique=False,
         )
         batch_op.create_index(
-            batch_op.f("ix_candidates_organization_id_public_ref"),
-            ["organization_id", "public_ref"],
-            unique=True,
+            batch_op.f("ix_candidates_organization_id_public_ref"), ["organization_id", "public_ref"], unique=True
         )
         batch_op.create_index(batch_op.f("ix_candidates_organization_id_seq"), ["organization_id", "seq"], unique=True)
         batch_op.create_index(
-            batch_op.f("ix_candidates_organization_id_status_id"),
-            ["organization_id", "status", "id"],
-            unique=False,
+            batch_op.f("ix_candidates_organization_id_status_id"), ["organization_id", "status", "id"], unique=False
         )
 
     op.create_table(
@@ -116,21 +100,11 @@ def upgrade() -> None:
         sa.Column("subject_type", sa.String(length=40), nullable=False),
         sa.Column("subject_id", sa.String(length=32), nullable=False),
         sa.Column("candidate_id", sa.String(length=32), nullable=True),
+        sa.Column("actor", sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"), nullable=False),
         sa.Column(
-            "actor",
-            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
-            nullable=False,
+            "changes", sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"), nullable=False
         ),
-        sa.Column(
-            "changes",
-            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
-            nullable=False,
-        ),
-        sa.Column(
-            "data",
-            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
-            nullable=False,
-        ),
+        sa.Column("data", sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"), nullable=False),
         sa.Column("occurred_at", candidly.storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("published_at", candidly.storage.types.UTCDateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("organization_id", "id", name=op.f("pk_events")),
@@ -142,9 +116,7 @@ def upgrade() -> None:
             unique=False,
         )
         batch_op.create_index(
-            batch_op.f("ix_events_organization_id_subject_id_id"),
-            ["organization_id", "subject_id", "id"],
-            unique=False,
+            batch_op.f("ix_events_organization_id_subject_id_id"), ["organization_id", "subject_id", "id"], unique=False
         )
         batch_op.create_index("ix_events_unpublished", ["published_at", "id"], unique=False)
 
@@ -177,9 +149,7 @@ def upgrade() -> None:
         sa.Column("language", sa.String(length=10), nullable=False),
         sa.Column("default_group", sa.String(length=200), nullable=False),
         sa.Column(
-            "settings",
-            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
-            nullable=False,
+            "settings", sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"), nullable=False
         ),
         sa.Column("status", sa.String(length=40), nullable=False),
         sa.Column("application_count", sa.Integer(), nullable=False),
@@ -191,9 +161,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("openings", schema=None) as batch_op:
         batch_op.create_index(
-            batch_op.f("ix_openings_organization_id_external_id"),
-            ["organization_id", "external_id"],
-            unique=False,
+            batch_op.f("ix_openings_organization_id_external_id"), ["organization_id", "external_id"], unique=False
         )
 
     op.create_table(
@@ -211,11 +179,7 @@ def upgrade() -> None:
         sa.Column("username", sa.String(length=200), nullable=False),
         sa.Column("fullname", sa.String(length=200), nullable=True),
         sa.Column("email", sa.String(length=320), nullable=True),
-        sa.Column(
-            "tags",
-            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
-            nullable=False,
-        ),
+        sa.Column("tags", sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"), nullable=False),
         sa.Column("created_at", candidly.storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("updated_at", candidly.storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
@@ -224,9 +188,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("users", schema=None) as batch_op:
         batch_op.create_index(
-            batch_op.f("ix_users_organization_id_username"),
-            ["organization_id", "username"],
-            unique=True,
+            batch_op.f("ix_users_organization_id_username"), ["organization_id", "username"], unique=True
         )
 
     op.create_table(
@@ -238,32 +200,18 @@ def upgrade() -> None:
         sa.Column("kind", sa.String(length=20), nullable=False),
         sa.Column("user_id", sa.String(length=32), nullable=True),
         sa.Column("group", sa.String(length=200), nullable=False),
-        sa.Column(
-            "labels",
-            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
-            nullable=False,
-        ),
-        sa.Column(
-            "tags",
-            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
-            nullable=False,
-        ),
+        sa.Column("labels", sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"), nullable=False),
+        sa.Column("tags", sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"), nullable=False),
         sa.Column("external_id", sa.String(length=255), nullable=True),
         sa.Column(
-            "external_data",
-            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
-            nullable=False,
+            "external_data", sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"), nullable=False
         ),
         sa.Column("language", sa.String(length=10), nullable=True),
         sa.Column(
-            "program_ids",
-            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
-            nullable=False,
+            "program_ids", sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"), nullable=False
         ),
         sa.Column(
-            "extra_emails",
-            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
-            nullable=False,
+            "extra_emails", sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"), nullable=False
         ),
         sa.Column("active", sa.Boolean(), nullable=False),
         sa.Column("active_after", candidly.storage.types.UTCDateTime(timezone=True), nullable=True),
@@ -271,9 +219,7 @@ def upgrade() -> None:
         sa.Column("price_amount", sa.Float(), nullable=True),
         sa.Column("price_currency", sa.String(length=3), nullable=True),
         sa.Column(
-            "step_overrides",
-            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
-            nullable=False,
+            "step_overrides", sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"), nullable=False
         ),
         sa.Column("favorite", sa.Boolean(), nullable=False),
         sa.Column("rating", sa.Integer(), nullable=True),
@@ -287,14 +233,10 @@ def upgrade() -> None:
         sa.Column("uniq_id", sa.String(length=255), nullable=True),
         sa.Column("uniq_key", sa.String(length=1024), nullable=True),
         sa.Column(
-            "callback",
-            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
-            nullable=True,
+            "callback", sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"), nullable=True
         ),
         sa.Column(
-            "attributes",
-            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
-            nullable=False,
+            "attributes", sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"), nullable=False
         ),
         sa.Column("session_count", sa.Integer(), nullable=False),
         sa.Column("created_at", candidly.storage.types.UTCDateTime(timezone=True), nullable=False),
@@ -323,9 +265,7 @@ def upgrade() -> None:
             unique=False,
         )
         batch_op.create_index(
-            batch_op.f("ix_applications_organization_id_external_id"),
-            ["organization_id", "external_id"],
-            unique=False,
+            batch_op.f("ix_applications_organization_id_external_id"), ["organization_id", "external_id"], unique=False
         )
         batch_op.create_index(
             batch_op.f("ix_applications_organization_id_opening_id_credential1"),
@@ -365,9 +305,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("attachments", schema=None) as batch_op:
         batch_op.create_index(
-            batch_op.f("ix_attachments_organization_id_candidate_id"),
-            ["organization_id", "candidate_id"],
-            unique=False,
+            batch_op.f("ix_attachments_organization_id_candidate_id"), ["organization_id", "candidate_id"], unique=False
         )
 
     op.create_table(
@@ -400,11 +338,7 @@ def upgrade() -> None:
         sa.Column("candidate_id", sa.String(length=32), nullable=False),
         sa.Column("application_id", sa.String(length=32), nullable=True),
         sa.Column("body", sa.Text(), nullable=False),
-        sa.Column(
-            "author",
-            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
-            nullable=False,
-        ),
+        sa.Column("author", sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"), nullable=False),
         sa.Column("created_at", candidly.storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["organization_id", "candidate_id"],
@@ -428,9 +362,7 @@ def upgrade() -> None:
         sa.Column("opening_id", sa.String(length=32), nullable=False),
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column(
-            "step_ids",
-            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
-            nullable=False,
+            "step_ids", sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"), nullable=False
         ),
         sa.ForeignKeyConstraint(
             ["organization_id", "opening_id"],
@@ -442,9 +374,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("programs", schema=None) as batch_op:
         batch_op.create_index(
-            batch_op.f("ix_programs_organization_id_opening_id"),
-            ["organization_id", "opening_id"],
-            unique=False,
+            batch_op.f("ix_programs_organization_id_opening_id"), ["organization_id", "opening_id"], unique=False
         )
 
     op.create_table(
@@ -476,11 +406,50 @@ def upgrade() -> None:
             unique=False,
         )
 
+    op.create_table(
+        "test_sessions",
+        sa.Column("organization_id", sa.String(length=32), nullable=False),
+        sa.Column("id", sa.String(length=32), nullable=False),
+        sa.Column("application_id", sa.String(length=32), nullable=False),
+        sa.Column("candidate_id", sa.String(length=32), nullable=False),
+        sa.Column("opening_id", sa.String(length=32), nullable=False),
+        sa.Column("step_id", sa.String(length=32), nullable=False),
+        sa.Column("attempt", sa.Integer(), nullable=False),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("started_at", candidly.storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("completed_at", candidly.storage.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("result", sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["organization_id", "application_id"],
+            ["applications.organization_id", "applications.id"],
+            name=op.f("fk_test_sessions_organization_id_applications"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("organization_id", "id", name=op.f("pk_test_sessions")),
+    )
+    with op.batch_alter_table("test_sessions", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_test_sessions_organization_id_application_id_step_id"),
+            ["organization_id", "application_id", "step_id"],
+            unique=False,
+        )
+        batch_op.create_index(
+            batch_op.f("ix_test_sessions_organization_id_opening_id_id"),
+            ["organization_id", "opening_id", "id"],
+            unique=False,
+        )
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table("test_sessions", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_test_sessions_organization_id_opening_id_id"))
+        batch_op.drop_index(batch_op.f("ix_test_sessions_organization_id_application_id_step_id"))
+
+    op.drop_table("test_sessions")
     with op.batch_alter_table("steps", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_steps_organization_id_opening_id_position"))
 

@@ -1,0 +1,52 @@
+"""Test sessions: an application's attempts at a step, and the result each one ends with."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from candidly.domain.errors import InvalidField
+from candidly.domain.values import json_object
+
+STARTED = "STARTED"
+COMPLETE = "COMPLETE"
+SCOREBOARD_FIELDS = ("pointsAchieved", "maxAchievablePoints", "achievementRatio")
+
+
+@dataclass(slots=True)
+class TestSession:
+    """One attempt of an application at one step (a TestInvite test instance)."""
+
+    __test__ = False  # not a pytest test class, whatever its name says
+
+    id: str
+    organization_id: str
+    application_id: str
+    candidate_id: str
+    opening_id: str
+    step_id: str
+    attempt: int
+    started_at: datetime
+    status: str = STARTED
+    completed_at: datetime | None = None
+    result: dict[str, Any] = field(default_factory=dict)
+    version: int = 1
+
+
+def clean_result(result: dict[str, Any]) -> dict[str, Any]:
+    """Validate a session result: a scoreboard of numbers, plus optional sections, dimensions and effects."""
+    json_object(result, "result", max_bytes=256 * 1024, max_depth=12, max_keys=10_000)
+    scoreboard = result.get("scoreboard")
+    if not isinstance(scoreboard, dict):
+        raise InvalidField(
+            "result.scoreboard", "is required: an object with pointsAchieved, maxAchievablePoints, achievementRatio"
+        )
+    for name in SCOREBOARD_FIELDS:
+        value = scoreboard.get(name)
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise InvalidField(f"result.scoreboard.{name}", "is required and must be a number")
+    for name in ("sections", "dimensions", "effects"):
+        if name in result and not isinstance(result[name], list):
+            raise InvalidField(f"result.{name}", "must be a list")
+    return dict(result)

@@ -1,0 +1,83 @@
+"""Test sessions: start an application's attempt at a step within its rules, and complete it with a result."""
+
+from __future__ import annotations
+
+from candidly.domain import commands as c
+from candidly.domain import events as ev
+from candidly.domain.access import Scope
+from candidly.domain.applications import Application, EffectiveStep, effective_steps, within_login_window
+from candidly.domain.errors import NotAllowed, NotFound
+from candidly.domain.ids import new_id
+from candidly.domain.openings import Opening
+from candidly.domain.sessions import COMPLETE, STARTED, TestSession, clean_result
+from candidly.service.bus import handles, save_versioned
+from candidly.service.context import Context
+from candidly.service.handlers.applications import load_application
+from candidly.service.handlers.openings import load_opening
+from candidly.service.ports import UnitOfWork
+
+
+def _startable_step(application: Application, opening: Opening, step_id: str, ctx: Context) -> EffectiveStep:
+    """The step as it applies to ``application``, if an attempt may start now; else why not."""
+    if opening.step(step_id) is None:
+        raise NotFound("step", step_id, field="step_id")
+    step = next((s for s in effective_steps(application, opening) if s.step_id == step_id), None)
+    if step is None:
+        raise NotAllowed("the step is not in the candidate's programs", field="step_id")
+    if not step.open_at(ctx.now):
+        raise NotAllowed("the step is not active or outside its window", field="step_id")
+    return step
+
+
+@handles(c.StartSession)
+def start_session(uow: UnitOfWork, ctx: Context, cmd: c.StartSession) -> TestSession:
+    ctx.actor.principal.require(Scope.WRITE_CANDIDATES)
+    application = load_application(uow, ctx, cmd.application_id)
+    if not within_login_window(application, ctx.now):
+        raise NotAllowed("the candidate is inactive or outside their login window", field="application_id")
+    opening = load_opening(uow, ctx, application.opening_id)
+    step = _startable_step(application, opening, cmd.step_id, ctx)
+    used = len(uow.sessions.find(ctx.organization_id, application_id=application.id, step_id=step.step_id))
+    if step.attempts_left(used) == 0:
+        raise NotAllowed(f"the step allows {step.attempt_limit} attempt(s) and all are used", field="step_id")
+    session = TestSession(
+        id=new_id(), organization_id=ctx.organization_id, application_id=application.id,
+        candidate_id=application.candidate_id, opening_id=opening.id, step_id=step.step_id,
+        attempt=used + 1, started_at=ctx.now,
+    )  # fmt: skip
+    uow.sessions.add(session)
+    # Bumping the application's version serialises concurrent starts: the loser is replayed and
+    # recounts its attempts, so two racing starts cannot both take the last attempt.
+    loaded_version = application.version
+    application.session_count += 1
+    save_versioned(uow.applications, application, "application", loaded_version, None)
+    ctx.record(
+        ev.SESSION_STARTED, "session", session.id, candidate_id=application.candidate_id,
+        data={"application_id": application.id, "step_id": step.step_id, "attempt": session.attempt},
+    )  # fmt: skip
+    return session
+
+
+def load_session(uow: UnitOfWork, ctx: Context, session_id: str) -> TestSession:
+    session = uow.sessions.get(ctx.organization_id, session_id)
+    if session is None:
+        raise NotFound("session", session_id)
+    return session
+
+
+@handles(c.CompleteSession)
+def complete_session(uow: UnitOfWork, ctx: Context, cmd: c.CompleteSession) -> TestSession:
+    ctx.actor.principal.require(Scope.WRITE_CANDIDATES)
+    session = load_session(uow, ctx, cmd.session_id)
+    if session.status != STARTED:
+        raise NotAllowed("the session is already complete")
+    loaded_version = session.version
+    session.result = clean_result(cmd.result)
+    session.status = COMPLETE
+    session.completed_at = ctx.now
+    save_versioned(uow.sessions, session, "session", loaded_version, None)
+    ctx.record(
+        ev.SESSION_COMPLETED, "session", session.id, candidate_id=session.candidate_id,
+        data={"application_id": session.application_id, "step_id": session.step_id, "attempt": session.attempt},
+    )  # fmt: skip
+    return session
