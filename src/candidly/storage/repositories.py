@@ -161,6 +161,25 @@ class ApplicationRepo(SqlRepository[Application]):
     def __init__(self, conn: Connection) -> None:
         super().__init__(conn, t.applications, Application)
 
+    # Step overrides are JSON, which has no time type: their window bounds are stored as ISO 8601
+    # strings and read back as datetimes, so the domain only ever sees datetimes.
+    def _to_row(self, entity: Application) -> dict[str, Any]:
+        row = super()._to_row(entity)
+        row["step_overrides"] = {
+            sid: {k: v.isoformat() if isinstance(v, datetime) else v for k, v in o.items()}
+            for sid, o in entity.step_overrides.items()
+        }
+        return row
+
+    def _to_entity(self, row: Any) -> Application:
+        application = super()._to_entity(row)
+        for override in application.step_overrides.values():
+            for key in ("active_after", "active_before"):
+                if isinstance(override.get(key), str):
+                    override[key] = datetime.fromisoformat(override[key])
+        return application
+
+
     def by_invitation_code(self, code: str) -> Application | None:
         row = self.conn.execute(
             self._select.where(self.table.c.invitation_code == code, self.table.c.deleted_at.is_(None))
