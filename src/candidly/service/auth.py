@@ -3,34 +3,50 @@
 from __future__ import annotations
 
 import hmac
+import time
 
-from candidly.domain.access import ALL_SCOPES, Principal, hash_token
+from candidly.domain.access import ALL_SCOPES, ApiKey, Principal, hash_token
 from candidly.domain.errors import Unauthenticated
 from candidly.service.ports import Database
 
 
 class Authenticator:
-    """Turns a bearer token into a Principal, or raises Unauthenticated."""
+    """Turns a bearer token into a Principal, or raises Unauthenticated.
 
-    def __init__(self, database: Database, admin_token: str | None) -> None:
+    Valid keys are remembered for ``cache_seconds`` (monotonic time), because a key lookup would
+    otherwise be a database round trip on every request. A key revoked through this process is
+    forgotten at once (``forget``); another process notices within ``cache_seconds``.
+    """
+
+    def __init__(self, database: Database, admin_token: str | None, cache_seconds: float = 5.0) -> None:
         self.database = database
         self.admin_token = admin_token
+        self.cache_seconds = cache_seconds
+        self._cache: dict[str, tuple[float, Principal]] = {}
 
     def authenticate(self, token: str | None) -> Principal:
         if not token:
             raise Unauthenticated("missing credentials")
         if self.admin_token and hmac.compare_digest(token.encode(), self.admin_token.encode()):
             return Principal(key_id=None, organization_ids=(), scopes=ALL_SCOPES, is_operator=True)
+        digest = hash_token(token)
+        cached = self._cache.get(digest)
+        if cached is not None and time.monotonic() - cached[0] < self.cache_seconds:
+            return cached[1]
         with self.database.unit_of_work(write=False) as uow:
-            key = uow.api_keys.by_hash(hash_token(token))
+            key = uow.api_keys.by_hash(digest)
         if key is None or key.revoked_at is not None:
+            self._cache.pop(digest, None)
             raise Unauthenticated("unknown or revoked API key")
-        return Principal(
-            key_id=key.id,
-            organization_ids=tuple(key.organization_ids),
-            scopes=frozenset(key.scopes),
-            signing_secret=key.signing_secret,
-        )
+        principal = _principal(key)
+        if len(self._cache) > 10_000:
+            self._cache.clear()
+        self._cache[digest] = (time.monotonic(), principal)
+        return principal
+
+    def forget(self, key_id: str) -> None:
+        """Drop a key from the cache (after revoking it)."""
+        self._cache = {d: entry for d, entry in self._cache.items() if entry[1].key_id != key_id}
 
     def by_key_id(self, key_id: str) -> Principal:
         """The principal of a key named by its id (JWT ``iss``, OAuth ``client_id``), for signed schemes."""
@@ -38,12 +54,7 @@ class Authenticator:
             key = uow.api_keys.get(key_id)
         if key is None or key.revoked_at is not None:
             raise Unauthenticated("unknown or revoked API key")
-        return Principal(
-            key_id=key.id,
-            organization_ids=tuple(key.organization_ids),
-            scopes=frozenset(key.scopes),
-            signing_secret=key.signing_secret,
-        )
+        return _principal(key)
 
     def verify_secret(self, key_id: str, secret: str) -> Principal:
         """Check a (key id, token) pair, as OAuth client credentials present them."""
@@ -51,3 +62,12 @@ class Authenticator:
         if principal.key_id != key_id:
             raise Unauthenticated("client_id and client_secret do not match")
         return principal
+
+
+def _principal(key: ApiKey) -> Principal:
+    return Principal(
+        key_id=key.id,
+        organization_ids=tuple(key.organization_ids),
+        scopes=frozenset(key.scopes),
+        signing_secret=key.signing_secret,
+    )

@@ -63,18 +63,17 @@ def test_an_application_cannot_point_at_another_organizations_opening_or_candida
 ) -> None:
     ids = _resources(client, org)
     mine = make_opening(client, other_org)
-    assert (
-        client.post(
-            "/api/v1/applications", json={"opening_id": ids["openings"], "candidate": {}}, headers=other_org.headers
-        ).status_code
-        == 404
+    # An id in the body that the caller cannot see is an invalid field: the same answer as an id that never existed.
+    foreign_opening = client.post(
+        "/api/v1/applications", json={"opening_id": ids["openings"], "candidate": {}}, headers=other_org.headers
     )
-    response = client.post(
+    assert (foreign_opening.status_code, foreign_opening.json()["field"]) == (422, "opening_id")
+    foreign_candidate = client.post(
         "/api/v1/applications",
         json={"opening_id": mine["id"], "candidate_id": ids["candidates"]},
         headers=other_org.headers,
     )
-    assert response.status_code == 404
+    assert (foreign_candidate.status_code, foreign_candidate.json()["field"]) == (422, "candidate_id")
     assert client.get("/api/v1/applications", headers=other_org.headers).json()["items"] == []
 
 

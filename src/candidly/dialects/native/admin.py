@@ -49,4 +49,5 @@ def create_api_key(body: wire.ApiKeyCreate, request: Request, who: PrincipalDep)
 def revoke_api_key(key_id: str, who: CallerDep) -> Response:
     """Revoke a key at once; later calls with it get 401."""
     who.execute(c.RevokeApiKey(key_id))
+    who.services.auth.forget(key_id)
     return Response(status_code=204)

@@ -24,6 +24,10 @@ class Caller:
         return self.services.bus.execute(command, self.actor, self.organization_id)
 
 
+# Dependencies are ``async def`` on purpose: FastAPI runs a sync dependency in the thread pool, and a
+# thread hop per dependency costs more than the cached key lookup they do.
+
+
 def services(request: Request) -> SurfaceServices:
     return request.app.state.services  # type: ignore[no-any-return]
 
@@ -32,7 +36,7 @@ def principal(request: Request) -> Principal:
     return services(request).auth.authenticate(bearer_token(request))
 
 
-def caller(
+async def caller(
     request: Request,
     x_organization_id: Annotated[str | None, Header(max_length=64)] = None,
 ) -> Caller:
@@ -40,7 +44,7 @@ def caller(
     return Caller(p, organization_for(p, x_organization_id), actor(p, "native"), services(request))
 
 
-def if_match(if_match: Annotated[str | None, Header(max_length=100)] = None) -> int | None:
+async def if_match(if_match: Annotated[str | None, Header(max_length=100)] = None) -> int | None:
     return parse_if_match(if_match)
 
 

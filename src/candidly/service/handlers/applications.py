@@ -125,7 +125,7 @@ def _inverted(after: datetime | None, before: datetime | None) -> bool:
 
 def _resolve_person(uow: UnitOfWork, ctx: Context, cmd: c.CreateApplication, fields: dict[str, Any]) -> Candidate:
     if cmd.candidate_id is not None:
-        return load_candidate(uow, ctx, cmd.candidate_id)
+        return load_candidate(uow, ctx, cmd.candidate_id, field="candidate_id")
     if cmd.user_id is not None:
         user = load_user(uow, ctx, cmd.user_id, field="user_id")
         first, last = split_fullname(user.fullname) if user.fullname else (None, None)

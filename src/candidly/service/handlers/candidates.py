@@ -23,7 +23,8 @@ from candidly.service.ports import UnitOfWork
 def create_candidate(uow: UnitOfWork, ctx: Context, cmd: c.CreateCandidate) -> Candidate:
     ctx.actor.principal.require(Scope.WRITE_CANDIDATES)
     candidate = new_candidate(uow, ctx, cmd.fields)
-    set_openings(uow, ctx, candidate, cmd.opening_ids)
+    if cmd.opening_ids:
+        set_openings(uow, ctx, candidate, cmd.opening_ids)
     return candidate
 
 

@@ -88,10 +88,10 @@ def new_candidate(uow: UnitOfWork, ctx: Context, fields: dict[str, Any]) -> Cand
     return candidate
 
 
-def load_candidate(uow: UnitOfWork, ctx: Context, candidate_id: str) -> Candidate:
+def load_candidate(uow: UnitOfWork, ctx: Context, candidate_id: str, field: str | None = None) -> Candidate:
     candidate = uow.candidates.get(ctx.organization_id, candidate_id)
     if candidate is None or candidate.deleted_at is not None:
-        raise NotFound("candidate", candidate_id)
+        raise NotFound("candidate", candidate_id, field=field)
     return candidate
 
 
