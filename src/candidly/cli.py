@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import logging
+from pathlib import Path
 from typing import Annotated
 
 import typer
 import uvicorn
 from rich.console import Console
+from rich.progress import Progress
 
+from candidly import bulk
 from candidly.bootstrap import build_services
 from candidly.domain import commands as c
 from candidly.domain.access import ALL_SCOPES, Actor, Principal
@@ -79,6 +83,47 @@ def create_api_key(
     issued = services.bus.execute(c.CreateApiKey(name, scopes, tuple(organization_ids)), OPERATOR)
     console.print(f"api key id {issued.key.id} scopes {' '.join(issued.key.scopes)}")
     print(issued.token)
+
+
+@app.command("import")
+def import_candidates(
+    path: Annotated[Path, typer.Argument(help="CSV (with a header row) or JSON Lines file of candidates.")],
+    organization: Annotated[str, typer.Option(help="The organization to import into.")],
+    opening: Annotated[str | None, typer.Option(help="Also put every imported candidate into this opening.")] = None,
+    fmt: Annotated[str | None, typer.Option("--format", help="csv or jsonl (default: from the file name).")] = None,
+    rejects: Annotated[
+        Path | None, typer.Option(help="Write rejected rows with their reasons here (JSON Lines).")
+    ] = None,
+) -> None:
+    """Import candidates, validating each row; valid rows are imported even when others are rejected."""
+    services = build_services(Settings())
+    with path.open(newline="") as stream, Progress(console=console) as progress:
+        task = progress.add_task(f"importing {path.name}", total=None)
+        rows = bulk.read_rows(stream, bulk.detect_format(path, fmt))
+        report = bulk.import_rows(services, organization, rows, opening, lambda n: progress.advance(task, n))
+    console.print(f"imported {report.created} candidates, rejected {len(report.rejected)} rows")
+    for r in report.rejected[:20]:
+        console.print(f"  row {r.row}: {r.field}: {r.reason}")
+    if rejects is not None:
+        with rejects.open("w") as out:
+            out.writelines(
+                json.dumps({"row": r.row, "field": r.field, "reason": r.reason}) + "\n" for r in report.rejected
+            )
+    if report.rejected:
+        raise typer.Exit(code=3 if report.created else 4)
+
+
+@app.command("export")
+def export_candidates(
+    organization: Annotated[str, typer.Option(help="The organization to export.")],
+    path: Annotated[Path, typer.Argument(help="Where to write (.csv or .jsonl).")],
+    fmt: Annotated[str | None, typer.Option("--format", help="csv or jsonl (default: from the file name).")] = None,
+) -> None:
+    """Export every candidate of an organization in the import format."""
+    services = build_services(Settings())
+    with path.open("w", newline="") as out:
+        count = bulk.write_rows(bulk.export_rows(services, organization), out, bulk.detect_format(path, fmt))
+    console.print(f"exported {count} candidates to {path}")
 
 
 def main() -> None:

@@ -190,3 +190,36 @@ class CompleteSession:
 
     session_id: str
     result: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class ImportCandidates:
+    """Create many people at once (bulk import); each row is validated on its own.
+
+    ``rows`` maps each row's number in the source to its Candidate attributes. Rows that fail
+    validation are reported back and skipped; the valid ones commit together.
+    """
+
+    rows: tuple[tuple[int, dict[str, Any]], ...]
+    opening_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CreateWebhook:
+    """Subscribe ``url`` to event types; deliveries are signed with a secret made for it."""
+
+    url: str
+    events: tuple[str, ...]
+    description: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DeleteWebhook:
+    webhook_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class RetryDelivery:
+    """Send a pending or dead-lettered delivery again now, with a fresh round of attempts."""
+
+    delivery_id: str

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import threading
 import time
 from datetime import UTC, datetime
 from typing import Protocol
@@ -12,14 +13,31 @@ from typing import Protocol
 _TYPEABLE = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
 
+_id_lock = threading.Lock()
+_last_millis = 0
+_counter = 0
+
+
 def new_id() -> str:
-    """Return a 32-hex id whose first 12 digits are the creation time in milliseconds.
+    """Return a 32-hex id: creation time in milliseconds, a counter, then 64 random bits.
 
     Time-ordered ids keep inserts at the right edge of every index and let lists page by id
-    (a keyset cursor) instead of by OFFSET.
+    (a keyset cursor) instead of by OFFSET. The counter keeps ids made in the same millisecond by
+    this process in creation order.
     """
+    global _last_millis, _counter
     millis = time.time_ns() // 1_000_000
-    return f"{millis:012x}{os.urandom(10).hex()}"
+    with _id_lock:
+        if millis <= _last_millis:
+            millis = _last_millis
+            _counter += 1
+            if _counter > 0xFFFF:  # more than 65,536 ids in one millisecond: borrow the next one
+                millis, _counter = millis + 1, 0
+        else:
+            _counter = secrets.randbelow(0x8000)
+        _last_millis = millis
+        counter = _counter
+    return f"{millis:012x}{counter:04x}{os.urandom(8).hex()}"
 
 
 def new_token(prefix: str, nbytes: int = 32) -> str:

@@ -80,6 +80,11 @@ class SqlRepository(Generic[E]):
     def add(self, entity: E) -> None:
         self.conn.execute(insert(self.table), [self._to_row(entity)])
 
+    def add_many(self, entities: Sequence[E]) -> None:
+        """One executemany for many rows (bulk import)."""
+        if entities:
+            self.conn.execute(insert(self.table), [self._to_row(e) for e in entities])
+
     def update(self, entity: E, expected_version: int) -> bool:
         """Write ``entity`` if the stored version is still ``expected_version``; bump the version."""
         values = self._to_row(entity)
@@ -264,17 +269,19 @@ class OrganizationRepo:
     def add(self, entity: Organization) -> None:
         self.conn.execute(insert(t.organizations), [dataclasses.asdict(entity)])
 
-    def next_candidate_seq(self, ident: str) -> int:
-        """Take the next per-organization sequence number; the row lock serialises concurrent takers."""
+    def next_candidate_seq(self, ident: str, count: int = 1) -> int:
+        """Take the next ``count`` per-organization sequence numbers and return the first.
+
+        The row lock serialises concurrent takers, so numbers are never handed out twice.
+        """
         c = t.organizations.c
-        return int(
-            self.conn.execute(
-                update(t.organizations)
-                .where(c.id == ident)
-                .values(candidate_seq=c.candidate_seq + 1)
-                .returning(c.candidate_seq)
-            ).scalar_one()
-        )
+        last = self.conn.execute(
+            update(t.organizations)
+            .where(c.id == ident)
+            .values(candidate_seq=c.candidate_seq + count)
+            .returning(c.candidate_seq)
+        ).scalar_one()
+        return int(last) - count + 1
 
 
 class ApiKeyRepo:
