@@ -6,7 +6,7 @@ import dataclasses
 import functools
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 from sqlalchemy import (
     ColumnElement,
@@ -62,7 +62,7 @@ class SqlRepository(Generic[E]):
         self.conn = conn
         self.table = table
         self.cls = cls
-        shape = _shape(cls, table)
+        shape = _shape(cast(type[Any], cls), table)
         self.fields = shape.fields
         self._select = shape.select
         self._get = shape.get
