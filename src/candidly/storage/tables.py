@@ -181,8 +181,9 @@ candidates = Table(
     PrimaryKeyConstraint("organization_id", "id"),
     Index(None, "organization_id", "seq", unique=True),
     Index(None, "organization_id", "public_ref", unique=True),
-    Index(None, "organization_id", "email"),
-    Index(None, "organization_id", "external_id"),
+    # Filter columns end with id, so a filtered page is read in keyset order straight off the index.
+    Index(None, "organization_id", "email", "id"),
+    Index(None, "organization_id", "external_id", "id"),
     Index(None, "organization_id", "status", "id"),
     Index(None, "organization_id", "gdpr_expiry_date"),
 )
@@ -278,6 +279,64 @@ test_sessions = Table(
     _org_fk("application_id", "applications"),
     Index(None, "organization_id", "application_id", "step_id"),
     Index(None, "organization_id", "opening_id", "id"),
+)
+
+webhook_subscriptions = Table(
+    "webhook_subscriptions",
+    metadata,
+    Column("organization_id", String(ID), nullable=False),
+    Column("id", String(ID), nullable=False),
+    Column("url", String(2000), nullable=False),
+    Column("events", Json(), nullable=False),
+    Column("secret", String(100), nullable=False),
+    Column("description", String(200)),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("deleted_at", UTCDateTime()),
+    PrimaryKeyConstraint("organization_id", "id"),
+)
+
+deliveries = Table(
+    "deliveries",
+    metadata,
+    Column("organization_id", String(ID), nullable=False),
+    Column("id", String(ID), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("event_id", String(ID)),
+    Column("event_type", String(60)),
+    Column("subscription_id", String(ID)),
+    Column("target", String(2000), nullable=False),
+    Column("payload", Json(), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", UTCDateTime(), nullable=False),
+    # A worker's claim: no other worker takes the row until the lease runs out.
+    Column("lease_owner", String(64)),
+    Column("lease_until", UTCDateTime()),
+    Column("last_error", Text),
+    Column("last_status_code", Integer),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("updated_at", UTCDateTime()),
+    Column("delivered_at", UTCDateTime()),
+    PrimaryKeyConstraint("organization_id", "id"),
+    Index(None, "organization_id", "status", "id"),
+    # The worker's queue spans organizations, like ix_events_unpublished.
+    Index("ix_deliveries_due", "status", "next_attempt_at"),
+)
+
+delivery_attempts = Table(
+    "delivery_attempts",
+    metadata,
+    Column("organization_id", String(ID), nullable=False),
+    Column("id", String(ID), nullable=False),
+    Column("delivery_id", String(ID), nullable=False),
+    Column("number", Integer, nullable=False),
+    Column("attempted_at", UTCDateTime(), nullable=False),
+    Column("outcome", String(20), nullable=False),
+    Column("status_code", Integer),
+    Column("error", Text),
+    PrimaryKeyConstraint("organization_id", "id"),
+    _org_fk("delivery_id", "deliveries"),
+    Index(None, "organization_id", "delivery_id", "id"),
 )
 
 attachments = Table(

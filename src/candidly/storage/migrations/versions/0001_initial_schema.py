@@ -74,10 +74,12 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("candidates", schema=None) as batch_op:
         batch_op.create_index(
-            batch_op.f("ix_candidates_organization_id_email"), ["organization_id", "email"], unique=False
+            batch_op.f("ix_candidates_organization_id_email_id"), ["organization_id", "email", "id"], unique=False
         )
         batch_op.create_index(
-            batch_op.f("ix_candidates_organization_id_external_id"), ["organization_id", "external_id"], unique=False
+            batch_op.f("ix_candidates_organization_id_external_id_id"),
+            ["organization_id", "external_id", "id"],
+            unique=False,
         )
         batch_op.create_index(
             batch_op.f("ix_candidates_organization_id_gdpr_expiry_date"),
@@ -90,6 +92,36 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_candidates_organization_id_seq"), ["organization_id", "seq"], unique=True)
         batch_op.create_index(
             batch_op.f("ix_candidates_organization_id_status_id"), ["organization_id", "status", "id"], unique=False
+        )
+
+    op.create_table(
+        "deliveries",
+        sa.Column("organization_id", sa.String(length=32), nullable=False),
+        sa.Column("id", sa.String(length=32), nullable=False),
+        sa.Column("kind", sa.String(length=20), nullable=False),
+        sa.Column("event_id", sa.String(length=32), nullable=True),
+        sa.Column("event_type", sa.String(length=60), nullable=True),
+        sa.Column("subscription_id", sa.String(length=32), nullable=True),
+        sa.Column("target", sa.String(length=2000), nullable=False),
+        sa.Column(
+            "payload", sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"), nullable=False
+        ),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("next_attempt_at", candidly.storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("lease_owner", sa.String(length=64), nullable=True),
+        sa.Column("lease_until", candidly.storage.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("last_error", sa.Text(), nullable=True),
+        sa.Column("last_status_code", sa.Integer(), nullable=True),
+        sa.Column("created_at", candidly.storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", candidly.storage.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("delivered_at", candidly.storage.types.UTCDateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("organization_id", "id", name=op.f("pk_deliveries")),
+    )
+    with op.batch_alter_table("deliveries", schema=None) as batch_op:
+        batch_op.create_index("ix_deliveries_due", ["status", "next_attempt_at"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_deliveries_organization_id_status_id"), ["organization_id", "status", "id"], unique=False
         )
 
     op.create_table(
@@ -191,6 +223,18 @@ def upgrade() -> None:
             batch_op.f("ix_users_organization_id_username"), ["organization_id", "username"], unique=True
         )
 
+    op.create_table(
+        "webhook_subscriptions",
+        sa.Column("organization_id", sa.String(length=32), nullable=False),
+        sa.Column("id", sa.String(length=32), nullable=False),
+        sa.Column("url", sa.String(length=2000), nullable=False),
+        sa.Column("events", sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"), nullable=False),
+        sa.Column("secret", sa.String(length=100), nullable=False),
+        sa.Column("description", sa.String(length=200), nullable=True),
+        sa.Column("created_at", candidly.storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("deleted_at", candidly.storage.types.UTCDateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("organization_id", "id", name=op.f("pk_webhook_subscriptions")),
+    )
     op.create_table(
         "applications",
         sa.Column("organization_id", sa.String(length=32), nullable=False),
@@ -306,6 +350,31 @@ def upgrade() -> None:
     with op.batch_alter_table("attachments", schema=None) as batch_op:
         batch_op.create_index(
             batch_op.f("ix_attachments_organization_id_candidate_id"), ["organization_id", "candidate_id"], unique=False
+        )
+
+    op.create_table(
+        "delivery_attempts",
+        sa.Column("organization_id", sa.String(length=32), nullable=False),
+        sa.Column("id", sa.String(length=32), nullable=False),
+        sa.Column("delivery_id", sa.String(length=32), nullable=False),
+        sa.Column("number", sa.Integer(), nullable=False),
+        sa.Column("attempted_at", candidly.storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("outcome", sa.String(length=20), nullable=False),
+        sa.Column("status_code", sa.Integer(), nullable=True),
+        sa.Column("error", sa.Text(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["organization_id", "delivery_id"],
+            ["deliveries.organization_id", "deliveries.id"],
+            name=op.f("fk_delivery_attempts_organization_id_deliveries"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("organization_id", "id", name=op.f("pk_delivery_attempts")),
+    )
+    with op.batch_alter_table("delivery_attempts", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_delivery_attempts_organization_id_delivery_id_id"),
+            ["organization_id", "delivery_id", "id"],
+            unique=False,
         )
 
     op.create_table(
@@ -466,6 +535,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_email_templates_organization_id_opening_id_name"))
 
     op.drop_table("email_templates")
+    with op.batch_alter_table("delivery_attempts", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_delivery_attempts_organization_id_delivery_id_id"))
+
+    op.drop_table("delivery_attempts")
     with op.batch_alter_table("attachments", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_attachments_organization_id_candidate_id"))
 
@@ -478,6 +551,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_applications_organization_id_candidate_id"))
 
     op.drop_table("applications")
+    op.drop_table("webhook_subscriptions")
     with op.batch_alter_table("users", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_users_organization_id_username"))
 
@@ -497,13 +571,18 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_events_organization_id_candidate_id_id"))
 
     op.drop_table("events")
+    with op.batch_alter_table("deliveries", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_deliveries_organization_id_status_id"))
+        batch_op.drop_index("ix_deliveries_due")
+
+    op.drop_table("deliveries")
     with op.batch_alter_table("candidates", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_candidates_organization_id_status_id"))
         batch_op.drop_index(batch_op.f("ix_candidates_organization_id_seq"))
         batch_op.drop_index(batch_op.f("ix_candidates_organization_id_public_ref"))
         batch_op.drop_index(batch_op.f("ix_candidates_organization_id_gdpr_expiry_date"))
-        batch_op.drop_index(batch_op.f("ix_candidates_organization_id_external_id"))
-        batch_op.drop_index(batch_op.f("ix_candidates_organization_id_email"))
+        batch_op.drop_index(batch_op.f("ix_candidates_organization_id_external_id_id"))
+        batch_op.drop_index(batch_op.f("ix_candidates_organization_id_email_id"))
 
     op.drop_table("candidates")
     op.drop_table("api_keys")
