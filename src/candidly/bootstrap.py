@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from candidly.delivery.worker import Worker
 from candidly.domain.ids import Clock, SystemClock
 from candidly.service import handlers  # noqa: F401 - registers every command handler with the bus
 from candidly.service.auth import Authenticator
@@ -42,3 +43,8 @@ def build_services(settings: Settings, clock: Clock | None = None, *, migrate: b
         queries=Queries(database),
         auth=Authenticator(database, settings.admin_token),
     )
+
+
+def build_worker(services: Services) -> Worker:
+    """The delivery worker over the same database and clock as the surfaces."""
+    return Worker(services.database, services.clock, services.settings)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
+import signal
+import threading
 from pathlib import Path
 from typing import Annotated
 
@@ -13,7 +15,7 @@ from rich.console import Console
 from rich.progress import Progress
 
 from candidly import bulk
-from candidly.bootstrap import build_services
+from candidly.bootstrap import build_services, build_worker
 from candidly.domain import commands as c
 from candidly.domain.access import ALL_SCOPES, Actor, Principal
 from candidly.settings import Settings
@@ -51,6 +53,19 @@ def serve(
         access_log=False,
         timeout_graceful_shutdown=10,
     )
+
+
+@app.command()
+def worker() -> None:
+    """Run a delivery worker on its own (scale-out: any number may run beside the servers)."""
+    settings = Settings()
+    _logging(settings.log_level)
+    delivery = build_worker(build_services(settings))
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    console.print("delivery worker running; Ctrl-C stops it after the current send")
+    delivery.run(stop)
 
 
 @app.command()

@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     worker_poll_seconds: float = 1.0
     delivery_max_attempts: int = 8
     delivery_timeout_seconds: float = 10.0
+    delivery_backoff_seconds: float = 10.0
+    delivery_backoff_max_seconds: float = 3600.0
     outbound_allow_private: bool = False
 
     smtp_host: str = "127.0.0.1"

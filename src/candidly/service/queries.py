@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 
 from candidly.domain.access import Principal, Scope
 from candidly.domain.applications import Application, EffectiveStep, effective_steps
+from candidly.domain.deliveries import Delivery, DeliveryAttempt, WebhookSubscription
 from candidly.domain.errors import NotFound
 from candidly.domain.events import Event
 from candidly.domain.openings import Opening
@@ -98,3 +99,18 @@ class Queries:
         """Every attempt of an application, oldest first."""
         principal.require(Scope.READ_CANDIDATES)
         return self.read(lambda uow: uow.sessions.find(org, application_id=application_id))
+
+    def webhooks(self, principal: Principal, org: str) -> list[WebhookSubscription]:
+        principal.require(Scope.ADMIN)
+        return self.read(lambda uow: uow.webhooks.find(org, deleted_at=None))
+
+    def webhook(self, principal: Principal, org: str, ident: str) -> WebhookSubscription:
+        return self._visible(principal, Scope.ADMIN, lambda u: u.webhooks.get(org, ident), "webhook", ident)
+
+    def delivery(self, principal: Principal, org: str, ident: str) -> tuple[Delivery, list[DeliveryAttempt]]:
+        """A delivery with every attempt made at it."""
+        principal.require(Scope.ADMIN)
+        found = self.read(lambda u: (u.deliveries.get(org, ident), u.deliveries.attempts(org, ident)))
+        if found[0] is None:
+            raise NotFound("delivery", ident)
+        return found[0], found[1]

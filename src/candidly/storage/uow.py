@@ -14,6 +14,7 @@ from candidly.domain.sessions import TestSession
 from candidly.service.ports import UnitOfWork
 from candidly.storage import tables as t
 from candidly.storage.migrate import is_at_head
+from candidly.storage.outbox import SqlDeliveries, SqlWebhooks
 from candidly.storage.repositories import (
     ApiKeyRepo,
     ApplicationRepo,
@@ -40,6 +41,8 @@ class SqlUnitOfWork:
         self.events = SqlEventLog(conn)
         self.blobs = SqlBlobs(conn)
         self.sessions = SqlRepository(conn, t.test_sessions, TestSession)
+        self.webhooks = SqlWebhooks(conn)
+        self.deliveries = SqlDeliveries(conn)
         self._committed = False
 
     def commit(self) -> None:

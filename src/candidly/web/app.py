@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+
 from fastapi import FastAPI
 from starlette.staticfiles import StaticFiles
 
-from candidly.bootstrap import Services, build_services
+from candidly.bootstrap import Services, build_services, build_worker
+from candidly.delivery.worker import WorkerThread
 from candidly.dialects import native
 from candidly.dialects.base import SurfaceServices
 from candidly.domain.ids import Clock
@@ -24,10 +29,27 @@ def surface_services(services: Services) -> SurfaceServices:
     )
 
 
+def worker_lifespan(services: Services) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """Run the delivery worker on a thread while the app serves (unless settings.run_worker is off)."""
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        thread = WorkerThread(build_worker(services)) if services.settings.run_worker else None
+        if thread is not None:
+            thread.start()
+        try:
+            yield
+        finally:
+            if thread is not None:
+                await asyncio.to_thread(thread.stop)  # let the current send finish, off the event loop
+
+    return lifespan
+
+
 def create_app(settings: Settings, clock: Clock | None = None, services: Services | None = None) -> FastAPI:
     """Build the whole HTTP application. Migrations are applied here, before the first request."""
     services = services or build_services(settings, clock)
-    app = FastAPI(title="Candidly", docs_url=None, redoc_url=None, openapi_url=None)
+    app = FastAPI(title="Candidly", docs_url=None, redoc_url=None, openapi_url=None, lifespan=worker_lifespan(services))
     app.state.services = services
     app.state.metrics = Metrics()
     app.include_router(ops.router)

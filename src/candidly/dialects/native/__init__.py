@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from candidly.dialects.base import FastJSONResponse, SurfaceServices
-from candidly.dialects.native import admin, candidates, errors, openings, sessions
+from candidly.dialects.native import admin, candidates, deliveries, errors, openings, sessions, webhooks
 
 PREFIX = "/api/v1"
 
@@ -20,6 +20,6 @@ def build_app(services: SurfaceServices) -> FastAPI:
     )
     app.state.services = services
     errors.install(app)
-    for module in (admin, openings, candidates, sessions):
+    for module in (admin, openings, candidates, sessions, webhooks, deliveries):
         app.include_router(module.router)
     return app

@@ -1,0 +1,92 @@
+"""Native routes for the delivery log: every email, callback and webhook, its attempts, and a manual retry."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
+from pydantic import BaseModel
+
+from candidly.dialects.base import FastJSONResponse, iso
+from candidly.dialects.native.deps import CallerDep
+from candidly.dialects.native.translate import page_out
+from candidly.domain import commands as c
+from candidly.domain.access import Scope
+from candidly.domain.deliveries import Delivery, DeliveryAttempt
+from candidly.service.ports import Filters, PageRequest
+
+router = APIRouter(tags=["deliveries"])
+
+
+class AttemptOut(BaseModel):
+    number: int
+    attempted_at: str
+    outcome: str
+    status_code: int | None
+    error: str | None
+
+
+class DeliveryOut(BaseModel):
+    id: str
+    kind: str
+    target: str
+    status: str
+    attempts: int
+    event_id: str | None
+    event_type: str | None
+    subscription_id: str | None
+    next_attempt_at: str
+    last_error: str | None
+    last_status_code: int | None
+    created_at: str
+    delivered_at: str | None
+    attempt_log: list[AttemptOut] | None = None
+
+
+def delivery_out(d: Delivery, attempts: list[DeliveryAttempt] | None = None) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "id": d.id, "kind": d.kind, "target": d.target, "status": d.status, "attempts": d.attempts,
+        "event_id": d.event_id, "event_type": d.event_type, "subscription_id": d.subscription_id,
+        "next_attempt_at": iso(d.next_attempt_at), "last_error": d.last_error,
+        "last_status_code": d.last_status_code, "created_at": iso(d.created_at), "delivered_at": iso(d.delivered_at),
+    }  # fmt: skip
+    if attempts is not None:
+        body["attempt_log"] = [
+            {"number": a.number, "attempted_at": iso(a.attempted_at), "outcome": a.outcome,
+             "status_code": a.status_code, "error": a.error}
+            for a in attempts
+        ]  # fmt: skip
+    return body
+
+
+@router.get("/deliveries", response_model=None)
+def list_deliveries(
+    who: CallerDep,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    cursor: Annotated[str | None, Query(max_length=64)] = None,
+    status: Literal["pending", "delivered", "dead"] | None = None,
+    kind: Literal["email", "callback", "webhook"] | None = None,
+) -> Response:
+    """The delivery log, newest first, filtered by status or kind."""
+    equal = {k: v for k, v in {"status": status, "kind": kind}.items() if v}
+    page = who.services.queries.page(
+        who.principal, Scope.ADMIN, "deliveries", who.organization_id,
+        Filters(equal=equal), PageRequest(limit, cursor, descending=True),
+    )  # fmt: skip
+    return FastJSONResponse(page_out(page, delivery_out))
+
+
+@router.get("/deliveries/{delivery_id}", response_model=DeliveryOut)
+def get_delivery(delivery_id: str, who: CallerDep) -> Response:
+    """One delivery with every attempt: when, the status code, the error."""
+    delivery, attempts = who.services.queries.delivery(who.principal, who.organization_id, delivery_id)
+    return FastJSONResponse(delivery_out(delivery, attempts))
+
+
+@router.post("/deliveries/{delivery_id}/retry", status_code=202, response_model=DeliveryOut)
+def retry_delivery(delivery_id: str, who: CallerDep) -> Response:
+    """Send a pending or dead-lettered delivery again now, with a fresh round of attempts."""
+    who.execute(c.RetryDelivery(delivery_id))
+    delivery, attempts = who.services.queries.delivery(who.principal, who.organization_id, delivery_id)
+    return FastJSONResponse(delivery_out(delivery, attempts), status_code=202)

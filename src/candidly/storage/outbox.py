@@ -1,0 +1,130 @@
+"""The outbox in SQL: events waiting to be fanned out, deliveries, their attempts, and workers' leases.
+
+Claims are one UPDATE ... RETURNING over a sub-select of due rows. On PostgreSQL the sub-select
+takes row locks with SKIP LOCKED, so concurrent workers pass over each other's rows instead of
+queueing; on SQLite the write transaction itself is exclusive. The lease written by the claim keeps
+the row away from every other worker until it runs out (a worker that died mid-send).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, and_, func, insert, or_, select, tuple_, update
+
+from candidly.domain.deliveries import Delivery, DeliveryAttempt, DeliveryStatus, WebhookSubscription
+from candidly.domain.events import Event
+from candidly.domain.ids import new_id
+from candidly.storage import tables as t
+from candidly.storage.repositories import SqlRepository
+
+_EVENT_FIELDS = [f.name for f in dataclasses.fields(Event)]
+
+
+class SqlWebhooks(SqlRepository[WebhookSubscription]):
+    def __init__(self, conn: Connection) -> None:
+        super().__init__(conn, t.webhook_subscriptions, WebhookSubscription)
+
+    def remove(self, organization_id: str, ident: str, when: datetime) -> None:
+        c = self.table.c
+        self.conn.execute(
+            update(self.table).where(c.organization_id == organization_id, c.id == ident).values(deleted_at=when)
+        )
+
+
+class SqlDeliveries(SqlRepository[Delivery]):
+    def __init__(self, conn: Connection) -> None:
+        super().__init__(conn, t.deliveries, Delivery)
+
+    def attempts(self, organization_id: str, delivery_id: str) -> list[DeliveryAttempt]:
+        c = t.delivery_attempts.c
+        rows = self.conn.execute(
+            select(t.delivery_attempts)
+            .where(c.organization_id == organization_id, c.delivery_id == delivery_id)
+            .order_by(c.number, c.id)
+        )
+        return [DeliveryAttempt(**r._mapping) for r in rows]
+
+    def reschedule(self, organization_id: str, ident: str, when: datetime) -> None:
+        c = self.table.c
+        self.conn.execute(
+            update(self.table)
+            .where(c.organization_id == organization_id, c.id == ident)
+            .values(status=DeliveryStatus.PENDING, attempts=0, next_attempt_at=when, lease_owner=None,
+                    lease_until=None, updated_at=when)
+        )  # fmt: skip
+
+    # The worker's side ---------------------------------------------------------------------------
+
+    def unpublished_events(self, limit: int) -> list[Event]:
+        """The oldest events not yet fanned out, locked against other workers where the database can."""
+        c = t.events.c
+        stmt = select(*(c[f] for f in _EVENT_FIELDS)).where(c.published_at.is_(None)).order_by(c.published_at, c.id)
+        stmt = stmt.limit(limit)
+        if self.conn.dialect.name == "postgresql":
+            stmt = stmt.with_for_update(skip_locked=True)
+        return [Event(**r._mapping) for r in self.conn.execute(stmt)]
+
+    def mark_published(self, events: list[Event], when: datetime) -> None:
+        if not events:
+            return
+        c = t.events.c
+        keys = [(e.organization_id, e.id) for e in events]
+        self.conn.execute(update(t.events).where(tuple_(c.organization_id, c.id).in_(keys)).values(published_at=when))
+
+    def claim(self, owner: str, now: datetime, lease_until: datetime, limit: int) -> list[Delivery]:
+        """Lease up to ``limit`` due deliveries to ``owner``."""
+        c = self.table.c
+        due = (
+            select(c.organization_id, c.id)
+            .where(
+                c.status == DeliveryStatus.PENDING,
+                c.next_attempt_at <= now,
+                or_(c.lease_until.is_(None), c.lease_until < now),
+            )
+            .order_by(c.next_attempt_at, c.id)
+            .limit(limit)
+        )
+        if self.conn.dialect.name == "postgresql":
+            due = due.with_for_update(skip_locked=True)
+        stmt = (
+            update(self.table)
+            .where(tuple_(c.organization_id, c.id).in_(due))
+            .values(lease_owner=owner, lease_until=lease_until)
+            .returning(*(c[f] for f in self.fields))
+        )
+        return [self._to_entity(r) for r in self.conn.execute(stmt)]
+
+    def finish(self, delivery: Delivery, owner: str, attempt: DeliveryAttempt) -> bool:
+        """Record an attempt and the delivery's new state, if ``owner`` still holds the lease."""
+        c = self.table.c
+        values: dict[str, Any] = {
+            f: getattr(delivery, f)
+            for f in ("status", "attempts", "next_attempt_at", "last_error", "last_status_code", "delivered_at",
+                      "updated_at")
+        }  # fmt: skip
+        result = self.conn.execute(
+            update(self.table)
+            .where(and_(c.organization_id == delivery.organization_id, c.id == delivery.id, c.lease_owner == owner))
+            .values(**values, lease_owner=None, lease_until=None)
+        )
+        if result.rowcount != 1:
+            return False
+        self.conn.execute(insert(t.delivery_attempts), [dataclasses.asdict(attempt)])
+        return True
+
+    def pending_count(self) -> int:
+        c = self.table.c
+        stmt = select(func.count()).select_from(self.table).where(c.status == DeliveryStatus.PENDING)
+        return int(self.conn.execute(stmt).scalar_one())
+
+
+def new_attempt(
+    delivery: Delivery, when: datetime, outcome: str, status_code: int | None, error: str | None
+) -> DeliveryAttempt:
+    return DeliveryAttempt(
+        id=new_id(), organization_id=delivery.organization_id, delivery_id=delivery.id,
+        number=delivery.attempts, attempted_at=when, outcome=outcome, status_code=status_code, error=error,
+    )  # fmt: skip

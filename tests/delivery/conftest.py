@@ -1,0 +1,137 @@
+"""Delivery fixtures: a real SMTP server and a real HTTP receiver on loopback, and a worker to drive by hand."""
+
+from __future__ import annotations
+
+import random
+import socket
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from email import message_from_bytes
+from email.message import Message
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from candidly.bootstrap import Services
+from candidly.delivery.worker import Worker
+from candidly.settings import Settings
+from tests.helpers import ADMIN_TOKEN, FakeClock
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Inbox:
+    """An aiosmtpd handler that keeps every message it is given."""
+
+    def __init__(self) -> None:
+        self.messages: list[Message] = []
+        self.arrived = threading.Event()
+
+    async def handle_DATA(self, _server: Any, _session: Any, envelope: Any) -> str:
+        self.messages.append(message_from_bytes(envelope.content))
+        self.arrived.set()
+        return "250 OK"
+
+
+@dataclass
+class SmtpServer:
+    port: int
+    inbox: Inbox
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpServer]:
+    inbox = Inbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield SmtpServer(port, inbox)
+    controller.stop()
+
+
+@dataclass
+class Received:
+    path: str
+    headers: dict[str, str]
+    body: bytes
+    status: int = 0
+
+
+@dataclass
+class Receiver:
+    """An HTTP endpoint that answers from a script of status codes (then 200) and records every request."""
+
+    url: str = ""
+    script: list[int] = field(default_factory=list)
+    requests: list[Received] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def answer(self, request: Received) -> int:
+        with self.lock:
+            request.status = self.script.pop(0) if self.script else 200
+            self.requests.append(request)
+        return request.status
+
+    @property
+    def successes(self) -> list[Received]:
+        return [r for r in self.requests if r.status == 200]
+
+
+def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers.get("content-length", 0)))
+            status = receiver.answer(Received(self.path, dict(self.headers.items()), body))
+            self.send_response(status)
+            self.send_header("content-length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+        def log_message(self, *_args: Any) -> None:  # keep test output quiet
+            pass
+
+    return Handler
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    receiver = Receiver()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(receiver))
+    receiver.url = f"http://127.0.0.1:{server.server_address[1]}/hook"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield receiver
+    server.shutdown()
+    server.server_close()
+
+
+def delivery_settings(database_url: str, smtp_port: int, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "database_url": database_url, "admin_token": ADMIN_TOKEN, "public_base_url": "https://candidly.test",
+        "run_worker": False, "access_log": False, "outbound_allow_private": True, "smtp_host": "127.0.0.1",
+        "smtp_port": smtp_port, "delivery_max_attempts": 4, "delivery_timeout_seconds": 5.0,
+        "worker_poll_seconds": 0.05, **overrides,
+    }  # fmt: skip
+    return Settings(**values)
+
+
+@pytest.fixture
+def settings(database_url: str, smtp: SmtpServer) -> Settings:
+    """The suite's settings, with loopback allowed (tests talk to local receivers) and a local SMTP server."""
+    return delivery_settings(database_url, smtp.port)
+
+
+def make_worker(services: Services, clock: FakeClock | None = None) -> Worker:
+    return Worker(services.database, clock or services.clock, services.settings, rng=random.Random(7))
+
+
+@pytest.fixture
+def worker(services: Services) -> Worker:
+    return make_worker(services)
