@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from candidly.delivery.worker import Worker
+from candidly.dialects.testinvite.test_instances import render_test_instance
 from candidly.domain.ids import Clock, SystemClock
 from candidly.service import handlers  # noqa: F401 - registers every command handler with the bus
 from candidly.service.auth import Authenticator
@@ -47,4 +48,5 @@ def build_services(settings: Settings, clock: Clock | None = None, *, migrate: b
 
 def build_worker(services: Services) -> Worker:
     """The delivery worker over the same database and clock as the surfaces."""
-    return Worker(services.database, services.clock, services.settings)
+    # Only TestInvite's surface accepts a ``callback``, so callbacks arrive in its test-instance shape.
+    return Worker(services.database, services.clock, services.settings, callback_renderer=render_test_instance)

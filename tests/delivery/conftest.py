@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email import message_from_bytes
@@ -15,7 +16,7 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
-from candidly.bootstrap import Services
+from candidly.bootstrap import Services, build_worker
 from candidly.delivery.worker import Worker
 from candidly.settings import Settings
 from tests.helpers import ADMIN_TOKEN, FakeClock
@@ -83,6 +84,16 @@ class Receiver:
     def successes(self) -> list[Received]:
         return [r for r in self.requests if r.status == 200]
 
+    def wait_for(self, count: int, timeout: float = 20.0) -> bool:
+        """Wait (for a worker on another thread) until ``count`` requests have arrived."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self.lock:
+                if len(self.requests) >= count:
+                    return True
+            time.sleep(0.02)
+        return False
+
 
 def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
@@ -129,7 +140,11 @@ def settings(database_url: str, smtp: SmtpServer) -> Settings:
 
 
 def make_worker(services: Services, clock: FakeClock | None = None) -> Worker:
-    return Worker(services.database, clock or services.clock, services.settings, rng=random.Random(7))
+    """The worker ``candidly serve`` would run, on the given clock, with a seeded jitter."""
+    worker = build_worker(services)
+    worker.clock = clock or services.clock
+    worker.rng = random.Random(7)
+    return worker
 
 
 @pytest.fixture

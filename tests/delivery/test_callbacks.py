@@ -1,0 +1,81 @@
+"""Callbacks: a completed session is POSTed, as a TestInvite test instance with the caller's params."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from candidly.bootstrap import Services
+from candidly.delivery.worker import Worker
+from candidly.domain import commands as c
+from candidly.domain.access import Actor
+from tests.delivery.conftest import Receiver
+from tests.helpers import Org, TestClient, make_opening
+
+SCORE = {"pointsAchieved": 8, "maxAchievablePoints": 10, "achievementRatio": 0.8}
+RESULT = {"scoreboard": SCORE, "noOfQuestions": 10, "sections": [{"uuid": "s-1", "scoreboard": SCORE}]}
+
+
+def application_with_callback(services: Services, org: Org, opening: dict[str, Any], callback: dict[str, Any]) -> Any:
+    """What TestInvite's create-candidate with ``callback`` stores."""
+    actor = Actor(services.auth.authenticate(org.token), surface="test")
+    command = c.CreateApplication(
+        opening["id"], candidate={"first_name": "Ada", "email": "ada@example.com"},
+        fields={"callback": callback, "labels": ["x"], "group": "g1"},
+    )  # fmt: skip
+    return services.bus.execute(command, actor, org.id)
+
+
+def complete_a_session(client: TestClient, org: Org, application_id: str, step_id: str) -> dict[str, Any]:
+    started = client.post(
+        f"/api/v1/applications/{application_id}/sessions", json={"step_id": step_id}, headers=org.headers
+    )
+    assert started.status_code == 201, started.text
+    done = client.post(
+        f"/api/v1/sessions/{started.json()['id']}/complete", json={"result": RESULT}, headers=org.headers
+    )
+    assert done.status_code == 200, done.text
+    return dict(done.json())
+
+
+@pytest.mark.parametrize("resource", ["basic", "detailed"])
+def test_a_completed_session_is_posted_to_the_callback_in_the_requested_mode(
+    client: TestClient, org: Org, services: Services, worker: Worker, receiver: Receiver, resource: str
+) -> None:
+    opening = make_opening(client, org)
+    step_id = opening["steps"][0]["id"]
+    callback = {"url": receiver.url, "params": {"ref": "abc-1"}, "resource": resource}
+    application = application_with_callback(services, org, opening, callback)
+    session = complete_a_session(client, org, application.id, step_id)
+    worker.run_once()
+    [request] = receiver.requests
+    body = json.loads(request.body)
+    assert body["testInstanceId"] == session["id"] and body["taskId"] == opening["id"]
+    assert body["ticketId"] == application.id and body["stepId"] == step_id and body["status"] == "COMPLETE"
+    assert body["params"] == {"ref": "abc-1"} and body["ignored"] is False
+    assert body["result"]["scoreboard"] == SCORE and body["result"]["completedAt"] == 1768467600
+    if resource == "detailed":
+        assert body["candidate"] == {"id": application.id, "kind": "temp"}
+        assert body["group"] == "g1" and body["labels"] == ["x"] and body["organizationId"] == org.id
+        assert body["result"]["sections"] == RESULT["sections"] and body["result"]["noOfQuestions"] == 10
+    else:
+        assert "candidate" not in body and "sections" not in body["result"]
+
+
+def test_no_callback_is_sent_for_a_started_session_or_without_a_callback(
+    client: TestClient, org: Org, services: Services, worker: Worker, receiver: Receiver
+) -> None:
+    opening = make_opening(client, org)
+    s1, s2 = opening["steps"][0]["id"], opening["steps"][1]["id"]
+    application = application_with_callback(services, org, opening, {"url": receiver.url, "resource": "basic"})
+    client.post(f"/api/v1/applications/{application.id}/sessions", json={"step_id": s1}, headers=org.headers)
+    plain = client.post(
+        "/api/v1/applications",
+        json={"opening_id": opening["id"], "candidate": {"first_name": "Bo"}},
+        headers=org.headers,
+    ).json()
+    complete_a_session(client, org, plain["id"], s2)
+    worker.run_once()
+    assert receiver.requests == []
