@@ -79,3 +79,23 @@ def test_no_callback_is_sent_for_a_started_session_or_without_a_callback(
     complete_a_session(client, org, plain["id"], s2)
     worker.run_once()
     assert receiver.requests == []
+
+
+def test_a_session_completed_webhook_carries_the_result(
+    client: TestClient, org: Org, worker: Worker, receiver: Receiver
+) -> None:
+    body = {"url": receiver.url, "events": ["session.completed"]}
+    assert client.post("/api/v1/webhooks", json=body, headers=org.headers).status_code == 201
+    opening = make_opening(client, org)
+    application = client.post(
+        "/api/v1/applications",
+        json={"opening_id": opening["id"], "candidate": {"first_name": "Bo"}},
+        headers=org.headers,
+    ).json()
+    session = complete_a_session(client, org, application["id"], opening["steps"][0]["id"])
+    worker.run_once()
+    [request] = receiver.requests
+    payload = json.loads(request.body)
+    assert payload["type"] == "session.completed" and payload["data"]["id"] == session["id"]
+    assert payload["data"]["application_id"] == application["id"]
+    assert payload["data"]["session"]["result"] == RESULT and payload["data"]["session"]["status"] == "COMPLETE"

@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
 import threading
 from collections import Counter
 from datetime import timedelta
+from pathlib import Path
+
+import pytest
 
 from candidly.bootstrap import build_services
 from candidly.delivery.worker import Worker
@@ -100,3 +107,23 @@ def test_two_workers_deliver_five_hundred_items_and_none_twice(
     assert all(handled[w.owner] > 0 for w in workers), "both workers should have taken part"
     for services in (one, two):
         services.database.engine.dispose()
+
+
+def test_candidly_worker_runs_on_its_own_and_stops_on_sigterm(
+    settings: Settings, clock: FakeClock, receiver: Receiver, tmp_path: Path
+) -> None:
+    if not settings.database_url.startswith("sqlite"):
+        pytest.skip("one backend is enough to prove the command")
+    services = build_services(settings, clock)
+    with TestClient(create_app(settings, clock, services)) as client:
+        subscribe_and_create(client, receiver)
+    services.database.engine.dispose()
+    env = {**os.environ, "CANDIDLY_DATABASE_URL": settings.database_url, "CANDIDLY_OUTBOUND_ALLOW_PRIVATE": "true",
+           "CANDIDLY_WORKER_POLL_SECONDS": "0.1", "CANDIDLY_LOG_LEVEL": "warning"}  # fmt: skip
+    process = subprocess.Popen([sys.executable, "-m", "candidly", "worker"], env=env, cwd=tmp_path)
+    try:
+        assert receiver.wait_for(1), "candidly worker did not deliver"
+    finally:
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=20) == 0
+    assert len(receiver.successes) == 1

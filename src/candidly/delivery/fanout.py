@@ -106,6 +106,8 @@ class FanOut:
         if org not in self._subscriptions:
             self._subscriptions[org] = self.uow.webhooks.find(org, deleted_at=None)
         payload = webhook_payload(event)
+        if event.type == ev.SESSION_COMPLETED:  # receivers want the score without a round trip
+            payload["data"]["session"] = jsonable(self.uow.sessions.get(org, event.subject_id))
         return [
             self._new(event, DeliveryKind.WEBHOOK, s.url, payload, subscription_id=s.id)
             for s in self._subscriptions[org]

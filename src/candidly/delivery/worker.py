@@ -71,6 +71,10 @@ class Worker:
 
     def run_once(self) -> int:
         """Fan out what is new and send what is due; the number of events and deliveries handled."""
+        # A read first: on SQLite an idle worker must not take the write lock every poll.
+        with self.database.unit_of_work(write=False) as uow:
+            if not cast(SqlUnitOfWork, uow).deliveries.has_work(self.clock.now()):
+                return 0
         return self.fan_out() + self.dispatch()
 
     def fan_out(self) -> int:

@@ -67,6 +67,13 @@ class SqlDeliveries(SqlRepository[Delivery]):
             stmt = stmt.with_for_update(skip_locked=True)
         return [Event(**r._mapping) for r in self.conn.execute(stmt)]
 
+    def has_work(self, now: datetime) -> bool:
+        """Whether any event awaits fan-out or any delivery is due: a cheap read before taking a write lock."""
+        e, d = t.events.c, self.table.c
+        unpublished = select(e.id).where(e.published_at.is_(None)).limit(1)
+        due = select(d.id).where(d.status == DeliveryStatus.PENDING, d.next_attempt_at <= now).limit(1)
+        return any(self.conn.execute(stmt).first() is not None for stmt in (unpublished, due))
+
     def mark_published(self, events: list[Event], when: datetime) -> None:
         if not events:
             return
