@@ -11,8 +11,9 @@ from candidly.bootstrap import Services
 from candidly.delivery.worker import Worker
 from candidly.domain import commands as c
 from candidly.domain.access import Actor
+from candidly.domain.errors import InvalidField
 from tests.delivery.conftest import Receiver
-from tests.helpers import Org, TestClient, make_opening
+from tests.helpers import Org, TestClient, make_opening, table_counts
 
 SCORE = {"pointsAchieved": 8, "maxAchievablePoints": 10, "achievementRatio": 0.8}
 RESULT = {"scoreboard": SCORE, "noOfQuestions": 10, "sections": [{"uuid": "s-1", "scoreboard": SCORE}]}
@@ -99,3 +100,23 @@ def test_a_session_completed_webhook_carries_the_result(
     assert payload["type"] == "session.completed" and payload["data"]["id"] == session["id"]
     assert payload["data"]["application_id"] == application["id"]
     assert payload["data"]["session"]["result"] == RESULT and payload["data"]["session"]["status"] == "COMPLETE"
+
+
+@pytest.mark.parametrize(
+    ("callback", "field"),
+    [
+        ({"resource": "basic"}, "callback.url"),
+        ({"url": "javascript:alert(1)", "resource": "basic"}, "callback.url"),
+        ({"url": "https://example.com/cb", "resource": "everything"}, "callback.resource"),
+        ({"url": "https://example.com/cb", "params": ["a"]}, "callback.params"),
+    ],
+)
+def test_a_bad_callback_names_its_field_and_writes_nothing(
+    client: TestClient, org: Org, services: Services, callback: dict[str, Any], field: str
+) -> None:
+    opening = make_opening(client, org)
+    before = table_counts(services)
+    with pytest.raises(InvalidField) as error:
+        application_with_callback(services, org, opening, callback)
+    assert error.value.field == field
+    assert table_counts(services) == before

@@ -100,3 +100,20 @@ def webhook_event_types(values: list[str]) -> list[str]:
         if value not in WEBHOOK_EVENT_TYPES:
             raise InvalidField(f"events[{i}]", f"must be one of {', '.join(sorted(WEBHOOK_EVENT_TYPES))}")
     return list(dict.fromkeys(values))
+
+
+CALLBACK_RESOURCES = ("basic", "detailed")
+
+
+def callback_spec(value: dict[str, Any]) -> dict[str, Any]:
+    """A session-completion callback: ``url`` (http/https), optional ``params`` object, ``resource`` mode."""
+    url = value.get("url")
+    if not isinstance(url, str):
+        raise InvalidField("callback.url", "is required: the URL to POST completed sessions to")
+    resource = value.get("resource", "basic")
+    if resource not in CALLBACK_RESOURCES:
+        raise InvalidField("callback.resource", f"must be one of {', '.join(CALLBACK_RESOURCES)}")
+    params = value.get("params")
+    if params is not None and not isinstance(params, dict):
+        raise InvalidField("callback.params", "must be an object")
+    return {"url": outbound_url(url, "callback.url"), "params": params or {}, "resource": resource}

@@ -16,6 +16,7 @@ from candidly.domain.applications import (
     apply_step_change,
     uniq_key,
 )
+from candidly.domain.deliveries import callback_spec
 from candidly.domain.errors import Conflict, InvalidField, NotAllowed, NotFound
 from candidly.domain.ids import new_id, new_invitation_code
 from candidly.domain.openings import Opening
@@ -57,7 +58,8 @@ def clean_application_field(key: str, value: Any, opening: Opening) -> Any:
     if key in _DICTS:
         if value is None:
             return None if key == "callback" else {}
-        return json_object(value, key, max_bytes=_DICTS[key], max_depth=10, max_keys=1000)
+        value = json_object(value, key, max_bytes=_DICTS[key], max_depth=10, max_keys=1000)
+        return callback_spec(value) if key == "callback" else value
     if key == "labels":
         if len(value) > 100:
             raise InvalidField(key, "must have at most 100 labels")
