@@ -114,3 +114,18 @@ class Queries:
         if found[0] is None:
             raise NotFound("delivery", ident)
         return found[0], found[1]
+
+    def sessions_page(
+        self, principal: Principal, org: str, filters: Filters, request: PageRequest
+    ) -> tuple[Page[TestSession], int, dict[str, Application]]:
+        """A page of sessions, the total matching, and the applications the page's sessions belong to."""
+        principal.require(Scope.READ_CANDIDATES)
+
+        def fetch(uow: UnitOfWork) -> tuple[Page[TestSession], int, dict[str, Application]]:
+            page = uow.sessions.page(org, filters, request)
+            ids = sorted({s.application_id for s in page.items})
+            wanted = Filters(equal={"id": ids}, include_deleted=True)
+            applications = uow.applications.page(org, wanted, PageRequest(limit=len(ids))).items if ids else []
+            return page, uow.sessions.count(org, filters), {a.id: a for a in applications}
+
+        return self.read(fetch)
