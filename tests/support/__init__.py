@@ -1,0 +1,1 @@
+"""Test support code: real servers the tests start for themselves."""
