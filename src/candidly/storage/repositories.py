@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
-import functools
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Any, Generic, TypeVar, cast
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import (
     ColumnElement,
@@ -47,12 +46,18 @@ class _Shape:
     get: Select[Any]
 
 
-@functools.cache
+_SHAPES: dict[tuple[type[Any], str], _Shape] = {}
+
+
 def _shape(cls: type[Any], table: Table) -> _Shape:
-    fields = [f.name for f in dataclasses.fields(cls) if f.name in table.c]
-    base = select(*(table.c[f] for f in fields))
-    get = base.where(table.c.organization_id == bindparam("org"), table.c.id == bindparam("ident"))
-    return _Shape(fields=fields, select=base, get=get)
+    key = (cls, table.name)
+    shape = _SHAPES.get(key)
+    if shape is None:
+        fields = [f.name for f in dataclasses.fields(cls) if f.name in table.c]
+        base = select(*(table.c[f] for f in fields))
+        get = base.where(table.c.organization_id == bindparam("org"), table.c.id == bindparam("ident"))
+        shape = _SHAPES[key] = _Shape(fields=fields, select=base, get=get)
+    return shape
 
 
 class SqlRepository(Generic[E]):
@@ -62,7 +67,7 @@ class SqlRepository(Generic[E]):
         self.conn = conn
         self.table = table
         self.cls = cls
-        shape = _shape(cast(type[Any], cls), table)
+        shape = _shape(cls, table)
         self.fields = shape.fields
         self._select = shape.select
         self._get = shape.get
@@ -210,6 +215,10 @@ class ApplicationRepo(SqlRepository[Application]):
         return None if row is None else self._to_entity(row)
 
 
+_Children = tuple[tuple[dict[str, Any], ...], tuple[dict[str, Any], ...], tuple[dict[str, Any], ...]]
+_OPENING_CHILDREN: dict[tuple[str, str, int], _Children] = {}
+
+
 class OpeningRepo(SqlRepository[Opening]):
     """Openings with their steps, programs and templates, loaded and saved together."""
 
@@ -221,11 +230,31 @@ class OpeningRepo(SqlRepository[Opening]):
 
     def _to_entity(self, row: Any) -> Opening:
         opening = Opening(**row._mapping)
-        org, oid = opening.organization_id, opening.id
-        opening.steps = sorted(self.steps.find(org, opening_id=oid), key=lambda s: s.position)
-        opening.programs = self.programs.find(org, opening_id=oid)
-        opening.email_templates = self.templates.find(org, opening_id=oid)
+        steps, programs, templates = self._children(opening.organization_id, opening.id, opening.version)
+        opening.steps = [Step(**r) for r in steps]
+        opening.programs = [Program(**{**r, "step_ids": list(r["step_ids"])}) for r in programs]
+        opening.email_templates = [EmailTemplate(**r) for r in templates]
         return opening
+
+    def _children(self, org: str, oid: str, version: int) -> _Children:
+        """Steps, programs and templates of one version of an opening, read once per process.
+
+        Every change to them goes through ``update``, which bumps the version, so a version's
+        children never change and are safe to remember; this saves three queries per create.
+        """
+        key = (org, oid, version)
+        cached = _OPENING_CHILDREN.get(key)
+        if cached is None:
+            steps = sorted(self.steps.find(org, opening_id=oid), key=lambda s: s.position)
+            cached = (
+                tuple(dataclasses.asdict(s) for s in steps),
+                tuple(dataclasses.asdict(p) for p in self.programs.find(org, opening_id=oid)),
+                tuple(dataclasses.asdict(t) for t in self.templates.find(org, opening_id=oid)),
+            )
+            if len(_OPENING_CHILDREN) >= 4096:
+                _OPENING_CHILDREN.clear()
+            _OPENING_CHILDREN[key] = cached
+        return cached
 
     def add(self, entity: Opening) -> None:
         super().add(entity)
