@@ -6,6 +6,8 @@ import json
 import logging
 import signal
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -15,7 +17,7 @@ from rich.console import Console
 from rich.progress import Progress
 
 from candidly import bulk
-from candidly.bootstrap import build_services, build_worker
+from candidly.bootstrap import Services, build_services, build_worker
 from candidly.domain import commands as c
 from candidly.domain.access import ALL_SCOPES, Actor, Principal
 from candidly.settings import Settings
@@ -27,6 +29,16 @@ OPERATOR = Actor(
     surface="cli",
     type="operator",
 )
+
+
+@contextmanager
+def open_services() -> Iterator[Services]:
+    """Services for one command, with the database connections closed afterwards."""
+    services = build_services(Settings())
+    try:
+        yield services
+    finally:
+        services.database.engine.dispose()
 
 
 def _logging(level: str) -> None:
@@ -79,11 +91,11 @@ def migrate() -> None:
 @app.command("create-organization")
 def create_organization(name: str) -> None:
     """Create an organization and print its first API key (shown this once)."""
-    services = build_services(Settings())
-    org, issued = services.bus.execute(c.CreateOrganization(name), OPERATOR)
-    console.print(f"organization {org.id} ({org.name})")
-    console.print(f"api key id {issued.key.id}")
-    print(issued.token)
+    with open_services() as services:
+        org, issued = services.bus.execute(c.CreateOrganization(name), OPERATOR)
+        console.print(f"organization {org.id} ({org.name})")
+        console.print(f"api key id {issued.key.id}")
+        print(issued.token)
 
 
 @app.command("create-api-key")
@@ -93,11 +105,11 @@ def create_api_key(
     scope: Annotated[list[str] | None, typer.Option(help="A scope; repeat for several (default: all).")] = None,
 ) -> None:
     """Create an API key for one or more organizations and print its token (shown this once)."""
-    services = build_services(Settings())
-    scopes = tuple(scope or sorted(ALL_SCOPES))
-    issued = services.bus.execute(c.CreateApiKey(name, scopes, tuple(organization_ids)), OPERATOR)
-    console.print(f"api key id {issued.key.id} scopes {' '.join(issued.key.scopes)}")
-    print(issued.token)
+    with open_services() as services:
+        scopes = tuple(scope or sorted(ALL_SCOPES))
+        issued = services.bus.execute(c.CreateApiKey(name, scopes, tuple(organization_ids)), OPERATOR)
+        console.print(f"api key id {issued.key.id} scopes {' '.join(issued.key.scopes)}")
+        print(issued.token)
 
 
 @app.command("import")
@@ -111,21 +123,21 @@ def import_candidates(
     ] = None,
 ) -> None:
     """Import candidates, validating each row; valid rows are imported even when others are rejected."""
-    services = build_services(Settings())
-    with path.open(newline="") as stream, Progress(console=console) as progress:
-        task = progress.add_task(f"importing {path.name}", total=None)
-        rows = bulk.read_rows(stream, bulk.detect_format(path, fmt))
-        report = bulk.import_rows(services, organization, rows, opening, lambda n: progress.advance(task, n))
-    console.print(f"imported {report.created} candidates, rejected {len(report.rejected)} rows")
-    for r in report.rejected[:20]:
-        console.print(f"  row {r.row}: {r.field}: {r.reason}")
-    if rejects is not None:
-        with rejects.open("w") as out:
-            out.writelines(
-                json.dumps({"row": r.row, "field": r.field, "reason": r.reason}) + "\n" for r in report.rejected
-            )
-    if report.rejected:
-        raise typer.Exit(code=3 if report.created else 4)
+    with open_services() as services:
+        with path.open(newline="") as stream, Progress(console=console) as progress:
+            task = progress.add_task(f"importing {path.name}", total=None)
+            rows = bulk.read_rows(stream, bulk.detect_format(path, fmt))
+            report = bulk.import_rows(services, organization, rows, opening, lambda n: progress.advance(task, n))
+        console.print(f"imported {report.created} candidates, rejected {len(report.rejected)} rows")
+        for r in report.rejected[:20]:
+            console.print(f"  row {r.row}: {r.field}: {r.reason}")
+        if rejects is not None:
+            with rejects.open("w") as out:
+                out.writelines(
+                    json.dumps({"row": r.row, "field": r.field, "reason": r.reason}) + "\n" for r in report.rejected
+                )
+        if report.rejected:
+            raise typer.Exit(code=3 if report.created else 4)
 
 
 @app.command("export")
@@ -135,10 +147,10 @@ def export_candidates(
     fmt: Annotated[str | None, typer.Option("--format", help="csv or jsonl (default: from the file name).")] = None,
 ) -> None:
     """Export every candidate of an organization in the import format."""
-    services = build_services(Settings())
-    with path.open("w", newline="") as out:
-        count = bulk.write_rows(bulk.export_rows(services, organization), out, bulk.detect_format(path, fmt))
-    console.print(f"exported {count} candidates to {path}")
+    with open_services() as services:
+        with path.open("w", newline="") as out:
+            count = bulk.write_rows(bulk.export_rows(services, organization), out, bulk.detect_format(path, fmt))
+        console.print(f"exported {count} candidates to {path}")
 
 
 def main() -> None:
