@@ -12,8 +12,6 @@ from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
-
 from candidly.bootstrap import build_services
 from candidly.delivery.worker import Worker
 from candidly.domain.deliveries import Delivery, DeliveryKind
@@ -21,7 +19,7 @@ from candidly.domain.ids import new_id
 from candidly.settings import Settings
 from candidly.storage.outbox import SqlDeliveries
 from candidly.web.app import create_app
-from tests.delivery.conftest import Receiver, make_worker
+from tests.delivery.conftest import Receiver, SmtpServer, delivery_settings, make_worker
 from tests.helpers import FakeClock, TestClient, make_org
 
 
@@ -110,10 +108,9 @@ def test_two_workers_deliver_five_hundred_items_and_none_twice(
 
 
 def test_candidly_worker_runs_on_its_own_and_stops_on_sigterm(
-    settings: Settings, clock: FakeClock, receiver: Receiver, tmp_path: Path
+    sqlite_url: str, smtp: SmtpServer, clock: FakeClock, receiver: Receiver, tmp_path: Path
 ) -> None:
-    if not settings.database_url.startswith("sqlite"):
-        pytest.skip("one backend is enough to prove the command")
+    settings = delivery_settings(sqlite_url, smtp.port)  # one backend is enough to prove the command
     services = build_services(settings, clock)
     with TestClient(create_app(settings, clock, services)) as client:
         subscribe_and_create(client, receiver)
