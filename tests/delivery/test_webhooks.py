@@ -121,6 +121,7 @@ def test_a_dead_letter_can_be_retried_by_hand(
     worker.run_once()
     [delivered] = deliveries(client, org)
     assert delivered["status"] == "delivered" and len(delivered["attempt_log"]) == 5
+    assert [a["outcome"] for a in delivered["attempt_log"]] == ["failed"] * 4 + ["delivered"]
     again = client.post(f"/api/v1/deliveries/{dead['id']}/retry", headers=org.headers)
     assert again.status_code == 409
 

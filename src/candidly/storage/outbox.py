@@ -43,7 +43,7 @@ class SqlDeliveries(SqlRepository[Delivery]):
         rows = self.conn.execute(
             select(t.delivery_attempts)
             .where(c.organization_id == organization_id, c.delivery_id == delivery_id)
-            .order_by(c.number, c.id)
+            .order_by(c.id)  # ids are time-ordered; numbers restart after a manual retry
         )
         return [DeliveryAttempt(**r._mapping) for r in rows]
 
