@@ -254,6 +254,8 @@ def update_application(uow: UnitOfWork, ctx: Context, cmd: c.UpdateApplication) 
     _apply_changes(application, opening, cmd.changes)
     overrides = dict(application.step_overrides)
     for step_id, change in cmd.step_changes.items():
+        if opening.step(step_id) is None:
+            raise InvalidField(f"steps.{step_id}", "is not a step of this opening")
         overrides[step_id] = apply_step_change(overrides.get(step_id, {}), change)
     application.step_overrides = clean_application_field(
         "step_overrides", {k: v for k, v in overrides.items() if v}, opening

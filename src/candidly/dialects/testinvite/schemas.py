@@ -1,0 +1,156 @@
+"""TestInvite wire models: the bodies of the create and update seeds, with TestInvite's field names."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, StrictBool
+
+Lang = Literal["tr", "en", "es", "fr", "nl", "it", "sr", "sv", "de", "no", "ru", "pt"]
+Seconds = Annotated[int, Field(ge=0, le=32_503_680_000)]  # up to year 3000
+Name = Annotated[str, Field(max_length=200)]
+
+
+class Wire(BaseModel):
+    # Vendor clients send fields we may not know yet; TestInvite ignores them, and so do we.
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+
+
+class Dates(Wire):
+    before: Seconds | None = None
+    after: Seconds | None = None
+
+
+class Price(Wire):
+    amount: float = Field(ge=0, le=1_000_000_000)
+    currency: Literal["USD", "EUR", "TRY"]
+
+
+class Customization(Wire):
+    active_after: Seconds | None = Field(default=None, alias="activeAfter")
+    active_before: Seconds | None = Field(default=None, alias="activeBefore")
+
+
+class CustomizedStep(Wire):
+    step_id: str = Field(alias="stepId", max_length=64)
+    customization: Customization
+
+
+class InviteByEmail(Wire):
+    email_template_name: str = Field(alias="emailTemplateName", min_length=1, max_length=200)
+    date_to_send: Seconds | None = Field(default=None, alias="dateToSend")
+
+
+class Callback(Wire):
+    url: str = Field(max_length=2000)
+    params: dict[str, Any] | None = None
+    resource: Literal["basic", "detailed"]
+
+
+class Tracking(Wire):
+    uniq_id: str = Field(alias="uniqId", min_length=1, max_length=255)
+    scope: Literal["task", "group", "labels", "programs"] = "task"
+
+
+class Common(Wire):
+    group: str | None = Field(default=None, min_length=1, max_length=200)
+    labels: list[Name] | None = Field(default=None, max_length=100)
+    tags: dict[str, Annotated[str, Field(max_length=1000)]] | None = Field(default=None, max_length=100)
+    external_id: str | None = Field(default=None, alias="externalId", max_length=255)
+    external_data: dict[str, Any] | None = Field(default=None, alias="externalData")
+    lang: Lang | None = None
+    program_ids: list[Annotated[str, Field(max_length=64)]] | None = Field(
+        default=None, alias="programIds", max_length=100
+    )
+    # The seed's prose calls it externalEmails (section 6, TestInvite 17): both names are accepted.
+    extra_emails: list[Annotated[str, Field(max_length=320)]] | None = Field(
+        default=None, validation_alias=AliasChoices("extraEmails", "externalEmails"), max_length=20
+    )
+    dates: Dates | None = None
+    price: Price | None = None
+    customized_steps: list[CustomizedStep] | None = Field(default=None, alias="customizedSteps", max_length=100)
+    invite_by_email: InviteByEmail | None = Field(default=None, alias="inviteByEmail")
+    callback: Callback | None = None
+
+
+class TemporaryCandidate(Common):
+    kind: Literal["temporary-candidate"]
+    fullname: str | None = Field(default=None, min_length=1, max_length=400)
+    email: str | None = Field(default=None, max_length=320)
+    credential1: str | None = Field(default=None, min_length=1, max_length=200)
+    credential2: str | None = Field(default=None, min_length=1, max_length=200)
+    tracking: Tracking | None = None
+
+
+class InternalCandidate(Common):
+    kind: Literal["internal-candidate"]
+    id: str = Field(max_length=64)
+
+
+CreateCandidate = Annotated[TemporaryCandidate | InternalCandidate, Field(discriminator="kind")]
+
+
+class LabelChanges(Wire):
+    add: list[Name] | None = Field(default=None, max_length=100)
+    remove: list[Name] | None = Field(default=None, max_length=100)
+
+
+class Fields(Wire):
+    fullname: str | None = Field(default=None, min_length=1, max_length=400)
+    email: str | None = Field(default=None, max_length=320)
+    group: str | None = Field(default=None, min_length=1, max_length=200)
+    labels: LabelChanges | None = None
+    favorite: StrictBool | None = None
+    active: StrictBool | None = None
+    active_after: Seconds | None = Field(default=None, alias="activeAfter")
+    active_before: Seconds | None = Field(default=None, alias="activeBefore")
+
+
+class UpdateCandidate(Wire):
+    fields: Fields | None = None
+    # stepId -> {active?, dates?, limit?}, each {isDefault: true} or {isDefault: false, value: ...};
+    # read by translate.step_changes, which names the exact path of anything malformed.
+    steps: dict[str, dict[str, Any]] | None = Field(default=None, max_length=100)
+
+
+class BasicCandidate(BaseModel):
+    candidateId: str
+    kind: Literal["user", "temp"]
+    taskId: str
+    loggedIn: bool
+    fullname: str | None = None
+    email: str | None = None
+    invitationCode: str | None
+    directAccessUrl: str | None
+
+
+class DetailedCandidate(BasicCandidate):
+    organizationId: str
+    source: Literal["self-registration", "pre-registration"]
+    active: bool
+    activeAfter: int | None
+    activeBefore: int | None
+    group: str
+    tags: dict[str, str]
+    labels: list[str]
+    rating: int | None
+    stage: str | None
+
+
+class Pagination(BaseModel):
+    totalItems: int
+    totalPages: int
+    currentPage: int
+    limit: int
+    next: str | None
+    previous: str | None
+
+
+class CandidateList(BaseModel):
+    candidates: list[DetailedCandidate | BasicCandidate]
+    pagination: Pagination
+
+
+class Error(BaseModel):
+    message: str
+    code: str

@@ -1,0 +1,163 @@
+"""Pure translation between TestInvite's wire format and Candidly's commands and entities."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from candidly.dialects.base import epoch_seconds, from_epoch
+from candidly.dialects.testinvite import schemas as wire
+from candidly.domain import commands as c
+from candidly.domain.applications import DEFAULT, Application, ApplicationKind
+from candidly.domain.errors import InvalidField
+from candidly.domain.people import Candidate, split_fullname
+
+
+def person_fields(fullname: str | None, email: str | None) -> dict[str, Any]:
+    """A TestInvite full name and email as Candidate fields (only those given)."""
+    fields: dict[str, Any] = {}
+    if fullname is not None:
+        fields["first_name"], fields["last_name"] = split_fullname(fullname)
+    if email is not None:
+        fields["email"] = email
+    return fields
+
+
+def _common_fields(body: wire.Common) -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    simple = {"group": body.group, "labels": body.labels, "tags": body.tags, "external_id": body.external_id,
+              "external_data": body.external_data, "language": body.lang, "program_ids": body.program_ids,
+              "extra_emails": body.extra_emails}  # fmt: skip
+    fields.update({k: v for k, v in simple.items() if v is not None})
+    if body.dates is not None:
+        fields["active_after"] = from_epoch(body.dates.after)
+        fields["active_before"] = from_epoch(body.dates.before)
+    if body.price is not None:
+        fields["price_amount"], fields["price_currency"] = body.price.amount, body.price.currency
+    if body.customized_steps:
+        fields["step_overrides"] = {
+            s.step_id: {k: from_epoch(v) for k, v in (("active_after", s.customization.active_after),
+                                                     ("active_before", s.customization.active_before)) if v is not None}
+            for s in body.customized_steps
+        }  # fmt: skip
+    if body.callback is not None:
+        fields["callback"] = body.callback.model_dump()
+    return fields
+
+
+def create_command(task_id: str, body: wire.TemporaryCandidate | wire.InternalCandidate) -> c.CreateApplication:
+    fields = _common_fields(body)
+    invite = None
+    if body.invite_by_email is not None:
+        invite = {"template_name": body.invite_by_email.email_template_name,
+                  "send_at": from_epoch(body.invite_by_email.date_to_send)}  # fmt: skip
+    if isinstance(body, wire.InternalCandidate):
+        return c.CreateApplication(task_id, user_id=body.id, fields=fields, invite=invite)
+    fields.update({k: v for k, v in (("credential1", body.credential1), ("credential2", body.credential2)) if v})
+    scope = None
+    if body.tracking is not None:
+        fields["uniq_id"], scope = body.tracking.uniq_id, body.tracking.scope
+    person = person_fields(body.fullname, body.email)
+    return c.CreateApplication(task_id, candidate=person, fields=fields, uniq_scope=scope, invite=invite)
+
+
+def update_command(task_id: str, application_id: str, body: wire.UpdateCandidate) -> c.UpdateApplication:
+    changes: dict[str, Any] = {}
+    person: dict[str, Any] = {}
+    f = body.fields
+    if f is not None:
+        person = person_fields(f.fullname, f.email)
+        given = f.model_fields_set
+        for name in ("group", "favorite", "active"):
+            if name in given:
+                changes[name] = getattr(f, name)
+        for name in ("active_after", "active_before"):
+            if name in given:
+                changes[name] = from_epoch(getattr(f, name))
+        # Add, then remove (section 6, TestInvite 14).
+        if f.labels is not None and f.labels.add:
+            changes["labels_add"] = f.labels.add
+        if f.labels is not None and f.labels.remove:
+            changes["labels_remove"] = f.labels.remove
+    steps = {sid: step_changes(sid, change) for sid, change in (body.steps or {}).items()}
+    return c.UpdateApplication(
+        application_id, changes=changes, candidate_changes=person, step_changes=steps, opening_id=task_id
+    )
+
+
+def _setting(path: str, value: Any) -> tuple[bool, Any]:
+    """Read ``{isDefault: true}`` or ``{isDefault: false, value: ...}``: (is_default, value)."""
+    if not isinstance(value, dict) or not isinstance(value.get("isDefault"), bool):
+        raise InvalidField(path, "must be {isDefault: true} or {isDefault: false, value: ...}")
+    if value["isDefault"]:
+        return True, None
+    if "value" not in value:
+        raise InvalidField(f"{path}.value", "is required when isDefault is false")
+    return False, value["value"]
+
+
+def _seconds_or_null(path: str, value: Any) -> Any:
+    if value is None:
+        return None  # null removes the limit
+    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+        raise InvalidField(path, "must be a number of seconds or null")
+    return from_epoch(value)
+
+
+def step_changes(step_id: str, change: dict[str, Any]) -> dict[str, Any]:
+    """One step's ``steps`` entry as a core step change (DEFAULT reverts to the task step's own setting)."""
+    base = f"steps.{step_id}"
+    out: dict[str, Any] = {}
+    for key in change:
+        if key not in ("active", "dates", "limit"):
+            raise InvalidField(f"{base}.{key}", "is not a step setting (active, dates, limit)")
+    if "active" in change:
+        is_default, value = _setting(f"{base}.active", change["active"])
+        if not is_default and not isinstance(value, bool):
+            raise InvalidField(f"{base}.active.value", "must be true or false")
+        out["active"] = DEFAULT if is_default else value
+    if "limit" in change:
+        is_default, value = _setting(f"{base}.limit", change["limit"])
+        if not is_default and (isinstance(value, bool) or not isinstance(value, int) or value < -1 or value == 0):
+            raise InvalidField(f"{base}.limit.value", "must be a positive number of attempts, or -1 for unlimited")
+        out["attempt_limit"] = DEFAULT if is_default else value
+    if "dates" in change:
+        out.update(_date_changes(f"{base}.dates", change["dates"]))
+    return out
+
+
+def _date_changes(path: str, dates: Any) -> dict[str, Any]:
+    is_default, value = _setting(path, dates)
+    if is_default:
+        return {"active_after": DEFAULT, "active_before": DEFAULT}
+    if not isinstance(value, dict):
+        raise InvalidField(f"{path}.value", "must be an object with after and/or before")
+    out: dict[str, Any] = {}
+    for wire_name, core_name in (("after", "active_after"), ("before", "active_before")):
+        if wire_name in value:  # omitted: unchanged
+            bound_default, bound = _setting(f"{path}.value.{wire_name}", value[wire_name])
+            out[core_name] = DEFAULT if bound_default else _seconds_or_null(f"{path}.value.{wire_name}.value", bound)
+    return out
+
+
+def basic(application: Application, person: Candidate, base_url: str) -> dict[str, Any]:
+    internal = application.kind == ApplicationKind.INTERNAL
+    code = None if internal else application.invitation_code
+    return {
+        "candidateId": application.id, "kind": "user" if internal else "temp", "taskId": application.opening_id,
+        "loggedIn": application.logged_in, "fullname": person.fullname, "email": person.email,
+        "invitationCode": code, "directAccessUrl": f"{base_url.rstrip('/')}/access/{code}" if code else None,
+    }  # fmt: skip
+
+
+def detailed(application: Application, person: Candidate, base_url: str) -> dict[str, Any]:
+    return {
+        **basic(application, person, base_url), "organizationId": application.organization_id,
+        "source": application.source, "active": application.active,
+        "activeAfter": epoch_seconds(application.active_after), "activeBefore": epoch_seconds(application.active_before),
+        "group": application.group, "tags": application.tags, "labels": application.labels,
+        "rating": application.rating, "stage": application.stage,
+    }  # fmt: skip
+
+
+def render(application: Application, person: Candidate, base_url: str, mode: str) -> dict[str, Any]:
+    return (detailed if mode == "detailed" else basic)(application, person, base_url)
