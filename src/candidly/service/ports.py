@@ -52,6 +52,7 @@ class Filters:
     created_after: datetime | None = None
     created_before: datetime | None = None
     include_deleted: bool = False
+    in_opening: str | None = None  # candidates only: those with a live application in this opening
 
 
 class Repository(Protocol[T]):
@@ -62,6 +63,7 @@ class Repository(Protocol[T]):
     def find(self, organization_id: str, **equal: Any) -> list[T]: ...
     def page(self, organization_id: str, filters: Filters, request: PageRequest) -> Page[T]: ...
     def count(self, organization_id: str, filters: Filters) -> int: ...
+    def owner(self, ident: str) -> str | None: ...
 
 
 class OpeningRepository(Repository[Opening], Protocol):

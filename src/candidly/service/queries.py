@@ -55,6 +55,16 @@ class Queries:
     def user(self, principal: Principal, org: str, ident: str) -> User:
         return self._visible(principal, Scope.READ_USERS, lambda u: u.users.get(org, ident), "user", ident)
 
+    def owner(self, kind: str, ident: str) -> str | None:
+        """The organization that holds a candidate or an opening, whoever asks.
+
+        Only for surfaces whose vendor answers 403, not 404, for another organization's resource
+        (InstaView); it tells which organization, never what the resource holds.
+        """
+        repo = {"candidate": "candidates", "opening": "openings"}[kind]
+        found: str | None = self.read(lambda uow: getattr(uow, repo).owner(ident))
+        return found
+
     def page(
         self,
         principal: Principal,

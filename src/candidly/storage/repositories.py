@@ -126,6 +126,15 @@ class SqlRepository(Generic[E]):
         if filters.search:
             pattern = f"%{filters.search.lower()}%"
             clauses.append(or_(*(func.lower(c[n]).like(pattern) for n in _SEARCHABLE if n in c)))
+        if filters.in_opening is not None:
+            a = t.applications.c
+            clauses.append(
+                c.id.in_(
+                    select(a.candidate_id).where(
+                        a.organization_id == organization_id, a.opening_id == filters.in_opening, a.deleted_at.is_(None)
+                    )
+                )
+            )
         if filters.created_after is not None:
             clauses.append(c.created_at >= filters.created_after)
         if filters.created_before is not None:
@@ -155,6 +164,14 @@ class SqlRepository(Generic[E]):
             next_cursor=ids[-1] if ids and has_next else None,
             prev_cursor=ids[0] if ids and has_prev else None,
         )
+
+    def owner(self, ident: str) -> str | None:
+        """The organization of the live row ``ident``, across organizations."""
+        clause = self.table.c.id == ident
+        if "deleted_at" in self.table.c:
+            clause = and_(clause, self.table.c.deleted_at.is_(None))
+        found = self.conn.execute(select(self.table.c.organization_id).where(clause)).scalar()
+        return None if found is None else str(found)
 
     def count(self, organization_id: str, filters: Filters) -> int:
         stmt = select(func.count()).select_from(self.table).where(and_(*self._where(organization_id, filters)))

@@ -11,7 +11,7 @@ from starlette.staticfiles import StaticFiles
 
 from candidly.bootstrap import Services, build_services, build_worker
 from candidly.delivery.worker import WorkerThread
-from candidly.dialects import native, testinvite
+from candidly.dialects import instaview, native, testinvite
 from candidly.dialects.base import SurfaceServices
 from candidly.domain.ids import Clock
 from candidly.settings import Settings
@@ -57,6 +57,9 @@ def create_app(settings: Settings, clock: Clock | None = None, services: Service
     surfaces = surface_services(services)
     app.mount(native.PREFIX, native.build_app(surfaces))
     app.mount(testinvite.PREFIX, testinvite.build_app(surfaces))
+    # The longer prefix first: Starlette matches mounts in order.
+    app.mount(instaview.PUBLIC_PREFIX, instaview.build_app(surfaces))
+    app.mount(instaview.PREFIX, instaview.build_app(surfaces))
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(
         RequestContextMiddleware,

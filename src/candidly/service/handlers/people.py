@@ -9,6 +9,7 @@ from typing import Any
 from candidly.domain import commands as c
 from candidly.domain import events as ev
 from candidly.domain.access import Scope
+from candidly.domain.anonymize import anonymize_cv
 from candidly.domain.errors import Conflict, InvalidField, NotFound
 from candidly.domain.ids import new_id
 from candidly.domain.people import Candidate, User
@@ -63,6 +64,11 @@ def apply_candidate_changes(candidate: Candidate, changes: dict[str, Any], today
             candidate.attributes = {k: v for k, v in merged.items() if v is not None}
         else:
             setattr(candidate, key, clean_candidate_field(key, value, today))
+    if candidate.cv is not None and ("cv" in changes or {"first_name", "last_name", "middle_name"} & changes.keys()):
+        # CVs are stored anonymized, so personal data never rests in free text (InstaView's rule, kept for all).
+        candidate.cv = anonymize_cv(
+            candidate.cv, [candidate.first_name or "", candidate.middle_name or "", candidate.last_name or ""]
+        )
 
 
 def snapshot(candidate: Candidate) -> dict[str, Any]:

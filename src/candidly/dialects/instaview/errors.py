@@ -1,0 +1,95 @@
+"""InstaView errors: one body that satisfies both documented styles (section 6, InstaView 21)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import orjson
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import Response
+from starlette.exceptions import HTTPException
+
+from candidly.domain import errors as e
+
+FIELD_NAMES = {"first_name": "firstName", "last_name": "lastName", "phone": "phoneNumber",
+               "gdpr_expiry_date": "gdprExpiryDate", "opening_ids": "jobIds", "opening_id": "jobId"}  # fmt: skip
+SCOPE_NAMES = {"read:openings": "read:jobs", "write:openings": "write:jobs"}
+REASONS = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 409: "Conflict"}
+
+
+class ForeignCompany(e.Forbidden):
+    """The resource exists but belongs to another company: InstaView answers 403, not 404."""
+
+
+def wire_field(field: str | None) -> str | None:
+    if field is None:
+        return None
+    head = re.split(r"[.\[]", field, maxsplit=1)[0]
+    return FIELD_NAMES.get(head, head) + field[len(head) :]
+
+
+def error(status: int, code: str, message: str, details: dict[str, Any] | None = None) -> Response:
+    body = {
+        "statusCode": status,
+        "message": message,
+        "error": REASONS.get(status, "Error"),
+        "code": code,
+        "details": details,
+    }
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return Response(orjson.dumps(body), status_code=status, media_type="application/json", headers=headers)
+
+
+def _domain_error(_request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, e.DomainError)
+    field = wire_field(getattr(exc, "field", None))
+    if isinstance(exc, e.Unauthenticated):
+        return error(401, "INVALID_API_KEY", "Invalid or missing API key")
+    if isinstance(exc, ForeignCompany):
+        return error(403, "FORBIDDEN", exc.message, {"field": field} if field else None)
+    if isinstance(exc, e.Forbidden):
+        scope = SCOPE_NAMES.get(exc.scope or "", exc.scope)
+        message = f"Insufficient permissions: Required scope {scope} not found" if scope else exc.message
+        return error(403, "INSUFFICIENT_PERMISSIONS", message)
+    if isinstance(exc, e.NotFound):
+        if exc.field is not None:  # an unknown job id in the body is a bad request (section 6, InstaView 28)
+            return error(
+                400,
+                "VALIDATION_ERROR",
+                f"{field}: {exc.kind.replace('opening', 'job')} {exc.ident} does not exist",
+                {"field": field},
+            )
+        return error(
+            404,
+            "RESOURCE_NOT_FOUND",
+            f"{exc.kind.capitalize()} not found",
+            {"resourceType": exc.kind, "resourceId": exc.ident},
+        )
+    if isinstance(exc, e.InvalidField):
+        return error(400, "VALIDATION_ERROR", f"{field}: {exc.reason}", {"field": field})
+    if isinstance(exc, e.Conflict | e.NotAllowed | e.StaleVersion):
+        return error(409, "CONFLICT", exc.message)
+    return error(400, "BAD_REQUEST", exc.message)
+
+
+def _validation_error(_request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    problems = [
+        {"field": ".".join(str(p) for p in err["loc"][1:]) or str(err["loc"][0]), "message": err["msg"]}
+        for err in exc.errors()
+    ]
+    first = problems[0] if problems else {"field": "body", "message": "invalid"}
+    return error(400, "VALIDATION_ERROR", f"{first['field']}: {first['message']}", {"errors": problems})
+
+
+def _http_error(_request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    return error(exc.status_code, "RESOURCE_NOT_FOUND" if exc.status_code == 404 else "BAD_REQUEST", str(exc.detail))
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(e.DomainError, _domain_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(HTTPException, _http_error)

@@ -1,0 +1,190 @@
+"""InstaView's candidate and job endpoints; served at /instaview and at /instaview/v1/public."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from candidly.dialects.base import FastJSONResponse, SurfaceServices, actor, bearer_token
+from candidly.dialects.instaview import schemas as wire
+from candidly.dialects.instaview import translate
+from candidly.dialects.instaview.errors import ForeignCompany
+from candidly.domain import commands as c
+from candidly.domain.access import Principal, Scope
+from candidly.domain.errors import InvalidField, NotFound
+from candidly.domain.people import Candidate
+from candidly.service.ports import Filters, PageRequest
+
+router = APIRouter()
+CompanyId = Annotated[str | None, Query(alias="companyId", max_length=64)]
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    services: SurfaceServices
+    principal: Principal
+    organization_id: str
+    prefix: str
+
+    def execute(self, command: Any) -> Any:
+        return self.services.bus.execute(command, actor(self.principal, "instaview"), self.organization_id)
+
+    def render(self, person: Candidate) -> dict[str, Any]:
+        applications = self.services.queries.applications_of(self.principal, self.organization_id, person.id)
+        return translate.candidate(person, applications, self.prefix)
+
+    def foreign(self, kind: str, ident: str) -> bool:
+        owner = self.services.queries.owner(kind, ident)
+        return owner is not None and owner != self.organization_id
+
+
+def caller(request: Request, company_id: str | None) -> Caller:
+    services: SurfaceServices = request.app.state.services
+    principal = services.auth.authenticate(bearer_token(request))
+    if principal.is_multi_organization:
+        # ATS keys name the company they act for; a company they do not manage is 403 (section 2.2).
+        if company_id is None:
+            raise InvalidField("companyId", "is required for ATS API keys")
+        if company_id not in principal.organization_ids:
+            raise ForeignCompany("this API key does not manage that company")
+        org = company_id
+    else:
+        org = principal.organization()
+    return Caller(services, principal, org, request.scope.get("root_path", ""))
+
+
+def _check_jobs(who: Caller, job_ids: list[str] | None) -> None:
+    """Another company's job is 403; a job that does not exist is left to the core (400)."""
+    for i, job_id in enumerate(job_ids or []):
+        if who.foreign("opening", job_id):
+            raise ForeignCompany(f"jobIds[{i}]: job {job_id} belongs to another company")
+
+
+def _load(who: Caller, candidate_id: str) -> Candidate:
+    try:
+        return who.services.queries.candidate(who.principal, who.organization_id, candidate_id)
+    except NotFound:
+        if who.foreign("candidate", candidate_id):
+            raise ForeignCompany("the candidate belongs to another company") from None
+        raise
+
+
+def _require_contact(fields: dict[str, Any], current: Candidate | None = None) -> None:
+    email = fields.get("email", current.email if current else None)
+    phone = fields.get("phone", current.phone if current else None)
+    if not email and not phone:
+        raise InvalidField("email", "an email or a phone number is required")
+
+
+@router.post("/candidates", status_code=201, response_model=wire.Candidate, tags=["candidates"])
+def create_candidate(body: wire.CandidateCreate, request: Request, company_id: CompanyId = None) -> Response:
+    """Create a candidate, optionally assigned to jobs."""
+    who = caller(request, company_id)
+    who.principal.require(Scope.WRITE_CANDIDATES)
+    fields = translate.candidate_fields(body)
+    _require_contact(fields)
+    if body.gdpr_expiry_date is None:
+        raise InvalidField("gdprExpiryDate", "is required")
+    fields.setdefault("status", "APPLIED")
+    jobs = translate.job_ids_of(body)
+    _check_jobs(who, jobs)
+    person = who.execute(c.CreateCandidate(fields, tuple(jobs or ())))
+    return FastJSONResponse(who.render(person), status_code=201)
+
+
+@router.get("/candidates/{candidate_id}", response_model=wire.Candidate, tags=["candidates"])
+def get_candidate(candidate_id: str, request: Request, company_id: CompanyId = None) -> Response:
+    """A candidate of the key's company."""
+    who = caller(request, company_id)
+    return FastJSONResponse(who.render(_load(who, candidate_id)))
+
+
+@router.get("/candidates", response_model=wire.CandidatePage, tags=["candidates"])
+def list_candidates(
+    request: Request, company_id: CompanyId = None,
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1, limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    job_id: Annotated[str | None, Query(alias="jobId", max_length=64)] = None,
+    status: Annotated[wire.Status | None, Query()] = None,
+    search: Annotated[str | None, Query(max_length=200)] = None,
+) -> Response:  # fmt: skip
+    """The company's candidates, newest first, filtered by job, status or a name/email search."""
+    who = caller(request, company_id)
+    if job_id is not None:
+        who.principal.require(Scope.READ_OPENINGS)
+    filters = Filters(equal={"status": status} if status else {}, search=search, in_opening=job_id)
+    q = who.services.queries
+    found = q.page(who.principal, Scope.READ_CANDIDATES, "candidates", who.organization_id, filters,
+                   PageRequest(limit=limit, offset=(page - 1) * limit, descending=True))  # fmt: skip
+    total = q.count(who.principal, Scope.READ_CANDIDATES, "candidates", who.organization_id, filters)
+    body = {"data": [who.render(p) for p in found.items], "total": total, "page": page, "limit": limit,
+            "totalPages": math.ceil(total / limit)}  # fmt: skip
+    return FastJSONResponse(body)
+
+
+@router.patch("/candidates/{candidate_id}", response_model=wire.Candidate, tags=["candidates"])
+def update_candidate(
+    candidate_id: str, body: wire.CandidateUpdate, request: Request, company_id: CompanyId = None
+) -> Response:
+    """Change only the fields sent; jobIds and metadata replace what was there."""
+    who = caller(request, company_id)
+    current = _load(who, candidate_id)
+    fields = translate.candidate_fields(body)
+    if "email" in fields or "phone" in fields:
+        _require_contact(fields, current)
+    jobs = body.job_ids
+    _check_jobs(who, jobs)
+    person = who.execute(c.UpdateCandidate(candidate_id, fields, None, None if jobs is None else tuple(jobs)))
+    return FastJSONResponse(who.render(person))
+
+
+@router.delete("/candidates/{candidate_id}", response_model=bool, tags=["candidates"])
+def delete_candidate(candidate_id: str, request: Request, company_id: CompanyId = None) -> Response:
+    """Soft-delete a candidate: hidden from get and list afterwards; answers true."""
+    who = caller(request, company_id)
+    _load(who, candidate_id)
+    who.execute(c.DeleteCandidate(candidate_id))
+    return FastJSONResponse(True)
+
+
+@router.post("/jobs", status_code=201, response_model=wire.Job, tags=["jobs"])
+def create_job(body: wire.JobCreate, request: Request, company_id: CompanyId = None) -> Response:
+    """Create a job (a Candidly opening of kind job)."""
+    who = caller(request, company_id)
+    settings = {"description": body.description, "jobUrl": body.job_url}
+    opening = who.execute(c.CreateOpening(kind="job", name=body.title, settings=settings))
+    if body.status != opening.status:
+        opening = who.execute(c.UpdateOpening(opening.id, {"status": body.status}))
+    return FastJSONResponse(translate.job(opening), status_code=201)
+
+
+@router.get("/jobs/{job_id}", response_model=wire.Job, tags=["jobs"])
+def get_job(job_id: str, request: Request, company_id: CompanyId = None) -> Response:
+    """A job of the key's company."""
+    who = caller(request, company_id)
+    try:
+        opening = who.services.queries.opening(who.principal, who.organization_id, job_id)
+    except NotFound:
+        if who.foreign("opening", job_id):
+            raise ForeignCompany("the job belongs to another company") from None
+        raise
+    return FastJSONResponse(translate.job(opening))
+
+
+@router.get("/jobs", response_model=wire.JobPage, tags=["jobs"])
+def list_jobs(
+    request: Request, company_id: CompanyId = None,
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1, limit: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> Response:  # fmt: skip
+    """The company's jobs, newest first."""
+    who = caller(request, company_id)
+    q = who.services.queries
+    found = q.page(who.principal, Scope.READ_OPENINGS, "openings", who.organization_id, Filters(),
+                   PageRequest(limit=limit, offset=(page - 1) * limit, descending=True))  # fmt: skip
+    total = q.count(who.principal, Scope.READ_OPENINGS, "openings", who.organization_id, Filters())
+    body = {"data": [translate.job(o) for o in found.items], "total": total, "page": page, "limit": limit,
+            "totalPages": math.ceil(total / limit)}  # fmt: skip
+    return FastJSONResponse(body)
