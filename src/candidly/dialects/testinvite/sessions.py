@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import math
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from candidly.dialects.base import FastJSONResponse, SurfaceServices, bearer_token
+from candidly.dialects.base import FastJSONResponse, SurfaceServices
+from candidly.dialects.testinvite.routes import Mode, caller
 from candidly.dialects.testinvite.test_instances import render_test_instance
 from candidly.domain.access import Principal, Scope
 from candidly.domain.errors import InvalidField, NotFound
@@ -17,15 +18,12 @@ from candidly.service.ports import Filters, PageRequest
 
 router = APIRouter(tags=["test instances"])
 BASE = "/api/integration/rest/v1/tasks/{task_id}/test-instances"
-Mode = Literal["basic", "detailed", "default"]
-Id = Annotated[str | None, Query(max_length=64)]
 
 
 def _caller(request: Request) -> tuple[SurfaceServices, Principal, str]:
-    services: SurfaceServices = request.app.state.services
-    principal = services.auth.authenticate(bearer_token(request))
-    principal.require(Scope.READ_CANDIDATES)
-    return services, principal, principal.organization()
+    who = caller(request)
+    who.principal.require(Scope.READ_CANDIDATES)
+    return who.services, who.principal, who.organization_id
 
 
 def _mode(mode: str) -> str:
