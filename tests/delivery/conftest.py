@@ -41,6 +41,13 @@ class Inbox:
         return "250 OK"
 
 
+def text_of(message: Message) -> str:
+    """The decoded plain-text body of a single-part message."""
+    payload = message.get_payload(decode=True)
+    assert isinstance(payload, bytes)
+    return payload.decode()
+
+
 @dataclass
 class SmtpServer:
     port: int

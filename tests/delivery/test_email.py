@@ -9,7 +9,7 @@ from candidly.bootstrap import Services
 from candidly.delivery.worker import Worker
 from candidly.domain import commands as c
 from candidly.domain.access import Actor
-from tests.delivery.conftest import SmtpServer
+from tests.delivery.conftest import SmtpServer, text_of
 from tests.helpers import FakeClock, Org, TestClient, make_opening
 
 
@@ -34,9 +34,7 @@ def test_an_invitation_arrives_with_the_rendered_template(
     assert message["To"] == "ada@example.com"
     assert message["Subject"] == "Your Backend assessment invitation"
     code = application.invitation_code
-    assert message.get_payload(decode=True).decode().strip() == (  # type: ignore[union-attr]
-        f"Hello Ada Lovelace, your code is {code}: https://candidly.test/access/{code}"
-    )
+    assert text_of(message).strip() == (f"Hello Ada Lovelace, your code is {code}: https://candidly.test/access/{code}")
     log = client.get("/api/v1/deliveries?kind=email", headers=org.headers).json()["items"]
     assert [(d["status"], d["target"], d["attempts"]) for d in log] == [("delivered", "ada@example.com", 1)]
 
