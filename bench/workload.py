@@ -39,6 +39,7 @@ def seed(base: str, candidates: int) -> World:
                 "firstName": f"Seed{i}",
                 "lastName": "Candidate",
                 "email": f"seed{i}@bench.example",
+                "gdprExpiryDate": "2035-01-01",
                 "jobIds": [opening["id"]],
             }
             response = http.post("/instaview/candidates", json=body, headers=headers)

@@ -94,6 +94,23 @@ class Queries:
             raise NotFound("opening", application.opening_id)
         return opening
 
+    def candidate_with_applications(
+        self, principal: Principal, org: str, ident: str
+    ) -> tuple[Candidate, list[Application]]:
+        """A person and their live applications, read in one unit of work."""
+        principal.require(Scope.READ_CANDIDATES)
+
+        def fetch(uow: UnitOfWork) -> tuple[Candidate | None, list[Application]]:
+            person = uow.candidates.get(org, ident)
+            if person is None or person.deleted_at is not None:
+                return None, []
+            return person, uow.applications.find(org, candidate_id=ident, deleted_at=None)
+
+        person, applications = self.read(fetch)
+        if person is None:
+            raise NotFound("candidate", ident)
+        return person, applications
+
     def applications_of(self, principal: Principal, org: str, candidate_id: str) -> list[Application]:
         principal.require(Scope.READ_CANDIDATES)
         return self.read(lambda uow: uow.applications.find(org, candidate_id=candidate_id, deleted_at=None))

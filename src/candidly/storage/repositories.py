@@ -60,6 +60,22 @@ def _shape(cls: type[Any], table: Table) -> _Shape:
     return shape
 
 
+_FINDS: dict[tuple[str, tuple[str, ...], tuple[str, ...]], Select[Any]] = {}
+
+
+def _find_statement(table: Table, base: Select[Any], names: tuple[str, ...], nulls: tuple[str, ...]) -> Select[Any]:
+    """The find query for this combination of columns, built once with bound parameters."""
+    key = (table.name, names, nulls)
+    stmt = _FINDS.get(key)
+    if stmt is None:
+        stmt = base.where(table.c.organization_id == bindparam("org"))
+        for name in names:
+            column = table.c[name]
+            stmt = stmt.where(column.is_(None) if name in nulls else column == bindparam(f"p_{name}"))
+        stmt = _FINDS[key] = stmt.order_by(table.c.id)
+    return stmt
+
+
 class SqlRepository(Generic[E]):
     """Row <-> entity for one table whose columns are named as the entity's fields."""
 
@@ -109,10 +125,12 @@ class SqlRepository(Generic[E]):
         return True
 
     def find(self, organization_id: str, **equal: Any) -> list[E]:
-        stmt = self._select.where(self.table.c.organization_id == organization_id)
-        for name, value in equal.items():
-            stmt = stmt.where(self.table.c[name] == value)
-        return [self._to_entity(r) for r in self.conn.execute(stmt.order_by(self.table.c.id))]
+        """Every row of the organization whose columns equal ``equal`` (None means IS NULL), in id order."""
+        names = tuple(sorted(equal))
+        nulls = tuple(n for n in names if equal[n] is None)
+        stmt = _find_statement(self.table, self._select, names, nulls)
+        params = {f"p_{n}": equal[n] for n in names if equal[n] is not None}
+        return [self._to_entity(r) for r in self.conn.execute(stmt, {"org": organization_id, **params})]
 
     def _where(self, organization_id: str, filters: Filters) -> list[ColumnElement[bool]]:
         c = self.table.c

@@ -103,7 +103,7 @@ openings = Table(
     Column("version", Integer, nullable=False),
     Column("deleted_at", UTCDateTime()),
     PrimaryKeyConstraint("organization_id", "id"),
-    Index(None, "organization_id", "external_id"),
+    Index(None, "organization_id", "external_id", "id"),
 )
 
 steps = Table(
@@ -233,10 +233,10 @@ applications = Table(
     _org_fk("candidate_id", "candidates"),
     _org_fk("opening_id", "openings"),
     Index(None, "organization_id", "opening_id", "id"),
-    Index(None, "organization_id", "candidate_id"),
+    Index(None, "organization_id", "candidate_id", "id"),
     Index(None, "organization_id", "opening_id", "uniq_key", unique=True),
     Index(None, "organization_id", "opening_id", "credential1"),
-    Index(None, "organization_id", "external_id"),
+    Index(None, "organization_id", "external_id", "id"),
 )
 
 events = Table(
@@ -354,7 +354,7 @@ attachments = Table(
     Column("created_at", UTCDateTime(), nullable=False),
     PrimaryKeyConstraint("organization_id", "id"),
     _org_fk("candidate_id", "candidates"),
-    Index(None, "organization_id", "candidate_id"),
+    Index(None, "organization_id", "candidate_id", "id"),
 )
 
 notes = Table(

@@ -15,6 +15,7 @@ from candidly.dialects.instaview import translate
 from candidly.dialects.instaview.errors import ForeignCompany
 from candidly.domain import commands as c
 from candidly.domain.access import Principal, Scope
+from candidly.domain.applications import Application
 from candidly.domain.errors import InvalidField, NotFound
 from candidly.domain.people import Candidate
 from candidly.service.ports import Filters, PageRequest
@@ -65,8 +66,12 @@ def _check_jobs(who: Caller, job_ids: list[str] | None) -> None:
 
 
 def _load(who: Caller, candidate_id: str) -> Candidate:
+    return _load_with_jobs(who, candidate_id)[0]
+
+
+def _load_with_jobs(who: Caller, candidate_id: str) -> tuple[Candidate, list[Application]]:
     try:
-        return who.services.queries.candidate(who.principal, who.organization_id, candidate_id)
+        return who.services.queries.candidate_with_applications(who.principal, who.organization_id, candidate_id)
     except NotFound:
         if who.foreign("candidate", candidate_id):
             raise ForeignCompany("the candidate belongs to another company") from None
@@ -100,7 +105,8 @@ def create_candidate(body: wire.CandidateCreate, request: Request, company_id: C
 def get_candidate(candidate_id: str, request: Request, company_id: CompanyId = None) -> Response:
     """A candidate of the key's company."""
     who = caller(request, company_id)
-    return FastJSONResponse(who.render(_load(who, candidate_id)))
+    person, applications = _load_with_jobs(who, candidate_id)
+    return FastJSONResponse(translate.candidate(person, applications, who.prefix))
 
 
 @router.get("/candidates", response_model=wire.CandidatePage, tags=["candidates"])

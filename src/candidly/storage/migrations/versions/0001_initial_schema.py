@@ -193,7 +193,9 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("openings", schema=None) as batch_op:
         batch_op.create_index(
-            batch_op.f("ix_openings_organization_id_external_id"), ["organization_id", "external_id"], unique=False
+            batch_op.f("ix_openings_organization_id_external_id_id"),
+            ["organization_id", "external_id", "id"],
+            unique=False,
         )
 
     op.create_table(
@@ -304,12 +306,14 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("applications", schema=None) as batch_op:
         batch_op.create_index(
-            batch_op.f("ix_applications_organization_id_candidate_id"),
-            ["organization_id", "candidate_id"],
+            batch_op.f("ix_applications_organization_id_candidate_id_id"),
+            ["organization_id", "candidate_id", "id"],
             unique=False,
         )
         batch_op.create_index(
-            batch_op.f("ix_applications_organization_id_external_id"), ["organization_id", "external_id"], unique=False
+            batch_op.f("ix_applications_organization_id_external_id_id"),
+            ["organization_id", "external_id", "id"],
+            unique=False,
         )
         batch_op.create_index(
             batch_op.f("ix_applications_organization_id_opening_id_credential1"),
@@ -349,7 +353,9 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("attachments", schema=None) as batch_op:
         batch_op.create_index(
-            batch_op.f("ix_attachments_organization_id_candidate_id"), ["organization_id", "candidate_id"], unique=False
+            batch_op.f("ix_attachments_organization_id_candidate_id_id"),
+            ["organization_id", "candidate_id", "id"],
+            unique=False,
         )
 
     op.create_table(
@@ -540,15 +546,15 @@ def downgrade() -> None:
 
     op.drop_table("delivery_attempts")
     with op.batch_alter_table("attachments", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_attachments_organization_id_candidate_id"))
+        batch_op.drop_index(batch_op.f("ix_attachments_organization_id_candidate_id_id"))
 
     op.drop_table("attachments")
     with op.batch_alter_table("applications", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_applications_organization_id_opening_id_uniq_key"))
         batch_op.drop_index(batch_op.f("ix_applications_organization_id_opening_id_id"))
         batch_op.drop_index(batch_op.f("ix_applications_organization_id_opening_id_credential1"))
-        batch_op.drop_index(batch_op.f("ix_applications_organization_id_external_id"))
-        batch_op.drop_index(batch_op.f("ix_applications_organization_id_candidate_id"))
+        batch_op.drop_index(batch_op.f("ix_applications_organization_id_external_id_id"))
+        batch_op.drop_index(batch_op.f("ix_applications_organization_id_candidate_id_id"))
 
     op.drop_table("applications")
     op.drop_table("webhook_subscriptions")
@@ -558,7 +564,7 @@ def downgrade() -> None:
     op.drop_table("users")
     op.drop_table("organizations")
     with op.batch_alter_table("openings", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_openings_organization_id_external_id"))
+        batch_op.drop_index(batch_op.f("ix_openings_organization_id_external_id_id"))
 
     op.drop_table("openings")
     with op.batch_alter_table("idempotency_keys", schema=None) as batch_op:
