@@ -93,14 +93,17 @@ class HttpSender:
     def post_bytes(self, url: str, body: bytes, headers: dict[str, str]) -> Outcome:
         try:
             check_target(url, allow_private=self.allow_private)
-            response = self.client.post(url, content=body, headers=headers)
+            # Streamed, and only the start of the answer is read: a receiver cannot flood the worker.
+            with self.client.stream("POST", url, content=body, headers=headers) as response:
+                status = response.status_code
+                start = next(response.iter_bytes(chunk_size=200), b"")[:200].decode(errors="replace")
         except UnsafeTarget as exc:
             return Outcome(False, None, f"refused: {exc}", permanent=True)
         except (httpx.HTTPError, OSError) as exc:
             return Outcome(False, None, f"{exc.__class__.__name__}: {exc}" if str(exc) else exc.__class__.__name__)
-        if 200 <= response.status_code < 300:
-            return Outcome(True, response.status_code)
-        return Outcome(False, response.status_code, f"HTTP {response.status_code}: {response.text[:200]}")
+        if 200 <= status < 300:
+            return Outcome(True, status)
+        return Outcome(False, status, f"HTTP {status}: {start}")
 
     def close(self) -> None:
         self.client.close()
