@@ -10,8 +10,10 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import (
     ColumnElement,
     Connection,
+    Insert,
     Select,
     Table,
+    Update,
     and_,
     bindparam,
     delete,
@@ -44,6 +46,8 @@ class _Shape:
     fields: list[str]
     select: Select[Any]
     get: Select[Any]
+    insert: Insert
+    update: Update
 
 
 _SHAPES: dict[tuple[type[Any], str], _Shape] = {}
@@ -56,7 +60,14 @@ def _shape(cls: type[Any], table: Table) -> _Shape:
         fields = [f.name for f in dataclasses.fields(cls) if f.name in table.c]
         base = select(*(table.c[f] for f in fields))
         get = base.where(table.c.organization_id == bindparam("org"), table.c.id == bindparam("ident"))
-        shape = _SHAPES[key] = _Shape(fields=fields, select=base, get=get)
+        versioned = update(table)
+        if "version" in table.c:
+            versioned = versioned.where(
+                table.c.organization_id == bindparam("b_org"),
+                table.c.id == bindparam("b_id"),
+                table.c.version == bindparam("b_version"),
+            )
+        shape = _SHAPES[key] = _Shape(fields=fields, select=base, get=get, insert=insert(table), update=versioned)
     return shape
 
 
@@ -87,6 +98,8 @@ class SqlRepository(Generic[E]):
         self.fields = shape.fields
         self._select = shape.select
         self._get = shape.get
+        self._insert = shape.insert
+        self._update = shape.update
 
     def _to_entity(self, row: Any) -> E:
         return self.cls(**row._mapping)
@@ -99,26 +112,19 @@ class SqlRepository(Generic[E]):
         return None if row is None else self._to_entity(row)
 
     def add(self, entity: E) -> None:
-        self.conn.execute(insert(self.table), [self._to_row(entity)])
+        self.conn.execute(self._insert, [self._to_row(entity)])
 
     def add_many(self, entities: Sequence[E]) -> None:
         """One executemany for many rows (bulk import)."""
         if entities:
-            self.conn.execute(insert(self.table), [self._to_row(e) for e in entities])
+            self.conn.execute(self._insert, [self._to_row(e) for e in entities])
 
     def update(self, entity: E, expected_version: int) -> bool:
         """Write ``entity`` if the stored version is still ``expected_version``; bump the version."""
         values = self._to_row(entity)
         values["version"] = expected_version + 1
-        result = self.conn.execute(
-            update(self.table)
-            .where(
-                self.table.c.organization_id == values["organization_id"],
-                self.table.c.id == values["id"],
-                self.table.c.version == expected_version,
-            )
-            .values(values)
-        )
+        params = {**values, "b_org": values["organization_id"], "b_id": values["id"], "b_version": expected_version}
+        result = self.conn.execute(self._update, params)
         if result.rowcount != 1:
             return False
         entity.version = expected_version + 1  # type: ignore[attr-defined]  # every versioned entity has it
@@ -314,12 +320,20 @@ class OpeningRepo(SqlRepository[Opening]):
         return True
 
     def add_counts(self, organization_id: str, opening_id: str, delta: int) -> None:
-        c = self.table.c
-        self.conn.execute(
-            update(self.table)
-            .where(c.organization_id == organization_id, c.id == opening_id)
-            .values(application_count=c.application_count + delta)
-        )
+        self.conn.execute(_ADD_COUNTS, {"org": organization_id, "ident": opening_id, "delta": delta})
+
+
+_ADD_COUNTS = (
+    update(t.openings)
+    .where(t.openings.c.organization_id == bindparam("org"), t.openings.c.id == bindparam("ident"))
+    .values(application_count=t.openings.c.application_count + bindparam("delta"))
+)
+_TAKE_SEQ = (
+    update(t.organizations)
+    .where(t.organizations.c.id == bindparam("ident"))
+    .values(candidate_seq=t.organizations.c.candidate_seq + bindparam("count"))
+    .returning(t.organizations.c.candidate_seq)
+)
 
 
 class OrganizationRepo:
@@ -338,13 +352,7 @@ class OrganizationRepo:
 
         The row lock serialises concurrent takers, so numbers are never handed out twice.
         """
-        c = t.organizations.c
-        last = self.conn.execute(
-            update(t.organizations)
-            .where(c.id == ident)
-            .values(candidate_seq=c.candidate_seq + count)
-            .returning(c.candidate_seq)
-        ).scalar_one()
+        last = self.conn.execute(_TAKE_SEQ, {"ident": ident, "count": count}).scalar_one()
         return int(last) - count + 1
 
 
@@ -370,6 +378,7 @@ class ApiKeyRepo:
 
 
 _EVENT_FIELDS = tuple(f.name for f in dataclasses.fields(Event))
+_INSERT_EVENT = insert(t.events)
 
 
 class SqlEventLog:
@@ -380,7 +389,7 @@ class SqlEventLog:
         if events:
             # A shallow copy: dataclasses.asdict deep-copies every payload, which costs more than the insert.
             names = _EVENT_FIELDS
-            self.conn.execute(insert(t.events), [{n: getattr(e, n) for n in names} for e in events])
+            self.conn.execute(_INSERT_EVENT, [{n: getattr(e, n) for n in names} for e in events])
 
     def for_candidate(self, organization_id: str, candidate_id: str) -> list[Event]:
         c = t.events.c
