@@ -25,8 +25,11 @@ def make_engine(url: str, *, pool_size: int = 5) -> Engine:
 
 
 def _sqlite_engine(url: str) -> Engine:
-    # Units of work in one process take turns (see SqlDatabase), so a few connections suffice.
-    engine = create_engine(url, connect_args={"check_same_thread": False}, pool_size=4, max_overflow=4, future=True)
+    # A pool as large as the server's thread pool: an overflow connection is closed when returned,
+    # and reopening one (PRAGMAs, WAL index) costs more than the query it was opened for.
+    engine = create_engine(
+        url, connect_args={"check_same_thread": False}, pool_size=40, max_overflow=16, pool_timeout=30, future=True
+    )
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
