@@ -91,7 +91,7 @@ class Receiver:
     def successes(self) -> list[Received]:
         return [r for r in self.requests if r.status == 200]
 
-    def wait_for(self, count: int, timeout: float = 20.0) -> bool:
+    def wait_for(self, count: int, timeout: float = 90.0) -> bool:
         """Wait (for a worker on another thread) until ``count`` requests have arrived."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -134,7 +134,7 @@ def delivery_settings(database_url: str, smtp_port: int, **overrides: Any) -> Se
     values: dict[str, Any] = {
         "database_url": database_url, "admin_token": ADMIN_TOKEN, "public_base_url": "https://candidly.test",
         "run_worker": False, "access_log": False, "outbound_allow_private": True, "smtp_host": "127.0.0.1",
-        "smtp_port": smtp_port, "delivery_max_attempts": 4, "delivery_timeout_seconds": 5.0,
+        "smtp_port": smtp_port, "delivery_max_attempts": 4, "delivery_timeout_seconds": 30.0,
         "worker_poll_seconds": 0.05, **overrides,
     }  # fmt: skip
     return Settings(**values)
