@@ -126,7 +126,9 @@ def list_candidates(
     found = q.page(who.principal, Scope.READ_CANDIDATES, "candidates", who.organization_id, filters,
                    PageRequest(limit=limit, offset=(page - 1) * limit, descending=True))  # fmt: skip
     total = q.count(who.principal, Scope.READ_CANDIDATES, "candidates", who.organization_id, filters)
-    body = {"data": [who.render(p) for p in found.items], "total": total, "page": page, "limit": limit,
+    jobs = q.applications_by_candidate(who.principal, who.organization_id, [p.id for p in found.items])
+    rendered = [translate.candidate(p, jobs[p.id], who.prefix) for p in found.items]
+    body = {"data": rendered, "total": total, "page": page, "limit": limit,
             "totalPages": math.ceil(total / limit)}  # fmt: skip
     return FastJSONResponse(body)
 
