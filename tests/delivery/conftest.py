@@ -19,7 +19,7 @@ from aiosmtpd.controller import Controller
 from candidly.bootstrap import Services, build_worker
 from candidly.delivery.worker import Worker
 from candidly.settings import Settings
-from tests.helpers import ADMIN_TOKEN, FakeClock
+from tests.helpers import ADMIN_TOKEN, FakeClock, Org, TestClient
 
 
 def free_port() -> int:
@@ -157,3 +157,26 @@ def make_worker(services: Services, clock: FakeClock | None = None) -> Worker:
 @pytest.fixture
 def worker(services: Services) -> Worker:
     return make_worker(services)
+
+
+def start_session(client: TestClient, org: Org, application_id: str, step_id: str) -> Any:
+    """POST /applications/{id}/sessions: the response, whatever it is."""
+    return client.post(
+        f"/api/v1/applications/{application_id}/sessions", json={"step_id": step_id}, headers=org.headers
+    )
+
+
+def complete_session(client: TestClient, headers: dict[str, str], session_id: str, result: dict[str, Any]) -> Any:
+    """POST /sessions/{id}/complete: the response, whatever it is."""
+    return client.post(f"/api/v1/sessions/{session_id}/complete", json={"result": result}, headers=headers)
+
+
+def finished_session(
+    client: TestClient, org: Org, application_id: str, step_id: str, result: dict[str, Any]
+) -> dict[str, Any]:
+    """A session started and completed with ``result``, as the API answered the completion."""
+    started = start_session(client, org, application_id, step_id)
+    assert started.status_code == 201, started.text
+    done = complete_session(client, org.headers, started.json()["id"], result)
+    assert done.status_code == 200, done.text
+    return dict(done.json())

@@ -12,7 +12,7 @@ from candidly.delivery.worker import Worker
 from candidly.domain import commands as c
 from candidly.domain.access import Actor
 from candidly.domain.errors import InvalidField
-from tests.delivery.conftest import Receiver
+from tests.delivery.conftest import Receiver, finished_session, start_session
 from tests.helpers import Org, TestClient, make_opening, table_counts
 
 SCORE = {"pointsAchieved": 8, "maxAchievablePoints": 10, "achievementRatio": 0.8}
@@ -29,18 +29,6 @@ def application_with_callback(services: Services, org: Org, opening: dict[str, A
     return services.bus.execute(command, actor, org.id)
 
 
-def complete_a_session(client: TestClient, org: Org, application_id: str, step_id: str) -> dict[str, Any]:
-    started = client.post(
-        f"/api/v1/applications/{application_id}/sessions", json={"step_id": step_id}, headers=org.headers
-    )
-    assert started.status_code == 201, started.text
-    done = client.post(
-        f"/api/v1/sessions/{started.json()['id']}/complete", json={"result": RESULT}, headers=org.headers
-    )
-    assert done.status_code == 200, done.text
-    return dict(done.json())
-
-
 @pytest.mark.parametrize("resource", ["basic", "detailed"])
 def test_a_completed_session_is_posted_to_the_callback_in_the_requested_mode(
     client: TestClient, org: Org, services: Services, worker: Worker, receiver: Receiver, resource: str
@@ -49,7 +37,7 @@ def test_a_completed_session_is_posted_to_the_callback_in_the_requested_mode(
     step_id = opening["steps"][0]["id"]
     callback = {"url": receiver.url, "params": {"ref": "abc-1"}, "resource": resource}
     application = application_with_callback(services, org, opening, callback)
-    session = complete_a_session(client, org, application.id, step_id)
+    session = finished_session(client, org, application.id, step_id, RESULT)
     worker.run_once()
     [request] = receiver.requests
     body = json.loads(request.body)
@@ -71,13 +59,13 @@ def test_no_callback_is_sent_for_a_started_session_or_without_a_callback(
     opening = make_opening(client, org)
     s1, s2 = opening["steps"][0]["id"], opening["steps"][1]["id"]
     application = application_with_callback(services, org, opening, {"url": receiver.url, "resource": "basic"})
-    client.post(f"/api/v1/applications/{application.id}/sessions", json={"step_id": s1}, headers=org.headers)
+    assert start_session(client, org, application.id, s1).status_code == 201
     plain = client.post(
         "/api/v1/applications",
         json={"opening_id": opening["id"], "candidate": {"first_name": "Bo"}},
         headers=org.headers,
     ).json()
-    complete_a_session(client, org, plain["id"], s2)
+    finished_session(client, org, plain["id"], s2, RESULT)
     worker.run_once()
     assert receiver.requests == []
 
@@ -93,7 +81,7 @@ def test_a_session_completed_webhook_carries_the_result(
         json={"opening_id": opening["id"], "candidate": {"first_name": "Bo"}},
         headers=org.headers,
     ).json()
-    session = complete_a_session(client, org, application["id"], opening["steps"][0]["id"])
+    session = finished_session(client, org, application["id"], opening["steps"][0]["id"], RESULT)
     worker.run_once()
     [request] = receiver.requests
     payload = json.loads(request.body)

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from candidly.bootstrap import Services
+from tests.delivery.conftest import complete_session, start_session
 from tests.helpers import FakeClock, Org, TestClient, make_opening, table_counts
 
 RESULT = {"scoreboard": {"pointsAchieved": 7, "maxAchievablePoints": 10, "achievementRatio": 0.7},
@@ -32,18 +33,12 @@ def make_application(client: TestClient, org: Org, opening: dict[str, Any], **fi
     return dict(response.json())
 
 
-def start(client: TestClient, org: Org, application_id: str, step_id: str) -> Any:
-    return client.post(
-        f"/api/v1/applications/{application_id}/sessions", json={"step_id": step_id}, headers=org.headers
-    )
-
-
 def assert_refused(
     client: TestClient, org: Org, services: Services, application_id: str, step_id: str, reason: str
 ) -> None:
     """The start is refused with a reason, and nothing is written."""
     before = table_counts(services)
-    response = start(client, org, application_id, step_id)
+    response = start_session(client, org, application_id, step_id)
     assert response.status_code == 409, response.text
     assert reason in response.json()["detail"]
     assert table_counts(services) == before
@@ -52,11 +47,11 @@ def assert_refused(
 def test_a_session_starts_and_completes_with_its_result(client: TestClient, org: Org, opening: dict[str, Any]) -> None:
     application = make_application(client, org, opening)
     s1, _ = steps(opening)
-    started = start(client, org, application["id"], s1)
+    started = start_session(client, org, application["id"], s1)
     assert started.status_code == 201, started.text
     assert started.json()["status"] == "STARTED" and started.json()["attempt"] == 1
     session_id = started.json()["id"]
-    done = client.post(f"/api/v1/sessions/{session_id}/complete", json={"result": RESULT}, headers=org.headers)
+    done = complete_session(client, org.headers, session_id, RESULT)
     assert done.status_code == 200, done.text
     assert done.json()["status"] == "COMPLETE" and done.json()["result"] == RESULT
     assert done.json()["completed_at"] == "2026-01-15T09:00:00Z"
@@ -70,18 +65,18 @@ def test_attempts_beyond_the_step_limit_are_refused(
 ) -> None:
     application = make_application(client, org, opening)
     s1, s2 = steps(opening)
-    assert start(client, org, application["id"], s1).status_code == 201
+    assert start_session(client, org, application["id"], s1).status_code == 201
     assert_refused(client, org, services, application["id"], s1, "attempt")
     for _ in range(3):  # s2 is unlimited
-        assert start(client, org, application["id"], s2).status_code == 201
+        assert start_session(client, org, application["id"], s2).status_code == 201
 
 
 def test_an_overridden_attempt_limit_applies(client: TestClient, org: Org, opening: dict[str, Any]) -> None:
     s1, _ = steps(opening)
     application = make_application(client, org, opening, step_overrides={s1: {"attempt_limit": 2}})
-    assert start(client, org, application["id"], s1).json()["attempt"] == 1
-    assert start(client, org, application["id"], s1).json()["attempt"] == 2
-    assert start(client, org, application["id"], s1).status_code == 409
+    assert start_session(client, org, application["id"], s1).json()["attempt"] == 1
+    assert start_session(client, org, application["id"], s1).json()["attempt"] == 2
+    assert start_session(client, org, application["id"], s1).status_code == 409
 
 
 def test_a_step_outside_its_window_is_refused(
@@ -92,7 +87,7 @@ def test_a_step_outside_its_window_is_refused(
     assert_refused(client, org, services, application["id"], s2, "window")
     clock.set(datetime(2030, 1, 1, tzinfo=UTC))  # s1 closes exactly now; s2 has opened
     assert_refused(client, org, services, application["id"], s1, "window")
-    assert start(client, org, application["id"], s2).status_code == 201
+    assert start_session(client, org, application["id"], s2).status_code == 201
 
 
 def test_an_inactive_candidate_cannot_start(
@@ -116,7 +111,7 @@ def test_a_step_outside_the_candidates_programs_is_refused(
 
 def test_an_unknown_step_is_an_invalid_field(client: TestClient, org: Org, opening: dict[str, Any]) -> None:
     application = make_application(client, org, opening)
-    response = start(client, org, application["id"], "nope")
+    response = start_session(client, org, application["id"], "nope")
     assert response.status_code == 422 and response.json()["field"] == "step_id"
 
 
@@ -124,30 +119,26 @@ def test_a_result_without_a_scoreboard_is_rejected_and_changes_nothing(
     client: TestClient, org: Org, opening: dict[str, Any], services: Services
 ) -> None:
     application = make_application(client, org, opening)
-    session = start(client, org, application["id"], steps(opening)[0]).json()
+    session = start_session(client, org, application["id"], steps(opening)[0]).json()
     before = table_counts(services)
     bad = {"scoreboard": {"pointsAchieved": "seven", "maxAchievablePoints": 10, "achievementRatio": 0.7}}
-    response = client.post(f"/api/v1/sessions/{session['id']}/complete", json={"result": bad}, headers=org.headers)
+    response = complete_session(client, org.headers, session["id"], bad)
     assert response.status_code == 422 and response.json()["field"] == "result.scoreboard.pointsAchieved"
     assert table_counts(services) == before
 
 
 def test_a_session_completes_only_once(client: TestClient, org: Org, opening: dict[str, Any]) -> None:
     application = make_application(client, org, opening)
-    session = start(client, org, application["id"], steps(opening)[0]).json()
-    url = f"/api/v1/sessions/{session['id']}/complete"
-    assert client.post(url, json={"result": RESULT}, headers=org.headers).status_code == 200
-    assert client.post(url, json={"result": RESULT}, headers=org.headers).status_code == 409
+    session = start_session(client, org, application["id"], steps(opening)[0]).json()
+    assert complete_session(client, org.headers, session["id"], RESULT).status_code == 200
+    assert complete_session(client, org.headers, session["id"], RESULT).status_code == 409
 
 
 def test_another_organizations_sessions_are_not_found(
     client: TestClient, org: Org, other_org: Org, opening: dict[str, Any]
 ) -> None:
     application = make_application(client, org, opening)
-    session = start(client, org, application["id"], steps(opening)[0]).json()
+    session = start_session(client, org, application["id"], steps(opening)[0]).json()
     assert client.get(f"/api/v1/sessions/{session['id']}", headers=other_org.headers).status_code == 404
-    response = client.post(
-        f"/api/v1/sessions/{session['id']}/complete", json={"result": RESULT}, headers=other_org.headers
-    )
-    assert response.status_code == 404
-    assert start(client, other_org, application["id"], steps(opening)[0]).status_code == 404
+    assert complete_session(client, other_org.headers, session["id"], RESULT).status_code == 404
+    assert start_session(client, other_org, application["id"], steps(opening)[0]).status_code == 404

@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 from candidly.delivery.worker import Worker
-from tests.delivery.conftest import Receiver, SmtpServer, text_of
+from tests.delivery.conftest import Receiver, SmtpServer, finished_session, text_of
 from tests.helpers import FakeClock, Org, TestClient, make_opening
 
 TASKS = "/testinvite/api/integration/rest/v1/tasks"
@@ -45,17 +45,11 @@ def test_a_callback_gets_the_same_test_instance_the_api_shows_with_the_params(
     callback = {"url": receiver.url, "params": {"batch": 7}, "resource": "detailed"}
     candidate = create(client, org, task["id"], callback=callback)
     step_id = task["steps"][1]["id"]
-    started = client.post(
-        f"/api/v1/applications/{candidate['candidateId']}/sessions", json={"step_id": step_id}, headers=org.headers
-    ).json()
-    done = client.post(
-        f"/api/v1/sessions/{started['id']}/complete", json={"result": {"scoreboard": SCORE}}, headers=org.headers
-    )
-    assert done.status_code == 200
+    done = finished_session(client, org, candidate["candidateId"], step_id, {"scoreboard": SCORE})
     worker.run_once()
     [request] = receiver.requests
     posted = json.loads(request.body)
-    shown = client.get(f"{TASKS}/{task['id']}/test-instances/{started['id']}?mode=detailed", headers=org.headers).json()
+    shown = client.get(f"{TASKS}/{task['id']}/test-instances/{done['id']}?mode=detailed", headers=org.headers).json()
     assert posted == {**shown, "params": {"batch": 7}}
     assert posted["candidate"] == {"id": candidate["candidateId"], "kind": "temp"}
 

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from tests.delivery.conftest import finished_session, start_session
 from tests.helpers import Org, TestClient, make_opening
 
 BASE = "/testinvite/api/integration/rest/v1/tasks"
@@ -25,13 +26,10 @@ def candidate(client: TestClient, org: Org, task: dict[str, Any], external_id: s
 
 
 def session(client: TestClient, org: Org, application_id: str, step_id: str, complete: bool) -> str:
-    started = client.post(
-        f"/api/v1/applications/{application_id}/sessions", json={"step_id": step_id}, headers=org.headers
-    )
-    assert started.status_code == 201, started.text
     if complete:
-        url = f"/api/v1/sessions/{started.json()['id']}/complete"
-        assert client.post(url, json={"result": {"scoreboard": SCORE}}, headers=org.headers).status_code == 200
+        return str(finished_session(client, org, application_id, step_id, {"scoreboard": SCORE})["id"])
+    started = start_session(client, org, application_id, step_id)
+    assert started.status_code == 201, started.text
     return str(started.json()["id"])
 
 
