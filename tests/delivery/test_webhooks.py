@@ -11,8 +11,11 @@ from standardwebhooks.webhooks import Webhook
 
 from candidly.bootstrap import Services
 from candidly.delivery.worker import Worker
-from tests.delivery.conftest import Receiver, free_port, make_worker
-from tests.helpers import FakeClock, Org, TestClient, table_counts
+from candidly.domain.events import WEBHOOK_EVENT_TYPES
+from tests.delivery.conftest import Receiver, finished_session, free_port, make_worker
+from tests.helpers import FakeClock, Org, TestClient, make_opening, table_counts
+
+SCORE = {"pointsAchieved": 1, "maxAchievablePoints": 1, "achievementRatio": 1.0}
 
 
 def subscribe(client: TestClient, org: Org, url: str, events: list[str] | None = None) -> dict[str, Any]:
@@ -184,3 +187,20 @@ def test_webhooks_and_deliveries_are_per_organization(
     assert client.post(f"/api/v1/deliveries/{delivery['id']}/retry", headers=other_org.headers).status_code == 404
     assert client.get("/api/v1/deliveries", headers=other_org.headers).json()["items"] == []
     assert json.loads(receiver.requests[0].body)["data"]["object"] == "candidate"
+
+
+def test_every_webhook_event_type_is_delivered(
+    client: TestClient, org: Org, worker: Worker, receiver: Receiver
+) -> None:
+    subscribe(client, org, receiver.url, sorted(WEBHOOK_EVENT_TYPES))
+    opening = make_opening(client, org)
+    person = new_candidate(client, org)
+    assert client.patch(f"/api/v1/candidates/{person['id']}", json={"last_name": "L"}, headers=org.headers).is_success
+    body = {"opening_id": opening["id"], "candidate_id": person["id"]}
+    application = client.post("/api/v1/applications", json=body, headers=org.headers).json()
+    assert client.patch(f"/api/v1/applications/{application['id']}", json={"rating": 4}, headers=org.headers).is_success
+    finished_session(client, org, application["id"], opening["steps"][0]["id"], {"scoreboard": SCORE})
+    assert client.delete(f"/api/v1/applications/{application['id']}", headers=org.headers).status_code == 204
+    assert client.delete(f"/api/v1/candidates/{person['id']}", headers=org.headers).status_code == 204
+    worker.run_once()
+    assert {json.loads(r.body)["type"] for r in receiver.requests} == WEBHOOK_EVENT_TYPES
