@@ -12,10 +12,12 @@ from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 
-from candidly.bootstrap import build_services
+from candidly.bootstrap import Services, build_services
 from candidly.delivery.worker import Worker
 from candidly.domain.deliveries import Delivery, DeliveryKind
+from candidly.domain.events import Event
 from candidly.domain.ids import new_id
+from candidly.service.ports import Filters, PageRequest
 from candidly.settings import Settings
 from candidly.storage.outbox import SqlDeliveries
 from candidly.web.app import create_app
@@ -124,3 +126,20 @@ def test_candidly_worker_runs_on_its_own_and_stops_on_sigterm(
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=20) == 0
     assert len(receiver.successes) == 1
+
+
+def test_a_malformed_event_is_dead_lettered_and_does_not_block_the_outbox(
+    client: TestClient, services: Services, worker: Worker, receiver: Receiver, clock: FakeClock
+) -> None:
+    org_id = subscribe_and_create(client, receiver)
+    broken = Event(id=new_id(), organization_id=org_id, type="invitation.requested", subject_type="application",
+                   subject_id="nope", occurred_at=clock.now(), actor={}, data={})  # fmt: skip
+    with services.database.unit_of_work(write=True) as uow:
+        uow.events.append([broken])
+        uow.commit()
+    worker.run_once()
+    assert len(receiver.successes) == 1  # the healthy event went out
+    assert worker.run_once() == 0  # and nothing is left to fan out
+    with services.database.unit_of_work(write=False) as uow:
+        [dead] = uow.deliveries.page(org_id, Filters(equal={"kind": "email"}), PageRequest()).items
+    assert dead.status == "dead" and "fan-out failed" in (dead.last_error or "")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -18,6 +19,7 @@ from candidly.domain.sessions import TestSession
 from candidly.service.ports import UnitOfWork
 
 INVITATION_REQUESTED = "invitation.requested"
+log = logging.getLogger("candidly.delivery")
 
 # Renders a completed session as a callback body in the requested mode ("basic" or "detailed").
 # The surface that accepted the callback supplies it (bootstrap wires it); the default is native.
@@ -52,13 +54,20 @@ class FanOut:
     _subscriptions: dict[str, list[WebhookSubscription]] = field(default_factory=dict)
 
     def deliveries(self, event: Event) -> list[Delivery]:
-        out: list[Delivery] = []
+        builders: list[tuple[DeliveryKind, Callable[[Event], list[Delivery]]]] = []
         if event.type == INVITATION_REQUESTED:
-            out.append(self._invitation(event))
+            builders.append((DeliveryKind.EMAIL, lambda e: [self._invitation(e)]))
         if event.type == ev.SESSION_COMPLETED:
-            out.extend(self._callback(event))
+            builders.append((DeliveryKind.CALLBACK, self._callback))
         if event.type in ev.WEBHOOK_EVENT_TYPES:
-            out.extend(self._webhooks(event))
+            builders.append((DeliveryKind.WEBHOOK, self._webhooks))
+        out: list[Delivery] = []
+        for kind, build in builders:
+            try:
+                out.extend(build(event))
+            except Exception as exc:  # one malformed event must neither block the outbox nor vanish
+                log.exception("fan-out of event %s failed", event.id)
+                out.append(self._dead(event, kind, "", f"fan-out failed: {exc.__class__.__name__}: {exc}"))
         return out
 
     def _new(self, event: Event, kind: DeliveryKind, target: str, payload: dict[str, Any], **kw: Any) -> Delivery:
