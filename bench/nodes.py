@@ -32,7 +32,7 @@ class Receiver(BaseHTTPRequestHandler):
     seen: Counter[str] = Counter()
     lock = threading.Lock()
 
-    def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+    def do_POST(self) -> None:
         self.rfile.read(int(self.headers.get("content-length", 0)))
         with self.lock:
             self.seen[self.headers.get("webhook-id", "")] += 1
