@@ -6,6 +6,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import cast
 
 from sqlalchemy import Connection, Engine, text
 
@@ -71,6 +72,14 @@ class SqlDatabase:
         else:
             with self._open(write=write) as uow:
                 yield uow
+
+    @contextmanager
+    def connection(self, *, write: bool) -> Iterator[Connection]:
+        """A bare connection in a transaction, for storage-level bookkeeping outside the domain (committed on exit)."""
+        with self.unit_of_work(write=write) as uow:
+            conn = cast(SqlUnitOfWork, uow).conn
+            yield conn
+            uow.commit()
 
     @contextmanager
     def _open(self, *, write: bool) -> Iterator[UnitOfWork]:

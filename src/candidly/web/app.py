@@ -15,7 +15,9 @@ from candidly.dialects import instaview, native, testinvite
 from candidly.dialects.base import SurfaceServices
 from candidly.domain.ids import Clock
 from candidly.settings import Settings
+from candidly.storage.idempotency import SqlIdempotencyStore
 from candidly.web import ops
+from candidly.web.idempotency import IdempotencyMiddleware
 from candidly.web.middleware import Metrics, RequestContextMiddleware, SecurityHeadersMiddleware
 
 
@@ -60,6 +62,8 @@ def create_app(settings: Settings, clock: Clock | None = None, services: Service
     # The longer prefix first: Starlette matches mounts in order.
     app.mount(instaview.PUBLIC_PREFIX, instaview.build_app(surfaces))
     app.mount(instaview.PREFIX, instaview.build_app(surfaces))
+    # Added first, so it runs innermost: after the body limit, around every mounted surface.
+    app.add_middleware(IdempotencyMiddleware, store=SqlIdempotencyStore(services.database), clock=services.clock)
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(
         RequestContextMiddleware,
