@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from candidly.delivery.worker import Worker
 from candidly.dialects.testinvite.test_instances import render_test_instance
+from candidly.domain.access import ALL_SCOPES, Actor, Principal
+from candidly.domain.commands import GdprSweep
 from candidly.domain.ids import Clock, SystemClock
 from candidly.service import handlers  # noqa: F401 - registers every command handler with the bus
 from candidly.service.auth import Authenticator
@@ -13,6 +16,7 @@ from candidly.service.bus import MessageBus
 from candidly.service.queries import Queries
 from candidly.settings import Settings
 from candidly.storage.engine import make_engine
+from candidly.storage.idempotency import SqlIdempotencyStore
 from candidly.storage.migrate import upgrade
 from candidly.storage.uow import SqlDatabase
 
@@ -49,4 +53,24 @@ def build_services(settings: Settings, clock: Clock | None = None, *, migrate: b
 def build_worker(services: Services) -> Worker:
     """The delivery worker over the same database and clock as the surfaces."""
     # Only TestInvite's surface accepts a ``callback``, so callbacks arrive in its test-instance shape.
-    return Worker(services.database, services.clock, services.settings, callback_renderer=render_test_instance)
+    return Worker(
+        services.database, services.clock, services.settings, callback_renderer=render_test_instance,
+        housekeeping=(lambda: gdpr_sweep(services), lambda: forget_idempotency_keys(services)),
+    )  # fmt: skip
+
+
+SYSTEM = Actor(
+    Principal(key_id=None, organization_ids=(), scopes=ALL_SCOPES, is_operator=True), surface="worker", type="system"
+)
+
+
+def gdpr_sweep(services: Services) -> int:
+    """Erase every candidate whose GDPR expiry date has passed, keeping a tombstone (batches of 500)."""
+    erased = 0
+    while count := services.bus.execute(GdprSweep(services.clock.now().date()), SYSTEM):
+        erased += count
+    return erased
+
+
+def forget_idempotency_keys(services: Services) -> int:
+    return SqlIdempotencyStore(services.database).purge(services.clock.now() - timedelta(hours=24))

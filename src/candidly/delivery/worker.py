@@ -10,8 +10,9 @@ from __future__ import annotations
 import logging
 import random
 import threading
+import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import timedelta
 from typing import Protocol, cast
@@ -38,6 +39,9 @@ class WorkerSettings(SmtpSettings, Protocol):
     outbound_allow_private: bool
 
 
+HOUSEKEEPING_SECONDS = 300.0
+
+
 class Worker:
     """Drive it with ``run_once()`` (tests) or ``run(stop)`` (a thread of the server, or ``candidly worker``)."""
 
@@ -52,11 +56,14 @@ class Worker:
         *,
         callback_renderer: CallbackRenderer = native_session,
         rng: random.Random | None = None,
+        housekeeping: Sequence[Callable[[], object]] = (),
     ) -> None:
         self.database = database
         self.clock = clock
         self.settings = settings
         self.callback_renderer = callback_renderer
+        self.housekeeping = housekeeping
+        self._next_housekeeping = 0.0
         self.owner = uuid.uuid4().hex
         self.rng = rng or random.Random()  # noqa: S311 - jitter, not a secret
         self.http = HttpSender(timeout=settings.delivery_timeout_seconds, allow_private=settings.outbound_allow_private)
@@ -143,11 +150,19 @@ class Worker:
         headers = signature_headers(subscription.secret, delivery.id, self.clock.now(), body)
         return self.http.post_bytes(delivery.target, body, headers)
 
+    def housekeep(self) -> None:
+        """Periodic chores beside delivery: GDPR erasure of expired candidates, forgetting old idempotency keys."""
+        for chore in self.housekeeping:
+            chore()
+
     def run(self, stop: threading.Event) -> None:
         """Work until ``stop`` is set, sleeping between polls only when there was nothing to do."""
         log.info("delivery worker %s started", self.owner)
         while not stop.is_set():
             try:
+                if time.monotonic() >= self._next_housekeeping:
+                    self.housekeep()
+                    self._next_housekeeping = time.monotonic() + HOUSEKEEPING_SECONDS
                 busy = self.run_once()
             except Exception:
                 log.exception("delivery worker pass failed; retrying after a pause")

@@ -108,6 +108,27 @@ class Queries:
             grouped[application.candidate_id].append(application)
         return grouped
 
+    def everything_about(self, principal: Principal, org: str, candidate_id: str) -> dict[str, Any]:
+        """All Candidly holds about a person (GDPR access request): the person, applications, notes,
+        attachment descriptions (not their bytes) and the event log."""
+        person, applications = self.candidate_with_applications(principal, org, candidate_id)
+
+        def fetch(uow: UnitOfWork) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[Event]]:
+            return (
+                uow.blobs.notes(org, candidate_id),
+                uow.blobs.attachments(org, candidate_id),
+                uow.events.for_candidate(org, candidate_id),
+            )
+
+        notes, attachments, events = self.read(fetch)
+        return {
+            "candidate": person,
+            "applications": applications,
+            "notes": notes,
+            "attachments": attachments,
+            "events": events,
+        }
+
     def candidate_with_applications(
         self, principal: Principal, org: str, ident: str
     ) -> tuple[Candidate, list[Application]]:

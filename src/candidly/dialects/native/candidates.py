@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from candidly.dialects.base import FastJSONResponse
+from candidly.dialects.base import FastJSONResponse, iso
 from candidly.dialects.native import schemas as wire
 from candidly.dialects.native.deps import Caller, CallerDep, IfMatch, versioned
 from candidly.dialects.native.translate import application_out, candidate_out, event_out, page_out
@@ -70,6 +70,27 @@ def candidate_events(candidate_id: str, who: CallerDep) -> Response:
     who.services.queries.candidate(who.principal, who.organization_id, candidate_id)
     events = who.services.queries.events_of(who.principal, who.organization_id, candidate_id)
     return FastJSONResponse([event_out(e) for e in events])
+
+
+@router.get("/candidates/{candidate_id}/export")
+def export_candidate(candidate_id: str, who: CallerDep) -> Response:
+    """Everything held about a person, as JSON (a GDPR access request)."""
+    held = who.services.queries.everything_about(who.principal, who.organization_id, candidate_id)
+    body = {
+        "candidate": candidate_out(held["candidate"]),
+        "applications": [application_out(a, []) for a in held["applications"]],
+        "notes": [{"id": n["id"], "body": n["body"], "author": n["author"], "created_at": iso(n["created_at"])} for n in held["notes"]],
+        "attachments": [{"id": a["id"], "kind": a["kind"], "name": a["name"], "content_type": a["content_type"],
+                         "size": a["size"], "created_at": iso(a["created_at"])} for a in held["attachments"]],
+        "events": [event_out(e) for e in held["events"]],
+    }  # fmt: skip
+    return FastJSONResponse(body)
+
+
+@router.post("/candidates/{candidate_id}/erase", response_model=wire.CandidateOut)
+def erase_candidate(candidate_id: str, who: CallerDep) -> Response:
+    """Erase a person's personal data and attachments now, keeping a tombstone for the audit trail (GDPR)."""
+    return FastJSONResponse(candidate_out(who.execute(c.EraseCandidate(candidate_id))))
 
 
 def _application_body(who: Caller, application: Application) -> dict[str, Any]:
