@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
 import orjson
-from fastapi import Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from candidly.domain.access import Actor, Principal
@@ -68,3 +69,22 @@ def epoch_seconds(value: datetime | None) -> int | None:
 
 def from_epoch(seconds: float | None) -> datetime | None:
     return None if seconds is None else datetime.fromtimestamp(seconds, UTC)
+
+
+def surface_app(
+    title: str,
+    services: SurfaceServices,
+    install_errors: Callable[[FastAPI], None],
+    routers: list[APIRouter],
+    description: str = "",
+) -> FastAPI:
+    """A surface's own sub-app: its OpenAPI document, its error envelope, its routes, the shared services."""
+    app = FastAPI(
+        title=title, version="1", description=description, default_response_class=FastJSONResponse,
+        docs_url=None, redoc_url=None,
+    )  # fmt: skip
+    app.state.services = services
+    install_errors(app)
+    for router in routers:
+        app.include_router(router)
+    return app

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from candidly.dialects.base import FastJSONResponse, SurfaceServices
+from candidly.dialects.base import SurfaceServices, surface_app
 from candidly.dialects.instaview import errors, routes
 
 PREFIX = "/instaview"
@@ -12,15 +12,5 @@ PUBLIC_PREFIX = "/instaview/v1/public"
 
 
 def build_app(services: SurfaceServices) -> FastAPI:
-    app = FastAPI(
-        title="Candidly: InstaView dialect",
-        version="1",
-        description="InstaView's candidate and job endpoints, served by Candidly.",
-        default_response_class=FastJSONResponse,
-        docs_url=None,
-        redoc_url=None,
-    )
-    app.state.services = services
-    errors.install(app)
-    app.include_router(routes.router)
-    return app
+    description = "InstaView's candidate and job endpoints, served by Candidly."
+    return surface_app("Candidly: InstaView dialect", services, errors.install, [routes.router], description)

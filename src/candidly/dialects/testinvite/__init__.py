@@ -4,23 +4,14 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from candidly.dialects.base import FastJSONResponse, SurfaceServices
+from candidly.dialects.base import SurfaceServices, surface_app
 from candidly.dialects.testinvite import errors, routes, sessions
 
 PREFIX = "/testinvite"
 
 
 def build_app(services: SurfaceServices) -> FastAPI:
-    app = FastAPI(
-        title="Candidly: TestInvite dialect",
-        version="1",
-        description="TestInvite's candidate and test-instance endpoints, served by Candidly.",
-        default_response_class=FastJSONResponse,
-        docs_url=None,
-        redoc_url=None,
+    description = "TestInvite's candidate and test-instance endpoints, served by Candidly."
+    return surface_app(
+        "Candidly: TestInvite dialect", services, errors.install, [routes.router, sessions.router], description
     )
-    app.state.services = services
-    errors.install(app)
-    app.include_router(routes.router)
-    app.include_router(sessions.router)
-    return app
