@@ -101,11 +101,23 @@ class DeleteUser:
 
 
 @dataclass(frozen=True, slots=True)
+class AttachmentSpec:
+    """A file to store with a candidate in the same transaction (a resume, an offer letter)."""
+
+    kind: str
+    name: str
+    content_type: str
+    content: bytes
+
+
+@dataclass(frozen=True, slots=True)
 class CreateCandidate:
     """Create a person. ``fields`` holds Candidate attributes (first_name, email, metadata, ...)."""
 
     fields: dict[str, Any]
     opening_ids: tuple[str, ...] = ()
+    attachments: tuple[AttachmentSpec, ...] = ()
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +126,8 @@ class UpdateCandidate:
     changes: dict[str, Any]
     if_version: int | None = None
     opening_ids: tuple[str, ...] | None = None
+    attachments: tuple[AttachmentSpec, ...] = ()
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,3 +237,11 @@ class RetryDelivery:
     """Send a pending or dead-lettered delivery again now, with a fresh round of attempts."""
 
     delivery_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class SetStatusMap:
+    """Create or replace the organization's status map called ``name``: external status id -> journey status."""
+
+    name: str
+    entries: dict[str, str]

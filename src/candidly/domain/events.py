@@ -21,6 +21,7 @@ OPENING_DELETED = "opening.deleted"
 USER_CREATED = "user.created"
 USER_UPDATED = "user.updated"
 USER_DELETED = "user.deleted"
+STATUS_MAP_SET = "status_map.set"
 
 # The event types a webhook subscription may ask for (DESIGN.md, "Webhooks").
 WEBHOOK_EVENT_TYPES = frozenset(

@@ -15,6 +15,7 @@ from candidly.domain.events import Event
 from candidly.domain.openings import Opening
 from candidly.domain.people import Candidate, User
 from candidly.domain.sessions import TestSession
+from candidly.domain.status_maps import StatusMap
 
 T = TypeVar("T")
 
@@ -156,6 +157,9 @@ class UnitOfWork(Protocol):
 
     @property
     def webhooks(self) -> WebhookRepository: ...
+
+    @property
+    def status_maps(self) -> Repository[StatusMap]: ...
 
     @property
     def deliveries(self) -> DeliveryRepository: ...

@@ -8,11 +8,12 @@ from typing import Any, TypeVar
 from candidly.domain.access import Principal, Scope
 from candidly.domain.applications import Application, EffectiveStep, effective_steps
 from candidly.domain.deliveries import Delivery, DeliveryAttempt, WebhookSubscription
-from candidly.domain.errors import NotFound
+from candidly.domain.errors import InvalidField, NotFound
 from candidly.domain.events import Event
 from candidly.domain.openings import Opening
 from candidly.domain.people import Candidate, User
 from candidly.domain.sessions import TestSession
+from candidly.domain.status_maps import StatusMap
 from candidly.service.ports import Database, Filters, Page, PageRequest, UnitOfWork
 
 T = TypeVar("T")
@@ -43,6 +44,35 @@ class Queries:
         return self._visible(
             principal, Scope.READ_CANDIDATES, lambda u: u.candidates.get(org, ident), "candidate", ident
         )
+
+    def candidate_by_reference(self, principal: Principal, org: str, ref: str) -> Candidate:
+        """A live candidate named by its sequence number (all digits), its public reference or its external id.
+
+        The three are tried in that order; an external id that several live candidates share is ambiguous.
+        """
+
+        def fetch(uow: UnitOfWork) -> Candidate | None:
+            tries: list[dict[str, Any]] = [{"public_ref": ref}, {"external_id": ref}]
+            if ref.isdigit() and len(ref) < 19:
+                tries.insert(0, {"seq": int(ref)})
+            for equal in tries:
+                found = [p for p in uow.candidates.find(org, **equal) if p.deleted_at is None]
+                if len(found) > 1:
+                    raise InvalidField("id", f"{ref} names {len(found)} candidates")
+                if found:
+                    return found[0]
+            return None
+
+        return self._visible(principal, Scope.READ_CANDIDATES, fetch, "candidate", ref)
+
+    def status_map(self, principal: Principal, org: str, name: str) -> StatusMap | None:
+        principal.require(Scope.READ_CANDIDATES)
+        found = self.read(lambda u: u.status_maps.find(org, name=name))
+        return found[0] if found else None
+
+    def status_maps(self, principal: Principal, org: str) -> list[StatusMap]:
+        principal.require(Scope.READ_CANDIDATES)
+        return self.read(lambda u: u.status_maps.find(org))
 
     def application(self, principal: Principal, org: str, ident: str) -> Application:
         return self._visible(

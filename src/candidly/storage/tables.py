@@ -281,6 +281,20 @@ test_sessions = Table(
     Index(None, "organization_id", "opening_id", "id"),
 )
 
+status_maps = Table(
+    "status_maps",
+    metadata,
+    Column("organization_id", String(ID), nullable=False),
+    Column("id", String(ID), nullable=False),
+    Column("name", String(255), nullable=False),
+    Column("entries", Json(), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+    Column("version", Integer, nullable=False),
+    PrimaryKeyConstraint("organization_id", "id"),
+    Index(None, "organization_id", "name", unique=True),
+)
+
 webhook_subscriptions = Table(
     "webhook_subscriptions",
     metadata,

@@ -12,6 +12,7 @@ from sqlalchemy import Connection, Engine, text
 
 from candidly.domain.people import User
 from candidly.domain.sessions import TestSession
+from candidly.domain.status_maps import StatusMap
 from candidly.service.ports import UnitOfWork
 from candidly.storage import tables as t
 from candidly.storage.migrate import is_at_head
@@ -42,6 +43,7 @@ class SqlUnitOfWork:
         self.events = SqlEventLog(conn)
         self.blobs = SqlBlobs(conn)
         self.sessions = SqlRepository(conn, t.test_sessions, TestSession)
+        self.status_maps = SqlRepository(conn, t.status_maps, StatusMap)
         self.webhooks = SqlWebhooks(conn)
         self.deliveries = SqlDeliveries(conn)
         self._committed = False

@@ -5,11 +5,11 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from candidly.dialects.base import SurfaceServices, surface_app
-from candidly.dialects.native import admin, candidates, deliveries, errors, openings, sessions, webhooks
+from candidly.dialects.native import admin, candidates, deliveries, errors, openings, sessions, status_maps, webhooks
 
 PREFIX = "/api/v1"
 
 
 def build_app(services: SurfaceServices) -> FastAPI:
-    routers = [m.router for m in (admin, openings, candidates, sessions, webhooks, deliveries)]
+    routers = [m.router for m in (admin, openings, candidates, sessions, webhooks, deliveries, status_maps)]
     return surface_app("Candidly native API", services, errors.install, routers)

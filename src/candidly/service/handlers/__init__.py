@@ -1,5 +1,25 @@
 """Command handlers, one per command; importing this package registers them all with the bus."""
 
-from candidly.service.handlers import access, applications, candidates, imports, openings, people, sessions, webhooks
+from candidly.service.handlers import (
+    access,
+    applications,
+    candidates,
+    imports,
+    openings,
+    people,
+    sessions,
+    status_maps,
+    webhooks,
+)
 
-__all__ = ["access", "applications", "candidates", "imports", "openings", "people", "sessions", "webhooks"]
+__all__ = [
+    "access",
+    "applications",
+    "candidates",
+    "imports",
+    "openings",
+    "people",
+    "sessions",
+    "status_maps",
+    "webhooks",
+]

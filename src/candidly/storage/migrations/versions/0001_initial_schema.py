@@ -207,6 +207,24 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_organizations")),
     )
     op.create_table(
+        "status_maps",
+        sa.Column("organization_id", sa.String(length=32), nullable=False),
+        sa.Column("id", sa.String(length=32), nullable=False),
+        sa.Column("name", sa.String(length=255), nullable=False),
+        sa.Column(
+            "entries", sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"), nullable=False
+        ),
+        sa.Column("created_at", candidly.storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", candidly.storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("organization_id", "id", name=op.f("pk_status_maps")),
+    )
+    with op.batch_alter_table("status_maps", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_status_maps_organization_id_name"), ["organization_id", "name"], unique=True
+        )
+
+    op.create_table(
         "users",
         sa.Column("organization_id", sa.String(length=32), nullable=False),
         sa.Column("id", sa.String(length=32), nullable=False),
@@ -562,6 +580,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_users_organization_id_username"))
 
     op.drop_table("users")
+    with op.batch_alter_table("status_maps", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_status_maps_organization_id_name"))
+
+    op.drop_table("status_maps")
     op.drop_table("organizations")
     with op.batch_alter_table("openings", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_openings_organization_id_external_id_id"))

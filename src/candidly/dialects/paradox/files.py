@@ -1,0 +1,67 @@
+"""Paradox's base64 file fields (resume, offer letter): decoded, typed by their content, bounded in size."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+import filetype
+
+from candidly.domain.commands import AttachmentSpec
+from candidly.domain.errors import InvalidField
+
+MAX_BYTES = 10 * 1024 * 1024  # section 6, Paradox 65
+
+# Extension -> MIME type as the content reveals it; text has no magic number and is recognised by decoding.
+RESUME_TYPES = {"pdf": "application/pdf", "doc": "application/msword", "png": "image/png", "jpg": "image/jpeg",
+                "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                "txt": "text/plain"}  # fmt: skip
+OFFER_TYPES = {**RESUME_TYPES, "pages": "application/zip", "html": "text/html"}
+
+
+def _decode(value: str, field: str) -> bytes:
+    try:
+        content = base64.b64decode(value.split(",", 1)[-1] if value.startswith("data:") else value, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise InvalidField(field, "must be a base64-encoded file") from exc
+    if not content:
+        raise InvalidField(field, "must not be empty")
+    if len(content) > MAX_BYTES:
+        raise InvalidField(field, f"must be at most {MAX_BYTES // (1024 * 1024)} MB")
+    return content
+
+
+def _kind(content: bytes) -> tuple[str, str] | None:
+    """(extension, MIME type) judged by the content, never by a name the client gives."""
+    guess = filetype.guess(content)
+    if guess is not None:
+        return ("pages" if guess.extension == "zip" else guess.extension), guess.mime
+    try:
+        decoded = content.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if "\x00" in decoded:
+        return None
+    head = decoded.lstrip()[:200].lower()
+    if head.startswith(("<!doctype html", "<html")):
+        return "html", "text/html"
+    return "txt", "text/plain"
+
+
+def attachment(value: str, field: str, kind: str, allowed: dict[str, str], name: str | None) -> AttachmentSpec:
+    """The decoded file as a core attachment, if its content is of an allowed type."""
+    content = _decode(value, field)
+    found = _kind(content)
+    if found is None or found[0] not in allowed:
+        shown = found[0] if found else "unknown"
+        raise InvalidField(field, f"file type {shown} is not allowed (allowed: {', '.join(sorted(allowed))})")
+    extension, mime = found
+    return AttachmentSpec(kind=kind, name=name or f"{kind}.{extension}", content_type=mime, content=content)
+
+
+def resume(value: str) -> AttachmentSpec:
+    return attachment(value, "resume", "resume", RESUME_TYPES, None)
+
+
+def offer_letter(value: str, name: str | None) -> AttachmentSpec:
+    return attachment(value, "offer_letter", "offer_letter", OFFER_TYPES, name)

@@ -1,0 +1,174 @@
+"""Pure translation between Paradox's candidate fields and Candidly's candidate changes and entities.
+
+Name, contact, ``ex_id``, ``status`` and ``language_preference`` map onto core fields; everything only Paradox
+speaks lives in ``Candidate.attributes`` under ``paradox.<field>`` keys, merged by the core (a null drops one).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from candidly.dialects.base import iso
+from candidly.dialects.paradox import files
+from candidly.dialects.paradox.schemas import CandidateIn
+from candidly.domain.commands import AttachmentSpec
+from candidly.domain.errors import InvalidField
+from candidly.domain.people import Candidate
+from candidly.domain.status_maps import StatusMap, journey_status
+from candidly.domain.values import email_address
+
+NS = "paradox."
+STATUSES = {1: "APPROVED", 2: "PENDING", 3: "ARCHIVED", 4: "DRAFT", 5: "SPAM"}
+STATUS_CODES = {name: code for code, name in STATUSES.items()}
+CONTACT_METHODS = {1: "Email", 2: "SMS", 3: "Email & SMS", 4: "WhatsApp & Email", 5: "WhatsApp"}
+DEFAULT_CONTACT_METHOD = 3
+LANGUAGES = ("en", "es", "fr_fr", "it_it", "ja_jp", "ko_kr", "pt_br", "ru_ru", "tr_tr", "zh_cn", "zh_tw")
+NAME_MAX = 50
+ATTRIBUTE_VALUE_MAX = 255
+# Paradox fields kept as profile data, as sent (after the schema's limits).
+EXTRA_FIELDS = (
+    "candidate_location_info", "hirevue_link", "pymetrics_link", "adp_link", "ex_step", "ex_status", "ex_reason",
+    "job_req_id", "job_title", "job_loc_code", "audience_type", "hm_cid", "external_group_id",
+    "hirevue_instructions", "referrer_name", "external_referrer", "hiring_manager", "candidate_journey",
+    "external_source_id", "offer_file_name", "job_application_id", "talent_community", "consent_to_marketing",
+)  # fmt: skip
+EMAIL_EXTRAS = ("referrer_email", "recruiter_email")
+StatusMapLookup = Callable[[str], StatusMap | None]
+
+
+def code(value: int | str | None, field: str, names: dict[int, str]) -> int | None:
+    """A Paradox code: an integer or a numeric string in ``names`` (or, for status, the name itself)."""
+    if value is None:
+        return None
+    if isinstance(value, str) and value.strip().upper() in names.values() and field == "status":
+        return STATUS_CODES[value.strip().upper()]
+    text = str(value).strip()
+    if isinstance(value, bool) or not text.isdigit() or int(text) not in names:
+        allowed = ", ".join(f"{k} = {v}" for k, v in names.items())
+        raise InvalidField(field, f"must be one of {allowed}")
+    return int(text)
+
+
+def _names(body: CandidateIn, given: set[str], current: Candidate | None) -> dict[str, Any]:
+    """first_name/last_name win over ``name``, which is split on its first space (section 6, Paradox 56)."""
+    out: dict[str, Any] = {}
+    if given & {"first_name", "last_name"}:
+        out = {k: getattr(body, k) for k in ("first_name", "last_name") if k in given}
+    elif "name" in given:
+        head, _, tail = (body.name or "").strip().partition(" ")
+        if not head:
+            raise InvalidField("name", "must not be empty")
+        out = {"first_name": head, "last_name": tail.strip() or None}
+    first = out.get("first_name", current.first_name if current else None)
+    last = out.get("last_name", current.last_name if current else None)
+    if len(" ".join(p for p in (first, last) if p)) > NAME_MAX:
+        raise InvalidField("first_name", f"first_name and last_name together must be at most {NAME_MAX} characters")
+    if current is None and not first:
+        raise InvalidField("name", "name, or first_name and last_name, is required")
+    return out
+
+
+def _attribute_data(value: dict[str, str | None] | None, current: Candidate | None) -> dict[str, str]:
+    """Merged into what the candidate holds (section 6, Paradox 62); a null value drops a key."""
+    merged = dict(current.attributes.get(NS + "candidate_attribute_data") or {}) if current else {}
+    for key, item in (value or {}).items():
+        if item is not None and len(item) > ATTRIBUTE_VALUE_MAX:
+            raise InvalidField(f"candidate_attribute_data.{key}", f"must be at most {ATTRIBUTE_VALUE_MAX} characters")
+        merged[key] = item
+    return {k: v for k, v in merged.items() if v is not None}
+
+
+def _journey_status(body: CandidateIn, given: set[str], lookup: StatusMapLookup) -> tuple[bool, str | None]:
+    """(given, value): a status map, when asked for, decides the journey status (section 6, Paradox 61)."""
+    if body.use_paradox_status_map:
+        for field in ("status_map_name", "status_map_ex_id"):
+            if not getattr(body, field):
+                raise InvalidField(field, "is required when use_paradox_status_map is true")
+        found = lookup(body.status_map_name or "")
+        if found is None:
+            raise InvalidField("status_map_name", f"no status map named {body.status_map_name!r}")
+        if body.status_map_ex_id not in found.entries:
+            raise InvalidField("status_map_ex_id", f"{body.status_map_ex_id!r} is not in status map {found.name!r}")
+        return True, found.entries[body.status_map_ex_id or ""]
+    if "candidate_journey_status" not in given:
+        return False, None
+    value = body.candidate_journey_status
+    return True, None if value is None else journey_status(value, "candidate_journey_status")
+
+
+def _extras(body: CandidateIn, given: set[str], current: Candidate | None, lookup: StatusMapLookup) -> dict[str, Any]:
+    patch: dict[str, Any] = {NS + f: getattr(body, f) for f in EXTRA_FIELDS if f in given}
+    for field in EMAIL_EXTRAS:
+        if field in given:
+            value = getattr(body, field)
+            patch[NS + field] = None if value is None else email_address(value, field)
+    if "primary_contact_method" in given:
+        patch[NS + "primary_contact_method"] = code(
+            body.primary_contact_method, "primary_contact_method", CONTACT_METHODS
+        )
+    if "hired_date" in given:
+        patch[NS + "hired_date"] = iso(body.hired_date)
+    if "candidate_attribute_data" in given:
+        patch[NS + "candidate_attribute_data"] = _attribute_data(body.candidate_attribute_data, current) or None
+    journey_given, journey = _journey_status(body, given, lookup)
+    if journey_given:
+        patch[NS + "candidate_journey_status"] = journey
+    return patch
+
+
+def candidate_changes(body: CandidateIn, current: Candidate | None, lookup: StatusMapLookup) -> dict[str, Any]:
+    """The core changes the body asks for (only the fields sent; null clears)."""
+    given = set(body.model_fields_set)
+    changes = _names(body, given, current)
+    for core, wire in (("email", "email"), ("phone", "phone"), ("external_id", "ex_id")):
+        if wire in given:
+            changes[core] = getattr(body, wire)
+    if "status" in given:
+        status = code(body.status, "status", STATUSES)
+        changes["status"] = None if status is None else STATUSES[status]
+    if "language_preference" in given or current is None:
+        language = (body.language_preference or "en").lower()
+        if language not in LANGUAGES:
+            raise InvalidField("language_preference", f"must be one of {', '.join(LANGUAGES)}")
+        changes["language"] = language
+    email = changes.get("email", current.email if current else None)
+    phone = changes.get("phone", current.phone if current else None)
+    if not email and not phone:
+        raise InvalidField("email", "an email or a phone number (with its country code) is required")
+    extras = _extras(body, given, current, lookup)
+    if extras:
+        changes["attributes_patch"] = extras
+    return changes
+
+
+def attachments(body: CandidateIn) -> tuple[AttachmentSpec, ...]:
+    found = []
+    if body.resume:
+        found.append(files.resume(body.resume))
+    if body.offer_letter:
+        found.append(files.offer_letter(body.offer_letter, body.offer_file_name))
+    return tuple(found)
+
+
+def notes(body: CandidateIn) -> tuple[str, ...]:
+    return (body.note,) if body.note and body.note.strip() else ()
+
+
+def candidate(person: Candidate) -> dict[str, Any]:
+    """The Paradox candidate object: core fields, then every Paradox field (null when never set)."""
+    extra = {k.removeprefix(NS): v for k, v in person.attributes.items() if k.startswith(NS)}
+    status = STATUS_CODES.get(person.status or "")
+    body: dict[str, Any] = {field: extra.get(field) for field in (*EXTRA_FIELDS, *EMAIL_EXTRAS)}
+    body.update({
+        "OID": person.seq, "external_oid": person.public_ref, "ex_id": person.external_id,
+        "name": person.fullname, "first_name": person.first_name, "last_name": person.last_name,
+        "email": person.email, "phone": person.phone, "phone_number": person.phone, "formatted_number": person.phone,
+        "status": status, "language_preference": person.language or "en",
+        "primary_contact_method": extra.get("primary_contact_method") or DEFAULT_CONTACT_METHOD,
+        "hired_date": extra.get("hired_date"), "candidate_journey_status": extra.get("candidate_journey_status"),
+        "candidate_attribute_data": extra.get("candidate_attribute_data") or {},
+        "talent_community": bool(extra.get("talent_community")),
+        "created_at": iso(person.created_at), "updated_at": iso(person.updated_at),
+    })  # fmt: skip
+    return body

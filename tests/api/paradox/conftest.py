@@ -1,0 +1,32 @@
+"""Fixtures for the Paradox dialect: an OAuth access token and candidates made through /paradox."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.helpers import Org, TestClient
+
+BASE = "/paradox/api/v1/public"
+
+
+def access_token(client: TestClient, org: Org) -> str:
+    form = {"grant_type": "client_credentials", "client_id": org.key_id, "client_secret": org.token}
+    response = client.post(f"{BASE}/auth/token", data=form)
+    assert response.status_code == 200, response.text
+    return str(response.json()["access_token"])
+
+
+@pytest.fixture
+def px(client: TestClient, org: Org) -> dict[str, str]:
+    """Headers carrying a Paradox access token of ``org``'s key."""
+    return {"Authorization": f"Bearer {access_token(client, org)}"}
+
+
+def new_candidate(client: TestClient, headers: dict[str, str], **body: Any) -> dict[str, Any]:
+    payload = {"name": "Jane Doe", "email": "jane@example.com", "phone": "+14155550123", **body}
+    response = client.post(f"{BASE}/candidates", json=payload, headers=headers)
+    assert response.status_code == 200, response.text
+    assert response.json()["success"] is True
+    return dict(response.json()["candidate"])
