@@ -1,0 +1,125 @@
+"""Paradox candidates: the three identifiers, create/get/list/update/delete, and what the native API sees."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.api.paradox.conftest import BASE, new_candidate
+from tests.helpers import Org, TestClient
+
+
+def native(client: TestClient, org: Org, seq: int) -> dict[str, Any]:
+    """The native view of the person whose sequence number (Paradox OID) is ``seq``."""
+    items = client.get("/api/v1/candidates", headers=org.headers).json()["items"]
+    return next(dict(i) for i in items if i["seq"] == seq)
+
+
+def test_oid_external_oid_and_ex_id_all_address_the_same_candidate(client: TestClient, px: dict[str, str]) -> None:
+    made = new_candidate(client, px, ex_id="ATS-77")
+    assert isinstance(made["OID"], int) and made["external_oid"] and made["ex_id"] == "ATS-77"
+    for ident in (str(made["OID"]), made["external_oid"], "ATS-77"):
+        response = client.get(f"{BASE}/candidates/{ident}", headers=px)
+        assert response.status_code == 200, ident
+        assert response.json() == {"success": True, "candidate": made}
+
+
+def test_oids_are_sequential_per_company_and_external_oids_are_not_guessable(
+    client: TestClient, px: dict[str, str], other_org: Org
+) -> None:
+    first = new_candidate(client, px, email="a@example.com")
+    second = new_candidate(client, px, email="b@example.com")
+    elsewhere = new_candidate(client, other_org.headers, email="c@example.com")
+    assert second["OID"] == first["OID"] + 1
+    assert elsewhere["OID"] == 1
+    assert len(first["external_oid"]) >= 16 and first["external_oid"] != second["external_oid"]
+
+
+def test_another_companys_candidate_is_404_by_every_identifier(
+    client: TestClient, px: dict[str, str], other_org: Org
+) -> None:
+    theirs = new_candidate(client, other_org.headers, ex_id="THEIRS")
+    for ident in (theirs["external_oid"], "THEIRS", "999"):
+        response = client.get(f"{BASE}/candidates/{ident}", headers=px)
+        assert (response.status_code, response.json()) == (404, {"success": False, "message": "Candidate not found"})
+
+
+def test_put_and_patch_change_only_the_fields_sent(client: TestClient, px: dict[str, str]) -> None:
+    made = new_candidate(client, px, job_title="Driver", ex_step="screen")
+    put = client.put(f"{BASE}/candidates/{made['OID']}", json={"job_title": "Senior driver"}, headers=px)
+    assert put.status_code == 200
+    patched = client.patch(f"{BASE}/candidates/{made['external_oid']}", json={"ex_status": "passed"}, headers=px)
+    body = patched.json()["candidate"]
+    assert (body["job_title"], body["ex_step"], body["ex_status"], body["email"]) == (
+        "Senior driver", "screen", "passed", "jane@example.com",
+    )  # fmt: skip
+
+
+def test_delete_hides_the_candidate_from_get_and_list(client: TestClient, px: dict[str, str]) -> None:
+    made = new_candidate(client, px, ex_id="GONE")
+    response = client.delete(f"{BASE}/candidates/GONE", headers=px)
+    assert (response.status_code, response.json()) == (200, {"success": True})
+    assert client.get(f"{BASE}/candidates/{made['OID']}", headers=px).status_code == 404
+    assert client.get(f"{BASE}/candidates", headers=px).json()["candidates"] == []
+    assert client.delete(f"{BASE}/candidates/GONE", headers=px).status_code == 404
+
+
+def test_list_pages_with_limit_and_offset_and_counts_every_match(client: TestClient, px: dict[str, str]) -> None:
+    oids = [new_candidate(client, px, email=f"p{i}@example.com")["OID"] for i in range(3)]
+    body = client.get(f"{BASE}/candidates", params={"limit": 2, "offset": 1}, headers=px).json()
+    assert (body["success"], body["limit"], body["offset"], body["count"]) == (True, 2, 1, 3)
+    assert [c["OID"] for c in body["candidates"]] == oids[1:]
+    too_many = client.get(f"{BASE}/candidates", params={"limit": 51}, headers=px)
+    assert too_many.status_code == 400
+    assert too_many.json()["message"].startswith("limit:")
+
+
+def test_list_filters_by_email_ex_id_status_and_job_req_id(client: TestClient, org: Org, px: dict[str, str]) -> None:
+    opening = {"kind": "job", "name": "Driver", "external_id": "REQ-9"}
+    assert client.post("/api/v1/openings", json=opening, headers=org.headers).status_code == 201
+    a = new_candidate(client, px, email="a@example.com", ex_id="A", status=1, job_req_id="REQ-9")
+    b = new_candidate(client, px, email="b@example.com", ex_id="B", status="2")
+
+    def oids(**params: Any) -> list[int]:
+        return [c["OID"] for c in client.get(f"{BASE}/candidates", params=params, headers=px).json()["candidates"]]
+
+    assert oids(email="b@example.com") == [b["OID"]]
+    assert oids(ex_id="A") == [a["OID"]]
+    assert oids(status="2") == [b["OID"]]
+    assert oids(status="APPROVED") == [a["OID"]]
+    assert oids(job_req_id="REQ-9") == [a["OID"]]
+    assert oids(job_req_id="REQ-NONE") == []
+    assert client.get(f"{BASE}/candidates", params={"status": "9"}, headers=px).status_code == 400
+
+
+def test_a_paradox_candidate_is_visible_through_the_native_api(
+    client: TestClient, org: Org, px: dict[str, str]
+) -> None:
+    made = new_candidate(client, px, ex_id="N-1", status=1, language_preference="fr_fr", job_title="Cook")
+    person = native(client, org, made["OID"])
+    assert (person["first_name"], person["last_name"], person["email"], person["phone"]) == (
+        "Jane", "Doe", "jane@example.com", "+14155550123",
+    )  # fmt: skip
+    assert (person["external_id"], person["status"], person["language"]) == ("N-1", "APPROVED", "fr_fr")
+    assert person["attributes"]["paradox.job_title"] == "Cook"
+
+
+def test_creating_with_a_known_ex_id_updates_that_candidate(client: TestClient, px: dict[str, str]) -> None:
+    made = new_candidate(client, px, ex_id="SAME", job_title="Cook")
+    again = new_candidate(client, px, ex_id="SAME", job_title="Chef")
+    assert (again["OID"], again["job_title"]) == (made["OID"], "Chef")
+    assert client.get(f"{BASE}/candidates", headers=px).json()["count"] == 1
+
+
+def test_job_req_id_puts_the_candidate_into_the_opening_with_that_external_id(
+    client: TestClient, org: Org, px: dict[str, str]
+) -> None:
+    opening = client.post("/api/v1/openings", json={"kind": "job", "name": "Driver", "external_id": "REQ-1"},
+                          headers=org.headers).json()  # fmt: skip
+    made = new_candidate(client, px, job_req_id="NOT-AN-OPENING")
+    assert made["job_req_id"] == "NOT-AN-OPENING"
+    person = native(client, org, made["OID"])
+    apps = client.get("/api/v1/applications", params={"candidate_id": person["id"]}, headers=org.headers).json()
+    assert apps["items"] == []
+    client.put(f"{BASE}/candidates/{made['OID']}", json={"job_req_id": "REQ-1"}, headers=px)
+    apps = client.get("/api/v1/applications", params={"candidate_id": person["id"]}, headers=org.headers).json()
+    assert [a["opening_id"] for a in apps["items"]] == [opening["id"]]
