@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.api.paradox.conftest import BASE, access_token
-from tests.helpers import FakeClock, Org, TestClient
+from tests.helpers import FakeClock, Org, TestClient, make_key
 
 
 def test_client_credentials_give_a_bearer_token_that_lasts_the_configured_time(client: TestClient, org: Org) -> None:
@@ -58,3 +58,10 @@ def test_the_dialect_publishes_its_openapi_document(client: TestClient) -> None:
     document = client.get(f"{BASE}/openapi.json").json()
     assert {"/auth/token", "/candidates", "/candidates/{candidate_id}"} <= set(document["paths"])
     assert {"put", "patch", "get", "delete"} <= set(document["paths"]["/candidates/{candidate_id}"])
+
+
+def test_a_key_without_the_scope_a_call_needs_is_401_as_paradox_has_no_403(client: TestClient, org: Org) -> None:
+    read_only = make_key(client, org, ["read:candidates"])
+    response = client.post(f"{BASE}/candidates", json={"name": "A B", "email": "a@example.com"}, headers=read_only)
+    assert (response.status_code, response.json()["success"]) == (401, False)
+    assert client.get(f"{BASE}/candidates", headers=read_only).status_code == 200

@@ -96,7 +96,7 @@ def create_candidate(body: wire.CandidateIn, request: Request) -> Response:
     if current is not None:
         return ok(_update(who, current, body))
     changes = translate.candidate_changes(body, None, who.status_map)
-    changes["attributes"] = changes.pop("attributes_patch", {})
+    changes["attributes"] = {k: v for k, v in changes.pop("attributes_patch", {}).items() if v is not None}
     command = c.CreateCandidate(
         changes, _openings(who, body, None) or (), translate.attachments(body), translate.notes(body)
     )
