@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol
 
 import orjson
 from fastapi import APIRouter, FastAPI, Request
@@ -47,6 +47,19 @@ def bearer_token(request: Request) -> str | None:
 
 def actor(principal: Principal, surface: str, **kw: Any) -> Actor:
     return Actor(principal=principal, surface=surface, **kw)
+
+
+@dataclass(frozen=True)
+class DialectCaller:
+    """Who a request acts as on a surface, and in which organization; runs commands as that actor."""
+
+    surface: ClassVar[str] = "native"
+    services: SurfaceServices
+    principal: Principal
+    organization_id: str
+
+    def execute(self, command: Any) -> Any:
+        return self.services.bus.execute(command, actor(self.principal, self.surface), self.organization_id)
 
 
 class FastJSONResponse(JSONResponse):

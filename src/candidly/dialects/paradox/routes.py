@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from candidly.dialects.base import FastJSONResponse, SurfaceServices, actor
+from candidly.dialects.base import DialectCaller, FastJSONResponse
 from candidly.dialects.paradox import auth, translate
 from candidly.dialects.paradox import schemas as wire
 from candidly.domain import commands as c
-from candidly.domain.access import Principal, Scope
+from candidly.domain.access import Scope
 from candidly.domain.people import Candidate
 from candidly.domain.status_maps import StatusMap
 from candidly.domain.values import email_address
@@ -23,14 +22,8 @@ ERRORS: dict[int | str, dict[str, Any]] = {400: {"description": "Bad request"}, 
                                            404: {"description": "Not found"}}  # fmt: skip
 
 
-@dataclass(frozen=True, slots=True)
-class Caller:
-    services: SurfaceServices
-    principal: Principal
-    organization_id: str
-
-    def execute(self, command: Any) -> Any:
-        return self.services.bus.execute(command, actor(self.principal, "paradox"), self.organization_id)
+class Caller(DialectCaller):
+    surface = "paradox"
 
     def find(self, ref: str) -> Candidate:
         return self.services.queries.candidate_by_reference(self.principal, self.organization_id, ref)

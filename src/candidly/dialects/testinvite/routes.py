@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Body, Query, Request
 from fastapi.responses import Response
 
-from candidly.dialects.base import FastJSONResponse, SurfaceServices, actor, bearer_token
+from candidly.dialects.base import DialectCaller, FastJSONResponse, SurfaceServices, bearer_token
 from candidly.dialects.testinvite import schemas as wire
 from candidly.dialects.testinvite import translate
 from candidly.domain import commands as c
-from candidly.domain.access import Principal, Scope
+from candidly.domain.access import Scope
 from candidly.domain.applications import Application
 from candidly.domain.errors import NotFound
 from candidly.domain.people import Candidate, split_fullname
@@ -26,14 +25,8 @@ Mode = Literal["basic", "detailed", "default"]  # "default" reads as basic (sect
 Id = Annotated[str, Query(max_length=64)]
 
 
-@dataclass(frozen=True, slots=True)
-class Caller:
-    services: SurfaceServices
-    principal: Principal
-    organization_id: str
-
-    def execute(self, command: Any) -> Any:
-        return self.services.bus.execute(command, actor(self.principal, "testinvite"), self.organization_id)
+class Caller(DialectCaller):
+    surface = "testinvite"
 
     def person(self, application: Application) -> Candidate:
         return self.services.queries.candidate(self.principal, self.organization_id, application.candidate_id)
