@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-
-import filetype
-
+from candidly.dialects.files import decode_base64, sniff
 from candidly.domain.commands import AttachmentSpec
 from candidly.domain.errors import InvalidField
 
@@ -20,10 +16,9 @@ OFFER_TYPES = {**RESUME_TYPES, "pages": "application/zip", "html": "text/html"}
 
 
 def _decode(value: str, field: str) -> bytes:
-    try:
-        content = base64.b64decode(value.split(",", 1)[-1] if value.startswith("data:") else value, validate=True)
-    except (binascii.Error, ValueError) as exc:
-        raise InvalidField(field, "must be a base64-encoded file") from exc
+    content = decode_base64(value)
+    if content is None:
+        raise InvalidField(field, "must be a base64-encoded file")
     if not content:
         raise InvalidField(field, "must not be empty")
     if len(content) > MAX_BYTES:
@@ -32,20 +27,11 @@ def _decode(value: str, field: str) -> bytes:
 
 
 def _kind(content: bytes) -> tuple[str, str] | None:
-    """(extension, MIME type) judged by the content, never by a name the client gives."""
-    guess = filetype.guess(content)
-    if guess is not None:
-        return ("pages" if guess.extension == "zip" else guess.extension), guess.mime
-    try:
-        decoded = content.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
-    if "\x00" in decoded:
-        return None
-    head = decoded.lstrip()[:200].lower()
-    if head.startswith(("<!doctype html", "<html")):
-        return "html", "text/html"
-    return "txt", "text/plain"
+    """A zip archive is what Apple Pages saves; otherwise the content's own type."""
+    found = sniff(content)
+    if found is not None and found[0] == "zip":
+        return "pages", found[1]
+    return found
 
 
 def attachment(value: str, field: str, kind: str, allowed: dict[str, str], name: str | None) -> AttachmentSpec:
