@@ -50,6 +50,8 @@ class Application:
     rating: int | None = None
     stage: str | None = None
     status: str | None = None
+    # Restricted (Comeet's BETA field): only principals holding ``read:salary`` may write or read it.
+    salary_expectations: str | None = None
     credential1: str | None = None
     credential2: str | None = None
     invitation_code: str | None = None

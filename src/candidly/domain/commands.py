@@ -151,6 +151,7 @@ class CreateApplication:
     The candidate is ``candidate_id`` (an existing person), ``user_id`` (an internal candidate made
     from a user), or a new person from ``candidate`` (Candidate attributes).
     ``fields`` holds Application attributes; ``step_overrides`` maps step id -> override.
+    ``attachments`` and ``notes`` are stored with the person and this application.
     """
 
     opening_id: str
@@ -161,6 +162,8 @@ class CreateApplication:
     uniq_scope: str | None = None
     invite: dict[str, Any] | None = None
     reuse_person_by_email: bool = False
+    attachments: tuple[AttachmentSpec, ...] = ()
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,6 +176,8 @@ class UpdateApplication:
     step_changes: dict[str, dict[str, Any]] = field(default_factory=dict)
     if_version: int | None = None
     opening_id: str | None = None
+    attachments: tuple[AttachmentSpec, ...] = ()
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

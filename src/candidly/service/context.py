@@ -12,7 +12,7 @@ from candidly.domain.ids import new_id
 
 # Fields whose values never go into the event log: the log is read by auditors and webhooks, and
 # these are secrets or bulky personal text. The log records that they changed, not to what.
-REDACTED_FIELDS = frozenset({"cv", "credential1", "credential2", "signing_secret", "token_hash"})
+REDACTED_FIELDS = frozenset({"cv", "credential1", "credential2", "signing_secret", "token_hash", "salary_expectations"})
 
 
 @dataclass(slots=True)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from candidly.domain.access import Principal, Scope
@@ -10,6 +12,7 @@ from candidly.domain.applications import Application, EffectiveStep, effective_s
 from candidly.domain.deliveries import Delivery, DeliveryAttempt, WebhookSubscription
 from candidly.domain.errors import InvalidField, NotFound
 from candidly.domain.events import Event
+from candidly.domain.logins import second_credential_matches
 from candidly.domain.openings import Opening
 from candidly.domain.people import Candidate, User
 from candidly.domain.sessions import TestSession
@@ -17,6 +20,17 @@ from candidly.domain.status_maps import StatusMap
 from candidly.service.ports import Database, Filters, Page, PageRequest, UnitOfWork
 
 T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class ApplicationView:
+    """An application with what a surface needs to render it whole: its person, opening, attempts and files."""
+
+    application: Application
+    candidate: Candidate
+    opening: Opening
+    sessions: list[TestSession]
+    attachments: list[dict[str, Any]]  # descriptions, without the bytes
 
 
 class Queries:
@@ -192,6 +206,55 @@ class Queries:
         principal.require(Scope.READ_CANDIDATES)
         return self.read(lambda uow: uow.sessions.find(org, application_id=application_id))
 
+    # The access page's door. A candidate is known by what they hold (an invitation code, credentials),
+    # not by an API key, so these reads find the organization instead of being told it.
+
+    def application_by_invitation_code(self, code: str) -> Application | None:
+        """The live application holding ``code``, in whichever organization: the code is the candidate's credential."""
+        return self.read(lambda uow: uow.applications.by_invitation_code(code))
+
+    def opening_for_access(self, opening_id: str) -> Opening | None:
+        """A live opening by id, in whichever organization holds it (for its credentials sign-in page)."""
+
+        def fetch(uow: UnitOfWork) -> Opening | None:
+            org = uow.openings.owner(opening_id)
+            return None if org is None else uow.openings.get(org, opening_id)
+
+        return self.read(fetch)
+
+    def application_by_credentials(
+        self, opening: Opening, credential1: str, credential2: str | None
+    ) -> Application | None:
+        """The one live application of ``opening`` these credentials open; None when none or several do."""
+        found = self.read(
+            lambda uow: uow.applications.find(
+                opening.organization_id, opening_id=opening.id, credential1=credential1, deleted_at=None
+            )
+        )
+        matching = [a for a in found if second_credential_matches(a, opening, credential2)]
+        return matching[0] if len(matching) == 1 else None
+
+    def application_progress(
+        self, principal: Principal, org: str, application_id: str
+    ) -> tuple[Application, Opening, dict[str, int]]:
+        """A live application, its opening, and the attempts it has used at each step, read together."""
+        principal.require(Scope.READ_CANDIDATES)
+
+        def fetch(uow: UnitOfWork) -> tuple[Application, Opening, dict[str, int]] | None:
+            application = uow.applications.get(org, application_id)
+            if application is None or application.deleted_at is not None:
+                return None
+            opening = uow.openings.get(org, application.opening_id)
+            if opening is None:
+                return None
+            used = Counter(s.step_id for s in uow.sessions.find(org, application_id=application_id))
+            return application, opening, dict(used)
+
+        found = self.read(fetch)
+        if found is None:
+            raise NotFound("application", application_id)
+        return found
+
     def webhooks(self, principal: Principal, org: str) -> list[WebhookSubscription]:
         principal.require(Scope.ADMIN)
         return self.read(lambda uow: uow.webhooks.find(org, deleted_at=None))
@@ -221,3 +284,54 @@ class Queries:
             return page, uow.sessions.count(org, filters), {a.id: a for a in applications}
 
         return self.read(fetch)
+
+    def application_views(
+        self, principal: Principal, org: str, filters: Filters, request: PageRequest
+    ) -> Page[ApplicationView]:
+        """A page of applications, each with its person, opening, sessions and attachments, in one read."""
+        principal.require(Scope.READ_CANDIDATES)
+        return self.read(lambda uow: _views(uow, org, uow.applications.page(org, filters, request)))
+
+    def application_view(self, principal: Principal, org: str, ident: str) -> ApplicationView | None:
+        """One application, deleted or not (a surface may render a deleted one as a tombstone); None if unknown."""
+        principal.require(Scope.READ_CANDIDATES)
+
+        def fetch(uow: UnitOfWork) -> ApplicationView | None:
+            application = uow.applications.get(org, ident)
+            if application is None:
+                return None
+            return _views(uow, org, Page(items=[application], next_cursor=None)).items[0]
+
+        return self.read(fetch)
+
+    def attachment(self, principal: Principal, org: str, ident: str) -> dict[str, Any]:
+        """An attachment with its bytes."""
+        principal.require(Scope.READ_CANDIDATES)
+        found = self.read(lambda uow: uow.blobs.attachment(org, ident))
+        if found is None:
+            raise NotFound("attachment", ident)
+        return found
+
+
+def _views(uow: UnitOfWork, org: str, page: Page[Application]) -> Page[ApplicationView]:
+    """Join a page of applications with their people, openings, sessions and attachments (no N+1 for the rows)."""
+    applications = page.items
+    if not applications:
+        return Page(items=[], next_cursor=page.next_cursor, prev_cursor=page.prev_cursor)
+    person_ids = sorted({a.candidate_id for a in applications})
+    everyone = Filters(equal={"id": person_ids}, include_deleted=True)
+    people = {p.id: p for p in uow.candidates.page(org, everyone, PageRequest(limit=len(person_ids))).items}
+    openings = {oid: uow.openings.get(org, oid) for oid in {a.opening_id for a in applications}}
+    attempts = Filters(equal={"application_id": [a.id for a in applications]})
+    sessions = uow.sessions.page(org, attempts, PageRequest(limit=10_000)).items
+    files = [f for pid in person_ids for f in uow.blobs.attachments(org, pid)]
+    views = []
+    for a in applications:
+        opening = openings[a.opening_id]
+        assert opening is not None  # an application's opening is never removed, only marked deleted
+        views.append(ApplicationView(
+            application=a, candidate=people[a.candidate_id], opening=opening,
+            sessions=[s for s in sessions if s.application_id == a.id],
+            attachments=[f for f in files if f["application_id"] == a.id],
+        ))  # fmt: skip
+    return Page(items=views, next_cursor=page.next_cursor, prev_cursor=page.prev_cursor)

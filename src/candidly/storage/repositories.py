@@ -87,6 +87,15 @@ def _find_statement(table: Table, base: Select[Any], names: tuple[str, ...], nul
     return stmt
 
 
+def _equal(column: Any, value: Any) -> ColumnElement[bool]:
+    """``column == value``; a list means any of its values, and a None among them matches NULL."""
+    if not isinstance(value, list | tuple):
+        return column.is_(None) if value is None else column == value  # type: ignore[no-any-return]
+    present = [v for v in value if v is not None]
+    clause = column.in_(present)
+    return or_(clause, column.is_(None)) if len(present) < len(value) else clause
+
+
 class SqlRepository(Generic[E]):
     """Row <-> entity for one table whose columns are named as the entity's fields."""
 
@@ -144,7 +153,7 @@ class SqlRepository(Generic[E]):
         if "deleted_at" in c and not filters.include_deleted:
             clauses.append(c.deleted_at.is_(None))
         for name, value in filters.equal.items():
-            clauses.append(c[name].in_(value) if isinstance(value, list | tuple) else c[name] == value)
+            clauses.append(_equal(c[name], value))
         if filters.contains_label is not None:
             clauses.append(_json_contains(self.conn, c.labels, filters.contains_label))
         if filters.search:

@@ -215,6 +215,7 @@ applications = Table(
     Column("rating", Integer),
     Column("stage", String(200)),
     Column("status", String(40)),
+    Column("salary_expectations", String(255)),
     Column("credential1", String(200)),
     Column("credential2", String(200)),
     Column("invitation_code", String(20), unique=True),

@@ -26,6 +26,7 @@ from candidly.service.bus import handles, save_versioned
 from candidly.service.context import Context, changes_between
 from candidly.service.handlers.openings import load_opening
 from candidly.service.handlers.people import (
+    add_files_and_notes,
     load_candidate,
     load_user,
     new_candidate,
@@ -34,14 +35,14 @@ from candidly.service.handlers.people import (
 from candidly.service.ports import UnitOfWork
 
 _SIMPLE_TEXT = {"group": 200, "external_id": 255, "language": 10, "stage": 200, "status": 40,
-                "credential1": 200, "credential2": 200, "source": 40}  # fmt: skip
+                "credential1": 200, "credential2": 200, "source": 40, "salary_expectations": 255}  # fmt: skip
 _BOOLS = ("active", "favorite", "logged_in")
 _DICTS = {"external_data": 10 * 1024, "attributes": 64 * 1024, "callback": 10 * 1024}
 APPLICATION_FIELDS = (
     "group", "labels", "tags", "external_id", "external_data", "language", "program_ids",
     "extra_emails", "active", "active_after", "active_before", "price_amount", "price_currency",
     "favorite", "rating", "stage", "status", "credential1", "credential2", "logged_in", "source",
-    "callback", "attributes", "step_overrides",
+    "callback", "attributes", "step_overrides", "salary_expectations",
 )  # fmt: skip
 
 
@@ -151,11 +152,19 @@ def create_application(uow: UnitOfWork, ctx: Context, cmd: c.CreateApplication) 
     ctx.actor.principal.require(Scope.WRITE_CANDIDATES)
     opening = load_opening(uow, ctx, cmd.opening_id, field="opening_id")
     fields = dict(cmd.fields)
+    _require_restricted(ctx, fields)
     person = _resolve_person(uow, ctx, cmd, fields)
     application = new_application(uow, ctx, person, opening, fields, cmd.uniq_scope)
+    add_files_and_notes(uow, ctx, person.id, application.id, cmd.attachments, cmd.notes)
     if cmd.invite is not None:
         request_invitation(ctx, application, opening, person, cmd.invite)
     return application
+
+
+def _require_restricted(ctx: Context, changes: dict[str, Any]) -> None:
+    """Restricted fields need their own scope to be written, whatever else the key may do."""
+    if "salary_expectations" in changes:
+        ctx.actor.principal.require(Scope.READ_SALARY)
 
 
 def new_application(
@@ -174,8 +183,7 @@ def new_application(
     )  # fmt: skip
     kind = fields.pop("kind", ApplicationKind.TEMPORARY)
     uniq_id = fields.pop("uniq_id", None)
-    for key, value in fields.items():
-        setattr(application, key, clean_application_field(key, value, opening))
+    _apply_changes(application, opening, fields)
     application.kind = kind
     _check_windows(application, opening)
     if uniq_id is not None:
@@ -248,6 +256,7 @@ def update_application(uow: UnitOfWork, ctx: Context, cmd: c.UpdateApplication) 
     if cmd.opening_id is not None:
         load_opening(uow, ctx, cmd.opening_id)
     application = load_application(uow, ctx, cmd.application_id, cmd.opening_id)
+    _require_restricted(ctx, cmd.changes)
     opening = load_opening(uow, ctx, application.opening_id)
     loaded_version = application.version
     before = snapshot(application)
@@ -266,6 +275,7 @@ def update_application(uow: UnitOfWork, ctx: Context, cmd: c.UpdateApplication) 
         person = load_candidate(uow, ctx, application.candidate_id)
         update_candidate_fields(uow, ctx, person, cmd.candidate_changes, None)
     save_versioned(uow.applications, application, "application", loaded_version, cmd.if_version)
+    add_files_and_notes(uow, ctx, application.candidate_id, application.id, cmd.attachments, cmd.notes)
     ctx.record(
         ev.APPLICATION_UPDATED, "application", application.id, candidate_id=application.candidate_id,
         changes=changes_between(before, snapshot(application)),
@@ -274,8 +284,13 @@ def update_application(uow: UnitOfWork, ctx: Context, cmd: c.UpdateApplication) 
 
 
 def _apply_changes(application: Application, opening: Opening, changes: dict[str, Any]) -> None:
+    """Set each field; ``labels_add``/``labels_remove`` edit labels, ``attributes_patch`` merges (null drops a key)."""
     for key, value in changes.items():
-        if key == "labels_add":
+        if key == "attributes_patch":
+            merged = {**application.attributes, **value}
+            value = {k: v for k, v in merged.items() if v is not None}
+            key = "attributes"
+        elif key == "labels_add":
             value = [*application.labels, *value]
             key = "labels"
         elif key == "labels_remove":

@@ -6,21 +6,18 @@ from candidly.domain import commands as c
 from candidly.domain import events as ev
 from candidly.domain.access import Scope
 from candidly.domain.errors import NotFound
-from candidly.domain.ids import new_id
 from candidly.domain.people import Candidate
-from candidly.domain.values import text
 from candidly.service.bus import handles, save_versioned
 from candidly.service.context import Context
 from candidly.service.handlers.applications import remove_application, set_openings
 from candidly.service.handlers.people import (
     CANDIDATE_FIELDS,
+    add_files_and_notes,
     load_candidate,
     new_candidate,
     update_candidate_fields,
 )
 from candidly.service.ports import UnitOfWork
-
-NOTE_MAX = 10_000
 
 
 @handles(c.CreateCandidate)
@@ -29,7 +26,7 @@ def create_candidate(uow: UnitOfWork, ctx: Context, cmd: c.CreateCandidate) -> C
     candidate = new_candidate(uow, ctx, cmd.fields)
     if cmd.opening_ids:
         set_openings(uow, ctx, candidate, cmd.opening_ids)
-    add_files_and_notes(uow, ctx, candidate, cmd.attachments, cmd.notes)
+    add_files_and_notes(uow, ctx, candidate.id, None, cmd.attachments, cmd.notes)
     return candidate
 
 
@@ -40,32 +37,8 @@ def update_candidate(uow: UnitOfWork, ctx: Context, cmd: c.UpdateCandidate) -> C
     update_candidate_fields(uow, ctx, candidate, cmd.changes, cmd.if_version)
     if cmd.opening_ids is not None:
         set_openings(uow, ctx, candidate, cmd.opening_ids)
-    add_files_and_notes(uow, ctx, candidate, cmd.attachments, cmd.notes)
+    add_files_and_notes(uow, ctx, candidate.id, None, cmd.attachments, cmd.notes)
     return candidate
-
-
-def add_files_and_notes(
-    uow: UnitOfWork,
-    ctx: Context,
-    candidate: Candidate,
-    attachments: tuple[c.AttachmentSpec, ...],
-    notes: tuple[str, ...],
-) -> None:
-    """Store the command's files and notes with the candidate, in the command's transaction."""
-    for spec in attachments:
-        uow.blobs.add_attachment({
-            "organization_id": ctx.organization_id, "id": new_id(), "candidate_id": candidate.id,
-            "application_id": None, "kind": text(spec.kind, "attachments.kind", max_length=40),
-            "name": text(spec.name, "attachments.name", min_length=1, max_length=255),
-            "content_type": spec.content_type, "size": len(spec.content), "content": spec.content,
-            "created_at": ctx.now,
-        })  # fmt: skip
-    for body in notes:
-        uow.blobs.add_note({
-            "organization_id": ctx.organization_id, "id": new_id(), "candidate_id": candidate.id,
-            "application_id": None, "body": text(body, "note", min_length=1, max_length=NOTE_MAX), "author": ctx.actor.as_dict(),
-            "created_at": ctx.now,
-        })  # fmt: skip
 
 
 @handles(c.DeleteCandidate)

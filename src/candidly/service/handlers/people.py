@@ -18,6 +18,7 @@ from candidly.service.bus import handles, save_versioned
 from candidly.service.context import Context, changes_between
 from candidly.service.ports import Filters, UnitOfWork
 
+NOTE_MAX = 10_000
 GENDERS = ("male", "female")
 CV_MAX = 50_000
 METADATA_LIMITS = {"max_bytes": 10 * 1024, "max_depth": 5, "max_keys": 50}
@@ -118,6 +119,31 @@ def update_candidate_fields(
         ev.CANDIDATE_UPDATED, "candidate", candidate.id, candidate_id=candidate.id,
         changes=changes_between(before, snapshot(candidate)),
     )  # fmt: skip
+
+
+def add_files_and_notes(
+    uow: UnitOfWork,
+    ctx: Context,
+    candidate_id: str,
+    application_id: str | None,
+    attachments: tuple[c.AttachmentSpec, ...],
+    notes: tuple[str, ...],
+) -> None:
+    """Store the command's files and notes with the person (and the application), in the command's transaction."""
+    for spec in attachments:
+        uow.blobs.add_attachment({
+            "organization_id": ctx.organization_id, "id": new_id(), "candidate_id": candidate_id,
+            "application_id": application_id, "kind": text(spec.kind, "attachments.kind", max_length=40),
+            "name": text(spec.name, "attachments.name", min_length=1, max_length=255),
+            "content_type": spec.content_type, "size": len(spec.content), "content": spec.content,
+            "created_at": ctx.now,
+        })  # fmt: skip
+    for body in notes:
+        uow.blobs.add_note({
+            "organization_id": ctx.organization_id, "id": new_id(), "candidate_id": candidate_id,
+            "application_id": application_id, "body": text(body, "note", min_length=1, max_length=NOTE_MAX), "author": ctx.actor.as_dict(),
+            "created_at": ctx.now,
+        })  # fmt: skip
 
 
 def _clean_user(changes: dict[str, Any]) -> dict[str, Any]:

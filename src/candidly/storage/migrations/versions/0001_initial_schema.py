@@ -289,6 +289,7 @@ def upgrade() -> None:
         sa.Column("rating", sa.Integer(), nullable=True),
         sa.Column("stage", sa.String(length=200), nullable=True),
         sa.Column("status", sa.String(length=40), nullable=True),
+        sa.Column("salary_expectations", sa.String(length=255), nullable=True),
         sa.Column("credential1", sa.String(length=200), nullable=True),
         sa.Column("credential2", sa.String(length=200), nullable=True),
         sa.Column("invitation_code", sa.String(length=20), nullable=True),
