@@ -18,6 +18,8 @@ class Settings(BaseSettings):
     port: int = 8000
 
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
+    # Comeet and Paradox send files inline as base64 (up to 6 and 10 MB each): their bodies may be larger.
+    max_upload_body_bytes: int = Field(default=48 * 1024 * 1024, ge=1024)
     max_json_depth: int = Field(default=32, ge=2)
     log_level: str = "info"
     access_log: bool = True

@@ -11,7 +11,7 @@ from starlette.staticfiles import StaticFiles
 
 from candidly.bootstrap import Services, build_services, build_worker
 from candidly.delivery.worker import WorkerThread
-from candidly.dialects import instaview, native, paradox, testinvite
+from candidly.dialects import comeet, instaview, native, paradox, testinvite
 from candidly.dialects.base import SurfaceServices
 from candidly.domain.ids import Clock
 from candidly.settings import Settings
@@ -63,12 +63,14 @@ def create_app(settings: Settings, clock: Clock | None = None, services: Service
     app.mount(instaview.PUBLIC_PREFIX, instaview.build_app(surfaces))
     app.mount(instaview.PREFIX, instaview.build_app(surfaces))
     app.mount(paradox.PREFIX, paradox.build_app(surfaces))
+    app.mount(comeet.PREFIX, comeet.build_app(surfaces))
     # Added first, so it runs innermost: after the body limit, around every mounted surface.
     app.add_middleware(IdempotencyMiddleware, store=SqlIdempotencyStore(services.database), clock=services.clock)
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(
         RequestContextMiddleware,
         max_body=settings.max_body_bytes,
+        uploads=((comeet.PREFIX, paradox.PREFIX), settings.max_upload_body_bytes),
         metrics=app.state.metrics,
         access_log=settings.access_log,
     )

@@ -44,9 +44,19 @@ class RequestContextMiddleware:
     strings, so keys, tokens, passwords and CV text cannot reach the logs.
     """
 
-    def __init__(self, app: ASGIApp, *, max_body: int, metrics: Metrics, access_log: bool) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        max_body: int,
+        metrics: Metrics,
+        access_log: bool,
+        uploads: tuple[tuple[str, ...], int] = ((), 0),
+    ) -> None:
         self.app = app
         self.max_body = max_body
+        # Surfaces whose vendors send files inline as base64 (Comeet, Paradox) get their own, larger cap.
+        self.upload_prefixes, self.max_upload_body = uploads
         self.metrics = metrics
         self.access_log = access_log
         # Process id and a counter: unique per process, and far cheaper than uuid4 on every request.
@@ -59,9 +69,10 @@ class RequestContextMiddleware:
         request_id = _header(scope, b"x-request-id") or next(self._ids)
         started = time.perf_counter()
         status = 500
+        limit = self._limit(scope["path"])
         declared = _header(scope, b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_body:
-            await _too_large(send, request_id, self.max_body)
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await _too_large(send, request_id, limit)
             self._record(scope, 413, started, request_id)
             return
         received = 0
@@ -71,7 +82,7 @@ class RequestContextMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_body:
+                if received > limit:
                     raise BodyTooLarge
             return message
 
@@ -89,9 +100,12 @@ class RequestContextMiddleware:
             await self.app(scope, limited_receive, send_with_id)
         except BodyTooLarge:
             status = 413
-            await _too_large(send, request_id, self.max_body)
+            await _too_large(send, request_id, limit)
         finally:
             self._record(scope, status, started, request_id)
+
+    def _limit(self, path: str) -> int:
+        return self.max_upload_body if path.startswith(self.upload_prefixes) and self.upload_prefixes else self.max_body
 
     def _record(self, scope: Scope, status: int, started: float, request_id: str) -> None:
         elapsed = time.perf_counter() - started

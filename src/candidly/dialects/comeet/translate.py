@@ -1,0 +1,230 @@
+"""Pure translation between Comeet's candidate fields and Candidly's person, application and their changes.
+
+A Comeet candidate is an application; its person carries the name, email and phone (core fields) and, under
+``comeet.`` attribute keys, the contact details only Comeet speaks. The hiring process (the application)
+holds ``partner_candidate_id`` as its external id, the restricted ``salary_expectations``, and under its own
+``comeet.`` keys the prospect status, source contact, links and custom fields.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import iso3166
+
+from candidly.dialects.comeet import files
+from candidly.dialects.comeet.errors import ComeetError
+from candidly.dialects.comeet.schemas import STATUSES, CandidateFields
+from candidly.domain.applications import effective_steps
+from candidly.domain.commands import AttachmentSpec
+from candidly.domain.errors import InvalidField
+from candidly.domain.sessions import COMPLETE
+from candidly.domain.values import email_address, phone_number
+from candidly.service.queries import ApplicationView
+
+NS = "comeet."
+IN_PROGRESS = "In progress"
+PERSON_EXTRAS = ("mobile_phone", "national_id")
+PROCESS_EXTRAS = ("prospect_status",)
+
+
+def comeet_time(value: datetime | None) -> str | None:
+    """Comeet writes times as ``YYYY-MM-DDTHH:mm:ssZ``: UTC, whole seconds."""
+    return None if value is None else value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_time(value: str, field: str) -> datetime:
+    """A ``YYYY-MM-DDTHH:mm:ssZ`` time (an offset instead of Z is accepted); ``invalid_datetime`` otherwise."""
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise ComeetError(400, "invalid_datetime", f"{field}: must be a time as YYYY-MM-DDTHH:mm:ssZ") from exc
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+
+
+def web_url(value: str, field: str, code: str, hosts: tuple[str, ...] = ()) -> str:
+    """An absolute http(s) URL (on one of ``hosts`` when given)."""
+    parts = urlsplit(value.strip())
+    host = (parts.hostname or "").lower()
+    ok = parts.scheme in ("http", "https") and "." in host and " " not in value.strip()
+    if ok and hosts:
+        ok = any(host == h or host.endswith(f".{h}") for h in hosts)
+    if not ok:
+        where = f" on {' or '.join(hosts)}" if hosts else ""
+        raise ComeetError(400, code, f"{field}: must be an http or https URL{where}")
+    return value.strip()
+
+
+def _phone(value: str | None, field: str, out: dict[str, Any], extras: dict[str, Any]) -> None:
+    """Comeet takes phone numbers as written: kept as given, and in E.164 as the core phone when valid."""
+    extras[NS + field] = value
+    if field == "phone":
+        try:
+            out["phone"] = None if value is None else phone_number(value, field)
+        except InvalidField:
+            out["phone"] = None
+
+
+def _address(body: CandidateFields) -> dict[str, Any] | None:
+    if body.address is None:
+        return None
+    address = body.address.model_dump(exclude_none=True)
+    country = address.get("country")
+    if country is not None:
+        if country.upper() not in iso3166.countries_by_alpha2:
+            raise ComeetError(400, "incorrect_country_code", "address.country: must be an ISO 3166 alpha-2 code")
+        address["country"] = country.upper()
+    return address or None
+
+
+def person_changes(body: CandidateFields) -> dict[str, Any]:
+    """Core candidate changes (only the fields sent; null clears), with ``attributes_patch`` for the rest."""
+    given = body.model_fields_set
+    out: dict[str, Any] = {k: getattr(body, k) for k in ("first_name", "middle_name", "last_name") if k in given}
+    if "email" in given:
+        out["email"] = None if body.email is None else email_address(body.email, "email")
+    extras: dict[str, Any] = {NS + k: getattr(body, k) for k in PERSON_EXTRAS if k in given}
+    if "phone" in given:
+        _phone(body.phone, "phone", out, extras)
+    if "linkedin_url" in given:
+        url = body.linkedin_url
+        extras[NS + "linkedin_url"] = None if url is None else web_url(
+            url, "linkedin_url", "invalid_linkedin_url", ("linkedin.com",)
+        )  # fmt: skip
+    if "address" in given:
+        extras[NS + "address"] = _address(body)
+    if extras:
+        out["attributes_patch"] = extras
+    return out
+
+
+def _custom_fields(body: CandidateFields, allowed: list[str], held: dict[str, Any]) -> dict[str, Any] | None:
+    """Merged into what the process holds; only the position's declared fields are accepted."""
+    merged = dict(held)
+    for key, value in (body.custom_fields or {}).items():
+        if key not in allowed:
+            raise ComeetError(400, "invalid_custom_candidate_field", f"custom_fields.{key}: is not a custom field")
+        merged[key] = value
+    return {k: v for k, v in merged.items() if v is not None} or None
+
+
+def _source_contact(body: CandidateFields) -> dict[str, Any] | None:
+    contact = body.source_contact
+    if contact is None:
+        return None
+    return {"full_name": contact.full_name.strip(), "email": email_address(contact.email, "source_contact.email"),
+            "phone": contact.phone}  # fmt: skip
+
+
+def process_changes(body: CandidateFields, allowed_custom: list[str], held: dict[str, Any]) -> dict[str, Any]:
+    """Application changes: the partner id, the restricted salary, and the process's own Comeet fields."""
+    given = body.model_fields_set
+    out: dict[str, Any] = {}
+    if "partner_candidate_id" in given:
+        out["external_id"] = body.partner_candidate_id
+    if "salary_expectations" in given:
+        out["salary_expectations"] = body.salary_expectations
+    extras: dict[str, Any] = {NS + k: getattr(body, k) for k in PROCESS_EXTRAS if k in given}
+    if "source_contact" in given:
+        extras[NS + "source_contact"] = _source_contact(body)
+    if "links" in given:
+        extras[NS + "links"] = [
+            {"name": link.name, "url": web_url(link.url, f"links[{i}].url", "invalid_url")}
+            for i, link in enumerate(body.links or [])
+        ] or None
+    if "custom_fields" in given:
+        extras[NS + "custom_fields"] = _custom_fields(body, allowed_custom, held.get(NS + "custom_fields") or {})
+    if extras:
+        out["attributes_patch"] = extras
+    return out
+
+
+def attachments(body: CandidateFields) -> tuple[AttachmentSpec, ...]:
+    found = []
+    if body.resume is not None:
+        found.append(files.attachment(body.resume, "resume", "resume", files.RESUME_TYPES))
+    if body.picture is not None:
+        found.append(files.attachment(body.picture, "picture", "picture", files.PICTURE_TYPES))
+    for i, item in enumerate(body.files or []):
+        found.append(files.attachment(item, f"files[{i}]", "file", files.FILE_TYPES))
+    return tuple(found)
+
+
+def notes(body: CandidateFields) -> tuple[str, ...]:
+    return (body.note,) if body.note and body.note.strip() else ()
+
+
+def status(view: ApplicationView) -> str:
+    """Comeet's status of the process; Candidly runs no workflow, so a process is in progress until told."""
+    value = view.application.status
+    return value if value in STATUSES else IN_PROGRESS
+
+
+def steps(view: ApplicationView) -> dict[str, list[dict[str, Any]]]:
+    """Completed steps have a completed attempt; the first other one is current while the process runs."""
+    completed: list[dict[str, Any]] = []
+    rest: list[dict[str, Any]] = []
+    for step in effective_steps(view.application, view.opening):
+        attempts = [s for s in view.sessions if s.step_id == step.step_id]
+        done = [s for s in attempts if s.status == COMPLETE]
+        kind = view.opening.step(step.step_id)
+        entry = {"name": step.name, "type": kind.type if kind else None,
+                 "time_scheduled": comeet_time(attempts[0].started_at) if attempts else None}  # fmt: skip
+        if done:
+            completed.append({**entry, "time_completed": comeet_time(done[-1].completed_at)})
+        else:
+            rest.append(entry)
+    running = status(view) == IN_PROGRESS
+    return {"completed_steps": completed, "current_steps": rest[:1] if running else [],
+            "future_steps": rest[1:] if running else rest}  # fmt: skip
+
+
+def _files(view: ApplicationView, url: Any) -> dict[str, Any]:
+    """The latest resume and picture, and every other file, each as a name and an expiring URL."""
+    latest: dict[str, dict[str, Any]] = {}
+    others = []
+    for item in view.attachments:  # oldest first
+        shown = {"name": item["name"], "url": url(item["id"])}
+        if item["kind"] in ("resume", "picture"):
+            latest[item["kind"]] = shown
+        else:
+            others.append(shown)
+    return {"resume": latest.get("resume"), "picture": latest.get("picture"), "files": others}
+
+
+def _source_contact_out(value: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The model's shape (first and last name) with what was sent kept too (section 6, Comeet 48)."""
+    if not value:
+        return None
+    first, _, last = value["full_name"].partition(" ")
+    return {"uid": None, "first_name": first, "last_name": last or None, "email": value["email"],
+            "full_name": value["full_name"], "phone": value.get("phone")}  # fmt: skip
+
+
+def candidate(view: ApplicationView, url: Any, show_salary: bool, base_url: str) -> dict[str, Any]:
+    """The candidate object of section 3.6; ``url(attachment_id)`` signs a file's URL."""
+    a, person = view.application, view.candidate
+    if a.deleted_at is not None or person.deleted_at is not None:
+        return {"uid": a.id, "deleted": True}
+    p_extra = {k.removeprefix(NS): v for k, v in person.attributes.items() if k.startswith(NS)}
+    a_extra = {k.removeprefix(NS): v for k, v in a.attributes.items() if k.startswith(NS)}
+    body: dict[str, Any] = {
+        "uid": a.id, "person_uid": person.id, "position_uid": a.opening_id, "deleted": False,
+        "partner_candidate_id": a.external_id, "first_name": person.first_name, "middle_name": person.middle_name,
+        "last_name": person.last_name, "email": person.email, "phone": p_extra.get("phone", person.phone),
+        "mobile_phone": p_extra.get("mobile_phone"), "id_number": p_extra.get("national_id"),
+        "linkedin_url": p_extra.get("linkedin_url"), "address": p_extra.get("address"),
+        "source_contact": _source_contact_out(a_extra.get("source_contact")),
+        "prospect_status": a_extra.get("prospect_status"), "status": status(view),
+        "time_created": comeet_time(a.created_at), "time_last_status_changed": comeet_time(a.created_at),
+        "URL": f"{base_url.rstrip('/')}/comeet/candidates/{a.id}",
+        "links": a_extra.get("links") or [], "custom_fields": a_extra.get("custom_fields") or {}, "tags": [],
+        **steps(view), **_files(view, url),
+    }  # fmt: skip
+    if body["status"] == "Hired":
+        body["opening"] = {"uid": a.opening_id, "time_start_to_work": None}
+    if show_salary:
+        body["salary_expectations"] = a.salary_expectations
+    return body

@@ -1,0 +1,66 @@
+"""Comeet's authentication: the partner's own HS256 JWT (iss = key, exp), or a plain Candidly key."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jwt
+import pytest
+
+from tests.api.comeet.conftest import comeet_jwt
+from tests.helpers import FakeClock, Org, TestClient
+
+
+@pytest.fixture
+def database_url(sqlite_url: str) -> str:
+    return sqlite_url
+
+
+def listing(client: TestClient, headers: dict[str, str]) -> Any:
+    return client.get("/comeet/candidates", headers=headers)
+
+
+def test_a_jwt_signed_with_the_keys_secret_is_accepted(client: TestClient, org: Org, clock: FakeClock) -> None:
+    assert listing(client, comeet_jwt(org, clock)).status_code == 200
+
+
+def test_a_plain_key_is_accepted(client: TestClient, org: Org) -> None:
+    assert listing(client, org.headers).status_code == 200
+
+
+def test_an_expired_jwt_is_401_after_a_minute_of_grace(client: TestClient, org: Org, clock: FakeClock) -> None:
+    headers = comeet_jwt(org, clock, minutes=10)
+    clock.advance(minutes=10, seconds=59)
+    assert listing(client, headers).status_code == 200
+    clock.advance(seconds=2)
+    response = listing(client, headers)
+    assert response.status_code == 401
+    assert response.json()["status"] == 401 and "expired" in response.json()["message"]
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        pytest.param(lambda org, clock: {"Authorization": "Bearer " + jwt.encode(
+            {"iss": org.key_id, "exp": 4_000_000_000}, "not-the-secret-but-long-enough-for-hs256", algorithm="HS256")}, id="bad signature"),
+        pytest.param(lambda org, clock: comeet_jwt(org, clock, iss="unknown-key"), id="unknown iss"),
+        pytest.param(lambda org, clock: comeet_jwt(org, clock, iss=None), id="no iss"),
+        pytest.param(lambda org, clock: {"Authorization": "Bearer " + jwt.encode(
+            {"iss": org.key_id}, org.signing_secret, algorithm="HS256")}, id="no exp"),
+        pytest.param(lambda org, clock: {"Authorization": "Bearer " + jwt.encode(
+            {"iss": org.key_id, "exp": 4_000_000_000}, None, algorithm="none")}, id="unsigned (alg none)"),
+        pytest.param(lambda org, clock: {"Authorization": "Bearer a.b.c"}, id="garbage"),
+        pytest.param(lambda org, clock: {}, id="none"),
+        pytest.param(lambda org, clock: {"Authorization": "Bearer cdly_unknown"}, id="unknown key"),
+    ],
+)  # fmt: skip
+def test_a_bad_credential_is_401(client: TestClient, org: Org, clock: FakeClock, make: Any) -> None:
+    response = listing(client, make(org, clock))
+    assert response.status_code == 401
+    assert set(response.json()) == {"status", "error", "message"}
+
+
+def test_a_revoked_keys_jwt_is_401(client: TestClient, org: Org, clock: FakeClock) -> None:
+    headers = comeet_jwt(org, clock)
+    assert client.delete(f"/api/v1/api-keys/{org.key_id}", headers=org.headers).status_code == 204
+    assert listing(client, headers).status_code == 401
