@@ -250,3 +250,15 @@ class SetStatusMap:
 
     name: str
     entries: dict[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class RecordLogin:
+    """A candidate came in through the access page (``method``: invitation_code or credentials).
+
+    Marks the application logged in, once: a later login changes nothing. TestInvite refuses to
+    delete a candidate who has logged in.
+    """
+
+    application_id: str
+    method: str

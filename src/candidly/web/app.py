@@ -9,6 +9,7 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from fastapi import FastAPI
 from starlette.staticfiles import StaticFiles
 
+from candidly import access
 from candidly.bootstrap import Services, build_services, build_worker
 from candidly.delivery.worker import WorkerThread
 from candidly.dialects import comeet, instaview, native, paradox, testinvite
@@ -63,6 +64,7 @@ def create_app(settings: Settings, clock: Clock | None = None, services: Service
     app.mount(instaview.PUBLIC_PREFIX, instaview.build_app(surfaces))
     app.mount(instaview.PREFIX, instaview.build_app(surfaces))
     app.mount(paradox.PREFIX, paradox.build_app(surfaces))
+    app.mount(access.PREFIX, access.build_app(services))
     app.mount(comeet.PREFIX, comeet.build_app(surfaces))
     # Added first, so it runs innermost: after the body limit, around every mounted surface.
     app.add_middleware(IdempotencyMiddleware, store=SqlIdempotencyStore(services.database), clock=services.clock)

@@ -1,0 +1,86 @@
+"""What the access page lets a candidate do: sign in (window, credentials) and what each step allows now."""
+
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from candidly.domain.applications import Application, EffectiveStep
+from candidly.domain.openings import Opening
+
+# ``Opening.settings[ACCESS_METHOD]`` says how candidates sign in, in TestInvite's words:
+# "single-credential" asks for credential1 only, "double-credential" for both. Without a setting the
+# second credential is asked for but optional: it must match whenever the candidate has one.
+ACCESS_METHOD = "access_method"
+SINGLE_CREDENTIAL = "single-credential"
+DOUBLE_CREDENTIAL = "double-credential"
+
+
+def asks_second_credential(opening: Opening) -> bool:
+    return opening.settings.get(ACCESS_METHOD) != SINGLE_CREDENTIAL
+
+
+def requires_second_credential(opening: Opening) -> bool:
+    return opening.settings.get(ACCESS_METHOD) == DOUBLE_CREDENTIAL
+
+
+def second_credential_matches(application: Application, opening: Opening, credential2: str | None) -> bool:
+    """Whether ``credential2`` completes credential1 for this application (credential1 already matched)."""
+    if not asks_second_credential(opening):
+        return True
+    if application.credential2 is None:
+        return not requires_second_credential(opening)
+    return credential2 is not None and hmac.compare_digest(application.credential2.encode(), credential2.encode())
+
+
+class Refusal(StrEnum):
+    """Why a known candidate may not come in now."""
+
+    INACTIVE = "inactive"
+    NOT_YET = "not_yet"
+    CLOSED = "closed"
+
+
+def login_refusal(application: Application, now: datetime) -> tuple[Refusal, datetime | None] | None:
+    """Why the application's active flag or window keeps the candidate out at ``now`` (with the date), or None.
+
+    The same rule as ``within_login_window``, told as a reason the page can show.
+    """
+    if not application.active:
+        return Refusal.INACTIVE, None
+    if application.active_after is not None and now < application.active_after:
+        return Refusal.NOT_YET, application.active_after
+    if application.active_before is not None and now >= application.active_before:
+        return Refusal.CLOSED, application.active_before
+    return None
+
+
+class StepStatus(StrEnum):
+    OPEN = "open"
+    NOT_YET = "not_yet"
+    CLOSED = "closed"
+    EXHAUSTED = "exhausted"
+
+
+@dataclass(frozen=True, slots=True)
+class StepState:
+    """What one step allows an application now: its status, the date behind it, and the attempts left."""
+
+    step: EffectiveStep
+    status: StepStatus
+    when: datetime | None  # when a NOT_YET step opens, or when a CLOSED step closed
+    attempts_left: int | None  # None: unlimited
+
+
+def step_state(step: EffectiveStep, used: int, now: datetime) -> StepState:
+    """The step's flag, window and attempt limit (overrides applied) against the attempts ``used`` so far."""
+    left = step.attempts_left(used)
+    if not step.active:
+        return StepState(step, StepStatus.CLOSED, None, left)
+    if step.active_after is not None and now < step.active_after:
+        return StepState(step, StepStatus.NOT_YET, step.active_after, left)
+    if step.active_before is not None and now >= step.active_before:
+        return StepState(step, StepStatus.CLOSED, step.active_before, left)
+    return StepState(step, StepStatus.EXHAUSTED if left == 0 else StepStatus.OPEN, None, left)

@@ -1,0 +1,33 @@
+"""A candidate's login through the access page: inside their window it marks the application logged in, once."""
+
+from __future__ import annotations
+
+from candidly.domain import commands as c
+from candidly.domain import events as ev
+from candidly.domain.access import Scope
+from candidly.domain.applications import Application, within_login_window
+from candidly.domain.errors import NotAllowed
+from candidly.service.bus import handles, save_versioned
+from candidly.service.context import Context, changes_between
+from candidly.service.handlers.applications import load_application, snapshot
+from candidly.service.ports import UnitOfWork
+
+
+@handles(c.RecordLogin)
+def record_login(uow: UnitOfWork, ctx: Context, cmd: c.RecordLogin) -> Application:
+    ctx.actor.principal.require(Scope.WRITE_CANDIDATES)
+    application = load_application(uow, ctx, cmd.application_id)
+    if not within_login_window(application, ctx.now):
+        raise NotAllowed("the candidate is inactive or outside their login window", field="application_id")
+    if application.logged_in:
+        return application  # coming back changes nothing: no write, no event
+    loaded_version = application.version
+    before = snapshot(application)
+    application.logged_in = True
+    application.updated_at = ctx.now
+    save_versioned(uow.applications, application, "application", loaded_version, None)
+    ctx.record(
+        ev.APPLICATION_UPDATED, "application", application.id, candidate_id=application.candidate_id,
+        changes=changes_between(before, snapshot(application)), data={"login": cmd.method},
+    )  # fmt: skip
+    return application
