@@ -64,7 +64,9 @@ def test_every_catalog_has_every_message_with_the_same_placeholders() -> None:
 
 
 def test_forms_label_every_field_and_errors_are_announced_and_tied_to_the_field(client: TestClient) -> None:
-    html = client.get("/access/").text
+    response = client.get("/access")  # redirected to /access/
+    assert (response.status_code, str(response.url)) == (200, "http://testserver/access/")
+    html = response.text
     assert '<label for="code">' in html and 'id="code"' in html
     assert re.search(r"<main>\s*<h1>", html)
     wrong = sign_in(client, "ZZZZ-ZZZZ-ZZZZ").text
