@@ -13,9 +13,7 @@ from candidly.access.i18n import SUPPORTED, choose
 from tests.access.conftest import Page, candidate, sign_in
 from tests.helpers import Org, TestClient, make_opening
 
-CSP = (
-    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
-)
+CSP = "default-src 'none'; style-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
 
 @pytest.mark.parametrize(

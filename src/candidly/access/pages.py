@@ -65,10 +65,7 @@ def content_security_policy(form_targets: Iterable[str] = ()) -> str:
     """Nothing but the page's own stylesheet; forms post here, or to a step's launch origin (a redirect
     that follows a form post is checked against form-action too)."""
     form_action = " ".join(["'self'", *sorted(set(form_targets))])
-    return (
-        "default-src 'none'; style-src 'self'; img-src 'self'; "
-        f"form-action {form_action}; frame-ancestors 'none'; base-uri 'none'"
-    )
+    return f"default-src 'none'; style-src 'self'; form-action {form_action}; frame-ancestors 'none'; base-uri 'none'"
 
 
 _HOST = re.compile(r"^[a-z0-9.-]+$|^\[[0-9a-f:.]+\]$")
