@@ -101,11 +101,14 @@ def _validation_error(_request: Request, exc: Exception) -> Response:
     return error(400, code, f"{field}: {first['msg']}")
 
 
+# Errors raised outside the routes (an unknown path, a body over the size cap, a rate limit).
+HTTP_CODES = {404: "not_found", 405: "not_found", 413: "file_size_limit", 429: "too_many_requests"}
+
+
 def _http_error(_request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
-    if exc.status_code == 404:
-        return error(404, "not_found", "Not found")
-    return error(exc.status_code, "invalid_value", str(exc.detail))
+    code = HTTP_CODES.get(exc.status_code, "invalid_value")
+    return error(exc.status_code, code, "Not found" if code == "not_found" else str(exc.detail))
 
 
 def install(app: FastAPI) -> None:
