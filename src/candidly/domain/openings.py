@@ -15,6 +15,13 @@ class OpeningKind(StrEnum):
 
 
 UNLIMITED = -1
+MAX_ATTEMPTS = 1000
+ATTEMPT_LIMIT_RULE = f"must be a number of attempts from 1 to {MAX_ATTEMPTS}, or -1 for unlimited"
+
+
+def valid_attempt_limit(value: object) -> bool:
+    """-1 (unlimited) or 1 to MAX_ATTEMPTS attempts; the bound keeps the number within a database integer."""
+    return isinstance(value, int) and not isinstance(value, bool) and (value == UNLIMITED or 1 <= value <= MAX_ATTEMPTS)
 
 
 @dataclass(slots=True)

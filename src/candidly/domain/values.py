@@ -17,6 +17,11 @@ MAX_TEXT = 1000
 MAX_NAME = 200
 
 
+def is_digits(value: str) -> bool:
+    """True for a non-empty run of ASCII digits: ``str.isdigit`` also accepts "²", which ``int()`` refuses."""
+    return value.isascii() and value.isdigit()
+
+
 def email_address(value: str, field: str = "email") -> str:
     """Return the normalized address, or raise InvalidField naming ``field``."""
     try:
@@ -38,12 +43,26 @@ def phone_number(value: str, field: str = "phone") -> str:
 
 
 def text(value: str, field: str, *, max_length: int = MAX_TEXT, min_length: int = 0) -> str:
-    """Return ``value`` if its length is within bounds."""
+    """Return ``value`` if it is a string whose length is within bounds."""
+    if not isinstance(value, str):
+        raise InvalidField(field, "must not be null" if value is None else "must be a string")
     if len(value) < min_length:
         raise InvalidField(field, f"must be at least {min_length} characters")
     if len(value) > max_length:
         raise InvalidField(field, f"must be at most {max_length} characters")
     return value
+
+
+def string_map(value: dict[Any, Any] | None, field: str, *, max_entries: int = 100) -> dict[str, str]:
+    """Tags: up to ``max_entries`` names (MAX_NAME) with text values (MAX_TEXT); null is empty."""
+    if value is None:
+        return {}
+    if len(value) > max_entries:
+        raise InvalidField(field, f"must have at most {max_entries} entries")
+    return {
+        text(str(k), f"{field}.{k}", max_length=MAX_NAME): text(str(v), f"{field}.{k}", max_length=MAX_TEXT)
+        for k, v in value.items()
+    }
 
 
 def json_object(value: dict[str, Any], field: str, *, max_bytes: int, max_depth: int, max_keys: int) -> dict[str, Any]:

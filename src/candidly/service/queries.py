@@ -17,6 +17,7 @@ from candidly.domain.openings import Opening
 from candidly.domain.people import Candidate, User
 from candidly.domain.sessions import TestSession
 from candidly.domain.status_maps import StatusMap
+from candidly.domain.values import is_digits
 from candidly.service.ports import Database, Filters, Page, PageRequest, UnitOfWork
 
 T = TypeVar("T")
@@ -67,7 +68,7 @@ class Queries:
 
         def fetch(uow: UnitOfWork) -> Candidate | None:
             tries: list[dict[str, Any]] = [{"public_ref": ref}, {"external_id": ref}]
-            if ref.isdigit() and len(ref) < 19:
+            if is_digits(ref) and len(ref) < 19:
                 tries.insert(0, {"seq": int(ref)})
             for equal in tries:
                 found = [p for p in uow.candidates.find(org, **equal) if p.deleted_at is None]

@@ -11,6 +11,7 @@ from candidly.domain.errors import InvalidField
 from candidly.domain.events import Event
 from candidly.domain.openings import Opening
 from candidly.domain.people import Candidate, User
+from candidly.domain.values import is_digits
 from candidly.service.ports import Page
 
 
@@ -23,7 +24,7 @@ def parse_if_match(header: str | None) -> int | None:
     if header is None or header.strip() == "*":
         return None
     value = header.strip().removeprefix("W/").strip('"')
-    if not value.isdigit():
+    if not is_digits(value):
         raise InvalidField("If-Match", "must be an ETag this API gave out")
     return int(value)
 

@@ -16,7 +16,7 @@ from candidly.domain.commands import AttachmentSpec
 from candidly.domain.errors import InvalidField
 from candidly.domain.people import Candidate
 from candidly.domain.status_maps import StatusMap, journey_status
-from candidly.domain.values import email_address
+from candidly.domain.values import email_address, is_digits
 
 NS = "paradox."
 STATUSES = {1: "APPROVED", 2: "PENDING", 3: "ARCHIVED", 4: "DRAFT", 5: "SPAM"}
@@ -44,7 +44,8 @@ def code(value: int | str | None, field: str, names: dict[int, str]) -> int | No
     if isinstance(value, str) and value.strip().upper() in names.values() and field == "status":
         return STATUS_CODES[value.strip().upper()]
     text = str(value).strip()
-    if isinstance(value, bool) or not text.isdigit() or int(text) not in names:
+    # Nine digits at most: int() refuses very long strings, and every code is small.
+    if isinstance(value, bool) or not is_digits(text) or len(text) > 9 or int(text) not in names:
         allowed = ", ".join(f"{k} = {v}" for k, v in names.items())
         raise InvalidField(field, f"must be one of {allowed}")
     return int(text)

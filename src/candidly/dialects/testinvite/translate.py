@@ -9,6 +9,7 @@ from candidly.dialects.testinvite import schemas as wire
 from candidly.domain import commands as c
 from candidly.domain.applications import DEFAULT, Application, ApplicationKind
 from candidly.domain.errors import InvalidField
+from candidly.domain.openings import ATTEMPT_LIMIT_RULE, valid_attempt_limit
 from candidly.domain.people import Candidate, split_fullname
 
 
@@ -117,8 +118,8 @@ def step_changes(step_id: str, change: dict[str, Any]) -> dict[str, Any]:
         out["active"] = DEFAULT if is_default else value
     if "limit" in change:
         is_default, value = _setting(f"{base}.limit", change["limit"])
-        if not is_default and (isinstance(value, bool) or not isinstance(value, int) or value < -1 or value == 0):
-            raise InvalidField(f"{base}.limit.value", "must be a positive number of attempts, or -1 for unlimited")
+        if not is_default and not valid_attempt_limit(value):
+            raise InvalidField(f"{base}.limit.value", ATTEMPT_LIMIT_RULE)
         out["attempt_limit"] = DEFAULT if is_default else value
     if "dates" in change:
         out.update(_date_changes(f"{base}.dates", change["dates"]))

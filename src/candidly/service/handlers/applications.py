@@ -19,9 +19,9 @@ from candidly.domain.applications import (
 from candidly.domain.deliveries import callback_spec
 from candidly.domain.errors import Conflict, InvalidField, NotAllowed, NotFound
 from candidly.domain.ids import new_id, new_invitation_code
-from candidly.domain.openings import Opening
+from candidly.domain.openings import ATTEMPT_LIMIT_RULE, Opening, valid_attempt_limit
 from candidly.domain.people import Candidate, split_fullname
-from candidly.domain.values import email_address, json_object, text
+from candidly.domain.values import email_address, json_object, string_map, text
 from candidly.service.bus import handles, save_versioned
 from candidly.service.context import Context, changes_between
 from candidly.service.handlers.openings import load_opening
@@ -37,6 +37,8 @@ from candidly.service.ports import UnitOfWork
 _SIMPLE_TEXT = {"group": 200, "external_id": 255, "language": 10, "stage": 200, "status": 40,
                 "credential1": 200, "credential2": 200, "source": 40, "salary_expectations": 255}  # fmt: skip
 _BOOLS = ("active", "favorite", "logged_in")
+_COLLECTIONS: dict[str, type] = {"labels": list, "tags": dict, "program_ids": list, "extra_emails": list,
+                                 "step_overrides": dict}  # fmt: skip
 _DICTS = {"external_data": 10 * 1024, "attributes": 64 * 1024, "callback": 10 * 1024}
 APPLICATION_FIELDS = (
     "group", "labels", "tags", "external_id", "external_data", "language", "program_ids",
@@ -61,15 +63,14 @@ def clean_application_field(key: str, value: Any, opening: Opening) -> Any:
             return None if key == "callback" else {}
         value = json_object(value, key, max_bytes=_DICTS[key], max_depth=10, max_keys=1000)
         return callback_spec(value) if key == "callback" else value
+    if value is None and key in _COLLECTIONS:
+        return _COLLECTIONS[key]()  # null empties a collection, as it empties metadata
     if key == "labels":
         if len(value) > 100:
             raise InvalidField(key, "must have at most 100 labels")
         return list(dict.fromkeys(text(v, f"{key}[{i}]", min_length=1, max_length=200) for i, v in enumerate(value)))
     if key == "tags":
-        return {
-            text(str(k), f"tags.{k}", max_length=200): text(str(v), f"tags.{k}", max_length=1000)
-            for k, v in value.items()
-        }
+        return string_map(value, key)
     if key == "program_ids":
         for i, pid in enumerate(value):
             if opening.program(pid) is None:
@@ -103,8 +104,8 @@ def _clean_override(opening: Opening, step_id: str, override: dict[str, Any]) ->
         path = f"step_overrides.{step_id}.{key}"
         if key not in OVERRIDABLE:
             raise InvalidField(path, "cannot be overridden")
-        if key == "attempt_limit" and (not isinstance(value, int) or value < -1 or value == 0):
-            raise InvalidField(path, "must be a positive number of attempts, or -1 for unlimited")
+        if key == "attempt_limit" and not valid_attempt_limit(value):
+            raise InvalidField(path, ATTEMPT_LIMIT_RULE)
         if key == "active" and not isinstance(value, bool):
             raise InvalidField(path, "must be true or false")
     return dict(override)

@@ -13,13 +13,25 @@ from candidly.domain import events as ev
 from candidly.domain.access import Scope
 from candidly.domain.errors import InvalidField, NotAllowed, NotFound
 from candidly.domain.ids import new_id
-from candidly.domain.openings import EmailTemplate, Opening, OpeningKind, Program, Step
-from candidly.domain.values import text
+from candidly.domain.openings import (
+    ATTEMPT_LIMIT_RULE,
+    EmailTemplate,
+    Opening,
+    OpeningKind,
+    Program,
+    Step,
+    valid_attempt_limit,
+)
+from candidly.domain.values import json_object, text
 from candidly.service.bus import handles, save_versioned
 from candidly.service.context import Context, changes_between
 from candidly.service.ports import UnitOfWork
 
 _SCALARS = ("name", "external_id", "language", "default_group", "settings", "status")
+# (min, max) length of the text fields; only external_id may be null.
+_TEXT_BOUNDS = {"name": (1, 200), "external_id": (0, 255), "language": (2, 10), "default_group": (1, 200),
+                "status": (1, 40)}  # fmt: skip
+SETTINGS_LIMITS = {"max_bytes": 64 * 1024, "max_depth": 10, "max_keys": 1000}
 _STEP_SETTINGS = (
     "name",
     "type",
@@ -40,13 +52,13 @@ def create_opening(uow: UnitOfWork, ctx: Context, cmd: c.CreateOpening) -> Openi
         id=new_id(),
         organization_id=ctx.organization_id,
         kind=cmd.kind,
-        name=text(cmd.name, "name", min_length=1, max_length=200),
+        name=clean_opening_field("name", cmd.name),
         created_at=ctx.now,
         updated_at=ctx.now,
-        external_id=cmd.external_id,
-        language=cmd.language,
-        default_group=text(cmd.default_group, "default_group", min_length=1, max_length=200),
-        settings=dict(cmd.settings),
+        external_id=clean_opening_field("external_id", cmd.external_id),
+        language=clean_opening_field("language", cmd.language),
+        default_group=clean_opening_field("default_group", cmd.default_group),
+        settings=clean_opening_field("settings", cmd.settings),
     )
     opening.steps = _steps(opening, cmd.steps)
     opening.programs = _programs(opening, cmd.programs)
@@ -54,6 +66,16 @@ def create_opening(uow: UnitOfWork, ctx: Context, cmd: c.CreateOpening) -> Openi
     uow.openings.add(opening)
     ctx.record(ev.OPENING_CREATED, "opening", opening.id, data={"name": opening.name})
     return opening
+
+
+def clean_opening_field(key: str, value: Any) -> Any:
+    """Validate one of an opening's own fields and return its stored form (null empties ``settings``)."""
+    if key == "settings":
+        return {} if value is None else json_object(value, key, **SETTINGS_LIMITS)
+    if value is None and key == "external_id":
+        return None
+    low, high = _TEXT_BOUNDS[key]
+    return text(value, key, min_length=low, max_length=high)
 
 
 def _steps(opening: Opening, specs: tuple[c.StepSpec, ...]) -> list[Step]:
@@ -82,8 +104,8 @@ def _steps(opening: Opening, specs: tuple[c.StepSpec, ...]) -> list[Step]:
 def _check_step(path: str, after: Any, before: Any, limit: int) -> None:
     if after is not None and before is not None and after >= before:
         raise InvalidField(f"{path}.active_after", "must be before active_before")
-    if limit < -1 or limit == 0:
-        raise InvalidField(f"{path}.attempt_limit", "must be a positive number of attempts, or -1 for unlimited")
+    if not valid_attempt_limit(limit):
+        raise InvalidField(f"{path}.attempt_limit", ATTEMPT_LIMIT_RULE)
 
 
 def _programs(opening: Opening, specs: tuple[c.ProgramSpec, ...]) -> list[Program]:
@@ -149,14 +171,13 @@ def update_opening(uow: UnitOfWork, ctx: Context, cmd: c.UpdateOpening) -> Openi
     before = {k: getattr(opening, k) for k in _SCALARS}
     for key, value in cmd.changes.items():
         if key in _SCALARS:
-            setattr(opening, key, value)
+            setattr(opening, key, clean_opening_field(key, value))
         elif key == "email_templates":
             opening.email_templates = _templates(opening, tuple(value))
         elif key == "steps":
             _update_steps(opening, value)
         else:
             raise InvalidField(key, "cannot be changed")
-    text(opening.name, "name", min_length=1, max_length=200)
     opening.updated_at = ctx.now
     save_versioned(uow.openings, opening, "opening", opening.version, cmd.if_version)
     ctx.record(

@@ -13,7 +13,7 @@ from candidly.domain.anonymize import anonymize_cv
 from candidly.domain.errors import Conflict, InvalidField, NotFound
 from candidly.domain.ids import new_id
 from candidly.domain.people import Candidate, User
-from candidly.domain.values import MAX_NAME, email_address, json_object, phone_number, text
+from candidly.domain.values import MAX_NAME, email_address, json_object, phone_number, string_map, text
 from candidly.service.bus import handles, save_versioned
 from candidly.service.context import Context, changes_between
 from candidly.service.ports import Filters, UnitOfWork
@@ -22,6 +22,8 @@ NOTE_MAX = 10_000
 GENDERS = ("male", "female")
 CV_MAX = 50_000
 METADATA_LIMITS = {"max_bytes": 10 * 1024, "max_depth": 5, "max_keys": 50}
+# Surface-specific profile data (Paradox's fields, Comeet's custom fields); merged over many updates, so bounded whole.
+ATTRIBUTE_LIMITS = {"max_bytes": 256 * 1024, "max_depth": 5, "max_keys": 2000}
 CANDIDATE_FIELDS = (
     "first_name", "last_name", "middle_name", "email", "phone", "external_id", "status",
     "language", "gender", "cv", "gdpr_expiry_date", "metadata", "attributes",
@@ -53,7 +55,7 @@ def clean_candidate_field(key: str, value: Any, today: date) -> Any:
     if key == "metadata":
         return json_object(value, key, **METADATA_LIMITS)
     if key == "attributes":
-        return dict(value)
+        return json_object(dict(value), key, **ATTRIBUTE_LIMITS)
     raise InvalidField(key, "is not a candidate field")
 
 
@@ -62,7 +64,9 @@ def apply_candidate_changes(candidate: Candidate, changes: dict[str, Any], today
     for key, value in changes.items():
         if key == "attributes_patch":
             merged = {**candidate.attributes, **value}
-            candidate.attributes = {k: v for k, v in merged.items() if v is not None}
+            candidate.attributes = json_object(
+                {k: v for k, v in merged.items() if v is not None}, "attributes", **ATTRIBUTE_LIMITS
+            )
         else:
             setattr(candidate, key, clean_candidate_field(key, value, today))
     if candidate.cv is not None and ("cv" in changes or {"first_name", "last_name", "middle_name"} & changes.keys()):
@@ -156,7 +160,7 @@ def _clean_user(changes: dict[str, Any]) -> dict[str, Any]:
         elif key == "email":
             out[key] = None if value is None else email_address(value, key)
         elif key == "tags":
-            out[key] = {str(k): str(v) for k, v in (value or {}).items()}
+            out[key] = string_map(value, key)
         else:
             raise InvalidField(key, "is not a user field")
     return out
