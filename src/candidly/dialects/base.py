@@ -90,8 +90,13 @@ def surface_app(
     install_errors: Callable[[FastAPI], None],
     routers: list[APIRouter],
     description: str = "",
+    error_responses: dict[int | str, dict[str, Any]] | None = None,
 ) -> FastAPI:
-    """A surface's own sub-app: its OpenAPI document, its error envelope, its routes, the shared services."""
+    """A surface's own sub-app: its OpenAPI document, its error envelope, its routes, the shared services.
+
+    ``error_responses`` documents the surface's error envelope on every operation (e.g. under "4XX"); it also
+    replaces the validation error FastAPI would otherwise document, a body no surface sends.
+    """
     app = FastAPI(
         title=title, version="1", description=description, default_response_class=FastJSONResponse,
         docs_url=None, redoc_url=None,
@@ -99,5 +104,5 @@ def surface_app(
     app.state.services = services
     install_errors(app)
     for router in routers:
-        app.include_router(router)
+        app.include_router(router, responses=error_responses)
     return app

@@ -13,4 +13,6 @@ PUBLIC_PREFIX = "/instaview/v1/public"
 
 def build_app(services: SurfaceServices) -> FastAPI:
     description = "InstaView's candidate and job endpoints, served by Candidly."
-    return surface_app("Candidly: InstaView dialect", services, errors.install, [routes.router], description)
+    return surface_app(
+        "Candidly: InstaView dialect", services, errors.install, [routes.router], description, errors.RESPONSES
+    )

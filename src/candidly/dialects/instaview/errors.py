@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 import orjson
@@ -11,12 +12,16 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException
 
+from candidly.dialects.instaview.schemas import Error
 from candidly.domain import errors as e
 
 FIELD_NAMES = {"first_name": "firstName", "last_name": "lastName", "phone": "phoneNumber",
                "gdpr_expiry_date": "gdprExpiryDate", "opening_ids": "jobIds", "opening_id": "jobId"}  # fmt: skip
 SCOPE_NAMES = {"read:openings": "read:jobs", "write:openings": "write:jobs"}
-REASONS = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 409: "Conflict"}
+REASONS = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 409: "Conflict",
+           413: "Payload Too Large", 429: "Too Many Requests"}  # fmt: skip
+HTTP_CODES = {404: "RESOURCE_NOT_FOUND", 429: "RATE_LIMIT_EXCEEDED"}
+RESPONSES: dict[int | str, dict[str, Any]] = {"4XX": {"model": Error, "description": "InstaView's error"}}
 
 
 class ForeignCompany(e.Forbidden):
@@ -86,7 +91,16 @@ def _validation_error(_request: Request, exc: Exception) -> Response:
 
 def _http_error(_request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
-    return error(exc.status_code, "RESOURCE_NOT_FOUND" if exc.status_code == 404 else "BAD_REQUEST", str(exc.detail))
+    code = HTTP_CODES.get(exc.status_code, "BAD_REQUEST")
+    return error(exc.status_code, code, str(exc.detail), _rate_limit(exc.headers) if exc.status_code == 429 else None)
+
+
+def _rate_limit(headers: Mapping[str, str] | None) -> dict[str, Any] | None:
+    """What InstaView's 429 body adds (section 2.11), read from the headers the rate limiter answers with."""
+    if not headers or "Retry-After" not in headers:
+        return None
+    return {"retryAfter": int(headers["Retry-After"]), "limit": int(headers.get("X-RateLimit-Limit", 0)),
+            "remaining": 0, "reset": int(headers.get("X-RateLimit-Reset", 0))}  # fmt: skip
 
 
 def install(app: FastAPI) -> None:

@@ -27,7 +27,7 @@ class CandidateCreate(Wire):
     gdpr_expiry_date: date | None = Field(default=None, alias="gdprExpiryDate")
     job_id: JobId | None = Field(default=None, alias="jobId")
     job_ids: list[JobId] | None = Field(default=None, alias="jobIds", min_length=1, max_length=50)
-    metadata: dict[str, Any] | None = None
+    metadata: dict[str, Any] | None = Field(default=None, max_length=50)
     gender: Literal["male", "female"] | None = None
     cv: str | None = Field(default=None, max_length=50_000)
 
@@ -40,7 +40,7 @@ class CandidateUpdate(Wire):
     gdpr_expiry_date: date | None = Field(default=None, alias="gdprExpiryDate")
     status: Status | None = None
     job_ids: list[JobId] | None = Field(default=None, alias="jobIds", max_length=50)
-    metadata: dict[str, Any] | None = None
+    metadata: dict[str, Any] | None = Field(default=None, max_length=50)
     gender: Literal["male", "female"] | None = None
     cv: str | None = Field(default=None, max_length=50_000)
 

@@ -12,4 +12,4 @@ PREFIX = "/api/v1"
 
 def build_app(services: SurfaceServices) -> FastAPI:
     routers = [m.router for m in (admin, openings, candidates, sessions, webhooks, deliveries, status_maps)]
-    return surface_app("Candidly native API", services, errors.install, routers)
+    return surface_app("Candidly native API", services, errors.install, routers, error_responses=errors.RESPONSES)

@@ -10,7 +10,16 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException
 
+from candidly.dialects.native.schemas import Problem
 from candidly.domain import errors as e
+
+# Every error is problem+json; documented inline, as FastAPI's ``model`` would document it as application/json.
+RESPONSES: dict[int | str, dict[str, Any]] = {
+    "4XX": {
+        "description": "A problem (RFC 9457)",
+        "content": {"application/problem+json": {"schema": Problem.model_json_schema()}},
+    }
+}
 
 _STATUS: list[tuple[type[e.DomainError], int, str]] = [
     (e.InvalidField, 422, "invalid-field"),

@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from candidly.domain.openings import MAX_ATTEMPTS
+
 Str200 = Field(max_length=200)
+# Bounded items: every string and list a client sends has a limit the schema states.
+Id = Annotated[str, Field(max_length=64)]
+Label = Annotated[str, Field(max_length=200)]
+Email = Annotated[str, Field(max_length=320)]
+Tags = dict[Annotated[str, Field(max_length=200)], Annotated[str, Field(max_length=1000)]]
 
 
 class In(BaseModel):
@@ -22,8 +29,8 @@ class OrganizationCreate(In):
 
 class ApiKeyCreate(In):
     name: str = Field(min_length=1, max_length=200)
-    scopes: list[str] = Field(max_length=20)
-    organization_ids: list[str] = Field(default_factory=list, max_length=100)
+    scopes: list[Annotated[str, Field(max_length=40)]] = Field(max_length=20)
+    organization_ids: list[Id] = Field(default_factory=list, max_length=100)
 
 
 class ApiKeyOut(BaseModel):
@@ -47,13 +54,13 @@ class StepIn(In):
     active: bool = True
     active_after: datetime | None = None
     active_before: datetime | None = None
-    attempt_limit: int = Field(default=-1, ge=-1)
+    attempt_limit: int = Field(default=-1, ge=-1, le=MAX_ATTEMPTS)
     launch_url: str | None = Field(default=None, max_length=2000)
 
 
 class ProgramIn(In):
     name: str = Field(min_length=1, max_length=200)
-    step_keys: list[str] = Field(default_factory=list, max_length=100)
+    step_keys: list[Annotated[str, Field(max_length=100)]] = Field(default_factory=list, max_length=100)
 
 
 class TemplateIn(In):
@@ -68,7 +75,7 @@ class OpeningCreate(In):
     external_id: str | None = Field(default=None, max_length=255)
     language: str = Field(default="en", min_length=2, max_length=10)
     default_group: str = Field(default="default", min_length=1, max_length=200)
-    settings: dict[str, Any] = Field(default_factory=dict)
+    settings: dict[str, Any] = Field(default_factory=dict, max_length=1000)
     steps: list[StepIn] = Field(default_factory=list, max_length=100)
     programs: list[ProgramIn] = Field(default_factory=list, max_length=100)
     email_templates: list[TemplateIn] = Field(default_factory=list, max_length=100)
@@ -80,7 +87,7 @@ class StepPatch(In):
     active: bool | None = None
     active_after: datetime | None = None
     active_before: datetime | None = None
-    attempt_limit: int | None = Field(default=None, ge=-1)
+    attempt_limit: int | None = Field(default=None, ge=-1, le=MAX_ATTEMPTS)
     launch_url: str | None = Field(default=None, max_length=2000)
 
 
@@ -89,9 +96,9 @@ class OpeningPatch(In):
     external_id: str | None = Field(default=None, max_length=255)
     language: str | None = Field(default=None, min_length=2, max_length=10)
     default_group: str | None = Field(default=None, min_length=1, max_length=200)
-    settings: dict[str, Any] | None = None
+    settings: dict[str, Any] | None = Field(default=None, max_length=1000)
     status: str | None = Field(default=None, max_length=40)
-    steps: dict[str, StepPatch] | None = None
+    steps: dict[Id, StepPatch] | None = Field(default=None, max_length=100)
     email_templates: list[TemplateIn] | None = Field(default=None, max_length=100)
 
 
@@ -143,14 +150,14 @@ class UserCreate(In):
     username: str = Field(min_length=1, max_length=200)
     fullname: str | None = Field(default=None, max_length=200)
     email: str | None = Field(default=None, max_length=320)
-    tags: dict[str, str] = Field(default_factory=dict)
+    tags: Tags = Field(default_factory=dict, max_length=100)
 
 
 class UserPatch(In):
     username: str | None = Field(default=None, min_length=1, max_length=200)
     fullname: str | None = Field(default=None, max_length=200)
     email: str | None = Field(default=None, max_length=320)
-    tags: dict[str, str] | None = None
+    tags: Tags | None = Field(default=None, max_length=100)
 
 
 class UserOut(BaseModel):
@@ -175,15 +182,15 @@ class CandidateFields(In):
     language: str | None = Field(default=None, max_length=20)
     gender: Literal["male", "female"] | None = None
     gdpr_expiry_date: date | None = None
-    metadata: dict[str, Any] | None = None
+    metadata: dict[str, Any] | None = Field(default=None, max_length=50)
 
 
 class CandidateCreate(CandidateFields):
-    opening_ids: list[str] = Field(default_factory=list, max_length=50)
+    opening_ids: list[Id] = Field(default_factory=list, max_length=50)
 
 
 class CandidatePatch(CandidateFields):
-    opening_ids: list[str] | None = Field(default=None, max_length=50)
+    opening_ids: list[Id] | None = Field(default=None, max_length=50)
 
 
 class CandidateOut(BaseModel):
@@ -212,18 +219,18 @@ class StepOverrideIn(In):
     active: bool | None = None
     active_after: datetime | None = None
     active_before: datetime | None = None
-    attempt_limit: int | None = Field(default=None, ge=-1)
+    attempt_limit: int | None = Field(default=None, ge=-1, le=MAX_ATTEMPTS)
 
 
 class ApplicationFields(In):
     group: str | None = Field(default=None, min_length=1, max_length=200)
-    labels: list[str] | None = Field(default=None, max_length=100)
-    tags: dict[str, str] | None = None
+    labels: list[Label] | None = Field(default=None, max_length=100)
+    tags: Tags | None = Field(default=None, max_length=100)
     external_id: str | None = Field(default=None, max_length=255)
-    external_data: dict[str, Any] | None = None
+    external_data: dict[str, Any] | None = Field(default=None, max_length=1000)
     language: str | None = Field(default=None, max_length=10)
-    program_ids: list[str] | None = Field(default=None, max_length=100)
-    extra_emails: list[str] | None = Field(default=None, max_length=20)
+    program_ids: list[Id] | None = Field(default=None, max_length=100)
+    extra_emails: list[Email] | None = Field(default=None, max_length=20)
     active: bool | None = None
     active_after: datetime | None = None
     active_before: datetime | None = None
@@ -231,7 +238,7 @@ class ApplicationFields(In):
     rating: int | None = Field(default=None, ge=1, le=5)
     stage: str | None = Field(default=None, max_length=200)
     status: str | None = Field(default=None, max_length=40)
-    step_overrides: dict[str, StepOverrideIn] | None = None
+    step_overrides: dict[Id, StepOverrideIn] | None = Field(default=None, max_length=100)
 
 
 class ApplicationCreate(ApplicationFields):

@@ -22,7 +22,7 @@ class SessionStart(In):
 
 
 class SessionComplete(In):
-    result: dict[str, Any]
+    result: dict[str, Any] = Field(max_length=100)
 
 
 class SessionOut(BaseModel):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter
 from fastapi.responses import Response
@@ -13,14 +13,15 @@ from candidly.dialects.native.deps import CallerDep
 from candidly.dialects.native.schemas import In
 from candidly.domain import commands as c
 from candidly.domain.errors import NotFound
-from candidly.domain.status_maps import StatusMap
+from candidly.domain.status_maps import MAX_ENTRIES, StatusMap
 
 router = APIRouter(tags=["status maps"])
+Text255 = Annotated[str, Field(max_length=255)]
 
 
 class StatusMapIn(In):
     name: str = Field(min_length=1, max_length=255)
-    entries: dict[str, str] = Field(min_length=1)
+    entries: dict[Text255, Text255] = Field(min_length=1, max_length=MAX_ENTRIES)
 
 
 class StatusMapOut(BaseModel):

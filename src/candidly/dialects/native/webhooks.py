@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter
 from fastapi.responses import Response
@@ -19,7 +19,7 @@ router = APIRouter(tags=["webhooks"])
 
 class WebhookCreate(In):
     url: str = Field(min_length=1, max_length=2000)
-    events: list[str] = Field(min_length=1, max_length=20)
+    events: list[Annotated[str, Field(max_length=100)]] = Field(min_length=1, max_length=20)
     description: str | None = Field(default=None, max_length=200)
 
 

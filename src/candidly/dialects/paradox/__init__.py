@@ -12,4 +12,5 @@ PREFIX = "/paradox/api/v1/public"
 
 def build_app(services: SurfaceServices) -> FastAPI:
     description = "Paradox's OAuth token and candidate endpoints, served by Candidly."
-    return surface_app("Candidly: Paradox dialect", services, errors.install, [auth.router, routes.router], description)
+    routers = [auth.router, routes.router]
+    return surface_app("Candidly: Paradox dialect", services, errors.install, routers, description, errors.RESPONSES)

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException
 
+from candidly.dialects.paradox.schemas import Failure
 from candidly.domain import errors as e
+
+RESPONSES: dict[int | str, dict[str, Any]] = {
+    "4XX": {"model": Failure, "description": "Bad request (400), unauthorized (401) or not found (404)"}
+}
 
 # Core field -> Paradox field, where the names differ.
 FIELD_NAMES = {"external_id": "ex_id", "language": "language_preference", "note": "note", "attachments": "resume"}

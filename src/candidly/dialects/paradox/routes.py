@@ -18,8 +18,6 @@ from candidly.domain.values import email_address
 from candidly.service.ports import Filters, PageRequest
 
 router = APIRouter(tags=["candidates"])
-ERRORS: dict[int | str, dict[str, Any]] = {400: {"description": "Bad request"}, 401: {"description": "Unauthorized"},
-                                           404: {"description": "Not found"}}  # fmt: skip
 
 
 class Caller(DialectCaller):
@@ -80,7 +78,7 @@ def _returning(who: Caller, ex_id: str | None) -> Candidate | None:
     return found.items[0] if found.items else None
 
 
-@router.post("/candidates", response_model=wire.CandidateEnvelope, responses=ERRORS)
+@router.post("/candidates", response_model=wire.CandidateEnvelope)
 def create_candidate(body: wire.CandidateIn, request: Request) -> Response:
     """Create a candidate (or update the one with the same ``ex_id``)."""
     who = caller(request)
@@ -96,14 +94,14 @@ def create_candidate(body: wire.CandidateIn, request: Request) -> Response:
     return ok(who.execute(command))
 
 
-@router.get("/candidates/{candidate_id}", response_model=wire.CandidateEnvelope, responses=ERRORS)
+@router.get("/candidates/{candidate_id}", response_model=wire.CandidateEnvelope)
 def get_candidate(candidate_id: str, request: Request) -> Response:
     """A candidate by OID, external_oid or ex_id."""
     who = caller(request)
     return ok(who.find(candidate_id))
 
 
-@router.get("/candidates", response_model=wire.CandidateList, responses=ERRORS)
+@router.get("/candidates", response_model=wire.CandidateList)
 def list_candidates(
     request: Request,
     limit: Annotated[int, Query(ge=1, le=50)] = 50, offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
@@ -134,8 +132,8 @@ def list_candidates(
     return FastJSONResponse({"success": True, "candidates": rendered, "limit": limit, "count": total, "offset": offset})
 
 
-@router.put("/candidates/{candidate_id}", response_model=wire.CandidateEnvelope, responses=ERRORS)
-@router.patch("/candidates/{candidate_id}", response_model=wire.CandidateEnvelope, responses=ERRORS)
+@router.put("/candidates/{candidate_id}", response_model=wire.CandidateEnvelope)
+@router.patch("/candidates/{candidate_id}", response_model=wire.CandidateEnvelope)
 def update_candidate(candidate_id: str, body: wire.CandidateIn, request: Request) -> Response:
     """Change only the fields sent; ``candidate_attribute_data`` merges, ``note`` appends a note."""
     who = caller(request)
@@ -143,7 +141,7 @@ def update_candidate(candidate_id: str, body: wire.CandidateIn, request: Request
     return ok(_update(who, who.find(candidate_id), body))
 
 
-@router.delete("/candidates/{candidate_id}", response_model=wire.Success, responses=ERRORS)
+@router.delete("/candidates/{candidate_id}", response_model=wire.Success)
 def delete_candidate(candidate_id: str, request: Request) -> Response:
     """Delete a candidate: gone from get and list afterwards."""
     who = caller(request)

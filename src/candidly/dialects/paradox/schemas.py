@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 AUDIENCE_TYPES = ("Blue Collar", "White Collar", "Blue Collar & White Collar")
+Code = Annotated[str, Field(max_length=40)]  # a number, or for status its name
+AttributeKey = Annotated[str, Field(max_length=255)]
+Text = Annotated[str, Field(max_length=10_000)]
 FILE_B64_MAX = 14_000_000  # 10 MB of content, base64-encoded, plus slack; the decoded size is checked exactly
 
 
@@ -25,7 +28,7 @@ class CandidateIn(BaseModel):
     last_name: str | None = _s(50)
     phone: str | None = _s(20)
     email: str | None = _s(50)
-    status: int | str | None = None
+    status: int | Code | None = None
     candidate_location_info: str | None = _s(100)
     ex_id: str | None = _s(255)
     hirevue_link: str | None = _s(255)
@@ -37,7 +40,7 @@ class CandidateIn(BaseModel):
     job_req_id: str | None = _s(255)
     job_title: str | None = _s(255)
     job_loc_code: str | None = _s(20)
-    primary_contact_method: int | str | None = None
+    primary_contact_method: int | Code | None = None
     hired_date: datetime | None = None
     audience_type: Literal["Blue Collar", "White Collar", "Blue Collar & White Collar"] | None = None
     hm_cid: str | None = _s(255)
@@ -52,7 +55,8 @@ class CandidateIn(BaseModel):
     resume: str | None = Field(default=None, max_length=FILE_B64_MAX)
     candidate_journey: str | None = _s(255)
     candidate_journey_status: str | None = _s(255)
-    candidate_attribute_data: dict[str, str | None] | None = None
+    # Values over 255 characters get the translation's own message; this bound only stops huge ones early.
+    candidate_attribute_data: dict[AttributeKey, Text | None] | None = Field(default=None, max_length=100)
     note: str | None = _s()
     external_source_id: str | None = _s(255)
     offer_letter: str | None = Field(default=None, max_length=FILE_B64_MAX)
@@ -98,3 +102,8 @@ class CandidateList(BaseModel):
 
 class Success(BaseModel):
     success: bool
+
+
+class Failure(BaseModel):
+    success: bool
+    message: str

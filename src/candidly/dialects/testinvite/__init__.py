@@ -13,5 +13,6 @@ PREFIX = "/testinvite"
 def build_app(services: SurfaceServices) -> FastAPI:
     description = "TestInvite's candidate and test-instance endpoints, served by Candidly."
     return surface_app(
-        "Candidly: TestInvite dialect", services, errors.install, [routes.router, sessions.router], description
-    )
+        "Candidly: TestInvite dialect", services, errors.install, [routes.router, sessions.router], description,
+        error_responses=errors.RESPONSES,
+    )  # fmt: skip

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import orjson
 from fastapi import FastAPI, Request
@@ -10,7 +11,10 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException
 
+from candidly.dialects.testinvite.schemas import Error
 from candidly.domain import errors as e
+
+RESPONSES: dict[int | str, dict[str, Any]] = {"4XX": {"model": Error, "description": "TestInvite's error"}}
 
 # Core field names -> TestInvite's, so a message names the field the client actually sent.
 FIELD_NAMES = {

@@ -43,7 +43,7 @@ class InviteByEmail(Wire):
 
 class Callback(Wire):
     url: str = Field(max_length=2000)
-    params: dict[str, Any] | None = None
+    params: dict[str, Any] | None = Field(default=None, max_length=100)
     resource: Literal["basic", "detailed"]
 
 
@@ -55,9 +55,9 @@ class Tracking(Wire):
 class Common(Wire):
     group: str | None = Field(default=None, min_length=1, max_length=200)
     labels: list[Name] | None = Field(default=None, max_length=100)
-    tags: dict[str, Annotated[str, Field(max_length=1000)]] | None = Field(default=None, max_length=100)
+    tags: dict[Name, Annotated[str, Field(max_length=1000)]] | None = Field(default=None, max_length=100)
     external_id: str | None = Field(default=None, alias="externalId", max_length=255)
-    external_data: dict[str, Any] | None = Field(default=None, alias="externalData")
+    external_data: dict[str, Any] | None = Field(default=None, alias="externalData", max_length=1000)
     lang: Lang | None = None
     program_ids: list[Annotated[str, Field(max_length=64)]] | None = Field(
         default=None, alias="programIds", max_length=100
@@ -110,7 +110,7 @@ class UpdateCandidate(Wire):
     fields: Fields | None = None
     # stepId -> {active?, dates?, limit?}, each {isDefault: true} or {isDefault: false, value: ...};
     # read by translate.step_changes, which names the exact path of anything malformed.
-    steps: dict[str, dict[str, Any]] | None = Field(default=None, max_length=100)
+    steps: dict[Annotated[str, Field(max_length=64)], dict[str, Any]] | None = Field(default=None, max_length=100)
 
 
 class BasicCandidate(BaseModel):
