@@ -20,6 +20,8 @@ from candidly.storage.idempotency import SqlIdempotencyStore
 from candidly.web import ops
 from candidly.web.idempotency import IdempotencyMiddleware
 from candidly.web.middleware import Metrics, RequestContextMiddleware, SecurityHeadersMiddleware
+from candidly.web.rate_limit import FixedWindowLimiter, RateLimitMiddleware
+from candidly.web.surface_errors import SurfaceErrors
 
 
 def surface_services(services: Services) -> SurfaceServices:
@@ -66,12 +68,22 @@ def create_app(settings: Settings, clock: Clock | None = None, services: Service
     app.mount(paradox.PREFIX, paradox.build_app(surfaces))
     app.mount(access.PREFIX, access.build_app(services))
     app.mount(comeet.PREFIX, comeet.build_app(surfaces))
+    errors = SurfaceErrors(app)
+    # A path a mount's pattern does not match (a decoded newline) still answers in its surface's envelope.
+    app.add_exception_handler(404, errors.handle)
+    app.add_exception_handler(405, errors.handle)
     # Added first, so it runs innermost: after the body limit, around every mounted surface.
     app.add_middleware(IdempotencyMiddleware, store=SqlIdempotencyStore(services.database), clock=services.clock)
+    if settings.rate_limit_per_minute > 0:
+        # Before the idempotency store, so a client over its limit costs no database work.
+        limiter = FixedWindowLimiter(settings.rate_limit_per_minute, services.clock)
+        app.add_middleware(RateLimitMiddleware, limiter=limiter, errors=errors, announce=(instaview.PREFIX,))
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(
         RequestContextMiddleware,
         max_body=settings.max_body_bytes,
+        max_json_depth=settings.max_json_depth,
+        errors=errors,
         uploads=((comeet.PREFIX, paradox.PREFIX), settings.max_upload_body_bytes),
         metrics=app.state.metrics,
         access_log=settings.access_log,

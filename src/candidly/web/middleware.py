@@ -1,4 +1,4 @@
-"""Pure-ASGI middleware shared by every mounted surface: request id, access log, body limit, metrics."""
+"""Pure-ASGI middleware shared by every mounted surface: request id, access log, body limits, metrics."""
 
 from __future__ import annotations
 
@@ -6,11 +6,15 @@ import itertools
 import logging
 import os
 import time
-from typing import Any
 
 import orjson
 from prometheus_client import CollectorRegistry, Counter, Histogram
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from candidly.domain.values import is_digits
+from candidly.web.json_depth import JsonDepthScanner, JsonTooDeep, is_json
+from candidly.web.surface_errors import SurfaceErrors
 
 log = logging.getLogger("candidly.access")
 
@@ -38,7 +42,8 @@ def surface_of(path: str) -> str:
 
 
 class RequestContextMiddleware:
-    """Gives each request an id (echoed as X-Request-Id), logs one JSON line, counts it, caps its body.
+    """Gives each request an id (echoed as X-Request-Id), logs one JSON line, counts it, caps its body's size and
+    its JSON nesting depth (scanned as the bytes stream in; the surface reading the body renders the refusal).
 
     The access log names the method, path, status and timing only: never headers, bodies or query
     strings, so keys, tokens, passwords and CV text cannot reach the logs.
@@ -51,10 +56,14 @@ class RequestContextMiddleware:
         max_body: int,
         metrics: Metrics,
         access_log: bool,
+        errors: SurfaceErrors,
+        max_json_depth: int = 32,
         uploads: tuple[tuple[str, ...], int] = ((), 0),
     ) -> None:
         self.app = app
         self.max_body = max_body
+        self.errors = errors
+        self.max_json_depth = max_json_depth
         # Surfaces whose vendors send files inline as base64 (Comeet, Paradox) get their own, larger cap.
         self.upload_prefixes, self.max_upload_body = uploads
         self.metrics = metrics
@@ -70,20 +79,19 @@ class RequestContextMiddleware:
         started = time.perf_counter()
         status = 500
         limit = self._limit(scope["path"])
-        declared = _header(scope, b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > limit:
-            await _too_large(send, request_id, limit)
-            self._record(scope, 413, started, request_id)
-            return
         received = 0
+        depth = JsonDepthScanner(self.max_json_depth) if is_json(_header(scope, b"content-type")) else None
 
         async def limited_receive() -> Message:
             nonlocal received
             message = await receive()
             if message["type"] == "http.request":
-                received += len(message.get("body", b""))
+                chunk = message.get("body", b"")
+                received += len(chunk)
                 if received > limit:
-                    raise BodyTooLarge
+                    raise BodyTooLarge(limit)
+                if depth is not None:
+                    depth.feed(chunk, last=not message.get("more_body", False))
             return message
 
         async def send_with_id(message: Message) -> None:
@@ -97,10 +105,16 @@ class RequestContextMiddleware:
             await send(message)
 
         try:
+            declared = _header(scope, b"content-length")
+            if declared is not None and is_digits(declared) and int(declared) > limit:
+                raise BodyTooLarge(limit)
             await self.app(scope, limited_receive, send_with_id)
-        except BodyTooLarge:
-            status = 413
-            await _too_large(send, request_id, limit)
+        except (BodyTooLarge, JsonTooDeep) as exc:
+            # Refused before a surface read the body (a declared length, or an Idempotency-Key, whose middleware
+            # reads first): the answer still comes in the surface's envelope. A surface reading the body itself
+            # gets these as HTTPExceptions and renders them.
+            response = await self.errors.response(scope, exc.status_code, exc.detail)
+            await response(scope, receive, send_with_id)
         finally:
             self._record(scope, status, started, request_id)
 
@@ -122,8 +136,9 @@ class RequestContextMiddleware:
             )  # fmt: skip
 
 
-class BodyTooLarge(Exception):
-    pass
+class BodyTooLarge(HTTPException):
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, f"the body exceeds {limit} bytes")
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
@@ -131,16 +146,6 @@ def _header(scope: Scope, name: bytes) -> str | None:
         if key == name:
             return str(value.decode("latin-1"))
     return None
-
-
-async def _too_large(send: Send, request_id: str, limit: int) -> None:
-    body = orjson.dumps({"status": 413, "title": "payload too large", "detail": f"the body exceeds {limit} bytes"})
-    headers: list[Any] = [
-        (b"content-type", b"application/json"),
-        (b"x-request-id", request_id.encode()),
-    ]
-    await send({"type": "http.response.start", "status": 413, "headers": headers})
-    await send({"type": "http.response.body", "body": body})
 
 
 SECURITY_HEADERS = [
