@@ -41,6 +41,19 @@ def surface_of(path: str) -> str:
     return {"api": "native", "": "ops"}.get(head, head)
 
 
+# The access page's own paths; any other segment under /access is an invitation code (a credential).
+_ACCESS_ROUTES = frozenset({"", "login", "steps", "sign-out", "static"})
+
+
+def loggable_path(path: str) -> str:
+    """The path as the access log may show it: a direct-access link's invitation code is masked."""
+    if path.startswith("/access/"):
+        segment = path[len("/access/") :].split("/", 1)[0]
+        if segment not in _ACCESS_ROUTES:
+            return "/access/[code]"
+    return path
+
+
 class RequestContextMiddleware:
     """Gives each request an id (echoed as X-Request-Id), logs one JSON line, counts it, caps its body's size and
     its JSON nesting depth (scanned as the bytes stream in; the surface reading the body renders the refusal).
@@ -130,7 +143,7 @@ class RequestContextMiddleware:
             log.info(
                 "%s",
                 orjson.dumps(
-                    {"request_id": request_id, "method": scope["method"], "path": scope["path"],
+                    {"request_id": request_id, "method": scope["method"], "path": loggable_path(scope["path"]),
                      "status": status, "ms": round(elapsed * 1000, 2)}
                 ).decode(),
             )  # fmt: skip
