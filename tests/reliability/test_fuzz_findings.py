@@ -80,3 +80,16 @@ def test_a_null_username_is_an_invalid_field(client: TestClient, org: Org) -> No
     user = client.post("/api/v1/users", json={"username": "grace"}, headers=org.headers).json()
     response = client.patch(f"/api/v1/users/{user['id']}", json={"username": None}, headers=org.headers)
     assert (response.status_code, response.json()["field"]) == (422, "username")
+
+
+def test_integers_beyond_64_bits_are_refused_before_they_poison_every_list(client: TestClient, org: Org) -> None:
+    response = client.post(
+        "/api/v1/openings", json={"kind": "task", "name": "T", "settings": {"n": 2**64}}, headers=org.headers
+    )
+    assert (response.status_code, response.json()["field"]) == (422, "settings")
+    response = client.post(
+        "/api/v1/candidates", json={"first_name": "A", "metadata": {"n": [-(2**63) - 1]}}, headers=org.headers
+    )
+    assert (response.status_code, response.json()["field"]) == (422, "metadata")
+    assert client.get("/api/v1/openings", headers=org.headers).status_code == 200
+    assert client.get("/api/v1/candidates", headers=org.headers).status_code == 200

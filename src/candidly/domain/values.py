@@ -74,7 +74,18 @@ def json_object(value: dict[str, Any], field: str, *, max_bytes: int, max_depth:
         raise InvalidField(field, f"must be nested at most {max_depth} levels deep")
     if keys > max_keys:
         raise InvalidField(field, f"must have at most {max_keys} keys")
+    if _has_huge_integer(value):
+        raise InvalidField(field, "numbers must fit in 64 bits")
     return value
+
+
+def _has_huge_integer(value: Any) -> bool:
+    """Whether an integer beyond 64 bits hides in a JSON value: JSON encoders and JavaScript clients refuse them."""
+    if isinstance(value, dict):
+        return any(_has_huge_integer(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_huge_integer(v) for v in value)
+    return isinstance(value, int) and not -(2**63) <= value < 2**64
 
 
 def _measure(value: Any) -> tuple[int, int]:
