@@ -12,4 +12,6 @@ PREFIX = "/comeet"
 
 def build_app(services: SurfaceServices) -> FastAPI:
     description = "Comeet's candidate endpoints (create, get, list, update), served by Candidly."
-    return surface_app("Candidly: Comeet dialect", services, errors.install, [routes.router], description)
+    return surface_app(
+        "Candidly: Comeet dialect", services, errors.install, [routes.router], description, errors.RESPONSES
+    )

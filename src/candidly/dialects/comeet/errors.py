@@ -9,9 +9,24 @@ import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 
 from candidly.domain import errors as e
+
+
+class ErrorOut(BaseModel):
+    """Comeet's error body; a 409 adds the conflicting ``candidate_uid``."""
+
+    status: int
+    error: str
+    message: str
+    candidate_uid: str | None = None
+
+
+RESPONSES: dict[int | str, dict[str, Any]] = {
+    "4XX": {"model": ErrorOut, "description": "Comeet's error codes (section 3.7): 400, 401, 403, 404, 409, 429"}
+}
 
 # Wire field (its first segment) -> the code Comeet gives a bad value of it.
 FIELD_CODES = {

@@ -22,11 +22,6 @@ from candidly.service.ports import Filters, PageRequest
 from candidly.service.queries import ApplicationView
 
 router = APIRouter(tags=["candidates"])
-ERRORS: dict[int | str, dict[str, Any]] = {
-    400: {"description": "Bad request"}, 401: {"description": "Unauthorized"},
-    403: {"description": "No permission, or a file over the limit"}, 404: {"description": "Not found"},
-    409: {"description": "candidate_post_conflict"},
-}  # fmt: skip
 SALARY = "salary_expectations"
 
 
@@ -100,7 +95,7 @@ def _check_conflict(earlier: list[Application], position_uid: str) -> None:
             )  # fmt: skip
 
 
-@router.post("/candidates", status_code=201, response_model=wire.CandidateOut, responses=ERRORS)
+@router.post("/candidates", status_code=201, response_model=wire.CandidateOut)
 def create_candidate(body: wire.CandidateCreate, request: Request) -> Response:
     """Create a candidate (a hiring process) in a position; the person is reused when the partner id or email match."""
     who = caller(request)
@@ -122,7 +117,7 @@ def create_candidate(body: wire.CandidateCreate, request: Request) -> Response:
     return FastJSONResponse(who.render(who.view(created.id)), status_code=201)
 
 
-@router.get("/candidates/{uid}", response_model=wire.CandidateOut, responses=ERRORS)
+@router.get("/candidates/{uid}", response_model=wire.CandidateOut)
 def get_candidate(
     uid: str, request: Request, include: Annotated[list[str] | None, Query(max_length=20)] = None
 ) -> Response:
@@ -135,7 +130,7 @@ def _bound(value: str | None, field: str) -> Any:
     return None if value is None else translate.parse_time(value, field)
 
 
-@router.get("/candidates", response_model=list[wire.CandidateOut], responses=ERRORS)
+@router.get("/candidates", response_model=list[wire.CandidateOut])
 def list_candidates(
     request: Request,
     status: Annotated[str | None, Query(max_length=200)] = None,
@@ -167,7 +162,7 @@ def list_candidates(
     return FastJSONResponse([who.render(view) for view in page.items])
 
 
-@router.patch("/candidates/{uid}", response_model=wire.CandidateOut, responses=ERRORS)
+@router.patch("/candidates/{uid}", response_model=wire.CandidateOut)
 def update_candidate(uid: str, body: wire.CandidateUpdate, request: Request) -> Response:
     """Change only the properties sent; ``updated_by`` is recorded as the actor of the change."""
     who = caller(request)
@@ -187,7 +182,9 @@ def update_candidate(uid: str, body: wire.CandidateUpdate, request: Request) -> 
     return FastJSONResponse(who.render(who.view(uid)))
 
 
-@router.get("/files/{attachment_id}", include_in_schema=True, responses={403: {"description": "Expired link"}})
+@router.get(
+    "/files/{attachment_id}", response_class=Response, responses={200: {"content": {"application/octet-stream": {}}}}
+)
 def download(
     attachment_id: str, request: Request,
     key: Annotated[str, Query(max_length=64)], expires: Annotated[int, Query(ge=0, le=2**40)],
