@@ -7,8 +7,11 @@ from typing import Any
 import jwt
 import pytest
 
+from candidly.bootstrap import Services
+from candidly.settings import Settings
+from candidly.web.app import create_app
 from tests.api.comeet.conftest import comeet_jwt
-from tests.helpers import FakeClock, Org, TestClient
+from tests.helpers import FakeClock, Org, TestClient, make_org
 
 
 @pytest.fixture
@@ -64,3 +67,22 @@ def test_a_revoked_keys_jwt_is_401(client: TestClient, org: Org, clock: FakeCloc
     headers = comeet_jwt(org, clock)
     assert client.delete(f"/api/v1/api-keys/{org.key_id}", headers=org.headers).status_code == 204
     assert listing(client, headers).status_code == 401
+
+
+def test_an_unknown_path_answers_comeets_not_found(client: TestClient, org: Org) -> None:
+    response = client.get("/comeet/positions", headers=org.headers)
+    assert response.status_code == 404
+    assert response.json() == {"status": 404, "error": "not_found", "message": "Not found"}
+
+
+def test_over_the_rate_limit_is_too_many_requests(settings: Settings, clock: FakeClock, services: Services) -> None:
+    with TestClient(create_app(settings.model_copy(update={"rate_limit_per_minute": 2}), clock, services)) as client:
+        org = make_org(client)
+        headers = comeet_jwt(org, clock)
+        assert [listing(client, headers).status_code for _ in range(2)] == [200, 200]
+        response = listing(client, headers)
+        assert response.status_code == 429
+        assert response.json()["error"] == "too_many_requests" and response.json()["status"] == 429
+        assert int(response.headers["retry-after"]) >= 1
+        clock.advance(minutes=1)
+        assert listing(client, headers).status_code == 200
