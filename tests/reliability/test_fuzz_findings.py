@@ -66,8 +66,10 @@ def test_null_for_a_required_opening_field_is_an_invalid_field(
 
 def test_null_settings_and_collections_empty_them(client: TestClient, org: Org) -> None:
     opening = make_opening(client, org, settings={"a": 1})
-    patched = client.patch(f"/api/v1/openings/{opening['id']}", json={"settings": None}, headers=org.headers)
-    assert (patched.status_code, patched.json()["settings"]) == (200, {})
+    nulls = {"settings": None, "email_templates": None, "steps": None}
+    patched = client.patch(f"/api/v1/openings/{opening['id']}", json=nulls, headers=org.headers)
+    assert patched.status_code == 200
+    assert (patched.json()["settings"], patched.json()["email_templates"], len(patched.json()["steps"])) == ({}, [], 2)
     body = {"opening_id": opening["id"], "candidate": {"first_name": "Ada"}, "labels": ["x"], "tags": {"k": "v"}}
     application = client.post("/api/v1/applications", json=body, headers=org.headers).json()
     nulls = {"labels": None, "tags": None, "program_ids": None, "extra_emails": None, "step_overrides": None}

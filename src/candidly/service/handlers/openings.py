@@ -172,10 +172,10 @@ def update_opening(uow: UnitOfWork, ctx: Context, cmd: c.UpdateOpening) -> Openi
     for key, value in cmd.changes.items():
         if key in _SCALARS:
             setattr(opening, key, clean_opening_field(key, value))
-        elif key == "email_templates":
-            opening.email_templates = _templates(opening, tuple(value))
+        elif key == "email_templates":  # null empties them, as it empties every other collection
+            opening.email_templates = _templates(opening, tuple(value or ()))
         elif key == "steps":
-            _update_steps(opening, value)
+            _update_steps(opening, value or {})
         else:
             raise InvalidField(key, "cannot be changed")
     opening.updated_at = ctx.now
