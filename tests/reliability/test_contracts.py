@@ -9,8 +9,8 @@ import pytest
 from tests.helpers import TestClient
 from tests.reliability.surfaces import DOCUMENTS
 
-# Comeet's document is still being written by its author; what it lacks is listed in docs/reliability.md.
-CHECKED = [d for d in DOCUMENTS if not d.startswith("/comeet")]
+# Comeet's free-form custom field values and include[] items are its author's to bound (docs/reliability.md).
+BOUNDED = [d for d in DOCUMENTS if not d.startswith("/comeet")]
 # Bounded otherwise: a pattern with a length, or a map whose keys the translation checks one by one.
 EXEMPT = {"body.phoneNumber", "body.steps{}"}
 
@@ -49,14 +49,17 @@ def unbounded(
     return found
 
 
-@pytest.mark.parametrize("document", CHECKED)
+@pytest.mark.parametrize("document", DOCUMENTS)
 def test_errors_are_documented_in_the_surfaces_envelope(client: TestClient, document: str) -> None:
-    spec = client.get(document).json()
+    response = client.get(document)
+    if response.status_code == 404:
+        pytest.skip(f"{document} is not served")
+    spec = response.json()
     assert "HTTPValidationError" not in spec["components"]["schemas"], "FastAPI's 422 body, which no surface sends"
     assert all("4XX" in op["responses"] for item in spec["paths"].values() for op in item.values())
 
 
-@pytest.mark.parametrize("document", CHECKED)
+@pytest.mark.parametrize("document", BOUNDED)
 def test_every_string_list_and_map_a_client_sends_is_bounded(client: TestClient, document: str) -> None:
     spec = client.get(document).json()
     found = []
