@@ -31,12 +31,19 @@ def b64(content: bytes) -> str:
     return base64.b64encode(content).decode()
 
 
-def docx() -> bytes:
+def _docx() -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("[Content_Types].xml", "<Types/>")
         archive.writestr("word/document.xml", "<w:document/>")
     return buffer.getvalue()
+
+
+DOCX = _docx()  # built once: a zip records the time it was made, so two builds may differ
+
+
+def docx() -> bytes:
+    return DOCX
 
 
 def comeet_jwt(org: Org, clock: FakeClock, minutes: float = 10, **claims: Any) -> dict[str, str]:

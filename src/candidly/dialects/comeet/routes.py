@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
+from pydantic import StringConstraints
 
 from candidly.dialects.base import DialectCaller, FastJSONResponse, actor
 from candidly.dialects.comeet import auth, files, translate
@@ -119,7 +120,9 @@ def create_candidate(body: wire.CandidateCreate, request: Request) -> Response:
 
 @router.get("/candidates/{uid}", response_model=wire.CandidateOut)
 def get_candidate(
-    uid: str, request: Request, include: Annotated[list[str] | None, Query(max_length=20)] = None
+    uid: str,
+    request: Request,
+    include: Annotated[list[Annotated[str, StringConstraints(max_length=40)]] | None, Query(max_length=20)] = None,
 ) -> Response:
     """One candidate; ``include=salary_expectations`` asks for the restricted field (403 without its scope)."""
     who = caller(request)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 PROSPECT_STATUSES = ("Sourced", "Contacted", "Responded", "Interested", "Not interested", "Do not contact")
 STATUSES = ("In progress", "On hold", "Awaiting Decision", "Rejected", "Withdrawn", "Hired")
@@ -61,7 +61,8 @@ class AddressIn(Strict):
     postal_code: str | None = _s(20)
 
 
-CustomValue = str | int | float | bool | None
+CustomKey = Annotated[str, StringConstraints(min_length=1, max_length=TEXT_MAX)]
+CustomValue = Annotated[str, StringConstraints(max_length=1000)] | int | float | bool | None
 
 
 class CandidateFields(Strict):
@@ -84,7 +85,7 @@ class CandidateFields(Strict):
     files: list[FileIn] | None = Field(default=None, max_length=10)
     source_contact: SourceContactIn | None = None
     address: AddressIn | None = None
-    custom_fields: dict[str, CustomValue] | None = Field(default=None, max_length=100)
+    custom_fields: dict[CustomKey, CustomValue] | None = Field(default=None, max_length=100)
     note: str | None = _s(NOTE_MAX)
 
 
