@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
 from candidly.access.cookies import COOKIE, CandidateSession
+from candidly.access.i18n import Translator
 from candidly.access.pages import Door, StepView, candidate_actor, launch_origin, prefix, step_view
 from candidly.domain.applications import Application, effective_steps
 from candidly.domain.commands import RecordLogin, StartSession
@@ -38,15 +39,20 @@ def sign_in_page(request: Request) -> Response:
     return d.sign_in_page(request, d.language(request))
 
 
+def refused_post(request: Request, d: Door, t: Translator) -> Response | None:
+    """A sign-in post from another site, or from an address that must wait: the page that says so."""
+    if not d.same_origin(request):
+        return d.message_page(request, t, t("code_heading"), t("form_expired"), 403)
+    return d.throttled(request, t)
+
+
 @router.post("/", response_class=HTMLResponse)
 def sign_in_with_code(request: Request, code: FormText = "") -> Response:
     """Check the code; inside the candidate's window, record the login and go to their steps."""
     d = door(request)
     t = d.language(request)
-    if not d.same_origin(request):
-        return d.message_page(request, t, t("code_heading"), t("form_expired"), 403)
-    if (throttled := d.throttled(request, t)) is not None:
-        return throttled
+    if (refused := refused_post(request, d, t)) is not None:
+        return refused
     typed = code.strip()
     if not typed:
         return d.sign_in_page(request, t, status=400, error=[t("code_missing")])
@@ -86,10 +92,8 @@ def sign_in_with_credentials(
     """Check the credentials against the opening's candidates; then as with a code."""
     d = door(request)
     t = d.language(request)
-    if not d.same_origin(request):
-        return d.message_page(request, t, t("code_heading"), t("form_expired"), 403)
-    if (throttled := d.throttled(request, t)) is not None:
-        return throttled
+    if (refused := refused_post(request, d, t)) is not None:
+        return refused
     opening = d.services.queries.opening_for_access(opening_id)
     if opening is None:
         return unknown_opening(request, d)

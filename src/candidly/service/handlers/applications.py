@@ -15,6 +15,7 @@ from candidly.domain.applications import (
     ApplicationKind,
     apply_step_change,
     uniq_key,
+    within_login_window,
 )
 from candidly.domain.deliveries import callback_spec
 from candidly.domain.errors import Conflict, InvalidField, NotAllowed, NotFound
@@ -248,6 +249,14 @@ def load_application(uow: UnitOfWork, ctx: Context, application_id: str, opening
         raise NotFound("application", application_id)
     if opening_id is not None and application.opening_id != opening_id:
         raise NotFound("application", application_id)
+    return application
+
+
+def load_enterable(uow: UnitOfWork, ctx: Context, application_id: str) -> Application:
+    """An application whose candidate may come in now (active, within their login window); NotAllowed if not."""
+    application = load_application(uow, ctx, application_id)
+    if not within_login_window(application, ctx.now):
+        raise NotAllowed("the candidate is inactive or outside their login window", field="application_id")
     return application
 
 

@@ -5,20 +5,17 @@ from __future__ import annotations
 from candidly.domain import commands as c
 from candidly.domain import events as ev
 from candidly.domain.access import Scope
-from candidly.domain.applications import Application, within_login_window
-from candidly.domain.errors import NotAllowed
+from candidly.domain.applications import Application
 from candidly.service.bus import handles, save_versioned
 from candidly.service.context import Context, changes_between
-from candidly.service.handlers.applications import load_application, snapshot
+from candidly.service.handlers.applications import load_enterable, snapshot
 from candidly.service.ports import UnitOfWork
 
 
 @handles(c.RecordLogin)
 def record_login(uow: UnitOfWork, ctx: Context, cmd: c.RecordLogin) -> Application:
     ctx.actor.principal.require(Scope.WRITE_CANDIDATES)
-    application = load_application(uow, ctx, cmd.application_id)
-    if not within_login_window(application, ctx.now):
-        raise NotAllowed("the candidate is inactive or outside their login window", field="application_id")
+    application = load_enterable(uow, ctx, cmd.application_id)
     if application.logged_in:
         return application  # coming back changes nothing: no write, no event
     loaded_version = application.version

@@ -5,14 +5,14 @@ from __future__ import annotations
 from candidly.domain import commands as c
 from candidly.domain import events as ev
 from candidly.domain.access import Scope
-from candidly.domain.applications import Application, EffectiveStep, effective_steps, within_login_window
+from candidly.domain.applications import Application, EffectiveStep, effective_steps
 from candidly.domain.errors import NotAllowed, NotFound
 from candidly.domain.ids import new_id
 from candidly.domain.openings import Opening
 from candidly.domain.sessions import COMPLETE, STARTED, TestSession, clean_result
 from candidly.service.bus import handles, save_versioned
 from candidly.service.context import Context
-from candidly.service.handlers.applications import load_application
+from candidly.service.handlers.applications import load_enterable
 from candidly.service.handlers.openings import load_opening
 from candidly.service.ports import UnitOfWork
 
@@ -32,9 +32,7 @@ def _startable_step(application: Application, opening: Opening, step_id: str, ct
 @handles(c.StartSession)
 def start_session(uow: UnitOfWork, ctx: Context, cmd: c.StartSession) -> TestSession:
     ctx.actor.principal.require(Scope.WRITE_CANDIDATES)
-    application = load_application(uow, ctx, cmd.application_id)
-    if not within_login_window(application, ctx.now):
-        raise NotAllowed("the candidate is inactive or outside their login window", field="application_id")
+    application = load_enterable(uow, ctx, cmd.application_id)
     opening = load_opening(uow, ctx, application.opening_id)
     step = _startable_step(application, opening, cmd.step_id, ctx)
     used = len(uow.sessions.find(ctx.organization_id, application_id=application.id, step_id=step.step_id))
