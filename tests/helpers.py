@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -42,6 +44,15 @@ class Org:
     @property
     def headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token}"}
+
+
+@contextmanager
+def client_with(settings: Any, clock: FakeClock, services: Any, **overrides: Any) -> Iterator[TestClient]:
+    """A client of an app built on the test's database and clock with some settings changed (a limit, the log)."""
+    from candidly.web.app import create_app
+
+    with TestClient(create_app(settings.model_copy(update=overrides), clock, services)) as client:
+        yield client
 
 
 def operator_headers() -> dict[str, str]:

@@ -9,14 +9,13 @@ import pytest
 
 from candidly.bootstrap import Services
 from candidly.settings import Settings
-from candidly.web.app import create_app
 from tests.access.conftest import candidate, sign_in
-from tests.helpers import FakeClock, Org, TestClient
+from tests.helpers import FakeClock, Org, TestClient, client_with
 
 
 @pytest.fixture
 def logged_client(settings: Settings, clock: FakeClock, services: Services) -> Iterator[TestClient]:
-    with TestClient(create_app(settings.model_copy(update={"access_log": True}), clock, services)) as client:
+    with client_with(settings, clock, services, access_log=True) as client:
         yield client
 
 

@@ -9,10 +9,9 @@ import pytest
 
 from candidly.bootstrap import Services
 from candidly.settings import Settings
-from candidly.web.app import create_app
 from candidly.web.json_depth import JsonDepthScanner, JsonTooDeep
 from tests.api.paradox.conftest import access_token
-from tests.helpers import FakeClock, Org, TestClient, make_opening, make_org, table_counts
+from tests.helpers import FakeClock, Org, TestClient, client_with, make_opening, make_org, table_counts
 
 LIMIT = 3
 
@@ -26,8 +25,7 @@ def database_url(sqlite_url: str) -> str:
 @pytest.fixture
 def limited(settings: Settings, clock: FakeClock, services: Services) -> Iterator[TestClient]:
     """A server allowing LIMIT requests a minute per credential."""
-    app = create_app(settings.model_copy(update={"rate_limit_per_minute": LIMIT}), clock, services)
-    with TestClient(app) as test_client:
+    with client_with(settings, clock, services, rate_limit_per_minute=LIMIT) as test_client:
         yield test_client
 
 

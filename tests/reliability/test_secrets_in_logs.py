@@ -12,8 +12,7 @@ import pytest
 
 from candidly.bootstrap import Services
 from candidly.settings import Settings
-from candidly.web.app import create_app
-from tests.helpers import ADMIN_TOKEN, FakeClock, Org, TestClient, make_opening, make_org, operator_headers
+from tests.helpers import ADMIN_TOKEN, FakeClock, Org, TestClient, client_with, make_opening, make_org, operator_headers
 
 PASSWORD = "hunter2-Pa55word-credential"
 CV_TEXT = "Ada Lovelace, analytical engine programmer, private address 12 Secret Lane"
@@ -26,8 +25,7 @@ def database_url(sqlite_url: str) -> str:
 
 @pytest.fixture
 def logged(settings: Settings, clock: FakeClock, services: Services) -> Iterator[TestClient]:
-    app = create_app(settings.model_copy(update={"access_log": True}), clock, services)
-    with TestClient(app) as test_client:
+    with client_with(settings, clock, services, access_log=True) as test_client:
         yield test_client
 
 

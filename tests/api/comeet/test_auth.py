@@ -9,9 +9,8 @@ import pytest
 
 from candidly.bootstrap import Services
 from candidly.settings import Settings
-from candidly.web.app import create_app
 from tests.api.comeet.conftest import comeet_jwt
-from tests.helpers import FakeClock, Org, TestClient, make_org
+from tests.helpers import FakeClock, Org, TestClient, client_with, make_org
 
 
 @pytest.fixture
@@ -76,7 +75,7 @@ def test_an_unknown_path_answers_comeets_not_found(client: TestClient, org: Org)
 
 
 def test_over_the_rate_limit_is_too_many_requests(settings: Settings, clock: FakeClock, services: Services) -> None:
-    with TestClient(create_app(settings.model_copy(update={"rate_limit_per_minute": 2}), clock, services)) as client:
+    with client_with(settings, clock, services, rate_limit_per_minute=2) as client:
         org = make_org(client)
         headers = comeet_jwt(org, clock)
         assert [listing(client, headers).status_code for _ in range(2)] == [200, 200]
