@@ -32,12 +32,14 @@ def test_the_same_key_with_another_body_is_refused(client: TestClient, org: Org,
     assert table_counts(services) == before
 
 
-@pytest.mark.parametrize("surface", ["testinvite", "instaview"])
+@pytest.mark.parametrize("surface", ["testinvite", "instaview", "paradox", "comeet"])
 def test_dialect_posts_honour_the_key_too(client: TestClient, org: Org, services: Services, surface: str) -> None:
-    task = make_opening(client, org)
+    task = make_opening(client, org, kind="position" if surface == "comeet" else "task")
     url, body = {
         "testinvite": (f"/testinvite/api/integration/rest/v1/tasks/{task['id']}/candidates", {"kind": "temporary-candidate", "fullname": "Ada"}),
         "instaview": ("/instaview/candidates", {"firstName": "Ada", "lastName": "L", "email": "ada@example.com", "gdprExpiryDate": "2031-01-01"}),
+        "paradox": ("/paradox/api/v1/public/candidates", {"name": "Ada Lovelace", "email": "ada@example.com"}),
+        "comeet": ("/comeet/candidates", {"position_uid": task["id"], "partner_candidate_id": "p-1", "first_name": "Ada", "last_name": "L"}),
     }[surface]  # fmt: skip
     headers = {**org.headers, "Idempotency-Key": f"{surface}-1"}
     first = client.post(url, json=body, headers=headers)
