@@ -18,9 +18,9 @@ from candidly.access.cookies import COOKIE, CandidateSession, CookieSigner
 from candidly.access.i18n import Translator, choose, load_catalogs, translator
 from candidly.access.limiter import FailureLimiter, Verdict
 from candidly.domain.access import Actor, Principal, Scope
-from candidly.domain.applications import Application
+from candidly.domain.applications import Application, Refusal
 from candidly.domain.ids import Clock
-from candidly.domain.logins import Refusal, StepState, StepStatus, login_refusal
+from candidly.domain.logins import StepState, StepStatus, login_refusal
 from candidly.service.bus import MessageBus
 from candidly.service.queries import Queries
 

@@ -66,6 +66,27 @@ class Application:
     deleted_at: datetime | None = None
 
 
+class Refusal(StrEnum):
+    """Why an active flag and window (an application's, a step's) keep someone out now."""
+
+    INACTIVE = "inactive"
+    NOT_YET = "not_yet"
+    CLOSED = "closed"
+
+
+def window_refusal(
+    active: bool, after: datetime | None, before: datetime | None, now: datetime
+) -> tuple[Refusal, datetime | None] | None:
+    """Why ``active`` and the window [after, before) shut at ``now`` (with the date behind it), or None if open."""
+    if not active:
+        return Refusal.INACTIVE, None
+    if after is not None and now < after:
+        return Refusal.NOT_YET, after
+    if before is not None and now >= before:
+        return Refusal.CLOSED, before
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class EffectiveStep:
     """A step's settings as they apply to one application: the opening's, then the override."""
@@ -82,11 +103,7 @@ class EffectiveStep:
 
     def open_at(self, now: datetime) -> bool:
         """Whether the step's own window and flag let an attempt start at ``now``."""
-        if not self.active:
-            return False
-        if self.active_after is not None and now < self.active_after:
-            return False
-        return not (self.active_before is not None and now >= self.active_before)
+        return window_refusal(self.active, self.active_after, self.active_before, now) is None
 
     def attempts_left(self, used: int) -> int | None:
         """Attempts still allowed (None when unlimited)."""
@@ -127,11 +144,7 @@ def effective_steps(application: Application, opening: Opening) -> list[Effectiv
 
 def within_login_window(application: Application, now: datetime) -> bool:
     """Whether the application's own active flag and window let the candidate in at ``now``."""
-    if not application.active:
-        return False
-    if application.active_after is not None and now < application.active_after:
-        return False
-    return not (application.active_before is not None and now >= application.active_before)
+    return window_refusal(application.active, application.active_after, application.active_before, now) is None
 
 
 class _Default:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from candidly.domain.applications import Application, EffectiveStep
+from candidly.domain.applications import Application, EffectiveStep, Refusal, window_refusal
 from candidly.domain.openings import Opening
 
 # ``Opening.settings[ACCESS_METHOD]`` says how candidates sign in, in TestInvite's words:
@@ -35,26 +35,12 @@ def second_credential_matches(application: Application, opening: Opening, creden
     return credential2 is not None and hmac.compare_digest(application.credential2.encode(), credential2.encode())
 
 
-class Refusal(StrEnum):
-    """Why a known candidate may not come in now."""
-
-    INACTIVE = "inactive"
-    NOT_YET = "not_yet"
-    CLOSED = "closed"
-
-
 def login_refusal(application: Application, now: datetime) -> tuple[Refusal, datetime | None] | None:
     """Why the application's active flag or window keeps the candidate out at ``now`` (with the date), or None.
 
-    The same rule as ``within_login_window``, told as a reason the page can show.
+    The rule of ``within_login_window``, told as a reason the page can show.
     """
-    if not application.active:
-        return Refusal.INACTIVE, None
-    if application.active_after is not None and now < application.active_after:
-        return Refusal.NOT_YET, application.active_after
-    if application.active_before is not None and now >= application.active_before:
-        return Refusal.CLOSED, application.active_before
-    return None
+    return window_refusal(application.active, application.active_after, application.active_before, now)
 
 
 class StepStatus(StrEnum):
@@ -77,10 +63,8 @@ class StepState:
 def step_state(step: EffectiveStep, used: int, now: datetime) -> StepState:
     """The step's flag, window and attempt limit (overrides applied) against the attempts ``used`` so far."""
     left = step.attempts_left(used)
-    if not step.active:
-        return StepState(step, StepStatus.CLOSED, None, left)
-    if step.active_after is not None and now < step.active_after:
-        return StepState(step, StepStatus.NOT_YET, step.active_after, left)
-    if step.active_before is not None and now >= step.active_before:
-        return StepState(step, StepStatus.CLOSED, step.active_before, left)
-    return StepState(step, StepStatus.EXHAUSTED if left == 0 else StepStatus.OPEN, None, left)
+    refusal = window_refusal(step.active, step.active_after, step.active_before, now)
+    if refusal is None:
+        return StepState(step, StepStatus.EXHAUSTED if left == 0 else StepStatus.OPEN, None, left)
+    reason, when = refusal
+    return StepState(step, StepStatus.NOT_YET if reason is Refusal.NOT_YET else StepStatus.CLOSED, when, left)
