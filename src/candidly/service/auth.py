@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import hmac
 import time
+from collections.abc import Callable
 
 from candidly.domain.access import ALL_SCOPES, ApiKey, Principal, hash_token
 from candidly.domain.errors import Unauthenticated
-from candidly.service.ports import Database
+from candidly.service.ports import Database, UnitOfWork
 
 
 class Authenticator:
     """Turns a bearer token into a Principal, or raises Unauthenticated.
 
-    Valid keys are remembered for ``cache_seconds`` (monotonic time), because a key lookup would
-    otherwise be a database round trip on every request. A key revoked through this process is
+    Valid keys, found by token or by id (signed schemes), are remembered for ``cache_seconds`` (monotonic time),
+    because a key lookup would otherwise be a database round trip on every request. A key revoked through this process is
     forgotten at once (``forget``); another process notices within ``cache_seconds``.
     """
 
@@ -30,19 +31,7 @@ class Authenticator:
         if self.admin_token and hmac.compare_digest(token.encode(), self.admin_token.encode()):
             return Principal(key_id=None, organization_ids=(), scopes=ALL_SCOPES, is_operator=True)
         digest = hash_token(token)
-        cached = self._cache.get(digest)
-        if cached is not None and time.monotonic() - cached[0] < self.cache_seconds:
-            return cached[1]
-        with self.database.unit_of_work(write=False) as uow:
-            key = uow.api_keys.by_hash(digest)
-        if key is None or key.revoked_at is not None:
-            self._cache.pop(digest, None)
-            raise Unauthenticated("unknown or revoked API key")
-        principal = _principal(key)
-        if len(self._cache) > 10_000:
-            self._cache.clear()
-        self._cache[digest] = (time.monotonic(), principal)
-        return principal
+        return self._cached(digest, lambda uow: uow.api_keys.by_hash(digest))
 
     def forget(self, key_id: str) -> None:
         """Drop a key from the cache (after revoking it)."""
@@ -50,11 +39,23 @@ class Authenticator:
 
     def by_key_id(self, key_id: str) -> Principal:
         """The principal of a key named by its id (JWT ``iss``, OAuth ``client_id``), for signed schemes."""
+        return self._cached(f"id:{key_id}", lambda uow: uow.api_keys.get(key_id))
+
+    def _cached(self, cache_key: str, load: Callable[[UnitOfWork], ApiKey | None]) -> Principal:
+        """The live key ``load`` finds, remembered under ``cache_key`` (a token's digest, or its id)."""
+        cached = self._cache.get(cache_key)
+        if cached is not None and time.monotonic() - cached[0] < self.cache_seconds:
+            return cached[1]
         with self.database.unit_of_work(write=False) as uow:
-            key = uow.api_keys.get(key_id)
+            key = load(uow)
         if key is None or key.revoked_at is not None:
+            self._cache.pop(cache_key, None)
             raise Unauthenticated("unknown or revoked API key")
-        return _principal(key)
+        principal = _principal(key)
+        if len(self._cache) > 10_000:
+            self._cache.clear()
+        self._cache[cache_key] = (time.monotonic(), principal)
+        return principal
 
     def verify_secret(self, key_id: str, secret: str) -> Principal:
         """Check a (key id, token) pair, as OAuth client credentials present them."""
