@@ -132,7 +132,7 @@ class RequestContextMiddleware:
             self._record(scope, status, started, request_id)
 
     def _limit(self, path: str) -> int:
-        return self.max_upload_body if path.startswith(self.upload_prefixes) and self.upload_prefixes else self.max_body
+        return self.max_upload_body if path.startswith(self.upload_prefixes) else self.max_body
 
     def _record(self, scope: Scope, status: int, started: float, request_id: str) -> None:
         elapsed = time.perf_counter() - started
