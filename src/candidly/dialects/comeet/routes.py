@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -17,7 +17,7 @@ from candidly.domain import commands as c
 from candidly.domain.access import Scope
 from candidly.domain.applications import Application
 from candidly.domain.errors import NotFound
-from candidly.domain.openings import OpeningKind
+from candidly.domain.openings import Opening, OpeningKind
 from candidly.domain.values import email_address
 from candidly.service.ports import Filters, PageRequest
 from candidly.service.queries import ApplicationView
@@ -67,7 +67,7 @@ def _require_salary_scope(who: Caller, body: wire.CandidateFields) -> None:
         raise ComeetError(403, "no_permission", f"{SALARY}: access to this field is restricted")
 
 
-def _position(who: Caller, uid: str) -> Any:
+def _position(who: Caller, uid: str) -> Opening:
     try:
         opening = who.services.queries.opening(who.principal, who.organization_id, uid)
     except NotFound:
@@ -129,7 +129,7 @@ def get_candidate(
     return FastJSONResponse(who.render(who.view(uid), include))
 
 
-def _bound(value: str | None, field: str) -> Any:
+def _bound(value: str | None, field: str) -> datetime | None:
     return None if value is None else translate.parse_time(value, field)
 
 

@@ -8,6 +8,7 @@ holds ``partner_candidate_id`` as its external id, the restricted ``salary_expec
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -28,6 +29,7 @@ NS = "comeet."
 IN_PROGRESS = "In progress"
 PERSON_EXTRAS = ("mobile_phone", "national_id")
 PROCESS_EXTRAS = ("prospect_status",)
+FileUrl = Callable[[str], str | None]  # an attachment id -> its signed link (None for a key that cannot sign)
 
 
 def comeet_time(value: datetime | None) -> str | None:
@@ -181,7 +183,7 @@ def steps(view: ApplicationView) -> dict[str, list[dict[str, Any]]]:
             "future_steps": rest[1:] if running else rest}  # fmt: skip
 
 
-def _files(view: ApplicationView, url: Any) -> dict[str, Any]:
+def _files(view: ApplicationView, url: FileUrl) -> dict[str, Any]:
     """The latest resume and picture, and every other file, each as a name and an expiring URL."""
     latest: dict[str, dict[str, Any]] = {}
     others = []
@@ -203,7 +205,7 @@ def _source_contact_out(value: dict[str, Any] | None) -> dict[str, Any] | None:
             "full_name": value["full_name"], "phone": value.get("phone")}  # fmt: skip
 
 
-def candidate(view: ApplicationView, url: Any, show_salary: bool, base_url: str) -> dict[str, Any]:
+def candidate(view: ApplicationView, url: FileUrl, show_salary: bool, base_url: str) -> dict[str, Any]:
     """The candidate object of section 3.6; ``url(attachment_id)`` signs a file's URL."""
     a, person = view.application, view.candidate
     if a.deleted_at is not None or person.deleted_at is not None:
