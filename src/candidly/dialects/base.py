@@ -91,11 +91,14 @@ def surface_app(
     routers: list[APIRouter],
     description: str = "",
     error_responses: dict[int | str, dict[str, Any]] | None = None,
+    security: dict[str, dict[str, Any]] | None = None,
 ) -> FastAPI:
     """A surface's own sub-app: its OpenAPI document, its error envelope, its routes, the shared services.
 
     ``error_responses`` documents the surface's error envelope on every operation (e.g. under "4XX"); it also
-    replaces the validation error FastAPI would otherwise document, a body no surface sends.
+    replaces the validation error FastAPI would otherwise document, a body no surface sends. ``security`` names
+    the surface's security schemes (OpenAPI Security Scheme objects); any one of them authorizes every operation,
+    so a documentation page's "Authorize" works for the surface.
     """
     app = FastAPI(
         title=title, version="1", description=description, default_response_class=FastJSONResponse,
@@ -105,4 +108,24 @@ def surface_app(
     install_errors(app)
     for router in routers:
         app.include_router(router, responses=error_responses)
+    if security:
+        declare_security(app, security)
     return app
+
+
+BEARER_KEY = {"type": "http", "scheme": "bearer", "description": "A Candidly API key (`cdly_...`)."}
+
+
+def declare_security(app: FastAPI, schemes: dict[str, dict[str, Any]]) -> None:
+    """Add ``schemes`` to the app's OpenAPI document, each alone enough for every operation."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            document = build()
+            document.setdefault("components", {})["securitySchemes"] = schemes
+            document["security"] = [{name: []} for name in schemes]
+            app.openapi_schema = document
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]  # FastAPI's documented way to extend its document

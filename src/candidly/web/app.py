@@ -17,7 +17,7 @@ from candidly.dialects.base import SurfaceServices
 from candidly.domain.ids import Clock
 from candidly.settings import Settings
 from candidly.storage.idempotency import SqlIdempotencyStore
-from candidly.web import ops
+from candidly.web import docs, ops
 from candidly.web.idempotency import IdempotencyMiddleware
 from candidly.web.middleware import Metrics, RequestContextMiddleware, SecurityHeadersMiddleware
 from candidly.web.rate_limit import FixedWindowLimiter, RateLimitMiddleware
@@ -58,16 +58,22 @@ def create_app(settings: Settings, clock: Clock | None = None, services: Service
     app.state.services = services
     app.state.metrics = Metrics()
     app.include_router(ops.router)
-    app.mount("/static/swagger", StaticFiles(directory=ops.swagger_assets()), name="swagger")
+    app.include_router(docs.router)
+    app.mount(docs.ASSETS, StaticFiles(directory=docs.swagger_assets()), name="swagger")
     surfaces = surface_services(services)
-    app.mount(native.PREFIX, native.build_app(surfaces))
-    app.mount(testinvite.PREFIX, testinvite.build_app(surfaces))
+    documented = [
+        docs.Surface("Native API", native.PREFIX, native.build_app(surfaces)),
+        docs.Surface("TestInvite", testinvite.PREFIX, testinvite.build_app(surfaces)),
+        docs.Surface("InstaView", instaview.PREFIX, instaview.build_app(surfaces)),
+        docs.Surface("Comeet", comeet.PREFIX, comeet.build_app(surfaces)),
+        docs.Surface("Paradox", paradox.PREFIX, paradox.build_app(surfaces)),
+    ]
+    app.state.surfaces = documented
     # The longer prefix first: Starlette matches mounts in order.
     app.mount(instaview.PUBLIC_PREFIX, instaview.build_app(surfaces))
-    app.mount(instaview.PREFIX, instaview.build_app(surfaces))
-    app.mount(paradox.PREFIX, paradox.build_app(surfaces))
+    for surface in documented:
+        app.mount(surface.prefix, surface.app)
     app.mount(access.PREFIX, access.build_app(services))
-    app.mount(comeet.PREFIX, comeet.build_app(surfaces))
     errors = SurfaceErrors(app)
     # A path a mount's pattern does not match (a decoded newline) still answers in its surface's envelope.
     app.add_exception_handler(404, errors.handle)

@@ -10,8 +10,17 @@ from candidly.dialects.comeet import errors, routes
 PREFIX = "/comeet"
 
 
+COMEET_JWT = "An HS256 JWT: `iss` is the API key's id, `exp` its expiry, signed with the key's `signing_secret`."
+
+
 def build_app(services: SurfaceServices) -> FastAPI:
     description = "Comeet's candidate endpoints (create, get, list, update), served by Candidly."
     return surface_app(
-        "Candidly: Comeet dialect", services, errors.install, [routes.router], description, errors.RESPONSES
+        "Candidly: Comeet dialect",
+        services,
+        errors.install,
+        [routes.router],
+        description,
+        errors.RESPONSES,
+        security={"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT", "description": COMEET_JWT}},
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from candidly.dialects.base import SurfaceServices, surface_app
+from candidly.dialects.base import BEARER_KEY, SurfaceServices, surface_app
 from candidly.dialects.instaview import errors, routes
 
 PREFIX = "/instaview"
@@ -14,5 +14,11 @@ PUBLIC_PREFIX = "/instaview/v1/public"
 def build_app(services: SurfaceServices) -> FastAPI:
     description = "InstaView's candidate and job endpoints, served by Candidly."
     return surface_app(
-        "Candidly: InstaView dialect", services, errors.install, [routes.router], description, errors.RESPONSES
+        "Candidly: InstaView dialect",
+        services,
+        errors.install,
+        [routes.router],
+        description,
+        errors.RESPONSES,
+        security={"bearer": {**BEARER_KEY, "description": "A Candidly API key (InstaView's `sk_...` key)."}},
     )

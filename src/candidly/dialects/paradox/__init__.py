@@ -13,4 +13,7 @@ PREFIX = "/paradox/api/v1/public"
 def build_app(services: SurfaceServices) -> FastAPI:
     description = "Paradox's OAuth token and candidate endpoints, served by Candidly."
     routers = [auth.router, routes.router]
-    return surface_app("Candidly: Paradox dialect", services, errors.install, routers, description, errors.RESPONSES)
+    security = {"bearer": {"type": "http", "scheme": "bearer", "description": "An access token from /auth/token."}}
+    return surface_app(
+        "Candidly: Paradox dialect", services, errors.install, routers, description, errors.RESPONSES, security
+    )

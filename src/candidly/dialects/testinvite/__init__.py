@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from candidly.dialects.base import SurfaceServices, surface_app
+from candidly.dialects.base import BEARER_KEY, SurfaceServices, surface_app
 from candidly.dialects.testinvite import errors, routes, sessions
 
 PREFIX = "/testinvite"
@@ -14,5 +14,5 @@ def build_app(services: SurfaceServices) -> FastAPI:
     description = "TestInvite's candidate and test-instance endpoints, served by Candidly."
     return surface_app(
         "Candidly: TestInvite dialect", services, errors.install, [routes.router, sessions.router], description,
-        error_responses=errors.RESPONSES,
+        error_responses=errors.RESPONSES, security={"bearer": BEARER_KEY},
     )  # fmt: skip
