@@ -1,4 +1,4 @@
-"""``python -m candidly`` runs the command line."""
+"""``python -m candidly``: the same as the ``candidly`` command."""
 
 from candidly.cli import main
 

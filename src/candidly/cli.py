@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import signal
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,9 +21,14 @@ from candidly import bulk
 from candidly.bootstrap import Services, build_services, build_worker
 from candidly.domain import commands as c
 from candidly.domain.access import ALL_SCOPES, Actor, Principal
+from candidly.domain.errors import DomainError
+from candidly.preflight import ConfigError, check_database_url, check_port_free, load_settings
 from candidly.settings import Settings
 
-app = typer.Typer(help="Candidly: a self-hosted candidate API server.", no_args_is_help=True)
+# Mistakes are reported in one line by main(), never as a traceback.
+app = typer.Typer(
+    help="Candidly: a self-hosted candidate API server.", no_args_is_help=True, pretty_exceptions_enable=False
+)
 console = Console()
 OPERATOR = Actor(
     Principal(key_id=None, organization_ids=(), scopes=ALL_SCOPES, is_operator=True),
@@ -34,11 +40,18 @@ OPERATOR = Actor(
 @contextmanager
 def open_services() -> Iterator[Services]:
     """Services for one command, with the database connections closed afterwards."""
-    services = build_services(Settings())
+    services = build_services(checked_settings())
     try:
         yield services
     finally:
         services.database.engine.dispose()
+
+
+def checked_settings() -> Settings:
+    """Settings whose database can be reached: every mistake is found before anything is migrated or started."""
+    settings = load_settings()
+    check_database_url(settings.database_url)
+    return settings
 
 
 def _logging(level: str) -> None:
@@ -47,19 +60,25 @@ def _logging(level: str) -> None:
 
 @app.command()
 def serve(
-    host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
-    port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+    host: Annotated[
+        str | None, typer.Option(help="Address to listen on.", show_default="CANDIDLY_HOST, else 127.0.0.1")
+    ] = None,
+    port: Annotated[
+        int | None, typer.Option(help="Port to listen on.", show_default="CANDIDLY_PORT, else 8000")
+    ] = None,
     workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
 ) -> None:
     """Apply migrations and serve the API (with the delivery worker in-process unless disabled)."""
-    settings = Settings()
+    settings = checked_settings()
+    host, port = host or settings.host, port or settings.port
+    check_port_free(host, port)
     _logging(settings.log_level)
     build_services(settings)  # migrate once, before any worker process starts
     uvicorn.run(
         "candidly.web.factory:app",
         factory=True,
-        host=host or settings.host,
-        port=port or settings.port,
+        host=host,
+        port=port,
         workers=workers,
         log_level=settings.log_level,
         access_log=False,
@@ -70,7 +89,7 @@ def serve(
 @app.command()
 def worker() -> None:
     """Run a delivery worker on its own (scale-out: any number may run beside the servers)."""
-    settings = Settings()
+    settings = checked_settings()
     _logging(settings.log_level)
     delivery = build_worker(build_services(settings))
     stop = threading.Event()
@@ -83,18 +102,19 @@ def worker() -> None:
 @app.command()
 def migrate() -> None:
     """Bring the database schema to the newest version."""
-    settings = Settings()
+    settings = checked_settings()
     build_services(settings)
     console.print(f"database at head: {settings.database_url.split('@')[-1]}")
 
 
 @app.command("create-organization")
 def create_organization(name: str) -> None:
-    """Create an organization and print its first API key (shown this once)."""
+    """Create an organization and print its first API key: the token and its signing secret, shown this once."""
     with open_services() as services:
         org, issued = services.bus.execute(c.CreateOrganization(name), OPERATOR)
         console.print(f"organization {org.id} ({org.name})")
         console.print(f"api key id {issued.key.id}")
+        print(f"signing_secret {issued.key.signing_secret}")  # plain print: a console would wrap the secret
         print(issued.token)
 
 
@@ -109,12 +129,21 @@ def create_api_key(
         scopes = tuple(scope or sorted(ALL_SCOPES))
         issued = services.bus.execute(c.CreateApiKey(name, scopes, tuple(organization_ids)), OPERATOR)
         console.print(f"api key id {issued.key.id} scopes {' '.join(issued.key.scopes)}")
+        print(f"signing_secret {issued.key.signing_secret}")
         print(issued.token)
 
 
 @app.command("import")
 def import_candidates(
-    path: Annotated[Path, typer.Argument(help="CSV (with a header row) or JSON Lines file of candidates.")],
+    path: Annotated[
+        Path,
+        typer.Argument(
+            help=f"CSV (with a header row) or JSON Lines file of candidates, with the columns {', '.join(bulk.COLUMNS)} "
+            "(metadata a JSON object, gdpr_expiry_date YYYY-MM-DD); a row naming any other column is rejected.",
+            exists=True,
+            dir_okay=False,
+        ),
+    ],
     organization: Annotated[str, typer.Option(help="The organization to import into.")],
     opening: Annotated[str | None, typer.Option(help="Also put every imported candidate into this opening.")] = None,
     fmt: Annotated[str | None, typer.Option("--format", help="csv or jsonl (default: from the file name).")] = None,
@@ -154,4 +183,15 @@ def export_candidates(
 
 
 def main() -> None:
-    app()
+    """The ``candidly`` command: a configuration mistake exits 2, a refused command 1, each with one line."""
+    try:
+        app()
+    except ConfigError as error:
+        fail(str(error), 2)
+    except DomainError as error:
+        fail(error.message, 1)
+
+
+def fail(message: str, status: int) -> None:
+    print(f"candidly: error: {message}", file=sys.stderr)
+    raise SystemExit(status)

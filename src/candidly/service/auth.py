@@ -6,7 +6,7 @@ import hmac
 import time
 from collections.abc import Callable
 
-from candidly.domain.access import ALL_SCOPES, ApiKey, Principal, hash_token
+from candidly.domain.access import ALL_SCOPES, KEY_PREFIX, ApiKey, Principal, hash_token
 from candidly.domain.errors import Unauthenticated
 from candidly.service.ports import Database, UnitOfWork
 
@@ -30,6 +30,9 @@ class Authenticator:
             raise Unauthenticated("missing credentials")
         if self.admin_token and hmac.compare_digest(token.encode(), self.admin_token.encode()):
             return Principal(key_id=None, organization_ids=(), scopes=ALL_SCOPES, is_operator=True)
+        if not self.admin_token and not token.startswith(f"{KEY_PREFIX}_"):
+            # Not an API key; the likeliest intent is the operator token, which this server does not have.
+            raise Unauthenticated("no operator token is configured on this server: set CANDIDLY_ADMIN_TOKEN")
         digest = hash_token(token)
         return self._cached(digest, lambda uow: uow.api_keys.by_hash(digest))
 

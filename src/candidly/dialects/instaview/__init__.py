@@ -20,5 +20,10 @@ def build_app(services: SurfaceServices) -> FastAPI:
         [routes.router],
         description,
         errors.RESPONSES,
-        security={"bearer": {**BEARER_KEY, "description": "A Candidly API key (InstaView's `sk_...` key)."}},
+        security={
+            "bearer": {
+                **BEARER_KEY,
+                "description": "A Candidly API key (`cdly_...`), sent where InstaView's `sk_...` key would be.",
+            }
+        },
     )
