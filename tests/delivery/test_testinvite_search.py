@@ -23,12 +23,6 @@ START = 1768467600  # the FakeClock's start, in seconds
 
 
 @pytest.fixture
-def database_url(sqlite_url: str) -> str:
-    """SQLite only: the search reads the same session rows on both backends."""
-    return sqlite_url
-
-
-@pytest.fixture
 def task(client: TestClient, org: Org) -> dict[str, Any]:
     return make_opening(client, org)
 
