@@ -28,10 +28,11 @@ FIELD_NAMES = {
 }  # fmt: skip
 
 
-# Candidly's names for what TestInvite calls otherwise, as whole words outside quoted values.
+# Candidly's names for what TestInvite calls otherwise, as whole words outside quoted values ("test session"
+# already is TestInvite's word).
 WORDS = {"opening": "task", "openings": "tasks", "application": "candidate", "applications": "candidates",
          "session": "test instance", "sessions": "test instances"}  # fmt: skip
-_WORD = re.compile(r"'[^']*'|\"[^\"]*\"|\b(" + "|".join(WORDS) + r")\b")
+_WORD = re.compile(r"'[^']*'|\"[^\"]*\"|(?<!test )\b(" + "|".join(WORDS) + r")\b")
 
 
 def in_testinvite_words(message: str) -> str:
