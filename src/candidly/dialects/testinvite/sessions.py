@@ -39,7 +39,7 @@ def _reader(request: Request, task_id: str) -> tuple[Caller, Opening]:
 
 def _page(
     who: Caller, filters: Filters, request: PageRequest, mode: str
-) -> tuple[list[dict[str, Any]], Page[Any], int]:
+) -> tuple[list[dict[str, Any]], Page[TestSession], int]:
     """A page of test instances rendered in ``mode``, the page itself (for its cursor) and the total matching."""
     found, total, applications = who.services.queries.sessions_page(
         who.principal, who.organization_id, filters, request
@@ -84,7 +84,8 @@ def list_test_instances(
         equal["application_id"] = _candidates(who, task_id, Filters(equal={"external_id": external_id}), "externalId")
     found, _, total = _page(who, Filters(equal=equal), PageRequest(limit=limit, offset=(page - 1) * limit), mode)
     filters = {k: v for k, v in {"candidateId": candidate, "externalId": external_id}.items() if v}
-    return FastJSONResponse({"testInstances": found, "pagination": pagination(total, page, limit, mode, filters)})
+    answer = {"testInstances": found, "pagination": pagination(total, page, limit, mode_of(mode), filters)}
+    return FastJSONResponse(answer)
 
 
 def _ms(value: int | None) -> datetime | None:

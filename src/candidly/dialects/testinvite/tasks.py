@@ -49,12 +49,11 @@ def _tasks(who: Caller, title: str | None, keep: Keep | None, limit: int, page: 
     return matching[(page - 1) * limit : page * limit], len(matching)
 
 
-def _answer(who: Caller, title: str | None, keep: Keep | None, mode: str, limit: int, page: int) -> Response:
-    found, total = _tasks(who, title, keep, limit, page)
-    filters = {"title": title} if title else {}
+def _answer(found: list[Opening], total: int, mode: str, limit: int, page: int, query: dict[str, str]) -> Response:
+    """The tasks and the pagination object, whose links carry ``query`` (the filters a GET was given)."""
     return FastJSONResponse({
         "tasks": [render_task(o, mode_of(mode)) for o in found],
-        "pagination": pagination(total, page, limit, mode_of(mode), filters),
+        "pagination": pagination(total, page, limit, mode_of(mode), query),
     })  # fmt: skip
 
 
@@ -64,7 +63,8 @@ def list_tasks(
     title: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Response:  # fmt: skip
     """The organization's tasks, a page at a time, optionally those whose title contains ``title`` (any case)."""
-    return _answer(caller(request), title or None, None, mode, limit, page)
+    found, total = _tasks(caller(request), title or None, None, limit, page)
+    return _answer(found, total, mode, limit, page, {"title": title} if title else {})
 
 
 def _keep(body: wire.TaskFilter) -> Keep | None:
@@ -92,7 +92,8 @@ def search_tasks(
 ) -> Response:  # fmt: skip
     """The tasks that satisfy every filter of the body (folder, labels, favorite, title), a page at a time."""
     body = body or wire.TaskFilter()
-    return _answer(caller(request), body.title or None, _keep(body), mode, limit, page)
+    found, total = _tasks(caller(request), body.title or None, _keep(body), limit, page)
+    return _answer(found, total, mode, limit, page, {})  # the filters travel in the body, not in the links
 
 
 @router.get(TASKS + "/{task_id}", response_model=wire.DetailedTask | wire.BasicTask)
