@@ -54,6 +54,8 @@ class Filters:
     created_before: datetime | None = None
     include_deleted: bool = False
     in_opening: str | None = None  # candidates only: those with a live application in this opening
+    # column -> (low, high), both inclusive, None for no bound: a time range on a column other than created_at
+    between: dict[str, tuple[datetime | None, datetime | None]] = field(default_factory=dict)
 
 
 class Repository(Protocol[T]):

@@ -172,6 +172,11 @@ class SqlRepository(Generic[E]):
             clauses.append(c.created_at >= filters.created_after)
         if filters.created_before is not None:
             clauses.append(c.created_at <= filters.created_before)
+        for name, (low, high) in filters.between.items():
+            if low is not None:
+                clauses.append(c[name] >= low)
+            if high is not None:
+                clauses.append(c[name] <= high)
         return clauses
 
     def page(self, organization_id: str, filters: Filters, request: PageRequest) -> Page[E]:

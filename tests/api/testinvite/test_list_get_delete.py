@@ -86,6 +86,7 @@ def test_a_candidate_with_a_test_session_cannot_be_deleted(
     before = table_counts(services)
     response = client.delete(f"{BASE}/{task['id']}/candidates/{ada['candidateId']}", headers=org.headers)
     assert response.status_code == 403 and set(response.json()) == {"message", "code"}
+    assert response.json()["message"] == "a candidate who has logged in or has test sessions cannot be deleted"
     assert table_counts(services) == before
 
 

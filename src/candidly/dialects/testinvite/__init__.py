@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from candidly.dialects.base import BEARER_KEY, SurfaceServices, surface_app
-from candidly.dialects.testinvite import errors, routes, sessions
+from candidly.dialects.base import SurfaceServices, surface_app
+from candidly.dialects.testinvite import errors, routes, sessions, tasks
 
 PREFIX = "/testinvite"
 
 
 def build_app(services: SurfaceServices) -> FastAPI:
-    description = "TestInvite's candidate and test-instance endpoints, served by Candidly."
+    description = "TestInvite's task, candidate and test-instance endpoints, served by Candidly."
     return surface_app(
-        "Candidly: TestInvite dialect", services, errors.install, [routes.router, sessions.router], description,
-        error_responses=errors.RESPONSES, security={"bearer": BEARER_KEY},
-    )  # fmt: skip
+        "Candidly: TestInvite dialect",
+        services,
+        errors.install,
+        [tasks.router, routes.router, sessions.router],
+        description,
+        error_responses=errors.RESPONSES,
+    )

@@ -1,8 +1,10 @@
-"""TestInvite's error envelope: ``{message, code}`` with only the status codes TestInvite lists (400/401/403/404)."""
+"""TestInvite's error envelope: ``{message, code}`` with the status codes TestInvite lists (400/401/403/404), and
+405 for a method a path does not take. Messages speak TestInvite's words: a task, a candidate, a test instance."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 import orjson
@@ -26,6 +28,18 @@ FIELD_NAMES = {
 }  # fmt: skip
 
 
+# Candidly's names for what TestInvite calls otherwise, as whole words outside quoted values ("test session"
+# already is TestInvite's word).
+WORDS = {"opening": "task", "openings": "tasks", "application": "candidate", "applications": "candidates",
+         "session": "test instance", "sessions": "test instances"}  # fmt: skip
+_WORD = re.compile(r"'[^']*'|\"[^\"]*\"|(?<!test )\b(" + "|".join(WORDS) + r")\b")
+
+
+def in_testinvite_words(message: str) -> str:
+    """``message`` with Candidly's nouns replaced by TestInvite's; quoted values (a name, an id) are left alone."""
+    return _WORD.sub(lambda m: WORDS[m.group(1)] if m.group(1) else m.group(0), message)
+
+
 def wire_field(field: str | None) -> str | None:
     if field is None:
         return None
@@ -35,10 +49,11 @@ def wire_field(field: str | None) -> str | None:
     return FIELD_NAMES.get(head, head) + field[len(head) :] if head in FIELD_NAMES else field
 
 
-def error(status: int, code: str, message: str) -> Response:
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+def error(status: int, code: str, message: str, headers: Mapping[str, str] | None = None) -> Response:
+    if status == 401:
+        headers = {**(headers or {}), "WWW-Authenticate": "Bearer"}
     return Response(
-        orjson.dumps({"message": message, "code": code}),
+        orjson.dumps({"message": in_testinvite_words(message), "code": code}),
         status_code=status,
         media_type="application/json",
         headers=headers,
@@ -78,18 +93,29 @@ def _path(loc: tuple[int | str, ...]) -> str:
     return out or "body"
 
 
-def _validation_error(_request: Request, exc: Exception) -> Response:
+def _kinds(request: Request) -> str:
+    """The values of ``kind`` the body of this path takes (its two discriminated unions)."""
+    if request.url.path.endswith("/test-instances/filter"):
+        return "meta or info"
+    return "temporary-candidate or internal-candidate"
+
+
+def _validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     first = exc.errors()[0] if exc.errors() else {"loc": ("body",), "msg": "invalid", "type": ""}
     if first["type"] in ("union_tag_invalid", "union_tag_not_found"):
-        return error(400, "invalid_field", "kind: must be temporary-candidate or internal-candidate")
+        return error(400, "invalid_field", f"kind: must be {_kinds(request)}")
     return error(400, "invalid_field", f"{_path(tuple(first['loc']))}: {first['msg']}")
+
+
+HTTP_CODES = {401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}
 
 
 def _http_error(_request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
-    status = exc.status_code if exc.status_code in (400, 401, 403, 404) else 400
-    return error(status, "not_found" if status == 404 else "bad_request", str(exc.detail))
+    status = exc.status_code if exc.status_code in HTTP_CODES else 400
+    # A 405 keeps its Allow header: the methods the path takes.
+    return error(status, HTTP_CODES.get(status, "bad_request"), str(exc.detail), exc.headers)
 
 
 def install(app: FastAPI) -> None:

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import math
-from typing import Annotated, Any, Literal
-from urllib.parse import urlencode
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Query, Request
+from fastapi import APIRouter, Body, Query, Request, Security
 from fastapi.responses import Response
+from fastapi.security import HTTPBearer
 
 from candidly.dialects.base import DialectCaller, FastJSONResponse, SurfaceServices, bearer_token
 from candidly.dialects.testinvite import schemas as wire
 from candidly.dialects.testinvite import translate
+from candidly.dialects.testinvite.paging import Limit, Mode, PageNumber, mode_of, pagination
 from candidly.domain import commands as c
 from candidly.domain.access import Scope
 from candidly.domain.applications import Application
@@ -19,10 +19,10 @@ from candidly.domain.errors import NotFound
 from candidly.domain.people import Candidate, split_fullname
 from candidly.service.ports import Filters, PageRequest
 
-router = APIRouter(tags=["candidates"])
+# Documents the credential on every operation; the check itself is ``caller``'s, in TestInvite's error body.
+BEARER = Security(HTTPBearer(auto_error=False, scheme_name="bearerAuth", description="A Candidly API key"))
+router = APIRouter(tags=["candidates"], dependencies=[BEARER])
 BASE = "/api/integration/rest/v1/tasks/{task_id}/candidates"
-Mode = Literal["basic", "detailed", "default"]  # "default" reads as basic (section 6, TestInvite 8)
-Id = Annotated[str, Query(max_length=64)]
 
 
 class Caller(DialectCaller):
@@ -53,7 +53,7 @@ def create_candidate(task_id: str, body: Annotated[wire.CreateCandidate, Body()]
 @router.get(BASE, response_model=wire.CandidateList)
 def list_candidates(
     task_id: str, request: Request, mode: Mode = "basic",
-    limit: Annotated[int, Query(ge=1, le=100)] = 10, page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+    limit: Limit = 10, page: PageNumber = 1,
     fullname: Annotated[str | None, Query(max_length=400)] = None,
     email: Annotated[str | None, Query(max_length=320)] = None,
     code: Annotated[str | None, Query(max_length=20)] = None,
@@ -66,7 +66,7 @@ def list_candidates(
     if code is not None:
         equal["invitation_code"] = code
     if fullname is not None or email is not None:
-        equal["candidate_id"] = _people(who, fullname, email)
+        equal["candidate_id"] = people(who, fullname, email)
     query = Filters(equal=equal)
     request_page = PageRequest(limit=limit, offset=(page - 1) * limit)
     found = who.services.queries.page(
@@ -77,13 +77,13 @@ def list_candidates(
         who.principal, Scope.READ_CANDIDATES, "applications", who.organization_id, query
     )  # fmt: skip
     body = {
-        "candidates": [who.render(a, _mode(mode)) for a in found.items],
-        "pagination": _pagination(total, page, limit, _mode(mode), filters),
+        "candidates": [who.render(a, mode_of(mode)) for a in found.items],
+        "pagination": pagination(total, page, limit, mode_of(mode), filters),
     }
     return FastJSONResponse(body)
 
 
-def _people(who: Caller, fullname: str | None, email: str | None) -> list[str]:
+def people(who: Caller, fullname: str | None, email: str | None) -> list[str]:
     """Ids of the people matching TestInvite's exact, case-sensitive name and email filters."""
     equal: dict[str, Any] = {}
     if fullname is not None:
@@ -101,28 +101,12 @@ def _people(who: Caller, fullname: str | None, email: str | None) -> list[str]:
     return [p.id for p in found.items]
 
 
-def _mode(mode: str) -> str:
-    return "detailed" if mode == "detailed" else "basic"
-
-
-def _pagination(total: int, page: int, limit: int, mode: str, filters: dict[str, str]) -> dict[str, Any]:
-    pages = math.ceil(total / limit) if total else 0
-
-    def link(number: int) -> str:
-        return "?" + urlencode({"limit": limit, "page": number, "mode": mode, **filters})
-
-    return {
-        "totalItems": total, "totalPages": pages, "currentPage": page, "limit": limit,
-        "next": link(page + 1) if page < pages else None, "previous": link(page - 1) if page > 1 else None,
-    }  # fmt: skip
-
-
 @router.get(BASE + "/{candidate_id}", response_model=wire.DetailedCandidate | wire.BasicCandidate)
 def get_candidate(task_id: str, candidate_id: str, request: Request, mode: Mode = "basic") -> Response:
     """One candidate of a task, basic or detailed."""
     who = caller(request)
     application = _application(who, task_id, candidate_id)
-    return FastJSONResponse(who.render(application, _mode(mode)))
+    return FastJSONResponse(who.render(application, mode_of(mode)))
 
 
 def _application(who: Caller, task_id: str, candidate_id: str) -> Application:

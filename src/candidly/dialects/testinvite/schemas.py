@@ -154,3 +154,177 @@ class CandidateList(BaseModel):
 class Error(BaseModel):
     message: str
     code: str
+
+
+# Tasks (guide pages rest-api-listing-tasks, rest-api-fetch-task, rest-api-search-tasks).
+
+TestSource = Literal[
+    "own-test", "marketplace", "recruitment-test-library", "talent-library-test", "free-recruitment-test-library",
+    "free-talent-library-test", "trial", "unknown",
+]  # fmt: skip
+
+
+AccessMethod = Literal["invitation-code", "single-credential", "double-credential", "no-auth"]
+
+
+class TaskFilter(Wire):
+    """The body of ``POST /tasks/filter``: a task must satisfy every filter given."""
+
+    folder: list[Name] | None = Field(default=None, max_length=100)
+    labels: list[Name] | None = Field(default=None, max_length=100)
+    favorite: StrictBool | None = None
+    title: str | None = Field(default=None, max_length=200)
+
+
+class StepTest(BaseModel):
+    testId: str
+    organizationId: str
+    source: TestSource
+
+
+class TaskStep(BaseModel):
+    id: str
+    title: str
+    active: bool
+    activeBefore: int | None
+    activeAfter: int | None
+    attemptLimit: int
+    test: StepTest
+    webcamRecording: Literal["NONE", "PHOTO", "VIDEO"]
+    screenRecording: Literal["NONE", "SCREENSHOT", "SCREENCAPTURE"]
+    fullscreen: bool
+    postAiProctoring: bool
+    practiceMode: bool
+
+
+class TaskProgram(BaseModel):
+    uuid: str
+    name: str
+    stepIds: list[str]  # beyond the guide: which steps the program opens
+
+
+class TaskStage(BaseModel):
+    uuid: str
+    name: str
+
+
+class TaskEmailTemplate(BaseModel):
+    name: str
+    subject: str
+
+
+class BasicTask(BaseModel):
+    taskId: str
+    title: str
+    createdAt: int
+
+
+class DetailedTask(BasicTask):
+    organizationId: str
+    favorite: bool
+    folder: str
+    labels: list[str]
+    tags: dict[str, Any]
+    lang: Literal["default"] | Lang
+    accessMethod: AccessMethod
+    active: bool
+    activeAfter: int | None
+    activeBefore: int | None
+    steps: list[TaskStep]
+    programs: list[TaskProgram]
+    stages: list[TaskStage]
+    emailTemplates: list[TaskEmailTemplate]
+    privateChatEnabled: bool
+
+
+class TaskList(BaseModel):
+    tasks: list[DetailedTask | BasicTask]
+    pagination: Pagination
+
+
+# Test instances (guide pages rest-api-search-test-instances, rest-api-dynamic-fetch-test-session).
+
+Milliseconds = Annotated[int, Field(ge=0, le=32_503_680_000_000)]  # up to year 3000
+
+
+class MetaSearch(Wire):
+    """General filters: every one given must hold."""
+
+    kind: Literal["meta"]
+    group: str | None = Field(default=None, max_length=200)
+    label: str | None = Field(default=None, max_length=200)
+    step_id: str | None = Field(default=None, alias="stepId", max_length=64)
+    status: Literal["STARTED", "COMPLETE", "RESETUP"] | None = None
+    from_: Milliseconds | None = Field(default=None, alias="from")
+    to: Milliseconds | None = None
+
+
+class InfoSearch(Wire):
+    """A pinpoint search by what identifies the candidate."""
+
+    kind: Literal["info"]
+    display_name: str | None = Field(default=None, alias="displayName", min_length=1, max_length=400)
+    email: str | None = Field(default=None, max_length=320)
+    credential1: str | None = Field(default=None, max_length=200)
+    code: str | None = Field(default=None, max_length=20)
+    uniq_id: str | None = Field(default=None, alias="uniqId", max_length=255)
+
+
+TestInstanceSearch = Annotated[MetaSearch | InfoSearch, Field(discriminator="kind")]
+Expansion = Literal["test", "uniqId", "creditCost", "roomForm", "identityPhoto"]
+
+
+class Expand(Wire):
+    expand: list[Expansion] = Field(default_factory=list, max_length=5)
+
+
+class TestInstanceCandidate(BaseModel):
+    id: str
+    kind: Literal["user", "temp"]
+
+
+class BasicTestInstance(BaseModel):
+    testInstanceId: str
+    taskId: str
+    stepId: str
+    ticketId: str
+    status: Literal["STARTED", "COMPLETE", "RESETUP"]
+    ignored: bool
+    result: Literal[False] | dict[str, Any]  # false until the session completes; then completedAt and scores
+
+
+class DetailedTestInstance(BasicTestInstance):
+    organizationId: str
+    candidate: TestInstanceCandidate
+    folder: str | None
+    group: str
+    labels: list[str]
+    tags: dict[str, Any]
+
+
+class IdentityPhoto(BaseModel):
+    url: str | None
+
+
+class ExpandedTestInstance(DetailedTestInstance):
+    creditCost: int | None = None
+    uniqId: str | None = None
+    test: StepTest | None = None
+    roomForm: dict[str, Any] | None = None
+    identityPhoto: IdentityPhoto | None = None
+
+
+class TestInstanceList(BaseModel):
+    testInstances: list[DetailedTestInstance | BasicTestInstance]
+    pagination: Pagination
+
+
+class CursorPagination(BaseModel):
+    limit: int
+    lastDocId: str | None
+    next: str | None
+
+
+class TestInstanceSearchResult(BaseModel):
+    testInstances: list[DetailedTestInstance | BasicTestInstance]
+    pagination: CursorPagination

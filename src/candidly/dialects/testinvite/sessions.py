@@ -1,64 +1,79 @@
-"""TestInvite test instances: list and get a task's test sessions (reference section 1.10)."""
+"""TestInvite test instances: list, search, get and expand a task's test sessions (reference section 1.10)."""
 
 from __future__ import annotations
 
-import math
+from datetime import UTC, datetime
 from typing import Annotated, Any
-from urllib.parse import urlencode
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Body, Query, Request
 from fastapi.responses import Response
 
-from candidly.dialects.base import FastJSONResponse, SurfaceServices
-from candidly.dialects.testinvite.routes import Mode, caller
+from candidly.dialects.base import FastJSONResponse
+from candidly.dialects.testinvite import schemas as wire
+from candidly.dialects.testinvite.paging import Limit, Mode, PageNumber, link, mode_of, pagination
+from candidly.dialects.testinvite.routes import BEARER, Caller, caller, people
+from candidly.dialects.testinvite.tasks import task_of
 from candidly.dialects.testinvite.test_instances import render_test_instance
-from candidly.domain.access import Principal, Scope
+from candidly.dialects.testinvite.translate import step_test
+from candidly.domain.access import Scope
+from candidly.domain.applications import Application
 from candidly.domain.errors import InvalidField, NotFound
-from candidly.service.ports import Filters, PageRequest
+from candidly.domain.openings import Opening
+from candidly.domain.sessions import TestSession
+from candidly.service.ports import Filters, Page, PageRequest
 
-router = APIRouter(tags=["test instances"])
+router = APIRouter(tags=["test instances"], dependencies=[BEARER])
 BASE = "/api/integration/rest/v1/tasks/{task_id}/test-instances"
+# The expand page writes its path without v1; a client copying it from there finds it too.
+UNVERSIONED = "/api/integration/rest/tasks/{task_id}/test-instances"
+# A search by group or label reads the ids of at most this many of the task's candidates.
+MAX_CANDIDATES = 10_000
 
 
-def _caller(request: Request) -> tuple[SurfaceServices, Principal, str]:
+def _reader(request: Request, task_id: str) -> tuple[Caller, Opening]:
+    """The caller, once it is known to hold ``read:candidates``, and its task ``task_id``."""
     who = caller(request)
     who.principal.require(Scope.READ_CANDIDATES)
-    return who.services, who.principal, who.organization_id
+    return who, task_of(who, task_id)
 
 
-def _mode(mode: str) -> str:
-    """``default`` is read as ``basic`` (the reference's table offers it; section 6, TestInvite 8)."""
-    return "detailed" if mode == "detailed" else "basic"
+def _page(
+    who: Caller, filters: Filters, request: PageRequest, mode: str
+) -> tuple[list[dict[str, Any]], Page[TestSession], int]:
+    """A page of test instances rendered in ``mode``, the page itself (for its cursor) and the total matching."""
+    found, total, applications = who.services.queries.sessions_page(
+        who.principal, who.organization_id, filters, request
+    )
+    rendered = [render_test_instance(s, applications[s.application_id], mode_of(mode)) for s in found.items]
+    return rendered, found, total
 
 
-def _application_ids(
-    services: SurfaceServices, principal: Principal, org: str, task_id: str, external_id: str
-) -> list[str]:
-    found = services.queries.page(
-        principal, Scope.READ_CANDIDATES, "applications", org,
-        Filters(equal={"opening_id": task_id, "external_id": external_id}), PageRequest(limit=100),
+def _candidates(who: Caller, task_id: str, filters: Filters, field: str) -> list[str]:
+    """Ids of the task's candidates matching ``filters`` (refused past MAX_CANDIDATES rather than cut short)."""
+    equal = {"opening_id": task_id, **filters.equal}
+    query = Filters(equal=equal, contains_label=filters.contains_label)
+    found = who.services.queries.page(
+        who.principal, Scope.READ_CANDIDATES, "applications", who.organization_id, query,
+        PageRequest(limit=MAX_CANDIDATES + 1),
     )  # fmt: skip
+    if len(found.items) > MAX_CANDIDATES:
+        raise InvalidField(field, f"matches more than {MAX_CANDIDATES} candidates: add a narrower filter")
     return [a.id for a in found.items]
 
 
-def _link(limit: int, page: int, mode: str, filters: dict[str, str]) -> str:
-    return "?" + urlencode({"limit": limit, "page": page, "mode": mode, **filters})
-
-
-@router.get(BASE)
+@router.get(BASE, response_model=wire.TestInstanceList)
 def list_test_instances(
     request: Request,
     task_id: str,
     mode: Mode = "basic",
-    limit: Annotated[int, Query(ge=1, le=100)] = 10,
-    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+    limit: Limit = 10,
+    page: PageNumber = 1,
     ticket_id: Annotated[str | None, Query(alias="ticketId", max_length=64)] = None,
     candidate_id: Annotated[str | None, Query(alias="candidateId", max_length=64)] = None,
     external_id: Annotated[str | None, Query(alias="externalId", max_length=255)] = None,
 ) -> Response:
     """A task's test instances, a page at a time, optionally of one candidate (by id or externalId)."""
-    services, principal, org = _caller(request)
-    services.queries.opening(principal, org, task_id)
+    who, _ = _reader(request, task_id)
     candidate = candidate_id or ticket_id
     if candidate is not None and external_id is not None:
         raise InvalidField("externalId", "cannot be combined with candidateId")
@@ -66,29 +81,101 @@ def list_test_instances(
     if candidate is not None:
         equal["application_id"] = candidate
     if external_id is not None:
-        equal["application_id"] = _application_ids(services, principal, org, task_id, external_id)
-    found, total, applications = services.queries.sessions_page(
-        principal, org, Filters(equal=equal), PageRequest(limit=limit, offset=(page - 1) * limit)
-    )
-    pages = math.ceil(total / limit)
+        equal["application_id"] = _candidates(who, task_id, Filters(equal={"external_id": external_id}), "externalId")
+    found, _, total = _page(who, Filters(equal=equal), PageRequest(limit=limit, offset=(page - 1) * limit), mode)
     filters = {k: v for k, v in {"candidateId": candidate, "externalId": external_id}.items() if v}
+    answer = {"testInstances": found, "pagination": pagination(total, page, limit, mode_of(mode), filters)}
+    return FastJSONResponse(answer)
+
+
+def _ms(value: int | None) -> datetime | None:
+    return None if value is None else datetime.fromtimestamp(value / 1000, UTC)
+
+
+def _meta_filters(who: Caller, task_id: str, body: wire.MetaSearch) -> Filters:
+    """Sessions of the task in a step and status, started within from..to, of candidates in a group or label."""
+    equal: dict[str, Any] = {"opening_id": task_id}
+    if body.step_id is not None:
+        equal["step_id"] = body.step_id
+    if body.status is not None:
+        equal["status"] = body.status
+    if body.group is not None or body.label is not None:
+        of = Filters(equal={} if body.group is None else {"group": body.group}, contains_label=body.label)
+        equal["application_id"] = _candidates(who, task_id, of, "group" if body.group is not None else "label")
+    if body.from_ is not None and body.to is not None and body.from_ > body.to:
+        raise InvalidField("from", "must not be after to")
+    return Filters(equal=equal, between={"started_at": (_ms(body.from_), _ms(body.to))})
+
+
+def _info_filters(who: Caller, task_id: str, body: wire.InfoSearch) -> Filters:
+    """Sessions of the task's candidates with this name, email, first credential, invitation code or uniqId."""
+    given = {"credential1": body.credential1, "invitation_code": body.code, "uniq_id": body.uniq_id}
+    equal: dict[str, Any] = {k: v for k, v in given.items() if v is not None}
+    if body.display_name is not None or body.email is not None:
+        equal["candidate_id"] = people(who, body.display_name, body.email)
+    if equal:
+        equal = {"application_id": _candidates(who, task_id, Filters(equal=equal), "body")}
+    return Filters(equal={"opening_id": task_id, **equal})
+
+
+@router.post(BASE + "/filter", response_model=wire.TestInstanceSearchResult)
+def search_test_instances(
+    request: Request,
+    task_id: str,
+    body: Annotated[wire.TestInstanceSearch, Body()],
+    mode: Mode = "basic",
+    limit: Limit = 10,
+    last_doc_id: Annotated[str | None, Query(alias="lastDocId", max_length=64)] = None,
+) -> Response:
+    """The task's test instances matching the body, oldest first, ``limit`` after ``lastDocId``."""
+    who, _ = _reader(request, task_id)
+    if isinstance(body, wire.MetaSearch):
+        filters = _meta_filters(who, task_id, body)
+    else:
+        filters = _info_filters(who, task_id, body)
+    found, page, _ = _page(who, filters, PageRequest(limit=limit, cursor=last_doc_id), mode)
+    last = page.next_cursor  # null when no test instance follows this page
     return FastJSONResponse({
-        "testInstances": [render_test_instance(s, applications[s.application_id], _mode(mode)) for s in found.items],
+        "testInstances": found,
         "pagination": {
-            "totalItems": total, "totalPages": pages, "currentPage": page, "limit": limit,
-            "next": _link(limit, page + 1, mode, filters) if page < pages else None,
-            "previous": _link(limit, page - 1, mode, filters) if page > 1 else None,
+            "limit": limit, "lastDocId": last,
+            "next": link(limit=limit, lastDocId=last, mode=mode_of(mode)) if last else None,
         },
     })  # fmt: skip
 
 
-@router.get(BASE + "/{instance_id}")
-def get_test_instance(request: Request, task_id: str, instance_id: str, mode: Mode = "basic") -> Response:
-    """One test instance of the task."""
-    services, principal, org = _caller(request)
-    services.queries.opening(principal, org, task_id)
-    session = services.queries.session(principal, org, instance_id)
+def _instance(who: Caller, task_id: str, instance_id: str) -> tuple[TestSession, Application]:
+    session = who.services.queries.session(who.principal, who.organization_id, instance_id)
     if session.opening_id != task_id:
         raise NotFound("test instance", instance_id)
-    application = services.queries.application(principal, org, session.application_id)
-    return FastJSONResponse(render_test_instance(session, application, _mode(mode)))
+    return session, who.services.queries.application(who.principal, who.organization_id, session.application_id)
+
+
+@router.get(BASE + "/{instance_id}", response_model=wire.DetailedTestInstance | wire.BasicTestInstance)
+def get_test_instance(request: Request, task_id: str, instance_id: str, mode: Mode = "basic") -> Response:
+    """One test instance of the task."""
+    session, application = _instance(_reader(request, task_id)[0], task_id, instance_id)
+    return FastJSONResponse(render_test_instance(session, application, mode_of(mode)))
+
+
+@router.post(UNVERSIONED + "/{instance_id}/expand", response_model=wire.ExpandedTestInstance)
+@router.post(BASE + "/{instance_id}/expand", response_model=wire.ExpandedTestInstance)
+def expand_test_instance(
+    request: Request, task_id: str, instance_id: str, body: Annotated[wire.Expand | None, Body()] = None
+) -> Response:
+    """One test instance, detailed (its scoreboard and per-section results), plus what ``expand`` asks for."""
+    who, task = _reader(request, task_id)
+    session, application = _instance(who, task_id, instance_id)
+    answer = render_test_instance(session, application, "detailed")
+    step = task.step(session.step_id)
+    extras: dict[str, Any] = {
+        "creditCost": 0,  # Candidly charges no credits
+        "uniqId": application.uniq_id,
+        "test": step_test(step) if step is not None else None,
+        "roomForm": {},  # Candidly asks candidates no entry form
+        "identityPhoto": {"url": None},  # nor takes their photo
+    }
+    for name in dict.fromkeys(body.expand if body is not None else []):
+        if extras[name] is not None:  # a candidate without a uniqId, or a step since removed, shows nothing
+            answer[name] = extras[name]
+    return FastJSONResponse(answer)

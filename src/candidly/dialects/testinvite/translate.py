@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, get_args
 
 from candidly.dialects.base import epoch_seconds, from_epoch
 from candidly.dialects.testinvite import schemas as wire
 from candidly.domain import commands as c
 from candidly.domain.applications import DEFAULT, Application, ApplicationKind
 from candidly.domain.errors import InvalidField
-from candidly.domain.openings import ATTEMPT_LIMIT_RULE, valid_attempt_limit
+from candidly.domain.logins import ACCESS_METHOD
+from candidly.domain.openings import ATTEMPT_LIMIT_RULE, Opening, Step, valid_attempt_limit
 from candidly.domain.people import Candidate, split_fullname
 
 
@@ -162,3 +163,62 @@ def detailed(application: Application, person: Candidate, base_url: str) -> dict
 
 def render(application: Application, person: Candidate, base_url: str, mode: str) -> dict[str, Any]:
     return (detailed if mode == "detailed" else basic)(application, person, base_url)
+
+
+# A task is an opening. What TestInvite shows of a task and Candidly keeps nowhere else lives in the opening's
+# settings under these keys (set through the native API): its folder, labels, tags and favorite flag.
+FOLDER, LABELS, TAGS, FAVORITE = "folder", "labels", "tags", "favorite"
+LANGS = frozenset(get_args(wire.Lang))
+ACCESS_METHODS = frozenset(get_args(wire.AccessMethod))
+
+
+def task_settings(opening: Opening) -> dict[str, Any]:
+    """The folder, labels, tags and favorite flag of a task, with TestInvite's defaults for those unset."""
+    settings = opening.settings
+    labels, tags = settings.get(LABELS), settings.get(TAGS)
+    return {
+        "favorite": settings.get(FAVORITE) is True,
+        "folder": str(settings.get(FOLDER) or ""),
+        "labels": [v for v in labels if isinstance(v, str)] if isinstance(labels, list) else [],
+        "tags": tags if isinstance(tags, dict) else {},
+    }
+
+
+def access_method(opening: Opening) -> str:
+    """How candidates sign in to the task; TestInvite's default is the invitation code."""
+    method = opening.settings.get(ACCESS_METHOD)
+    return str(method) if method in ACCESS_METHODS else "invitation-code"
+
+
+def step_test(step: Step) -> dict[str, Any]:
+    """The test a step delivers: Candidly keeps no tests of its own, so the step stands for its test."""
+    return {"testId": step.id, "organizationId": step.organization_id, "source": "own-test"}
+
+
+def _step(step: Step) -> dict[str, Any]:
+    return {
+        "id": step.id, "title": step.name, "active": step.active,
+        "activeBefore": epoch_seconds(step.active_before), "activeAfter": epoch_seconds(step.active_after),
+        "attemptLimit": step.attempt_limit, "test": step_test(step),
+        # Candidly proctors nothing: no recording, no fullscreen, no practice run.
+        "webcamRecording": "NONE", "screenRecording": "NONE", "fullscreen": False, "postAiProctoring": False,
+        "practiceMode": False,
+    }  # fmt: skip
+
+
+def render_task(opening: Opening, mode: str) -> dict[str, Any]:
+    """A task, basic (id, title, creation time) or detailed (with its steps, programs and email templates)."""
+    body: dict[str, Any] = {"taskId": opening.id, "title": opening.name, "createdAt": epoch_seconds(opening.created_at)}
+    if mode != "detailed":
+        return body
+    return {
+        **body, "organizationId": opening.organization_id, **task_settings(opening),
+        "lang": opening.language if opening.language in LANGS else "default",
+        "accessMethod": access_method(opening),
+        "active": opening.status == "open", "activeAfter": None, "activeBefore": None,  # windows are per step
+        "steps": [_step(s) for s in opening.steps],
+        "programs": [{"uuid": p.id, "name": p.name, "stepIds": list(p.step_ids)} for p in opening.programs],
+        "stages": [],
+        "emailTemplates": [{"name": t.name, "subject": t.subject} for t in opening.email_templates],
+        "privateChatEnabled": False,
+    }  # fmt: skip

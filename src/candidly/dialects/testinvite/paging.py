@@ -1,0 +1,33 @@
+"""TestInvite's `mode` and numbered pages: the pagination object of the candidate, task and test-instance lists."""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Any, Literal
+from urllib.parse import urlencode
+
+from fastapi import Query
+
+Mode = Literal["basic", "detailed", "default"]  # "default" reads as basic (section 6, TestInvite 8)
+Limit = Annotated[int, Query(ge=1, le=100)]  # no maximum documented: capped at 100 (section 6, TestInvite 9)
+PageNumber = Annotated[int, Query(ge=1, le=1_000_000)]
+
+
+def mode_of(mode: str) -> str:
+    """``detailed`` or ``basic`` (``default`` is read as basic)."""
+    return "detailed" if mode == "detailed" else "basic"
+
+
+def link(**query: Any) -> str:
+    """A relative query string such as ``?limit=5&page=3&mode=basic`` (how TestInvite writes next/previous)."""
+    return "?" + urlencode(query)
+
+
+def pagination(total: int, page: int, limit: int, mode: str, filters: dict[str, str]) -> dict[str, Any]:
+    """TestInvite's page object; ``next`` and ``previous`` keep the filters given in the query."""
+    pages = math.ceil(total / limit) if total else 0
+    return {
+        "totalItems": total, "totalPages": pages, "currentPage": page, "limit": limit,
+        "next": link(limit=limit, page=page + 1, mode=mode, **filters) if page < pages else None,
+        "previous": link(limit=limit, page=page - 1, mode=mode, **filters) if page > 1 else None,
+    }  # fmt: skip
