@@ -69,7 +69,7 @@ def test_a_revoked_keys_jwt_is_401(client: TestClient, org: Org, clock: FakeCloc
 
 
 def test_an_unknown_path_answers_comeets_not_found(client: TestClient, org: Org) -> None:
-    response = client.get("/comeet/positions", headers=org.headers)
+    response = client.get("/comeet/offers", headers=org.headers)  # not in Comeet's public API either
     assert response.status_code == 404
     assert response.json() == {"status": 404, "error": "not_found", "message": "Not found"}
 

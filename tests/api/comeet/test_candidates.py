@@ -191,7 +191,7 @@ def test_list_filters_by_status_and_creation_time(
     def uids(**params: str) -> list[str]:
         response = client.get("/comeet/candidates", params=params, headers=org.headers)
         assert response.status_code == 200, response.text
-        return [c["uid"] for c in response.json()]
+        return [c["uid"] for c in response.json()["candidates"]]
 
     assert uids() == [early["uid"], late["uid"]]
     assert uids(status="In progress") == [early["uid"]]
@@ -207,7 +207,8 @@ def test_list_shows_only_this_accounts_positions(
     mine = create(client, org, new_candidate(position))
     theirs = make_position(client, other_org)
     create(client, other_org, new_candidate(theirs))
-    assert [c["uid"] for c in client.get("/comeet/candidates", headers=org.headers).json()] == [mine["uid"]]
+    listed = client.get("/comeet/candidates", headers=org.headers).json()["candidates"]
+    assert [c["uid"] for c in listed] == [mine["uid"]]
     response = client.get(f"/comeet/candidates/{mine['uid']}", headers=other_org.headers)
     assert response.status_code == 404 and response.json() == NOT_FOUND
 
