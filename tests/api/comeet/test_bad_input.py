@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from candidly.bootstrap import Services
-from tests.api.comeet.conftest import PDF, PNG, b64, create, new_candidate
+from tests.api.comeet.conftest import PDF, PNG, assert_refused, b64, create, new_candidate
 from tests.helpers import Org, TestClient, table_counts
 
 
@@ -49,14 +49,7 @@ def test_a_bad_update_is_refused_with_comeets_code(
     body: dict[str, Any], status: int, code: str,
 ) -> None:  # fmt: skip
     uid = create(client, org, new_candidate(position))["uid"]
-    before = table_counts(services)
-    response = client.patch(f"/comeet/candidates/{uid}", json=body, headers=org.headers)
-
-    assert response.status_code == status, response.text
-    answer = response.json()
-    assert (answer["status"], answer["error"]) == (status, code)
-    assert answer["message"]
-    assert table_counts(services) == before
+    assert_refused(client, services, org, "PATCH", f"/comeet/candidates/{uid}", body, status, code)
 
 
 @pytest.mark.parametrize(("body", "status", "code"), [b[1:] for b in BAD_BODIES if b[0] not in ("updated_by name",

@@ -33,6 +33,7 @@ CANDIDATE_FILTERS = ("status", "deleted", *BOUNDS)
 POSITION_FILTERS = ("status",)
 POSITION_STATUSES = ("open", "closed")
 EVER = datetime(1970, 1, 1, tzinfo=UTC)
+MAX_PARAM = 320  # the longest value a filter takes (an email address)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +52,8 @@ def only(request: Request, allowed: Iterable[str], paged: bool = True) -> dict[s
             raise ComeetError(400, BAD_VALUE, f"{name}: is not a filter of this list; it takes {', '.join(known)}")
         if len(request.query_params.getlist(name)) > 1:
             raise ComeetError(400, BAD_VALUE, f"{name}: give it once")
+        if len(request.query_params[name]) > MAX_PARAM:
+            raise ComeetError(400, "string_size_limit", f"{name}: must be at most {MAX_PARAM} characters")
     return dict(request.query_params)
 
 
@@ -136,7 +139,7 @@ def documented(names: Iterable[str], paged: bool = True) -> dict[str, Any]:
     described = {"limit": f"page size, 1 to {MAX_LIMIT} (default {DEFAULT_LIMIT})",
                  "cursor": "where the page starts: take it from next_page", "offset": "items to skip"}  # fmt: skip
     return {"parameters": [
-        {"name": n, "in": "query", "required": False, "schema": {"type": "string"},
+        {"name": n, "in": "query", "required": False, "schema": {"type": "string", "maxLength": MAX_PARAM},
          "description": described.get(n, "a filter of Comeet's reference page")}
         for n in (*names, *(PAGING if paged else ()))
     ]}  # fmt: skip
