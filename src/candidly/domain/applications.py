@@ -50,6 +50,8 @@ class Application:
     rating: int | None = None
     stage: str | None = None
     status: str | None = None
+    # When ``status`` last changed (creation counts), whichever surface changed it.
+    status_changed_at: datetime | None = None
     # Restricted (Comeet's BETA field): only principals holding ``read:salary`` may write or read it.
     salary_expectations: str | None = None
     credential1: str | None = None

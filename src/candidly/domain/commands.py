@@ -64,6 +64,8 @@ class CreateOpening:
     steps: tuple[StepSpec, ...] = ()
     programs: tuple[ProgramSpec, ...] = ()
     email_templates: tuple[TemplateSpec, ...] = ()
+    # ``status`` and the position fields (department, location, ...), each checked as UpdateOpening checks it.
+    fields: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,10 @@ class OpeningKind(StrEnum):
 
 UNLIMITED = -1
 MAX_ATTEMPTS = 1000
+POSITION_STATUSES = ("open", "closed")
+LOCATION_KEYS = ("name", "city", "state", "country")
+# What a position shows of itself (Comeet's position object); any kind of opening may hold them.
+POSITION_FIELDS = ("department", "location", "experience_level", "employment_type", "details", "lead_recruiter_id")
 ATTEMPT_LIMIT_RULE = f"must be a number of attempts from 1 to {MAX_ATTEMPTS}, or -1 for unlimited"
 
 
@@ -80,6 +84,13 @@ class Opening:
     default_group: str = "default"
     settings: dict[str, Any] = field(default_factory=dict)
     status: str = "open"
+    # What a position shows of itself (Comeet's position object); other kinds may leave them empty.
+    department: str | None = None
+    location: dict[str, str] | None = None  # name, city, state, country
+    experience_level: str | None = None
+    employment_type: str | None = None
+    details: list[dict[str, str]] = field(default_factory=list)  # [{name, value}]
+    lead_recruiter_id: str | None = None  # a user of the organization
     application_count: int = 0
     version: int = 1
     deleted_at: datetime | None = None

@@ -54,8 +54,12 @@ class Filters:
     created_before: datetime | None = None
     include_deleted: bool = False
     in_opening: str | None = None  # candidates only: those with a live application in this opening
-    # column -> (low, high), both inclusive, None for no bound: a time range on a column other than created_at
-    between: dict[str, tuple[datetime | None, datetime | None]] = field(default_factory=dict)
+    # Time column -> (from, until), both inclusive, either open. Applications also take PERSON_ACTIVITY.
+    ranges: dict[str, tuple[datetime | None, datetime | None]] = field(default_factory=dict)
+    attributes: dict[str, str] = field(default_factory=dict)  # a text kept under this key of ``attributes``
+
+
+PERSON_ACTIVITY = "person.updated_at"  # a range on applications: their person last changed within it
 
 
 class Repository(Protocol[T]):

@@ -97,6 +97,16 @@ class Queries:
     def opening(self, principal: Principal, org: str, ident: str) -> Opening:
         return self._visible(principal, Scope.READ_OPENINGS, lambda u: u.openings.get(org, ident), "opening", ident)
 
+    def opening_members(self, principal: Principal, org: str, user_ids: list[str]) -> dict[str, User]:
+        """The users openings name (a position's lead recruiter), by id: part of the opening, read with its scope."""
+        principal.require(Scope.READ_OPENINGS)
+        wanted = sorted(set(user_ids))
+        if not wanted:
+            return {}
+        filters = Filters(equal={"id": wanted}, include_deleted=True)
+        found = self.read(lambda uow: uow.users.page(org, filters, PageRequest(limit=len(wanted))))
+        return {u.id: u for u in found.items}
+
     def user(self, principal: Principal, org: str, ident: str) -> User:
         return self._visible(principal, Scope.READ_USERS, lambda u: u.users.get(org, ident), "user", ident)
 

@@ -29,7 +29,7 @@ from candidly.domain.applications import Application
 from candidly.domain.events import Event
 from candidly.domain.openings import EmailTemplate, Opening, Program, Step
 from candidly.domain.people import Candidate
-from candidly.service.ports import Filters, Page, PageRequest
+from candidly.service.ports import PERSON_ACTIVITY, Filters, Page, PageRequest
 from candidly.storage import tables as t
 
 E = TypeVar("E")
@@ -172,11 +172,10 @@ class SqlRepository(Generic[E]):
             clauses.append(c.created_at >= filters.created_after)
         if filters.created_before is not None:
             clauses.append(c.created_at <= filters.created_before)
-        for name, (low, high) in filters.between.items():
-            if low is not None:
-                clauses.append(c[name] >= low)
-            if high is not None:
-                clauses.append(c[name] <= high)
+        for name, bounds in filters.ranges.items():
+            clauses.extend(_within(c[name], bounds))
+        for key, text in filters.attributes.items():
+            clauses.append(c.attributes[key].as_string() == text)
         return clauses
 
     def page(self, organization_id: str, filters: Filters, request: PageRequest) -> Page[E]:
@@ -216,6 +215,13 @@ class SqlRepository(Generic[E]):
         return int(self.conn.execute(stmt).scalar_one())
 
 
+def _within(column: Any, bounds: tuple[datetime | None, datetime | None]) -> list[ColumnElement[bool]]:
+    low, high = bounds
+    return [clause for clause in (
+        None if low is None else column >= low, None if high is None else column <= high,
+    ) if clause is not None]  # fmt: skip
+
+
 _SEARCHABLE = ("first_name", "last_name", "email", "fullname", "name", "username")
 
 
@@ -244,6 +250,18 @@ class CandidateRepo(SqlRepository[Candidate]):
 class ApplicationRepo(SqlRepository[Application]):
     def __init__(self, conn: Connection) -> None:
         super().__init__(conn, t.applications, Application)
+
+    def _where(self, organization_id: str, filters: Filters) -> list[ColumnElement[bool]]:
+        """The shared filters, and PERSON_ACTIVITY: the application's person changed within the range."""
+        person = filters.ranges.get(PERSON_ACTIVITY)
+        if person is None:
+            return super()._where(organization_id, filters)
+        own = {k: v for k, v in filters.ranges.items() if k != PERSON_ACTIVITY}
+        clauses = super()._where(organization_id, dataclasses.replace(filters, ranges=own))
+        p = t.candidates.c
+        active = select(p.id).where(p.organization_id == organization_id, *_within(p.updated_at, person))
+        clauses.append(self.table.c.candidate_id.in_(active))
+        return clauses
 
     # Step overrides are JSON, which has no time type: their window bounds are stored as ISO 8601
     # strings and read back as datetimes, so the domain only ever sees datetimes.

@@ -11,7 +11,7 @@ from typing import Any
 import jwt
 import pytest
 
-from tests.helpers import FakeClock, Org, TestClient
+from tests.helpers import FakeClock, Org, TestClient, table_counts
 
 POSITION: dict[str, Any] = {
     "kind": "position",
@@ -73,3 +73,16 @@ def create(client: TestClient, org: Org, body: dict[str, Any]) -> dict[str, Any]
     response = client.post("/comeet/candidates", json=body, headers=org.headers)
     assert response.status_code == 201, response.text
     return dict(response.json())
+
+
+def assert_refused(
+    client: TestClient, services: Any, org: Org, method: str, path: str, body: Any, status: int, code: str
+) -> None:
+    """The call is refused with Comeet's status and code, says why, and writes nothing."""
+    before = table_counts(services)
+    response = client.request(method, path, json=body, headers=org.headers)
+    assert response.status_code == status, response.text
+    answer = response.json()
+    assert (answer["status"], answer["error"]) == (status, code)
+    assert answer["message"]
+    assert table_counts(services) == before

@@ -26,6 +26,32 @@ def test_a_jwt_signed_with_the_keys_secret_is_accepted(client: TestClient, org: 
     assert listing(client, comeet_jwt(org, clock)).status_code == 200
 
 
+def raw_jwt(org: Org, exp: object) -> dict[str, str]:
+    return {"Authorization": "Bearer " + jwt.encode({"iss": org.key_id, "exp": exp}, org.signing_secret,
+                                                    algorithm="HS256")}  # fmt: skip
+
+
+def test_an_exp_written_as_a_numeric_string_is_accepted(client: TestClient, org: Org, clock: FakeClock) -> None:
+    """The public Node client's token carries ``"exp": "3001948879"``: a string, decades ahead."""
+    assert listing(client, raw_jwt(org, "3001948879")).status_code == 200
+    soon = str(int(clock.now().timestamp()) + 600)
+    assert listing(client, raw_jwt(org, soon)).status_code == 200
+    clock.advance(minutes=12)
+    assert listing(client, raw_jwt(org, soon)).status_code == 401  # a string exp still expires
+
+
+@pytest.mark.parametrize("exp", [3_001_948_879, 32_503_680_000, "32503680000.5"], ids=["2065", "3000", "3000 text"])
+def test_an_exp_decades_ahead_is_accepted(client: TestClient, org: Org, exp: object) -> None:
+    assert listing(client, raw_jwt(org, exp)).status_code == 200
+
+
+@pytest.mark.parametrize("exp", ["soon", "", None, [1]], ids=["word", "empty", "null", "list"])
+def test_an_exp_that_is_no_time_is_401(client: TestClient, org: Org, exp: object) -> None:
+    response = listing(client, raw_jwt(org, exp))
+    assert response.status_code == 401
+    assert response.json()["error"] == "no_permission" and response.headers["www-authenticate"] == "Bearer"
+
+
 def test_a_plain_key_is_accepted(client: TestClient, org: Org) -> None:
     assert listing(client, org.headers).status_code == 200
 
@@ -69,7 +95,7 @@ def test_a_revoked_keys_jwt_is_401(client: TestClient, org: Org, clock: FakeCloc
 
 
 def test_an_unknown_path_answers_comeets_not_found(client: TestClient, org: Org) -> None:
-    response = client.get("/comeet/positions", headers=org.headers)
+    response = client.get("/comeet/offers", headers=org.headers)  # not in Comeet's public API either
     assert response.status_code == 404
     assert response.json() == {"status": 404, "error": "not_found", "message": "Not found"}
 

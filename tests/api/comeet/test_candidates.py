@@ -191,7 +191,7 @@ def test_list_filters_by_status_and_creation_time(
     def uids(**params: str) -> list[str]:
         response = client.get("/comeet/candidates", params=params, headers=org.headers)
         assert response.status_code == 200, response.text
-        return [c["uid"] for c in response.json()]
+        return [c["uid"] for c in response.json()["candidates"]]
 
     assert uids() == [early["uid"], late["uid"]]
     assert uids(status="In progress") == [early["uid"]]
@@ -207,7 +207,8 @@ def test_list_shows_only_this_accounts_positions(
     mine = create(client, org, new_candidate(position))
     theirs = make_position(client, other_org)
     create(client, other_org, new_candidate(theirs))
-    assert [c["uid"] for c in client.get("/comeet/candidates", headers=org.headers).json()] == [mine["uid"]]
+    listed = client.get("/comeet/candidates", headers=org.headers).json()["candidates"]
+    assert [c["uid"] for c in listed] == [mine["uid"]]
     response = client.get(f"/comeet/candidates/{mine['uid']}", headers=other_org.headers)
     assert response.status_code == 404 and response.json() == NOT_FOUND
 
@@ -225,3 +226,34 @@ def test_the_openapi_document_describes_the_dialect(client: TestClient) -> None:
     assert {"post", "get"} <= set(document["paths"]["/candidates"])
     assert {"get", "patch"} <= set(document["paths"]["/candidates/{uid}"])
     assert "salary_expectations" in document["components"]["schemas"]["CandidateUpdate"]["properties"]
+
+
+def test_the_openapi_document_covers_every_route_with_its_security_scheme(client: TestClient) -> None:
+    document = client.get("/comeet/openapi.json").json()
+    expected = {
+        "/positions": {"get"}, "/positions/{uid}": {"get"}, "/positions/{uid}/candidates": {"get"},
+        "/candidates": {"get", "post"}, "/candidates/{uid}": {"get", "patch"}, "/candidates/{uid}/notes": {"post"},
+        "/candidates/{uid}/files": {"get"}, "/sourcing/candidates/find_duplicates": {"get"},
+        "/files/{attachment_id}": {"get"},
+    }  # fmt: skip
+    assert {path: set(ops) for path, ops in document["paths"].items()} == expected
+    scheme = document["components"]["securitySchemes"]["ComeetJWT"]
+    assert (scheme["type"], scheme["scheme"], scheme["bearerFormat"]) == ("http", "bearer", "JWT")
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            signed_link = path == "/files/{attachment_id}"  # the link is the credential
+            assert operation.get("security") == (None if signed_link else [{"ComeetJWT": []}]), (method, path)
+            assert "4XX" in operation["responses"], (method, path)
+    listed = {p["name"] for p in document["paths"]["/candidates"]["get"]["parameters"]}
+    assert {
+        "status",
+        "deleted",
+        "time_created:after",
+        "time_last_status_change:before",
+        "time_hiring_process_updated:after",
+        "time_person_last_activity:before",
+        "limit",
+        "cursor",
+    } <= listed
+    assert {p["name"] for p in document["paths"]["/positions"]["get"]["parameters"]} >= {"status", "limit", "cursor"}
+    assert "CandidatesOut" in document["components"]["schemas"] and "PositionOut" in document["components"]["schemas"]

@@ -5,22 +5,22 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from candidly.dialects.base import SurfaceServices, surface_app
-from candidly.dialects.comeet import errors, routes
+from candidly.dialects.comeet import errors, positions, routes
 
 PREFIX = "/comeet"
 
 
-COMEET_JWT = "An HS256 JWT: `iss` is the API key's id, `exp` its expiry, signed with the key's `signing_secret`."
-
-
 def build_app(services: SurfaceServices) -> FastAPI:
-    description = "Comeet's candidate endpoints (create, get, list, update), served by Candidly."
+    description = (
+        "Comeet's Recruiting API as its clients call it (positions, candidates, notes, files, duplicates), "
+        "served by Candidly. Authenticate with a JWT (HS256 over iss = API key id and exp, signed with the key's "
+        "signing secret) or a Candidly API key, as a bearer token."
+    )
     return surface_app(
         "Candidly: Comeet dialect",
         services,
         errors.install,
-        [routes.router],
+        [positions.router, routes.router, routes.downloads],
         description,
         errors.RESPONSES,
-        security={"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT", "description": COMEET_JWT}},
     )

@@ -6,13 +6,22 @@ Comeet 51). A plain Candidly key works as a bearer token too.
 
 from __future__ import annotations
 
-from fastapi import Request
+from fastapi import Request, Security
+from fastapi.params import Depends
+from fastapi.security import HTTPBearer
 
 from candidly.dialects.base import SurfaceServices, bearer_token
 from candidly.dialects.tokens import looks_like_jwt, verify_token
 from candidly.domain.access import Principal
 
 CLOCK_SKEW_SECONDS = 60
+# Declares the scheme in the OpenAPI document; ``authenticate`` does the checking, in Comeet's error body.
+BEARER = HTTPBearer(
+    auto_error=False, scheme_name="ComeetJWT", bearerFormat="JWT",
+    description="HS256 JWT: iss = the API key's id, exp required, signed with the key's signing secret; "
+    "or a Candidly API key as the bearer token.",
+)  # fmt: skip
+SECURED: list[Depends] = [Security(BEARER)]
 
 
 def authenticate(request: Request) -> Principal:

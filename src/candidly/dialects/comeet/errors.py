@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Literal, get_args
 
 import orjson
 from fastapi import FastAPI, Request
@@ -24,19 +24,31 @@ class ErrorOut(BaseModel):
     candidate_uid: str | None = None
 
 
+# Comeet's published error table (section 3.7), and the seed's candidate_not_found: the only codes answered.
+Code = Literal[
+    "required_field", "string_size_limit", "invalid_email", "invalid_linkedin_url", "invalid_url",
+    "source_contact_conflict", "incorrect_country_code", "invalid_custom_candidate_field", "invalid_datetime",
+    "duplicate_candidate", "file_size_limit", "malicious_file", "no_permission", "position_not_found", "not_found",
+    "candidate_not_found", "candidate_post_conflict", "too_many_requests",
+]  # fmt: skip
+CODES: tuple[str, ...] = get_args(Code)
+# Comeet publishes no code for a value of the wrong kind (an unknown enum value, an unknown filter): its table's
+# nearest is required_field, "the field is required (as described)"; the message names the field and the reason.
+BAD_VALUE: Code = "required_field"
+
 RESPONSES: dict[int | str, dict[str, Any]] = {
-    "4XX": {"model": ErrorOut, "description": "Comeet's error codes (section 3.7): 400, 401, 403, 404, 409, 429"}
+    "4XX": {"model": ErrorOut, "description": f"Comeet's error codes (section 3.7): {', '.join(CODES)}"}
 }
 
 # Wire field (its first segment) -> the code Comeet gives a bad value of it.
-FIELD_CODES = {
+FIELD_CODES: dict[str, Code] = {
     "email": "invalid_email", "linkedin_url": "invalid_linkedin_url", "links": "invalid_url",
     "address.country": "incorrect_country_code", "custom_fields": "invalid_custom_candidate_field",
 }  # fmt: skip
 # Core field -> Comeet field, where the names differ.
 FIELD_NAMES = {"external_id": "partner_candidate_id", "opening_id": "position_uid"}
 # Pydantic error type -> Comeet code, for bodies that do not fit the schema.
-VALIDATION_CODES = {
+VALIDATION_CODES: dict[str, Code] = {
     "missing": "required_field", "string_too_long": "string_size_limit", "too_long": "string_size_limit",
     "datetime_parsing": "invalid_datetime", "datetime_from_date_parsing": "invalid_datetime",
     "datetime_type": "invalid_datetime",
@@ -46,12 +58,12 @@ VALIDATION_CODES = {
 class ComeetError(Exception):
     """An answer only Comeet's rules give (a file's size, a conflicting partner id): status, code and message."""
 
-    def __init__(self, status: int, code: str, message: str, **extra: Any) -> None:
+    def __init__(self, status: int, code: Code, message: str, **extra: Any) -> None:
         super().__init__(message)
         self.status, self.code, self.message, self.extra = status, code, message, extra
 
 
-def error(status: int, code: str, message: str, **extra: Any) -> Response:
+def error(status: int, code: Code, message: str, **extra: Any) -> Response:
     body = {"status": status, "error": code, "message": message, **extra}
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
     return Response(orjson.dumps(body), status_code=status, media_type="application/json", headers=headers)
@@ -62,7 +74,7 @@ def wire_field(field: str) -> str:
     return FIELD_NAMES.get(head, head) + field[len(head) :]
 
 
-def code_for(field: str, reason: str) -> str:
+def code_for(field: str, reason: str) -> Code:
     """The code of a bad value: by its field where Comeet has one, by its reason otherwise."""
     if "at most" in reason and "characters" in reason:
         return "string_size_limit"
@@ -71,7 +83,7 @@ def code_for(field: str, reason: str) -> str:
     for prefix, code in FIELD_CODES.items():
         if field == prefix or field.startswith((f"{prefix}.", f"{prefix}[")) or field.endswith(f".{prefix}"):
             return code
-    return "invalid_value"
+    return BAD_VALUE
 
 
 def _not_found(exc: e.NotFound) -> Response:
@@ -85,7 +97,8 @@ def _not_found(exc: e.NotFound) -> Response:
 def _domain_error(_request: Request, exc: Exception) -> Response:
     assert isinstance(exc, e.DomainError)
     if isinstance(exc, e.Unauthenticated):
-        return error(401, "unauthorized", exc.message)
+        # Comeet's table has no code for a refused credential; comeet-core acts on the 401 alone (a new token).
+        return error(401, "no_permission", exc.message)
     if isinstance(exc, e.Forbidden | e.NotAllowed):
         return error(403, "no_permission", exc.message)
     if isinstance(exc, e.NotFound):
@@ -94,8 +107,8 @@ def _domain_error(_request: Request, exc: Exception) -> Response:
         field = wire_field(exc.field)
         return error(400, code_for(field, exc.reason), f"{field}: {exc.reason}")
     if isinstance(exc, e.Conflict | e.StaleVersion):
-        return error(409, "conflict", exc.message)
-    return error(400, "invalid_value", exc.message)
+        return error(409, "candidate_post_conflict", exc.message)
+    return error(400, BAD_VALUE, exc.message)
 
 
 def _comeet_error(_request: Request, exc: Exception) -> Response:
@@ -107,7 +120,7 @@ def _validation_error(_request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     problems = exc.errors()
     if not problems:
-        return error(400, "invalid_value", "body: invalid")
+        return error(400, BAD_VALUE, "body: invalid")
     first = problems[0]
     field = ".".join(str(p) for p in first["loc"][1:]) or str(first["loc"][0])
     if first["type"] == "missing" or (first["type"].endswith("_type") and first.get("input", "") is None):
@@ -116,14 +129,24 @@ def _validation_error(_request: Request, exc: Exception) -> Response:
     return error(400, code, f"{field}: {first['msg']}")
 
 
-# Errors raised outside the routes (an unknown path, a body over the size cap, a rate limit).
-HTTP_CODES = {404: "not_found", 405: "not_found", 413: "file_size_limit", 429: "too_many_requests"}
+# Errors raised outside the routes (an unknown path, a method a path does not take, a body over the size cap, a
+# rate limit). A method not allowed is no_permission: the path exists, the call is not one it permits.
+HTTP_CODES: dict[int, Code] = {
+    401: "no_permission", 403: "no_permission", 404: "not_found", 405: "no_permission", 409: "candidate_post_conflict",
+    413: "file_size_limit", 429: "too_many_requests",
+}  # fmt: skip
 
 
-def _http_error(_request: Request, exc: Exception) -> Response:
+def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
-    code = HTTP_CODES.get(exc.status_code, "invalid_value")
-    return error(exc.status_code, code, "Not found" if code == "not_found" else str(exc.detail))
+    code = HTTP_CODES.get(exc.status_code, BAD_VALUE)
+    if exc.status_code == 405:
+        message = f"{request.method} is not allowed on this path"
+    else:
+        message = "Not found" if code == "not_found" else str(exc.detail)
+    response = error(exc.status_code, code, message)
+    response.headers.update(exc.headers or {})  # a 405's Allow, a 429's Retry-After
+    return response
 
 
 def install(app: FastAPI) -> None:

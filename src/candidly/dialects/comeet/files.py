@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import PurePath
 from urllib.parse import urlencode
 
-from candidly.dialects.comeet.errors import ComeetError
+from candidly.dialects.comeet.errors import BAD_VALUE, ComeetError
 from candidly.dialects.comeet.schemas import FileIn
 from candidly.dialects.files import decode_base64, sniff
 from candidly.domain.access import Principal
@@ -38,7 +38,7 @@ def _canonical(extension: str) -> str:
 def _content(value: FileIn, field: str) -> bytes:
     content = decode_base64(value.file)
     if not content:
-        raise ComeetError(400, "invalid_value", f"{field}.file: must be a non-empty base64-encoded file")
+        raise ComeetError(400, BAD_VALUE, f"{field}.file: must be a non-empty base64-encoded file")
     if len(content) > MAX_BYTES:
         raise ComeetError(403, "file_size_limit", f"{field}: files must be at most {MAX_BYTES // (1024 * 1024)} MB")
     return content
@@ -51,7 +51,8 @@ def attachment(value: FileIn, field: str, kind: str, allowed: frozenset[str]) ->
     extension = found[0] if found else None
     if extension is None or _canonical(extension) not in {_canonical(a) for a in allowed}:
         shown = ", ".join(sorted(allowed))
-        raise ComeetError(400, "invalid_file_type", f"{field}: the file's content is not one of {shown}")
+        # Comeet's only code for a file of a refused kind is its security policy's.
+        raise ComeetError(403, "malicious_file", f"{field}: the file's content is not one of {shown}")
     named = PurePath(value.name or "").suffix.lower().lstrip(".")
     if named and _canonical(named) != _canonical(extension):
         raise ComeetError(403, "malicious_file", f"{field}: the file is named .{named} but its content is {extension}")

@@ -1,80 +1,32 @@
-"""Comeet's candidate endpoints: create in a position, get, list, update; and the files their answers link to."""
+"""Comeet's candidate endpoints: create in a position, get, list, update; notes, files and duplicates; downloads."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from pydantic import StringConstraints
 
-from candidly.dialects.base import DialectCaller, FastJSONResponse, actor
-from candidly.dialects.comeet import auth, files, translate
+from candidly.dialects.base import FastJSONResponse
+from candidly.dialects.comeet import auth, files, listing, translate
 from candidly.dialects.comeet import schemas as wire
+from candidly.dialects.comeet.caller import SALARY, Caller, caller
 from candidly.dialects.comeet.errors import ComeetError
 from candidly.domain import commands as c
 from candidly.domain.access import Scope
 from candidly.domain.applications import Application
-from candidly.domain.errors import NotFound
-from candidly.domain.openings import Opening, OpeningKind
-from candidly.domain.values import email_address
 from candidly.service.ports import Filters, PageRequest
-from candidly.service.queries import ApplicationView
 
-router = APIRouter(tags=["candidates"])
-SALARY = "salary_expectations"
-
-
-class Caller(DialectCaller):
-    surface = "comeet"
-
-    def as_updater(self, command: Any, updated_by: wire.UpdatedBy | None) -> Any:
-        """Run ``command`` with ``updated_by`` recorded as the actor of the change."""
-        if updated_by is None:
-            return self.execute(command)
-        email = None if updated_by.email is None else email_address(updated_by.email, "updated_by.email")
-        who = actor(self.principal, self.surface, type=updated_by.type, name=updated_by.name, email=email)
-        return self.services.bus.execute(command, who, self.organization_id)
-
-    def view(self, uid: str) -> ApplicationView:
-        """A candidate of one of the account's positions (deleted ones too: they answer as tombstones)."""
-        found = self.services.queries.application_view(self.principal, self.organization_id, uid)
-        if found is None or found.opening.kind != OpeningKind.POSITION:
-            raise NotFound("candidate", uid)
-        return found
-
-    def render(self, view: ApplicationView, include: list[str] | None = None) -> dict[str, Any]:
-        wants_salary = SALARY in (include or [])
-        if wants_salary and not self.principal.has(Scope.READ_SALARY):
-            raise ComeetError(403, "no_permission", f"{SALARY}: reading it needs the {Scope.READ_SALARY} scope")
-        settings = self.services.settings
-        expires = self.services.clock.now() + timedelta(seconds=settings.attachment_url_ttl_seconds)
-
-        def url(attachment_id: str) -> str | None:
-            return files.signed_url(settings.public_base_url, self.principal, attachment_id, expires)
-
-        return translate.candidate(view, url, self.principal.has(Scope.READ_SALARY), settings.public_base_url)
-
-
-def caller(request: Request) -> Caller:
-    principal = auth.authenticate(request)
-    return Caller(request.app.state.services, principal, principal.organization())
+router = APIRouter(tags=["candidates"], dependencies=auth.SECURED)
+# Signed links: the link is the credential.
+downloads = APIRouter(tags=["files"])
 
 
 def _require_salary_scope(who: Caller, body: wire.CandidateFields) -> None:
     if SALARY in body.model_fields_set and not who.principal.has(Scope.READ_SALARY):
         raise ComeetError(403, "no_permission", f"{SALARY}: access to this field is restricted")
-
-
-def _position(who: Caller, uid: str) -> Opening:
-    try:
-        opening = who.services.queries.opening(who.principal, who.organization_id, uid)
-    except NotFound:
-        opening = None
-    if opening is None or opening.kind != OpeningKind.POSITION:
-        raise ComeetError(404, "position_not_found", "Position not found")
-    return opening
 
 
 def _same_partner_id(who: Caller, partner_id: str) -> list[Application]:
@@ -102,16 +54,17 @@ def create_candidate(body: wire.CandidateCreate, request: Request) -> Response:
     who = caller(request)
     who.principal.require(Scope.WRITE_CANDIDATES)
     _require_salary_scope(who, body)
-    opening = _position(who, body.position_uid)
-    earlier = _same_partner_id(who, body.partner_candidate_id)
+    opening = who.position(body.position_uid)
+    earlier = [] if body.partner_candidate_id is None else _same_partner_id(who, body.partner_candidate_id)
     _check_conflict(earlier, opening.id)
     person = translate.person_changes(body)
     process = translate.process_changes(body, opening.settings.get("custom_fields") or [], {})
-    patch = process.pop("attributes_patch", {})
+    patch = {**process.pop("attributes_patch", {}), translate.NS + "source": translate.source(body)}
     command = c.CreateApplication(
         opening_id=opening.id, candidate_id=earlier[0].candidate_id if earlier else None,
         candidate={**person, "attributes": _present(person.pop("attributes_patch", {}))},
-        fields={**process, "status": translate.IN_PROGRESS, "attributes": _present(patch), "source": "comeet"},
+        fields={**process, "status": translate.IN_PROGRESS, "attributes": _present(patch), "source": "comeet",
+                "labels": translate.tags(body)},
         reuse_person_by_email=True, attachments=translate.attachments(body), notes=translate.notes(body),
     )  # fmt: skip
     created: Application = who.execute(command)
@@ -129,40 +82,21 @@ def get_candidate(
     return FastJSONResponse(who.render(who.view(uid), include))
 
 
-def _bound(value: str | None, field: str) -> datetime | None:
-    return None if value is None else translate.parse_time(value, field)
-
-
-@router.get("/candidates", response_model=list[wire.CandidateOut])
-def list_candidates(
-    request: Request,
-    status: Annotated[str | None, Query(max_length=200)] = None,
-    created_before: Annotated[str | None, Query(alias="time_created:before", max_length=40)] = None,
-    created_after: Annotated[str | None, Query(alias="time_created:after", max_length=40)] = None,
-    limit: Annotated[int, Query(ge=1, le=100)] = 100,
-    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
-) -> Response:  # fmt: skip
-    """The account's candidates in creation order; ``status`` is a comma list (any of them)."""
+@router.get("/candidates", response_model=wire.CandidatesOut,
+            openapi_extra=listing.documented(listing.CANDIDATE_FILTERS))  # fmt: skip
+def list_candidates(request: Request) -> Response:
+    """The account's candidates in creation order, deleted ones as tombstones; ``status`` is a comma list (any)."""
     who = caller(request)
-    equal: dict[str, Any] = {}
-    if status is not None:
-        wanted = [s.strip() for s in status.split(",") if s.strip()]
-        unknown = [s for s in wanted if s not in wire.STATUSES]
-        if unknown:
-            raise ComeetError(400, "invalid_value", f"status: {unknown[0]!r} is not one of {', '.join(wire.STATUSES)}")
-        # A process no one has moved is in progress: its stored status is empty.
-        equal["status"] = [*wanted, None] if translate.IN_PROGRESS in wanted else wanted
-    positions = who.services.queries.page(
-        who.principal, Scope.READ_OPENINGS, "openings", who.organization_id,
-        Filters(equal={"kind": OpeningKind.POSITION.value}), PageRequest(limit=10_000),
-    ).items  # fmt: skip
-    equal["opening_id"] = [p.id for p in positions]
-    filters = Filters(equal=equal, created_after=_bound(created_after, "time_created:after"),
-                      created_before=_bound(created_before, "time_created:before"))  # fmt: skip
-    page = who.services.queries.application_views(
-        who.principal, who.organization_id, filters, PageRequest(limit=limit, offset=offset)
-    )
-    return FastJSONResponse([who.render(view) for view in page.items])
+    positions = who.positions(Filters(), PageRequest(limit=10_000)).items
+    return candidates_page(who, request, [p.id for p in positions])
+
+
+def candidates_page(who: Caller, request: Request, opening_ids: list[str]) -> Response:
+    """One page of the candidates of ``opening_ids`` that the request's filters select, and the next page's URL."""
+    wanted = listing.candidates(request, opening_ids)
+    page = who.services.queries.application_views(who.principal, who.organization_id, wanted.filters, wanted.page)
+    following = listing.next_page(request, who.services.settings.public_base_url, page.next_cursor)
+    return FastJSONResponse({"candidates": [who.render(view) for view in page.items], "next_page": following})
 
 
 @router.patch("/candidates/{uid}", response_model=wire.CandidateOut)
@@ -171,9 +105,7 @@ def update_candidate(uid: str, body: wire.CandidateUpdate, request: Request) -> 
     who = caller(request)
     who.principal.require(Scope.WRITE_CANDIDATES)
     _require_salary_scope(who, body)
-    current = who.view(uid)
-    if current.application.deleted_at is not None:
-        raise NotFound("candidate", uid)
+    current = who.live_view(uid)
     allowed = current.opening.settings.get("custom_fields") or []
     command = c.UpdateApplication(
         application_id=current.application.id,
@@ -185,7 +117,51 @@ def update_candidate(uid: str, body: wire.CandidateUpdate, request: Request) -> 
     return FastJSONResponse(who.render(who.view(uid)))
 
 
-@router.get(
+@router.post("/candidates/{uid}/notes", status_code=201, response_model=wire.NoteOut)
+def post_note(uid: str, body: wire.NoteIn, request: Request) -> Response:
+    """Add a note to a candidate, written by ``created_by`` (recorded as the actor). The path takes only POST."""
+    who = caller(request)
+    who.principal.require(Scope.WRITE_CANDIDATES)
+    current = who.live_view(uid)
+    author = body.created_by or wire.NoteAuthor()
+    name = " ".join(p for p in (author.first_name, author.last_name) if p) or None
+    command = c.UpdateApplication(application_id=current.application.id, notes=(body.text,))
+    who.as_author(command, author.type, name, author.email or None, "created_by.email")
+    written = {"type": author.type, "first_name": author.first_name, "last_name": author.last_name,
+               "email": author.email or None}  # fmt: skip
+    note = {"text": body.text, "time_created": translate.comeet_time(who.services.clock.now()), "created_by": written}
+    return FastJSONResponse(note, status_code=201)
+
+
+@router.get("/candidates/{uid}/files", response_model=wire.FilesOut)
+def list_files(uid: str, request: Request) -> Response:
+    """The files sent with a candidate (``files``), never the resume or the picture, each with an expiring link."""
+    who = caller(request)
+    return FastJSONResponse({"files": who.render(who.live_view(uid))["files"]})
+
+
+@router.get("/sourcing/candidates/find_duplicates", response_model=list[wire.CandidateOut], tags=["sourcing"],
+            openapi_extra=listing.documented(translate.DUPLICATE_KEYS, paged=False))  # fmt: skip
+def find_duplicates(request: Request) -> Response:
+    """The hiring processes of every person matching the email, the first and last name, the LinkedIn URL or the
+    phone number given (any of them)."""
+    who = caller(request)
+    criteria = translate.duplicate_criteria(listing.only(request, translate.DUPLICATE_KEYS, paged=False))
+    people: set[str] = set()
+    for filters in criteria:
+        found = who.services.queries.page(
+            who.principal, Scope.READ_CANDIDATES, "candidates", who.organization_id, filters, PageRequest(limit=100)
+        )
+        people.update(p.id for p in found.items)
+    if not people:
+        return FastJSONResponse([])
+    positions = [p.id for p in who.positions(Filters(), PageRequest(limit=10_000)).items]
+    mine = Filters(equal={"candidate_id": sorted(people), "opening_id": positions})
+    views = who.services.queries.application_views(who.principal, who.organization_id, mine, PageRequest(limit=1000))
+    return FastJSONResponse([who.render(view) for view in views.items])
+
+
+@downloads.get(
     "/files/{attachment_id}", response_class=Response, responses={200: {"content": {"application/octet-stream": {}}}}
 )
 def download(
@@ -199,7 +175,7 @@ def download(
     if not files.check_signature(principal, attachment_id, expires, signature, services.clock.now()):
         raise ComeetError(403, "no_permission", "the file link has expired or is not valid")
     found = services.queries.attachment(principal, principal.organization(), attachment_id)
-    headers = {"Content-Disposition": f'attachment; filename="{_safe(found["name"])}"', "Cache-Control": "private"}
+    headers = {"Content-Disposition": content_disposition(found["name"]), "Cache-Control": "private"}
     return Response(found["content"], media_type=found["content_type"] or "application/octet-stream", headers=headers)
 
 
@@ -207,5 +183,7 @@ def _present(values: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in values.items() if v is not None}
 
 
-def _safe(name: str) -> str:
-    return "".join(ch if ch.isalnum() or ch in "._- " else "_" for ch in name)
+def content_disposition(name: str) -> str:
+    """An attachment header any name survives: an ASCII fallback, and the name itself per RFC 5987 (RFC 6266)."""
+    fallback = "".join(ch if ch.isascii() and (ch.isalnum() or ch in "._- ") else "_" for ch in name)
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"

@@ -10,8 +10,14 @@ PROSPECT_STATUSES = ("Sourced", "Contacted", "Responded", "Interested", "Not int
 STATUSES = ("In progress", "On hold", "Awaiting Decision", "Rejected", "Withdrawn", "Hired")
 ProspectStatus = Literal["Sourced", "Contacted", "Responded", "Interested", "Not interested", "Do not contact"]
 UpdaterType = Literal["user", "source_contact", "other", "app"]
+# Comeet's source types (the Hires model's list, section 3.6).
+SourceType = Literal[
+    "Agency", "Campus", "Comeet Elastic Recruiting", "Internal", "Job Board", "Job fairs", "Other",
+    "Referrer: Compensated", "Referrer: Uncompensated", "Social network", "Sourcing", "Web",
+]  # fmt: skip
 TEXT_MAX = 255  # section 6, Comeet 46
 NOTE_MAX = 10_000
+NOTE_POST_MAX = 30_000  # a posted note (comeet-core cuts its notes at 30 000 characters)
 FILE_B64_MAX = 8_400_000  # 6 MB of content, base64-encoded, plus slack; the decoded size is checked exactly
 
 
@@ -89,13 +95,33 @@ class CandidateFields(Strict):
     note: str | None = _s(NOTE_MAX)
 
 
+class SourceIn(Strict):
+    """Where the candidate came from: a source's name (a referrer, a job board) and its type."""
+
+    uid: str | None = _s(64)
+    name: str = Field(min_length=1, max_length=TEXT_MAX)
+    type: SourceType
+
+
+class TagIn(Strict):
+    name: str = Field(min_length=1, max_length=200)
+
+
+Tag = Annotated[str, StringConstraints(min_length=1, max_length=200)] | TagIn
+
+
 class CandidateCreate(CandidateFields):
-    """``POST /candidates``: a new hiring process of a person in a position."""
+    """``POST /candidates``: a new hiring process of a person in a position.
+
+    ``partner_candidate_id`` is optional, as the newer create page has it (section 7); when given, it is
+    the duplicate check's key (409 while the same id is in progress in the same position).
+    """
 
     position_uid: str = Field(max_length=64)
-    partner_candidate_id: str = Field(max_length=TEXT_MAX)  # required (section 6, Comeet 41)
     first_name: str = Field(min_length=1, max_length=TEXT_MAX)
     last_name: str = Field(min_length=1, max_length=TEXT_MAX)
+    source: SourceIn | None = None
+    tags: list[Tag] | None = Field(default=None, max_length=100)
 
 
 class CandidateUpdate(CandidateFields):
@@ -104,11 +130,85 @@ class CandidateUpdate(CandidateFields):
     updated_by: UpdatedBy | None = None
 
 
+class NoteAuthor(Strict):
+    """Who wrote a note; recorded as the actor of the change."""
+
+    type: UpdaterType = "user"
+    first_name: str | None = _s()
+    last_name: str | None = _s()
+    email: str | None = _s()
+
+
+class NoteIn(Strict):
+    """``POST /candidates/{uid}/notes``: text with Comeet's <b>, <i> and <u>, and who wrote it."""
+
+    text: str = Field(min_length=1, max_length=NOTE_POST_MAX)
+    created_by: NoteAuthor | None = None
+    time_created: str | None = _s(40)  # the client's clock; the note is dated by Candidly's
+
+
+class NoteOut(BaseModel):
+    text: str
+    time_created: str
+    created_by: dict[str, str | None]
+
+
 class StepOut(BaseModel):
+    position_step_uid: str
     name: str
     type: str | None
     time_scheduled: str | None
     time_completed: str | None = None
+
+
+class SourceOut(BaseModel):
+    uid: str | None
+    name: str
+    type: str
+
+
+class LocationOut(BaseModel):
+    name: str | None = None
+    city: str | None = None
+    state: str | None = None
+    country: str | None = None
+
+
+class UserOut(BaseModel):
+    uid: str
+    first_name: str | None
+    last_name: str | None
+    email: str | None
+
+
+class PositionUsers(BaseModel):
+    lead_recruiter: UserOut | None
+
+
+class DetailOut(BaseModel):
+    name: str
+    value: str
+
+
+class PositionOut(BaseModel):
+    """A position (an opening of kind position)."""
+
+    uid: str
+    name: str
+    status: str
+    department: str | None
+    location: LocationOut | None
+    experience_level: str | None
+    employment_type: str | None
+    details: list[DetailOut]
+    users: PositionUsers
+    time_created: str
+    time_updated: str
+
+
+class PositionsOut(BaseModel):
+    positions: list[PositionOut]
+    next_page: str | None
 
 
 class FileOut(BaseModel):
@@ -136,3 +236,16 @@ class CandidateOut(BaseModel):
     completed_steps: list[StepOut] = []
     future_steps: list[StepOut] = []
     resume: FileOut | None = None
+    source: SourceOut | None = None
+    tags: list[TagIn] = []
+
+
+class CandidatesOut(BaseModel):
+    """A page of candidates; ``next_page`` is the full URL of the next page, null on the last."""
+
+    candidates: list[CandidateOut]
+    next_page: str | None
+
+
+class FilesOut(BaseModel):
+    files: list[FileOut]

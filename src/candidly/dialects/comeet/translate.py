@@ -8,6 +8,7 @@ holds ``partner_candidate_id`` as its external id, the restricted ``salary_expec
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -16,13 +17,16 @@ from urllib.parse import urlsplit
 import iso3166
 
 from candidly.dialects.comeet import files
-from candidly.dialects.comeet.errors import ComeetError
-from candidly.dialects.comeet.schemas import STATUSES, CandidateFields
+from candidly.dialects.comeet.errors import Code, ComeetError
+from candidly.dialects.comeet.schemas import STATUSES, CandidateCreate, CandidateFields
 from candidly.domain.applications import effective_steps
 from candidly.domain.commands import AttachmentSpec
 from candidly.domain.errors import InvalidField
+from candidly.domain.openings import Opening
+from candidly.domain.people import User, split_fullname
 from candidly.domain.sessions import COMPLETE
 from candidly.domain.values import email_address, phone_number
+from candidly.service.ports import Filters
 from candidly.service.queries import ApplicationView
 
 NS = "comeet."
@@ -46,7 +50,7 @@ def parse_time(value: str, field: str) -> datetime:
     return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
 
 
-def web_url(value: str, field: str, code: str, hosts: tuple[str, ...] = ()) -> str:
+def web_url(value: str, field: str, code: Code, hosts: tuple[str, ...] = ()) -> str:
     """An absolute http(s) URL (on one of ``hosts`` when given)."""
     parts = urlsplit(value.strip())
     host = (parts.hostname or "").lower()
@@ -143,6 +147,15 @@ def process_changes(body: CandidateFields, allowed_custom: list[str], held: dict
     return out
 
 
+def tags(body: CandidateCreate) -> list[str]:
+    """Tag names (sent as strings or as ``{name}`` objects) become the process's labels."""
+    return [t if isinstance(t, str) else t.name for t in body.tags or []]
+
+
+def source(body: CandidateCreate) -> dict[str, Any] | None:
+    return None if body.source is None else body.source.model_dump()
+
+
 def attachments(body: CandidateFields) -> tuple[AttachmentSpec, ...]:
     found = []
     if body.resume is not None:
@@ -172,12 +185,12 @@ def steps(view: ApplicationView) -> dict[str, list[dict[str, Any]]]:
         attempts = [s for s in view.sessions if s.step_id == step.step_id]
         done = [s for s in attempts if s.status == COMPLETE]
         kind = view.opening.step(step.step_id)
-        entry = {"name": step.name, "type": kind.type if kind else None,
+        entry = {"position_step_uid": step.step_id, "name": step.name, "type": kind.type if kind else None,
                  "time_scheduled": comeet_time(attempts[0].started_at) if attempts else None}  # fmt: skip
         if done:
             completed.append({**entry, "time_completed": comeet_time(done[-1].completed_at)})
         else:
-            rest.append(entry)
+            rest.append({**entry, "time_completed": None})
     running = status(view) == IN_PROGRESS
     return {"completed_steps": completed, "current_steps": rest[:1] if running else [],
             "future_steps": rest[1:] if running else rest}  # fmt: skip
@@ -220,13 +233,58 @@ def candidate(view: ApplicationView, url: FileUrl, show_salary: bool, base_url: 
         "linkedin_url": p_extra.get("linkedin_url"), "address": p_extra.get("address"),
         "source_contact": _source_contact_out(a_extra.get("source_contact")),
         "prospect_status": a_extra.get("prospect_status"), "status": status(view),
-        "time_created": comeet_time(a.created_at), "time_last_status_changed": comeet_time(a.created_at),
+        "source": a_extra.get("source"), "time_created": comeet_time(a.created_at),
+        "time_last_status_changed": comeet_time(a.status_changed_at or a.created_at),
         "URL": f"{base_url.rstrip('/')}/comeet/candidates/{a.id}",
-        "links": a_extra.get("links") or [], "custom_fields": a_extra.get("custom_fields") or {}, "tags": [],
-        **steps(view), **_files(view, url),
+        "links": a_extra.get("links") or [], "custom_fields": a_extra.get("custom_fields") or {},
+        "tags": [{"name": label} for label in a.labels], **steps(view), **_files(view, url),
     }  # fmt: skip
     if body["status"] == "Hired":
-        body["opening"] = {"uid": a.opening_id, "time_start_to_work": None}
+        # Hired is the last status change, so its time is the hire date (never read time_last_status_changed).
+        body["opening"] = {"uid": a.opening_id, "time_start_to_work": None,
+                           "hired_candidate_hire_date": body["time_last_status_changed"]}  # fmt: skip
     if show_salary:
         body["salary_expectations"] = a.salary_expectations
     return body
+
+
+def _user(user: User | None) -> dict[str, Any] | None:
+    if user is None or user.deleted_at is not None:
+        return None
+    first, last = split_fullname(user.fullname) if user.fullname else (user.username, None)
+    return {"uid": user.id, "first_name": first, "last_name": last, "email": user.email}
+
+
+def position(opening: Opening, lead_recruiter: User | None) -> dict[str, Any]:
+    """Comeet's position object: an opening of kind position, with the users it names."""
+    return {
+        "uid": opening.id, "name": opening.name, "status": opening.status, "department": opening.department,
+        "location": opening.location, "experience_level": opening.experience_level,
+        "employment_type": opening.employment_type, "details": opening.details,
+        "users": {"lead_recruiter": _user(lead_recruiter)},
+        "time_created": comeet_time(opening.created_at), "time_updated": comeet_time(opening.updated_at),
+    }  # fmt: skip
+
+
+DUPLICATE_KEYS = ("email", "first_name", "last_name", "linkedin_url", "phone_number")
+
+
+def duplicate_criteria(params: dict[str, str]) -> list[Filters]:
+    """One person filter per thing that identifies someone: email, full name, LinkedIn URL, phone (as written or
+    as E.164). A first name or a last name alone identifies no one."""
+    given = {k: v.strip() for k, v in params.items() if v.strip()}
+    found: list[Filters] = []
+    if "email" in given:
+        found.append(Filters(equal={"email": email_address(given["email"], "email")}))
+    if "first_name" in given and "last_name" in given:
+        found.append(Filters(equal={"first_name": given["first_name"], "last_name": given["last_name"]}))
+    if "linkedin_url" in given:
+        found.append(Filters(attributes={NS + "linkedin_url": given["linkedin_url"]}))
+    if "phone_number" in given:
+        found.append(Filters(attributes={NS + "phone": given["phone_number"]}))
+        # A number phonenumbers does not know can match only as written.
+        with contextlib.suppress(InvalidField):
+            found.append(Filters(equal={"phone": phone_number(given["phone_number"], "phone_number")}))
+    if not found:
+        raise ComeetError(400, "required_field", "give email, first_name and last_name, linkedin_url or phone_number")
+    return found

@@ -13,6 +13,7 @@ from candidly.dialects.native.deps import CallerDep, IfMatch, versioned
 from candidly.dialects.native.translate import opening_out, page_out, user_out
 from candidly.domain import commands as c
 from candidly.domain.access import Scope
+from candidly.domain.openings import POSITION_FIELDS
 from candidly.service.ports import Filters, PageRequest
 
 router = APIRouter(tags=["openings"])
@@ -29,6 +30,7 @@ def create_opening(body: wire.OpeningCreate, who: CallerDep) -> Response:
         steps=tuple(c.StepSpec(**s.model_dump()) for s in body.steps),
         programs=tuple(c.ProgramSpec(p.name, tuple(p.step_keys)) for p in body.programs),
         email_templates=tuple(c.TemplateSpec(**t.model_dump()) for t in body.email_templates),
+        fields={"status": body.status, **body.model_dump(include=set(POSITION_FIELDS), exclude_unset=True)},
     )  # fmt: skip
     return versioned(opening_out(who.execute(cmd)), 201)
 

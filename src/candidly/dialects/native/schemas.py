@@ -69,13 +69,37 @@ class TemplateIn(In):
     body: str = Field(max_length=100_000)
 
 
-class OpeningCreate(In):
+class LocationIn(In):
+    name: str | None = Field(default=None, max_length=200)
+    city: str | None = Field(default=None, max_length=200)
+    state: str | None = Field(default=None, max_length=200)
+    country: str | None = Field(default=None, max_length=200)
+
+
+class DetailIn(In):
+    name: str = Field(min_length=1, max_length=200)
+    value: str = Field(max_length=20_000)
+
+
+class PositionFields(In):
+    """What a position shows of itself (Comeet's position object); any opening may hold them."""
+
+    department: str | None = Field(default=None, max_length=200)
+    location: LocationIn | None = None
+    experience_level: str | None = Field(default=None, max_length=100)
+    employment_type: str | None = Field(default=None, max_length=100)
+    details: list[DetailIn] | None = Field(default=None, max_length=100)
+    lead_recruiter_id: Id | None = None
+
+
+class OpeningCreate(PositionFields):
     kind: Literal["task", "job", "position"]
     name: str = Field(min_length=1, max_length=200)
     external_id: str | None = Field(default=None, max_length=255)
     language: str = Field(default="en", min_length=2, max_length=10)
     default_group: str = Field(default="default", min_length=1, max_length=200)
     settings: dict[str, Any] = Field(default_factory=dict, max_length=1000)
+    status: str = Field(default="open", min_length=1, max_length=40)
     steps: list[StepIn] = Field(default_factory=list, max_length=100)
     programs: list[ProgramIn] = Field(default_factory=list, max_length=100)
     email_templates: list[TemplateIn] = Field(default_factory=list, max_length=100)
@@ -91,7 +115,7 @@ class StepPatch(In):
     launch_url: str | None = Field(default=None, max_length=2000)
 
 
-class OpeningPatch(In):
+class OpeningPatch(PositionFields):
     name: str | None = Field(default=None, min_length=1, max_length=200)
     external_id: str | None = Field(default=None, max_length=255)
     language: str | None = Field(default=None, min_length=2, max_length=10)
@@ -137,6 +161,12 @@ class OpeningOut(BaseModel):
     default_group: str
     settings: dict[str, Any]
     status: str
+    department: str | None = None
+    location: dict[str, str] | None = None
+    experience_level: str | None = None
+    employment_type: str | None = None
+    details: list[dict[str, str]] = []
+    lead_recruiter_id: str | None = None
     application_count: int
     created_at: datetime
     updated_at: datetime
@@ -286,6 +316,7 @@ class ApplicationOut(BaseModel):
     rating: int | None
     stage: str | None
     status: str | None
+    status_changed_at: datetime | None = None
     invitation_code: str | None
     logged_in: bool
     source: str

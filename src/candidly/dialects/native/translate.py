@@ -69,7 +69,8 @@ def application_out(a: Application, steps: list[EffectiveStep]) -> dict[str, Any
         "program_ids": a.program_ids, "extra_emails": a.extra_emails, "active": a.active,
         "active_after": iso(a.active_after), "active_before": iso(a.active_before),
         "price_amount": a.price_amount, "price_currency": a.price_currency, "favorite": a.favorite,
-        "rating": a.rating, "stage": a.stage, "status": a.status, "invitation_code": a.invitation_code,
+        "rating": a.rating, "stage": a.stage, "status": a.status, "status_changed_at": iso(a.status_changed_at),
+        "invitation_code": a.invitation_code,
         "logged_in": a.logged_in, "source": a.source, "uniq_id": a.uniq_id, "session_count": a.session_count,
         "step_overrides": {k: _override_out(v) for k, v in a.step_overrides.items()},
         "steps": [step_out(s) for s in steps], "created_at": iso(a.created_at),
@@ -81,6 +82,8 @@ def opening_out(o: Opening) -> dict[str, Any]:
     return {
         "id": o.id, "kind": o.kind, "name": o.name, "external_id": o.external_id, "language": o.language,
         "default_group": o.default_group, "settings": o.settings, "status": o.status,
+        "department": o.department, "location": o.location, "experience_level": o.experience_level,
+        "employment_type": o.employment_type, "details": o.details, "lead_recruiter_id": o.lead_recruiter_id,
         "application_count": o.application_count, "created_at": iso(o.created_at),
         "updated_at": iso(o.updated_at), "version": o.version,
         "steps": [

@@ -104,7 +104,7 @@ def _meta_filters(who: Caller, task_id: str, body: wire.MetaSearch) -> Filters:
         equal["application_id"] = _candidates(who, task_id, of, "group" if body.group is not None else "label")
     if body.from_ is not None and body.to is not None and body.from_ > body.to:
         raise InvalidField("from", "must not be after to")
-    return Filters(equal=equal, between={"started_at": (_ms(body.from_), _ms(body.to))})
+    return Filters(equal=equal, ranges={"started_at": (_ms(body.from_), _ms(body.to))})
 
 
 def _info_filters(who: Caller, task_id: str, body: wire.InfoSearch) -> Filters:

@@ -181,7 +181,7 @@ def new_application(
     application = Application(
         id=new_id(), organization_id=ctx.organization_id, candidate_id=person.id, opening_id=opening.id,
         created_at=ctx.now, updated_at=ctx.now, group=opening.default_group, language=opening.language,
-        invitation_code=new_invitation_code(),
+        invitation_code=new_invitation_code(), status_changed_at=ctx.now,
     )  # fmt: skip
     kind = fields.pop("kind", ApplicationKind.TEMPORARY)
     uniq_id = fields.pop("uniq_id", None)
@@ -281,6 +281,8 @@ def update_application(uow: UnitOfWork, ctx: Context, cmd: c.UpdateApplication) 
     )
     _check_windows(application, opening)
     application.updated_at = ctx.now
+    if application.status != before["status"]:
+        application.status_changed_at = ctx.now
     if cmd.candidate_changes:
         person = load_candidate(uow, ctx, application.candidate_id)
         update_candidate_fields(uow, ctx, person, cmd.candidate_changes, None)

@@ -71,6 +71,7 @@ def _application(ctx: Context, person: Candidate, opening_id: str, group: str, l
     return Application(
         id=new_id(), organization_id=ctx.organization_id, candidate_id=person.id, opening_id=opening_id,
         created_at=ctx.now, updated_at=ctx.now, group=group, language=language, invitation_code=new_invitation_code(),
+        status_changed_at=ctx.now,
     )  # fmt: skip
 
 

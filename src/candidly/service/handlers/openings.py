@@ -15,6 +15,9 @@ from candidly.domain.errors import InvalidField, NotAllowed, NotFound
 from candidly.domain.ids import new_id
 from candidly.domain.openings import (
     ATTEMPT_LIMIT_RULE,
+    LOCATION_KEYS,
+    POSITION_FIELDS,
+    POSITION_STATUSES,
     EmailTemplate,
     Opening,
     OpeningKind,
@@ -27,10 +30,13 @@ from candidly.service.bus import handles, save_versioned
 from candidly.service.context import Context, changes_between
 from candidly.service.ports import UnitOfWork
 
-_SCALARS = ("name", "external_id", "language", "default_group", "settings", "status")
-# (min, max) length of the text fields; only external_id may be null.
+_SCALARS = ("name", "external_id", "language", "default_group", "settings", "status", *POSITION_FIELDS)
+# (min, max) length of the text fields; external_id and the position's texts may be null.
 _TEXT_BOUNDS = {"name": (1, 200), "external_id": (0, 255), "language": (2, 10), "default_group": (1, 200),
-                "status": (1, 40)}  # fmt: skip
+                "status": (1, 40), "department": (0, 200), "experience_level": (0, 100),
+                "employment_type": (0, 100), "lead_recruiter_id": (1, 64)}  # fmt: skip
+_NULLABLE = ("external_id", "department", "experience_level", "employment_type", "lead_recruiter_id", "location")
+MAX_DETAILS = 100
 SETTINGS_LIMITS = {"max_bytes": 64 * 1024, "max_depth": 10, "max_keys": 1000}
 _STEP_SETTINGS = (
     "name",
@@ -60,6 +66,7 @@ def create_opening(uow: UnitOfWork, ctx: Context, cmd: c.CreateOpening) -> Openi
         default_group=clean_opening_field("default_group", cmd.default_group),
         settings=clean_opening_field("settings", cmd.settings),
     )
+    _set_fields(uow, ctx, opening, cmd.fields)
     opening.steps = _steps(opening, cmd.steps)
     opening.programs = _programs(opening, cmd.programs)
     opening.email_templates = _templates(opening, cmd.email_templates)
@@ -69,13 +76,54 @@ def create_opening(uow: UnitOfWork, ctx: Context, cmd: c.CreateOpening) -> Openi
 
 
 def clean_opening_field(key: str, value: Any) -> Any:
-    """Validate one of an opening's own fields and return its stored form (null empties ``settings``)."""
+    """Validate one of an opening's own fields and return its stored form (null empties ``settings`` and ``details``)."""
     if key == "settings":
         return {} if value is None else json_object(value, key, **SETTINGS_LIMITS)
-    if value is None and key == "external_id":
+    if key == "details":
+        return _details(value or [])
+    if value is None and key in _NULLABLE:
         return None
+    if key == "location":
+        return _location(value)
     low, high = _TEXT_BOUNDS[key]
     return text(value, key, min_length=low, max_length=high)
+
+
+def _location(value: Any) -> dict[str, str] | None:
+    if not isinstance(value, dict):
+        raise InvalidField("location", f"must be an object with {', '.join(LOCATION_KEYS)}")
+    for key in value:
+        if key not in LOCATION_KEYS:
+            raise InvalidField(f"location.{key}", f"is not one of {', '.join(LOCATION_KEYS)}")
+    found = {k: text(v, f"location.{k}", max_length=200) for k, v in value.items() if v is not None}
+    return found or None
+
+
+def _details(value: Any) -> list[dict[str, str]]:
+    """Named texts a position shows (``[{name, value}]``), in the order given."""
+    if not isinstance(value, list) or len(value) > MAX_DETAILS:
+        raise InvalidField("details", f"must be a list of at most {MAX_DETAILS} {{name, value}} objects")
+    out = []
+    for i, item in enumerate(value):
+        if not isinstance(item, dict) or set(item) - {"name", "value"}:
+            raise InvalidField(f"details[{i}]", "must be an object with name and value")
+        out.append({"name": text(item.get("name") or "", f"details[{i}].name", min_length=1, max_length=200),
+                    "value": text(item.get("value") or "", f"details[{i}].value", max_length=20_000)})  # fmt: skip
+    return out
+
+
+def _set_fields(uow: UnitOfWork, ctx: Context, opening: Opening, changes: dict[str, Any]) -> None:
+    """Set the opening's own fields; a position is open or closed, and its lead recruiter is a live user."""
+    for key, value in changes.items():
+        if key not in _SCALARS:
+            raise InvalidField(key, "cannot be changed")
+        setattr(opening, key, clean_opening_field(key, value))
+    if opening.kind == OpeningKind.POSITION and opening.status not in POSITION_STATUSES:
+        raise InvalidField("status", f"a position's status must be one of {', '.join(POSITION_STATUSES)}")
+    if "lead_recruiter_id" in changes and opening.lead_recruiter_id is not None:
+        user = uow.users.get(ctx.organization_id, opening.lead_recruiter_id)
+        if user is None or user.deleted_at is not None:
+            raise NotFound("user", opening.lead_recruiter_id, field="lead_recruiter_id")
 
 
 def _steps(opening: Opening, specs: tuple[c.StepSpec, ...]) -> list[Step]:
@@ -169,10 +217,11 @@ def update_opening(uow: UnitOfWork, ctx: Context, cmd: c.UpdateOpening) -> Openi
     ctx.actor.principal.require(Scope.WRITE_OPENINGS)
     opening = load_opening(uow, ctx, cmd.opening_id)
     before = {k: getattr(opening, k) for k in _SCALARS}
+    _set_fields(uow, ctx, opening, {k: v for k, v in cmd.changes.items() if k in _SCALARS})
     for key, value in cmd.changes.items():
         if key in _SCALARS:
-            setattr(opening, key, clean_opening_field(key, value))
-        elif key == "email_templates":  # null empties them, as it empties every other collection
+            continue
+        if key == "email_templates":  # null empties them, as it empties every other collection
             opening.email_templates = _templates(opening, tuple(value or ()))
         elif key == "steps":
             _update_steps(opening, value or {})

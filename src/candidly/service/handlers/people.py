@@ -18,7 +18,7 @@ from candidly.service.bus import handles, save_versioned
 from candidly.service.context import Context, changes_between
 from candidly.service.ports import Filters, UnitOfWork
 
-NOTE_MAX = 10_000
+NOTE_MAX = 30_000  # the longest note a surface takes (a note posted to Comeet)
 GENDERS = ("male", "female")
 CV_MAX = 50_000
 METADATA_LIMITS = {"max_bytes": 10 * 1024, "max_depth": 5, "max_keys": 50}

@@ -184,6 +184,16 @@ def upgrade() -> None:
             "settings", sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"), nullable=False
         ),
         sa.Column("status", sa.String(length=40), nullable=False),
+        sa.Column("department", sa.String(length=200), nullable=True),
+        sa.Column(
+            "location", sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"), nullable=True
+        ),
+        sa.Column("experience_level", sa.String(length=100), nullable=True),
+        sa.Column("employment_type", sa.String(length=100), nullable=True),
+        sa.Column(
+            "details", sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"), nullable=False
+        ),
+        sa.Column("lead_recruiter_id", sa.String(length=32), nullable=True),
         sa.Column("application_count", sa.Integer(), nullable=False),
         sa.Column("created_at", candidly.storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("updated_at", candidly.storage.types.UTCDateTime(timezone=True), nullable=False),
@@ -289,6 +299,7 @@ def upgrade() -> None:
         sa.Column("rating", sa.Integer(), nullable=True),
         sa.Column("stage", sa.String(length=200), nullable=True),
         sa.Column("status", sa.String(length=40), nullable=True),
+        sa.Column("status_changed_at", candidly.storage.types.UTCDateTime(timezone=True), nullable=True),
         sa.Column("salary_expectations", sa.String(length=255), nullable=True),
         sa.Column("credential1", sa.String(length=200), nullable=True),
         sa.Column("credential2", sa.String(length=200), nullable=True),
