@@ -4,23 +4,27 @@ from __future__ import annotations
 
 import json
 import logging
+import secrets
 import signal
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
+import httpx
 import typer
 import uvicorn
 from rich.console import Console
 from rich.progress import Progress
 
-from candidly import bulk
+from candidly import bulk, seed
 from candidly.bootstrap import Services, build_services, build_worker
 from candidly.domain import commands as c
 from candidly.domain.access import ALL_SCOPES, Actor, Principal
 from candidly.settings import Settings
+from candidly.storage.marker import TestModeRefused
 
 app = typer.Typer(help="Candidly: a self-hosted candidate API server.", no_args_is_help=True)
 console = Console()
@@ -31,10 +35,25 @@ OPERATOR = Actor(
 )
 
 
+def checked_services(settings: Settings) -> Services:
+    """Services for ``settings``; test mode on a database with real data stops the command with one line."""
+    try:
+        return build_services(settings)
+    except TestModeRefused as exc:
+        print(f"candidly: {exc}", file=sys.stderr)
+        raise typer.Exit(code=2) from None
+
+
+def refuse_test_mode(settings: Settings, why: str) -> None:
+    if settings.test_mode:
+        print(f"candidly: test mode refused: {why}", file=sys.stderr)
+        raise typer.Exit(code=2)
+
+
 @contextmanager
 def open_services() -> Iterator[Services]:
     """Services for one command, with the database connections closed afterwards."""
-    services = build_services(Settings())
+    services = checked_services(Settings())
     try:
         yield services
     finally:
@@ -54,7 +73,9 @@ def serve(
     """Apply migrations and serve the API (with the delivery worker in-process unless disabled)."""
     settings = Settings()
     _logging(settings.log_level)
-    build_services(settings)  # migrate once, before any worker process starts
+    if workers > 1:
+        refuse_test_mode(settings, "the clock and the captured outbox live in one process: serve with --workers 1")
+    checked_services(settings)  # migrate once, before any worker process starts
     uvicorn.run(
         "candidly.web.factory:app",
         factory=True,
@@ -72,7 +93,8 @@ def worker() -> None:
     """Run a delivery worker on its own (scale-out: any number may run beside the servers)."""
     settings = Settings()
     _logging(settings.log_level)
-    delivery = build_worker(build_services(settings))
+    refuse_test_mode(settings, "the server's /_candidly endpoints deliver test mode's messages; run no worker")
+    delivery = build_worker(checked_services(settings))
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
@@ -84,7 +106,7 @@ def worker() -> None:
 def migrate() -> None:
     """Bring the database schema to the newest version."""
     settings = Settings()
-    build_services(settings)
+    checked_services(settings)
     console.print(f"database at head: {settings.database_url.split('@')[-1]}")
 
 
@@ -151,6 +173,45 @@ def export_candidates(
         with path.open("w", newline="") as out:
             count = bulk.write_rows(bulk.export_rows(services, organization), out, bulk.detect_format(path, fmt))
         console.print(f"exported {count} candidates to {path}")
+
+
+@app.command("seed")
+def seed_scenario(
+    path: Annotated[Path, typer.Argument(help="Scenario file: YAML (.yaml, .yml) or JSON.")],
+    url: Annotated[
+        str | None,
+        typer.Option(help="A running server's base URL (with CANDIDLY_ADMIN_TOKEN); default: this database."),
+    ] = None,
+) -> None:
+    """Create a scenario's organizations, openings, users and candidates; print their ids and credentials as JSON."""
+    settings = Settings()
+    try:
+        scenario = seed.load(path)
+        if url is not None:
+            if not settings.admin_token:
+                raise seed.SeedError("--url needs the server's operator token in CANDIDLY_ADMIN_TOKEN")
+            with httpx.Client(base_url=url, timeout=60) as client:
+                made = seed.apply(client, scenario, settings.admin_token)
+        else:
+            made = _seed_here(settings, scenario)
+    except seed.SeedError as exc:
+        print(f"candidly seed: {exc}", file=sys.stderr)
+        raise typer.Exit(code=2) from None
+    print(json.dumps(made, indent=2))
+
+
+def _seed_here(settings: Settings, scenario: seed.Scenario) -> dict[str, object]:
+    """Apply a scenario to this settings' database through the API served from a thread, for this one command."""
+    from candidly.web.server import serve_in_thread  # the HTTP stack only for the command that needs it
+
+    token = secrets.token_urlsafe(32)  # an operator token that lives as long as this command
+    local = settings.model_copy(update={"admin_token": token, "run_worker": False, "access_log": False})
+    services = checked_services(local)
+    try:
+        with serve_in_thread(local, services) as base_url, httpx.Client(base_url=base_url, timeout=60) as client:
+            return seed.apply(client, scenario, token)
+    finally:
+        services.database.engine.dispose()
 
 
 def main() -> None:
