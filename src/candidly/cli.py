@@ -7,6 +7,7 @@ import logging
 import secrets
 import signal
 import sys
+import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -187,6 +188,7 @@ def seed_scenario(
     settings = Settings()
     try:
         scenario = seed.load(path)
+        _rehearse(scenario)
         if url is not None:
             if not settings.admin_token:
                 raise seed.SeedError("--url needs the server's operator token in CANDIDLY_ADMIN_TOKEN")
@@ -198,6 +200,12 @@ def seed_scenario(
         print(f"candidly seed: {exc}", file=sys.stderr)
         raise typer.Exit(code=2) from None
     print(json.dumps(made, indent=2))
+
+
+def _rehearse(scenario: seed.Scenario) -> None:
+    """Apply the scenario to a scratch database first: a mistake in its last entry then changes nothing real."""
+    with tempfile.TemporaryDirectory(prefix="candidly-seed-") as scratch:
+        _seed_here(Settings(database_url=f"sqlite:///{Path(scratch) / 'rehearsal.db'}", test_mode=True), scenario)
 
 
 def _seed_here(settings: Settings, scenario: seed.Scenario) -> dict[str, object]:

@@ -81,7 +81,8 @@ def load(path: Path) -> Scenario:
         text = path.read_text()
         raw = yaml.safe_load(text) if path.suffix.lower() in (".yaml", ".yml") else json.loads(text)
     except (OSError, yaml.YAMLError, ValueError) as exc:
-        raise SeedError(f"{path}: cannot read the scenario: {exc}") from exc
+        reason = " ".join(str(exc).split())  # YAML's errors span lines; the report is one
+        raise SeedError(f"{path}: cannot read the scenario: {reason}") from exc
     return parse(raw, str(path))
 
 

@@ -46,7 +46,7 @@ def _scope(fixture_name: str, config: pytest.Config) -> Scope:  # noqa: ARG001 -
     scope = _setting(config, "candidly_scope", "session")
     if scope not in SCOPES:
         raise pytest.UsageError(f"candidly_scope must be one of {', '.join(SCOPES)}, not {scope!r}")
-    return cast(Scope, scope)
+    return scope
 
 
 @pytest.fixture(scope=_scope)

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import uvicorn
+from fastapi import FastAPI
 
 from candidly.bootstrap import Services, build_services
 from candidly.settings import Settings
@@ -25,12 +26,22 @@ def serve_in_thread(settings: Settings, services: Services | None = None) -> Ite
     ``public_base_url`` is set to the real address so that links the server writes (file URLs, access links)
     lead back to it.
     """
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    base_url = f"http://127.0.0.1:{sock.getsockname()[1]}"
-    settings = settings.model_copy(update={"public_base_url": base_url})
-    own = services is None
-    app = create_app(settings, services=services or build_services(settings))
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        base_url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+        settings = settings.model_copy(update={"public_base_url": base_url})
+        own = services is None
+        app = create_app(settings, services=services or build_services(settings))
+        try:
+            with _running(app, sock):
+                yield base_url
+        finally:
+            if own:
+                app.state.services.database.engine.dispose()
+
+
+@contextmanager
+def _running(app: FastAPI, sock: socket.socket) -> Iterator[None]:
     # No logging config of its own (the host process keeps its logging) and no websockets (none are served).
     config = uvicorn.Config(app, log_config=None, access_log=False, ws="none", lifespan="on", log_level="warning")
     server = uvicorn.Server(config)
@@ -38,13 +49,10 @@ def serve_in_thread(settings: Settings, services: Services | None = None) -> Ite
     thread.start()
     try:
         _wait_started(server, thread)
-        yield base_url
+        yield
     finally:
         server.should_exit = True
         thread.join(START_TIMEOUT_SECONDS)
-        sock.close()
-        if own:
-            app.state.services.database.engine.dispose()
 
 
 def _wait_started(server: uvicorn.Server, thread: threading.Thread) -> None:
