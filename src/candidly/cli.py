@@ -188,10 +188,10 @@ def seed_scenario(
     settings = Settings()
     try:
         scenario = seed.load(path)
+        if url is not None and not settings.admin_token:
+            raise seed.SeedError("--url needs the server's operator token in CANDIDLY_ADMIN_TOKEN")
         _rehearse(scenario)
-        if url is not None:
-            if not settings.admin_token:
-                raise seed.SeedError("--url needs the server's operator token in CANDIDLY_ADMIN_TOKEN")
+        if url is not None and settings.admin_token:
             with httpx.Client(base_url=url, timeout=60) as client:
                 made = seed.apply(client, scenario, settings.admin_token)
         else:

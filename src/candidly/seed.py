@@ -115,7 +115,10 @@ class _Api:
     token: str
 
     def post(self, where: str, path: str, body: dict[str, Any]) -> dict[str, Any]:
-        response = self.client.post(f"/api/v1{path}", json=body, headers={"Authorization": f"Bearer {self.token}"})
+        try:
+            response = self.client.post(f"/api/v1{path}", json=body, headers={"Authorization": f"Bearer {self.token}"})
+        except httpx.TransportError as exc:
+            raise SeedError(f"{where}: cannot reach {self.client.base_url}: {exc}") from exc
         if response.status_code != 201:
             raise SeedError(f"{where}: POST /api/v1{path} answered {response.status_code}: {_detail(response)}")
         answer: dict[str, Any] = response.json()

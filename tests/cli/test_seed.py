@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from candidly.bootstrap import Services
 from candidly.cli import app
+from candidly.testing import Candidly
 from tests.helpers import TestClient, table_counts
 
 runner = CliRunner()
@@ -89,3 +90,22 @@ def test_an_unreadable_file_is_one_line(cli_env: None, tmp_path: Path) -> None:
     result = runner.invoke(app, ["seed", str(path)])
     assert result.exit_code == 2 and result.stderr.startswith(f"candidly seed: {path}: cannot read the scenario")
     assert result.stderr.count("\n") == 1
+
+
+def test_seed_into_a_running_server_with_its_operator_token(
+    candidly: Candidly, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("CANDIDLY_ADMIN_TOKEN", raising=False)
+    refused = runner.invoke(app, ["seed", str(EXAMPLE), "--url", candidly.base_url])
+    assert (refused.exit_code, refused.stderr) == (
+        2,
+        "candidly seed: --url needs the server's operator token in CANDIDLY_ADMIN_TOKEN\n",
+    )
+    monkeypatch.setenv("CANDIDLY_ADMIN_TOKEN", candidly.admin_token)
+    result = runner.invoke(app, ["seed", str(EXAMPLE), "--url", candidly.base_url])
+    assert result.exit_code == 0, result.output
+    acme = json.loads(result.stdout)["organizations"]["acme"]
+    headers = {"Authorization": f"Bearer {acme['credentials']['testinvite']['api_key']}"}
+    assert acme["credentials"]["testinvite"]["base_url"] == f"{candidly.base_url}/testinvite"
+    task = candidly.client.get(f"/api/v1/openings/{acme['openings']['backend']['id']}", headers=headers)
+    assert task.json()["name"] == "Backend assessment"
