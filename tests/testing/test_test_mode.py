@@ -90,3 +90,15 @@ def test_a_clock_move_must_say_exactly_one_thing(candidly: Candidly) -> None:
     typo = candidly.client.post("/_candidly/clock", json={"advance": {"hourz": 1}})
     assert (typo.status_code, typo.json()["field"]) == (422, "advance.hourz")
     assert candidly.clock.now() - before < timedelta(minutes=5)  # nothing moved
+
+
+def test_what_an_earlier_test_caused_is_not_in_the_next_tests_outbox(candidly: Candidly) -> None:
+    earlier = candidly.new_org("Earlier test")
+    native(earlier, "/webhooks", {"url": HOOK, "events": ["candidate.created"]})
+    native(earlier, "/candidates", {"first_name": "Ada"})  # caused, never read
+    candidly.outbox.clear()  # what the candidly_outbox fixture does before each test
+    later = candidly.new_org("Later test")
+    native(later, "/webhooks", {"url": HOOK, "events": ["candidate.created"]})
+    native(later, "/candidates", {"first_name": "Bob"})
+    assert [m.organization_id for m in candidly.outbox.webhooks()] == [later.id]
+    assert candidly.outbox.messages(organization_id=earlier.id) == []

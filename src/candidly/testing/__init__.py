@@ -116,9 +116,12 @@ class Outbox:
     def __init__(self, client: httpx.Client) -> None:
         self._client = client
 
-    def messages(self, *, kind: str | None = None, to: str | None = None) -> list[Message]:
+    def messages(
+        self, *, kind: str | None = None, to: str | None = None, organization_id: str | None = None
+    ) -> list[Message]:
         """Oldest first; reading first sends whatever is due at the server's clock."""
-        params = {k: v for k, v in {"kind": kind, "to": to}.items() if v is not None}
+        wanted = {"kind": kind, "to": to, "organization_id": organization_id}
+        params = {k: v for k, v in wanted.items() if v is not None}
         items = _ok(self._client.get("/_candidly/outbox", params=params))["items"]
         return [Message(**item) for item in items]
 
