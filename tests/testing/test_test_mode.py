@@ -102,3 +102,30 @@ def test_what_an_earlier_test_caused_is_not_in_the_next_tests_outbox(candidly: C
     native(later, "/candidates", {"first_name": "Bob"})
     assert [m.organization_id for m in candidly.outbox.webhooks()] == [later.id]
     assert candidly.outbox.messages(organization_id=earlier.id) == []
+
+
+def test_a_testinvite_callback_is_captured_when_a_session_completes(
+    candidly_org: CandidlyOrg, candidly_outbox: Outbox
+) -> None:
+    task = native(candidly_org, "/openings", OPENING)
+    callback = {"url": "https://ats.example.com/testinvite", "params": {"ref": "abc-1"}, "resource": "basic"}
+    created = httpx.post(
+        f"{candidly_org.testinvite.base_url}/api/integration/rest/v1/tasks/{task['id']}/candidates",
+        json={"kind": "temporary-candidate", "fullname": "Ada Lovelace", "callback": callback},
+        headers=candidly_org.headers,
+    ).json()
+    session = native(
+        candidly_org, f"/applications/{created['candidateId']}/sessions", {"step_id": task["steps"][0]["id"]}
+    )
+    score = {"scoreboard": {"pointsAchieved": 1, "maxAchievablePoints": 2, "achievementRatio": 0.5}}
+    done = httpx.post(f"{candidly_org.base_url}/api/v1/sessions/{session['id']}/complete", json={"result": score},
+                      headers=candidly_org.headers)  # fmt: skip
+    assert done.status_code == 200, done.text
+    [posted] = candidly_outbox.callbacks(to=callback["url"])
+    body = posted.json()
+    assert (body["testInstanceId"], body["ticketId"], body["params"]) == (
+        session["id"],
+        created["candidateId"],
+        {"ref": "abc-1"},
+    )
+    assert body["result"]["scoreboard"] == score["scoreboard"]
