@@ -8,8 +8,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from candidly.bootstrap import build_services
+from candidly.cli import OPERATOR, app
 from candidly.domain import commands as c
 from candidly.settings import Settings
 from candidly.storage.marker import TestModeRefused
@@ -21,8 +23,6 @@ def production_database(tmp_path: Path) -> str:
     """A database opened outside test mode, holding one organization."""
     url = f"sqlite:///{tmp_path / 'prod.db'}"
     services = build_services(Settings(database_url=url))
-    from candidly.cli import OPERATOR
-
     services.bus.execute(c.CreateOrganization("Real customer"), OPERATOR)
     services.database.engine.dispose()
     return url
@@ -62,3 +62,19 @@ def test_serve_refuses_test_mode_on_a_production_database_with_one_line(tmp_path
 def test_the_testing_server_refuses_a_production_database(tmp_path: Path) -> None:
     with pytest.raises(TestModeRefused), server(database_url=production_database(tmp_path)):
         pass
+
+
+@pytest.mark.parametrize(
+    ("command", "reason"),
+    [
+        (["serve", "--workers", "2"], "the clock and the captured outbox live in one process"),
+        (["worker"], "the server's /_candidly endpoints deliver test mode's messages"),
+    ],
+)
+def test_test_mode_refuses_what_would_split_its_clock_and_outbox(
+    tmp_path: Path, command: list[str], reason: str
+) -> None:
+    env = {"CANDIDLY_DATABASE_URL": f"sqlite:///{tmp_path / 'test.db'}", "CANDIDLY_TEST_MODE": "true"}
+    result = CliRunner().invoke(app, command, env=env)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"candidly: test mode refused: {reason}") and result.stderr.count("\n") == 1
