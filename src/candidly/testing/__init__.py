@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import socket
 import subprocess
 import sys
 import tempfile
@@ -236,8 +237,8 @@ def server(
     token = secrets.token_urlsafe(24)
     with tempfile.TemporaryDirectory(prefix="candidly-") as scratch:
         url = database_url or f"sqlite:///{Path(scratch) / 'candidly.db'}"
-        settings = {**(env or {}), "CANDIDLY_DATABASE_URL": url, "CANDIDLY_ADMIN_TOKEN": token,
-                    "CANDIDLY_TEST_MODE": "true", "CANDIDLY_ACCESS_LOG": "false"}  # fmt: skip
+        settings = {"CANDIDLY_ACCESS_LOG": "false", **(env or {}), "CANDIDLY_DATABASE_URL": url,
+                    "CANDIDLY_ADMIN_TOKEN": token, "CANDIDLY_TEST_MODE": "true"}  # fmt: skip
         start = _serve_subprocess if mode == "subprocess" else _serve_thread
         with start(settings) as base_url, httpx.Client(base_url=base_url, headers=_bearer(token), timeout=60) as client:
             yield Candidly(base_url=base_url, admin_token=token, database_url=url, client=client)
@@ -249,6 +250,7 @@ def _bearer(token: str) -> dict[str, str]:
 
 @contextmanager
 def _serve_thread(env: Mapping[str, str]) -> Iterator[str]:
+    # Imported here: a suite that serves from a child process never loads the web stack itself.
     from candidly.settings import Settings
     from candidly.web.server import serve_in_thread
 
@@ -279,8 +281,6 @@ def _serve_subprocess(env: Mapping[str, str]) -> Iterator[str]:
 
 
 def _free_port() -> int:
-    import socket
-
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
