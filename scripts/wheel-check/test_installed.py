@@ -19,7 +19,7 @@ def test_the_package_comes_from_the_environment_not_a_checkout() -> None:
 def test_candidly_serve_and_the_fixtures(
     candidly: Candidly, candidly_scenario: dict[str, Any], candidly_clock: Clock, candidly_outbox: Outbox
 ) -> None:
-    assert httpx.get(f"{candidly.base_url}/readyz").status_code == 200  # `candidly serve`, a child process
+    assert httpx.get(f"{candidly.base_url}/readyz").status_code == 200
     org = candidly_scenario["organizations"]["Installed"]
     task = org["openings"]["Smoke test"]
     testinvite = org["credentials"]["testinvite"]
