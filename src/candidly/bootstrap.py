@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from candidly.delivery.capture import CapturingSender
 from candidly.delivery.worker import Worker
 from candidly.dialects.testinvite.test_instances import render_test_instance
 from candidly.domain.access import ALL_SCOPES, Actor, Principal
 from candidly.domain.commands import GdprSweep
-from candidly.domain.ids import Clock, SystemClock
+from candidly.domain.ids import Clock, SteerableClock, SystemClock
 from candidly.service import handlers  # noqa: F401 - registers every command handler with the bus
 from candidly.service.auth import Authenticator
 from candidly.service.bus import MessageBus
@@ -17,6 +18,7 @@ from candidly.service.queries import Queries
 from candidly.settings import Settings
 from candidly.storage.engine import make_engine
 from candidly.storage.idempotency import SqlIdempotencyStore
+from candidly.storage.marker import claim_mode
 from candidly.storage.migrate import upgrade
 from candidly.storage.uow import SqlDatabase
 
@@ -31,15 +33,25 @@ class Services:
     bus: MessageBus
     queries: Queries
     auth: Authenticator
+    # Test mode only: where the worker's sends go instead of the network (web/test_mode.py reads it).
+    outbox: CapturingSender | None = None
 
 
 def build_services(settings: Settings, clock: Clock | None = None, *, migrate: bool = True) -> Services:
-    """Connect to the database (applying migrations unless told not to) and wire the services."""
+    """Connect to the database (applying migrations unless told not to) and wire the services.
+
+    Raises ``TestModeRefused`` when test mode is asked for on a database that holds non-test data.
+    """
     engine = make_engine(settings.database_url)
     if migrate:
         upgrade(engine)
     database = SqlDatabase(engine)
-    clock = clock or SystemClock()
+    clock = clock or (SteerableClock() if settings.test_mode else SystemClock())
+    try:
+        claim_mode(database, test_mode=settings.test_mode, now=clock.now())
+    except Exception:
+        engine.dispose()
+        raise
     return Services(
         settings=settings,
         clock=clock,
@@ -47,6 +59,7 @@ def build_services(settings: Settings, clock: Clock | None = None, *, migrate: b
         bus=MessageBus(database, clock),
         queries=Queries(database),
         auth=Authenticator(database, settings.admin_token),
+        outbox=CapturingSender(clock) if settings.test_mode else None,
     )
 
 
@@ -56,6 +69,7 @@ def build_worker(services: Services) -> Worker:
     return Worker(
         services.database, services.clock, services.settings, callback_renderer=render_test_instance,
         housekeeping=(lambda: gdpr_sweep(services), lambda: forget_idempotency_keys(services)),
+        sender=services.outbox,
     )  # fmt: skip
 
 

@@ -4,30 +4,56 @@ from __future__ import annotations
 
 import json
 import logging
+import secrets
 import signal
 import sys
+import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, NoReturn
 
+import httpx
 import typer
 import uvicorn
 from rich.console import Console
 from rich.progress import Progress
+from typer._click.core import Context as ClickContext  # the click that typer bundles
+from typer.core import TyperGroup
 
-from candidly import bulk
+from candidly import bulk, seed
 from candidly.bootstrap import Services, build_services, build_worker
 from candidly.domain import commands as c
 from candidly.domain.access import ALL_SCOPES, Actor, Principal
 from candidly.domain.errors import DomainError
 from candidly.preflight import ConfigError, check_database_url, check_port_free, load_settings
 from candidly.settings import Settings
+from candidly.storage.marker import TestModeRefused
 
-# Mistakes are reported in one line by main(), never as a traceback.
+
+class OneLineErrors(TyperGroup):
+    """Every command's mistakes end it with one line on stderr, never a traceback: 2 for configuration, 1 else."""
+
+    def invoke(self, ctx: ClickContext) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (ConfigError, TestModeRefused, seed.SeedError) as error:
+            fail(str(error), 2)
+        except DomainError as error:
+            fail(error.message, 1)
+
+
+def fail(message: str, status: int) -> NoReturn:
+    print(f"candidly: error: {message}", file=sys.stderr)
+    raise typer.Exit(code=status)
+
+
 app = typer.Typer(
-    help="Candidly: a self-hosted candidate API server.", no_args_is_help=True, pretty_exceptions_enable=False
+    cls=OneLineErrors,
+    help="Candidly: a self-hosted candidate API server.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
 )
 console = Console()
 OPERATOR = Actor(
@@ -35,6 +61,11 @@ OPERATOR = Actor(
     surface="cli",
     type="operator",
 )
+
+
+def refuse_test_mode(settings: Settings, why: str) -> None:
+    if settings.test_mode:
+        raise ConfigError(f"test mode refused: {why}")
 
 
 @contextmanager
@@ -73,6 +104,8 @@ def serve(
     host, port = host or settings.host, port or settings.port
     check_port_free(host, port)
     _logging(settings.log_level)
+    if workers > 1:
+        refuse_test_mode(settings, "the clock and the captured outbox live in one process: serve with --workers 1")
     build_services(settings)  # migrate once, before any worker process starts
     uvicorn.run(
         "candidly.web.factory:app",
@@ -91,6 +124,7 @@ def worker() -> None:
     """Run a delivery worker on its own (scale-out: any number may run beside the servers)."""
     settings = checked_settings()
     _logging(settings.log_level)
+    refuse_test_mode(settings, "the server's /_candidly endpoints deliver test mode's messages; run no worker")
     delivery = build_worker(build_services(settings))
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -182,16 +216,47 @@ def export_candidates(
         console.print(f"exported {count} candidates to {path}")
 
 
-def main() -> None:
-    """The ``candidly`` command: a configuration mistake exits 2, a refused command 1, each with one line."""
+@app.command("seed")
+def seed_scenario(
+    path: Annotated[Path, typer.Argument(help="Scenario file: YAML (.yaml, .yml) or JSON.")],
+    url: Annotated[
+        str | None,
+        typer.Option(help="A running server's base URL (with CANDIDLY_ADMIN_TOKEN); default: this database."),
+    ] = None,
+) -> None:
+    """Create a scenario's organizations, openings, users and candidates; print their ids and credentials as JSON."""
+    settings = checked_settings()
+    scenario = seed.load(path)
+    if url is not None and not settings.admin_token:
+        raise seed.SeedError("--url needs the server's operator token in CANDIDLY_ADMIN_TOKEN")
+    _rehearse(scenario)
+    if url is not None and settings.admin_token:
+        with httpx.Client(base_url=url, timeout=60) as client:
+            made = seed.apply(client, scenario, settings.admin_token)
+    else:
+        made = _seed_here(settings, scenario)
+    print(json.dumps(made, indent=2))
+
+
+def _rehearse(scenario: seed.Scenario) -> None:
+    """Apply the scenario to a scratch database first: a mistake in its last entry then changes nothing real."""
+    with tempfile.TemporaryDirectory(prefix="candidly-seed-") as scratch:
+        _seed_here(Settings(database_url=f"sqlite:///{Path(scratch) / 'rehearsal.db'}", test_mode=True), scenario)
+
+
+def _seed_here(settings: Settings, scenario: seed.Scenario) -> dict[str, object]:
+    """Apply a scenario to this settings' database through the API served from a thread, for this one command."""
+    from candidly.web.server import serve_in_thread  # the HTTP stack only for the command that needs it
+
+    token = secrets.token_urlsafe(32)  # an operator token that lives as long as this command
+    local = settings.model_copy(update={"admin_token": token, "run_worker": False, "access_log": False})
+    services = build_services(local)
     try:
-        app()
-    except ConfigError as error:
-        fail(str(error), 2)
-    except DomainError as error:
-        fail(error.message, 1)
+        with serve_in_thread(local, services) as base_url, httpx.Client(base_url=base_url, timeout=60) as client:
+            return seed.apply(client, scenario, token)
+    finally:
+        services.database.engine.dispose()
 
 
-def fail(message: str, status: int) -> None:
-    print(f"candidly: error: {message}", file=sys.stderr)
-    raise SystemExit(status)
+def main() -> None:
+    app()

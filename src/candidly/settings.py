@@ -43,3 +43,8 @@ class Settings(BaseSettings):
     access_token_ttl_seconds: int = 3600
     attachment_url_ttl_seconds: int = 900
     secret_key: str | None = None
+
+    # Test mode (for test suites, never production): the service clock can be moved by the operator
+    # (``/_candidly/clock``) and every email, callback and webhook is captured in memory instead of sent
+    # (``/_candidly/outbox``). Refused against a database that holds non-test data (storage/marker.py).
+    test_mode: bool = False

@@ -1,4 +1,8 @@
-"""How each kind of delivery goes out: SMTP for email, signed or plain JSON POSTs over HTTP."""
+"""How each kind of delivery goes out: SMTP for email, signed or plain JSON POSTs over HTTP.
+
+The worker sees only the ``Sender`` protocol: ``NetworkSender`` puts deliveries on the wire, and test mode puts
+a capturing sender in its place (delivery/capture.py).
+"""
 
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ import orjson
 from standardwebhooks.webhooks import Webhook
 
 from candidly.delivery.safety import UnsafeTarget, check_target
+from candidly.domain.deliveries import Delivery
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,3 +112,34 @@ class HttpSender:
 
     def close(self) -> None:
         self.client.close()
+
+
+class Sender(Protocol):
+    """What the worker hands a delivery to, with the email rendered or the body serialised and signed."""
+
+    def email(self, delivery: Delivery, subject: str, body: str) -> Outcome: ...
+
+    def post(self, delivery: Delivery, body: bytes, headers: dict[str, str]) -> Outcome: ...
+
+    def close(self) -> None: ...
+
+
+class OutboundSettings(SmtpSettings, Protocol):
+    outbound_allow_private: bool
+
+
+class NetworkSender:
+    """The real thing: SMTP for emails, HTTP (after the safety check) for callbacks and webhooks."""
+
+    def __init__(self, settings: OutboundSettings) -> None:
+        self.settings = settings
+        self.http = HttpSender(timeout=settings.delivery_timeout_seconds, allow_private=settings.outbound_allow_private)
+
+    def email(self, delivery: Delivery, subject: str, body: str) -> Outcome:
+        return send_email(self.settings, delivery.target, subject, body)
+
+    def post(self, delivery: Delivery, body: bytes, headers: dict[str, str]) -> Outcome:
+        return self.http.post_bytes(delivery.target, body, headers)
+
+    def close(self) -> None:
+        self.http.close()

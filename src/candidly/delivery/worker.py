@@ -21,7 +21,7 @@ import orjson
 
 from candidly.delivery.backoff import retry_delay
 from candidly.delivery.fanout import CallbackRenderer, FanOut, native_session
-from candidly.delivery.senders import HttpSender, Outcome, SmtpSettings, send_email, signature_headers
+from candidly.delivery.senders import NetworkSender, Outcome, Sender, SmtpSettings, signature_headers
 from candidly.domain.deliveries import Delivery, DeliveryKind, DeliveryStatus
 from candidly.domain.ids import Clock
 from candidly.storage.outbox import SqlDeliveries, new_attempt
@@ -57,6 +57,7 @@ class Worker:
         callback_renderer: CallbackRenderer = native_session,
         rng: random.Random | None = None,
         housekeeping: Sequence[Callable[[], object]] = (),
+        sender: Sender | None = None,
     ) -> None:
         self.database = database
         self.clock = clock
@@ -66,7 +67,7 @@ class Worker:
         self._next_housekeeping = 0.0
         self.owner = uuid.uuid4().hex
         self.rng = rng or random.Random()  # noqa: S311 - jitter, not a secret
-        self.http = HttpSender(timeout=settings.delivery_timeout_seconds, allow_private=settings.outbound_allow_private)
+        self.sender = sender or NetworkSender(settings)
         # Every claimed delivery may take a full timeout; the lease outlives the whole batch.
         self.lease = timedelta(seconds=60 + 2 * settings.delivery_timeout_seconds * self.DISPATCH_BATCH)
 
@@ -132,10 +133,10 @@ class Worker:
         try:
             if delivery.kind == DeliveryKind.EMAIL:
                 p = delivery.payload
-                return send_email(self.settings, delivery.target, p["subject"], p["body"])
+                return self.sender.email(delivery, p["subject"], p["body"])
             if delivery.kind == DeliveryKind.WEBHOOK:
                 return self._send_webhook(delivery)
-            return self.http.post(delivery.target, delivery.payload)
+            return self.sender.post(delivery, orjson.dumps(delivery.payload), {})
         except Exception as exc:  # a bug in one delivery must not stop the others
             log.exception("delivery %s failed unexpectedly", delivery.id)
             return Outcome(False, None, f"internal error: {exc.__class__.__name__}: {exc}")
@@ -148,7 +149,7 @@ class Worker:
         body = orjson.dumps(delivery.payload)
         # The delivery id is the message id: a receiver sees the same id on every retry and can dedupe.
         headers = signature_headers(subscription.secret, delivery.id, self.clock.now(), body)
-        return self.http.post_bytes(delivery.target, body, headers)
+        return self.sender.post(delivery, body, headers)
 
     def housekeep(self) -> None:
         """Periodic chores beside delivery: GDPR erasure of expired candidates, forgetting old idempotency keys."""
@@ -169,7 +170,7 @@ class Worker:
                 busy = 0
             if not busy:
                 stop.wait(self.settings.worker_poll_seconds)
-        self.http.close()
+        self.sender.close()
         log.info("delivery worker %s stopped", self.owner)
 
 

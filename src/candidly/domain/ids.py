@@ -6,7 +6,7 @@ import os
 import secrets
 import threading
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 # Crockford's base32 without I, L, O, U: easy to read aloud and to type, no ambiguous glyphs.
@@ -69,3 +69,35 @@ class SystemClock:
 
     def now(self) -> datetime:
         return datetime.now(UTC)
+
+
+class SteerableClock:
+    """The wall clock plus an offset that test mode moves: windows open and links expire without sleeping.
+
+    Time keeps running between moves, so a client that stamps its own tokens with the wall clock keeps
+    working until a test moves the service clock on purpose.
+    """
+
+    def __init__(self) -> None:
+        self._offset = timedelta()
+        self._lock = threading.Lock()
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + self._offset
+
+    def advance(self, by: timedelta) -> datetime:
+        with self._lock:
+            self._offset += by
+        return self.now()
+
+    def set(self, when: datetime) -> datetime:
+        """Jump to ``when`` (an aware datetime); time runs on from there."""
+        with self._lock:
+            self._offset = when - datetime.now(UTC)
+        return self.now()
+
+    def reset(self) -> datetime:
+        """Back to the wall clock."""
+        with self._lock:
+            self._offset = timedelta()
+        return self.now()

@@ -2,7 +2,8 @@
 
 That keeps tenants apart in every plan, and it is the distribution column should one PostgreSQL
 node not be enough (Citus distributes by exactly such a column). The two global lookups that have
-no organization yet, API-key hashes and invitation codes, have their own unique indexes.
+no organization yet, API-key hashes and invitation codes, have their own unique indexes. One table is not
+a tenant's at all: ``deployment`` holds the single row that says whether this database serves tests.
 """
 
 from __future__ import annotations
@@ -44,6 +45,15 @@ def _org_fk(column: str, table: str) -> ForeignKeyConstraint:
         ["organization_id", column], [f"{table}.organization_id", f"{table}.id"], ondelete="CASCADE"
     )
 
+
+# One row (id 1): "test" when test mode created this database, "production" once anything else opened it.
+deployment = Table(
+    "deployment",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("mode", String(20), nullable=False),
+    Column("marked_at", UTCDateTime(), nullable=False),
+)
 
 organizations = Table(
     "organizations",

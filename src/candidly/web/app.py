@@ -17,7 +17,7 @@ from candidly.dialects.base import SurfaceServices
 from candidly.domain.ids import Clock
 from candidly.settings import Settings
 from candidly.storage.idempotency import SqlIdempotencyStore
-from candidly.web import docs, ops
+from candidly.web import docs, ops, test_mode
 from candidly.web.idempotency import IdempotencyMiddleware
 from candidly.web.middleware import Metrics, RequestContextMiddleware, SecurityHeadersMiddleware
 from candidly.web.rate_limit import FixedWindowLimiter, RateLimitMiddleware
@@ -35,11 +35,15 @@ def surface_services(services: Services) -> SurfaceServices:
 
 
 def worker_lifespan(services: Services) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
-    """Run the delivery worker on a thread while the app serves (unless settings.run_worker is off)."""
+    """Run the delivery worker on a thread while the app serves (unless settings.run_worker is off).
+
+    Test mode runs none: /_candidly drives the worker itself, so a test sees every message it caused.
+    """
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        thread = WorkerThread(build_worker(services)) if services.settings.run_worker else None
+        settings = services.settings
+        thread = WorkerThread(build_worker(services)) if settings.run_worker and not settings.test_mode else None
         if thread is not None:
             thread.start()
         try:
@@ -74,6 +78,8 @@ def create_app(settings: Settings, clock: Clock | None = None, services: Service
     for surface in documented:
         app.mount(surface.prefix, surface.app)
     app.mount(access.PREFIX, access.build_app(services))
+    if settings.test_mode:
+        app.mount(test_mode.PREFIX, test_mode.build_app(services, surfaces))
     errors = SurfaceErrors(app)
     # A path a mount's pattern does not match (a decoded newline) still answers in its surface's envelope.
     app.add_exception_handler(404, errors.handle)

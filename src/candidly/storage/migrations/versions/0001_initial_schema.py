@@ -125,6 +125,13 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "deployment",
+        sa.Column("id", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("mode", sa.String(length=20), nullable=False),
+        sa.Column("marked_at", candidly.storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_deployment")),
+    )
+    op.create_table(
         "events",
         sa.Column("organization_id", sa.String(length=32), nullable=False),
         sa.Column("id", sa.String(length=32), nullable=False),
@@ -611,6 +618,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_events_organization_id_candidate_id_id"))
 
     op.drop_table("events")
+    op.drop_table("deployment")
     with op.batch_alter_table("deliveries", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_deliveries_organization_id_status_id"))
         batch_op.drop_index("ix_deliveries_due")
