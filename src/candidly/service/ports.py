@@ -52,6 +52,10 @@ class Filters:
     search: str | None = None
     created_after: datetime | None = None
     created_before: datetime | None = None
+    updated_after: datetime | None = None
+    updated_before: datetime | None = None
+    # Equality on keys of the JSON ``attributes`` column (candidates: a surface's profile fields).
+    attributes: dict[str, str] = field(default_factory=dict)
     include_deleted: bool = False
     in_opening: str | None = None  # candidates only: those with a live application in this opening
 

@@ -172,6 +172,12 @@ class SqlRepository(Generic[E]):
             clauses.append(c.created_at >= filters.created_after)
         if filters.created_before is not None:
             clauses.append(c.created_at <= filters.created_before)
+        if filters.updated_after is not None:
+            clauses.append(c.updated_at >= filters.updated_after)
+        if filters.updated_before is not None:
+            clauses.append(c.updated_at <= filters.updated_before)
+        for key, value in filters.attributes.items():
+            clauses.append(c.attributes[key].as_string() == value)
         return clauses
 
     def page(self, organization_id: str, filters: Filters, request: PageRequest) -> Page[E]:
