@@ -150,7 +150,10 @@ def _known_parameters(request: Request, known: set[str]) -> None:
 
 
 def _utc(value: datetime | None) -> datetime | None:
-    return None if value is None or value.tzinfo is not None else value.replace(tzinfo=UTC)
+    """A time as sent, read as UTC when it names no zone."""
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=UTC)
 
 
 def _source(value: str) -> str:
