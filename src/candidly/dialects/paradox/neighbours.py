@@ -26,7 +26,7 @@ def _writer(request: Request) -> Caller:
 
 def _set_attributes(who: Caller, oid: str, body: wire.AttributesIn, merge: bool) -> Response:
     person = who.find(oid)
-    data = translate.merged_attribute_data(body.attributes, person if merge else None)
+    data = translate.merged_attribute_data(body.attributes, person if merge else None, "attributes")
     changed: Candidate = who.execute(c.UpdateCandidate(person.id, {"attributes_patch": {ATTRIBUTES: data or None}}))
     return FastJSONResponse({"success": True, "OID": changed.seq, "attributes": translate.attribute_data(changed)})
 

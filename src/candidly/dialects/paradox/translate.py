@@ -85,12 +85,14 @@ def _names(body: CandidateIn, given: set[str], current: Candidate | None) -> dic
     return out
 
 
-def merged_attribute_data(value: dict[str, str | None] | None, current: Candidate | None) -> dict[str, str]:
+def merged_attribute_data(
+    value: dict[str, str | None] | None, current: Candidate | None, field: str = "candidate_attribute_data"
+) -> dict[str, str]:
     """Merged into what the candidate holds (section 6, Paradox 62); a null value drops a key."""
     merged = dict(current.attributes.get(NS + "candidate_attribute_data") or {}) if current else {}
     for key, item in (value or {}).items():
         if item is not None and len(item) > ATTRIBUTE_VALUE_MAX:
-            raise InvalidField(f"candidate_attribute_data.{key}", f"must be at most {ATTRIBUTE_VALUE_MAX} characters")
+            raise InvalidField(f"{field}.{key}", f"must be at most {ATTRIBUTE_VALUE_MAX} characters")
         merged[key] = item
     return {k: v for k, v in merged.items() if v is not None}
 
