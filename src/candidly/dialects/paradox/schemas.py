@@ -132,7 +132,27 @@ class CandidateOut(BaseModel):
     location_id: str | None
     profile_id: str | None
     hiring_manager: str | None
-    hiring_email: str | None
+    hiring_email: str | None = Field(description="The hiring manager, by the create page's other name")
+    recruiter_email: str | None
+    referrer_email: str | None
+    referrer_name: str | None
+    external_referrer: str | None
+    ex_step: str | None
+    ex_status: str | None
+    ex_reason: str | None
+    job_req_id: str | None
+    job_title: str | None
+    job_loc_code: str | None
+    hirevue_link: str | None
+    hirevue_instructions: str | None
+    pymetrics_link: str | None
+    adp_link: str | None
+    audience_type: str | None
+    hm_cid: str | None
+    external_group_id: str | None
+    external_source_id: str | None
+    offer_file_name: str | None
+    consent_to_marketing: str | None
     hired_date: str | None
     candidate_journey: str | None
     candidate_journey_status: str | None
