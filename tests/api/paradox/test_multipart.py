@@ -61,6 +61,7 @@ REJECTS: list[tuple[dict[str, Any], dict[str, Any], int, str]] = [
     ({}, {"resume": ("big.pdf", PDF + b"0" * files.MAX_BYTES, "application/pdf")}, 1010, "resume"),
     ({}, {"picture": ("a.pdf", PDF, "application/pdf")}, 1010, "picture"),
     ({"candidate_attribute_data": "{not json"}, {}, 1010, "candidate_attribute_data"),
+    ({"candidate_attribute_data": "[" * 100_000}, {}, 1010, "candidate_attribute_data"),
     ({"candidate_attribute_data": '{"k": "' + "x" * 256 + '"}'}, {}, 1010, "candidate_attribute_data.k"),
     ({"status": "9"}, {}, 1010, "status"),
     ({"talent_community": "perhaps"}, {}, 1010, "talent_community"),

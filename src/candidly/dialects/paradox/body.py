@@ -53,7 +53,7 @@ def _form_value(name: str, value: str) -> Any:
     if name in JSON_FIELDS:
         try:
             return json.loads(value)
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:  # a form part is not scanned for depth as a JSON body is
             raise InvalidField(name, "must be a JSON object") from exc
     return value
 
