@@ -183,8 +183,10 @@ def test_a_returning_application_id_updates_that_candidate_when_asked_to(
     flagged = {"use_application_id_for_identity": True, "job_application_id": "APP-9"}
     again = new_candidate(client, px, email="new@example.com", job_title="Chef", **flagged)
     assert (again["OID"], again["job_title"], again["email"]) == (first["OID"], "Chef", "new@example.com")
-    unflagged = new_candidate(client, px, email="other@example.com", job_application_id="APP-9")
+    unflagged = new_candidate(client, px, email="other@example.com", job_application_id="APP-9", ex_id="EX-2")
     assert unflagged["OID"] != first["OID"]
+    by_ex_id = {"use_application_id_for_identity": True, "job_application_id": "APP-NEW", "ex_id": "EX-2"}
+    assert new_candidate(client, px, email="x@example.com", **by_ex_id)["OID"] == unflagged["OID"]
     assert client.get(f"{BASE}/candidates", headers=px).json()["count"] == 2
 
 

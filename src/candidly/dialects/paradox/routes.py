@@ -94,15 +94,17 @@ def _update(who: Caller, current: Candidate, sent: CandidateRequest) -> Candidat
 
 def _returning(who: Caller, body: wire.CandidateIn) -> Candidate | None:
     """The candidate a create names again: by ``job_application_id`` when ``use_application_id_for_identity`` is
-    set, else by ``ex_id`` (section 6, Paradox 60). Such a create updates that candidate instead of adding one."""
+    set, then by ``ex_id`` (section 6, Paradox 60). Such a create updates that candidate instead of adding one."""
+    tries = []
     if body.use_application_id_for_identity and body.job_application_id:
-        filters = Filters(attributes={NS + "job_application_id": body.job_application_id})
-    elif body.ex_id:
-        filters = Filters(equal={"external_id": body.ex_id})
-    else:
-        return None
-    found: Candidate | None = who.first("candidates", Scope.READ_CANDIDATES, filters)
-    return found
+        tries.append(Filters(attributes={NS + "job_application_id": body.job_application_id}))
+    if body.ex_id:
+        tries.append(Filters(equal={"external_id": body.ex_id}))
+    for filters in tries:
+        found: Candidate | None = who.first("candidates", Scope.READ_CANDIDATES, filters)
+        if found is not None:
+            return found
+    return None
 
 
 @router.post("/candidates", response_model=wire.CandidateEnvelope, openapi_extra=BODY)
