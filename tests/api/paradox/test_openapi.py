@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from candidly.bootstrap import Services
+from candidly.dialects import paradox
 from candidly.dialects.paradox.errors import CODES
+from candidly.web.app import surface_services
 from tests.api.paradox.conftest import BASE, new_candidate
 from tests.helpers import TestClient
 
@@ -50,3 +53,18 @@ def test_errors_are_documented_as_the_errors_list_with_every_code(client: TestCl
     assert set(failure["properties"]) == {"errors"}
     assert "4XX" in doc["paths"]["/candidates"]["get"]["responses"]
     assert all(f"| {int(code)} |" in doc["info"]["description"] for code in CODES)
+
+
+def test_an_unexpected_failure_is_a_500_in_the_errors_list(services: Services) -> None:
+    app = paradox.build_app(surface_services(services))
+
+    @app.get("/boom")
+    def boom() -> None:  # a fault no validation foresaw
+        raise RuntimeError("disk on fire")
+
+    with TestClient(app, raise_server_exceptions=False) as client:
+        response = client.get("/boom")
+    assert response.status_code == 500
+    assert response.json() == {"errors": [{"code": 1500, "message": "Internal error: the request was not completed",
+                                           "field": ""}]}  # fmt: skip
+    assert "disk on fire" not in response.text
