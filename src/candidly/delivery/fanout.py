@@ -19,6 +19,8 @@ from candidly.domain.sessions import TestSession
 from candidly.service.ports import UnitOfWork
 
 INVITATION_REQUESTED = "invitation.requested"
+UNSUBSCRIBED = "the candidate has unsubscribed from messages"
+MESSAGE_SUBJECT = "A message about your application"
 log = logging.getLogger("candidly.delivery")
 
 # Renders a completed session as a callback body in the requested mode ("basic" or "detailed").
@@ -57,6 +59,8 @@ class FanOut:
         builders: list[tuple[DeliveryKind, Callable[[Event], list[Delivery]]]] = []
         if event.type == INVITATION_REQUESTED:
             builders.append((DeliveryKind.EMAIL, lambda e: [self._invitation(e)]))
+        if event.type == ev.CANDIDATE_MESSAGED:
+            builders.append((DeliveryKind.EMAIL, self._message))
         if event.type == ev.SESSION_COMPLETED:
             builders.append((DeliveryKind.CALLBACK, self._callback))
         if event.type in ev.WEBHOOK_EVENT_TYPES:
@@ -87,12 +91,25 @@ class FanOut:
         target = (person.email if person else None) or ""
         if application is None or person is None or opening is None or template is None or not target:
             return self._dead(event, DeliveryKind.EMAIL, target, "the application, its email or its template is gone")
+        if person.unsubscribed:
+            return self._dead(event, DeliveryKind.EMAIL, target, UNSUBSCRIBED)
         try:
             subject, body = render(template, variables(person, application, opening, self.public_base_url))
         except RenderError as exc:
             return self._dead(event, DeliveryKind.EMAIL, target, str(exc))
         payload = {"to": target, "subject": subject, "body": body, "application_id": application.id}
         return self._new(event, DeliveryKind.EMAIL, target, payload, at=max(send_at, self.now))
+
+    def _message(self, event: Event) -> list[Delivery]:
+        """A message to a candidate by email; one without an email gets none (the event log keeps the message)."""
+        person = self.uow.candidates.get(event.organization_id, event.subject_id)
+        if person is None or person.deleted_at is not None or not person.email:
+            return []
+        if person.unsubscribed:
+            return [self._dead(event, DeliveryKind.EMAIL, person.email, UNSUBSCRIBED)]
+        subject = str(event.data.get("subject") or MESSAGE_SUBJECT)
+        payload = {"to": person.email, "subject": subject, "body": str(event.data.get("message") or "")}
+        return [self._new(event, DeliveryKind.EMAIL, person.email, payload)]
 
     def _dead(self, event: Event, kind: DeliveryKind, target: str, error: str) -> Delivery:
         """A delivery that cannot even be built is dead-lettered at once, never silently dropped."""

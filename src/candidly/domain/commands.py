@@ -139,6 +139,23 @@ class DeleteCandidate:
 
 
 @dataclass(frozen=True, slots=True)
+class SetSubscription:
+    """A candidate stops (``unsubscribed``) or resumes receiving messages; the outbox honours the flag."""
+
+    candidate_id: str
+    unsubscribed: bool
+
+
+@dataclass(frozen=True, slots=True)
+class MessageCandidate:
+    """Send a candidate a free-text message: recorded in the event log, emailed by the outbox when it can be."""
+
+    candidate_id: str
+    message: str
+    subject: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class EraseCandidate:
     """GDPR erasure: blank personal data and attachments, keep a tombstone."""
 

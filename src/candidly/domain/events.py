@@ -10,6 +10,7 @@ CANDIDATE_CREATED = "candidate.created"
 CANDIDATE_UPDATED = "candidate.updated"
 CANDIDATE_DELETED = "candidate.deleted"
 CANDIDATE_ERASED = "candidate.erased"
+CANDIDATE_MESSAGED = "candidate.messaged"  # data: message, subject; the outbox emails it when it can
 APPLICATION_CREATED = "application.created"
 APPLICATION_UPDATED = "application.updated"
 APPLICATION_DELETED = "application.deleted"

@@ -35,6 +35,8 @@ class Candidate:
     gdpr_expiry_date: date | None = None
     metadata: dict[str, Any] = field(default_factory=dict)
     attributes: dict[str, Any] = field(default_factory=dict)
+    # The candidate asked to receive no further messages: the outbox sends them no email.
+    unsubscribed: bool = False
     version: int = 1
     deleted_at: datetime | None = None
     erased_at: datetime | None = None

@@ -56,7 +56,8 @@ class Filters:
     in_opening: str | None = None  # candidates only: those with a live application in this opening
     # Time column -> (from, until), both inclusive, either open. Applications also take PERSON_ACTIVITY.
     ranges: dict[str, tuple[datetime | None, datetime | None]] = field(default_factory=dict)
-    attributes: dict[str, str] = field(default_factory=dict)  # a text kept under this key of ``attributes``
+    # Equality on keys of the JSON ``attributes`` column (a surface's profile fields), compared as text.
+    attributes: dict[str, str] = field(default_factory=dict)
 
 
 PERSON_ACTIVITY = "person.updated_at"  # a range on applications: their person last changed within it

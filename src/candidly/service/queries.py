@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -204,6 +204,16 @@ class Queries:
     def applications_of(self, principal: Principal, org: str, candidate_id: str) -> list[Application]:
         principal.require(Scope.READ_CANDIDATES)
         return self.read(lambda uow: uow.applications.find(org, candidate_id=candidate_id, deleted_at=None))
+
+    def notes_of(self, principal: Principal, org: str, candidate_ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+        """Each candidate's notes, oldest first, read in one unit of work (a page of candidates at a time)."""
+        principal.require(Scope.READ_CANDIDATES)
+        return self.read(lambda uow: {cid: uow.blobs.notes(org, cid) for cid in candidate_ids})
+
+    def events_of_many(self, principal: Principal, org: str, candidate_ids: Sequence[str]) -> dict[str, list[Event]]:
+        """Each candidate's event log, in order, read in one unit of work."""
+        principal.require(Scope.READ_CANDIDATES)
+        return self.read(lambda uow: {cid: uow.events.for_candidate(org, cid) for cid in candidate_ids})
 
     def events_of(self, principal: Principal, org: str, candidate_id: str) -> list[Event]:
         principal.require(Scope.READ_CANDIDATES)

@@ -189,6 +189,7 @@ candidates = Table(
     Column("gdpr_expiry_date", Date),
     Column("metadata", Json(), nullable=False),
     Column("attributes", Json(), nullable=False),
+    Column("unsubscribed", Boolean, nullable=False),
     Column("created_at", UTCDateTime(), nullable=False),
     Column("updated_at", UTCDateTime(), nullable=False),
     Column("version", Integer, nullable=False),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.api.paradox.conftest import BASE, new_candidate
+from tests.api.paradox.conftest import BASE, new_candidate, refused
 from tests.helpers import Org, TestClient
 
 
@@ -20,7 +20,7 @@ def test_oid_external_oid_and_ex_id_all_address_the_same_candidate(client: TestC
     for ident in (str(made["OID"]), made["external_oid"], "ATS-77"):
         response = client.get(f"{BASE}/candidates/{ident}", headers=px)
         assert response.status_code == 200, ident
-        assert response.json() == {"success": True, "candidate": made}
+        assert response.json()["candidate"] == made
 
 
 def test_oids_are_sequential_per_company_and_external_oids_are_not_guessable(
@@ -40,7 +40,7 @@ def test_another_companys_candidate_is_404_by_every_identifier(
     theirs = new_candidate(client, other_org.headers, ex_id="THEIRS")
     for ident in (theirs["external_oid"], "THEIRS", "999"):
         response = client.get(f"{BASE}/candidates/{ident}", headers=px)
-        assert (response.status_code, response.json()) == (404, {"success": False, "message": "Candidate not found"})
+        assert refused(response, 404, 1004)["message"] == "Candidate not found"
 
 
 def test_put_and_patch_change_only_the_fields_sent(client: TestClient, px: dict[str, str]) -> None:
@@ -67,10 +67,9 @@ def test_list_pages_with_limit_and_offset_and_counts_every_match(client: TestCli
     oids = [new_candidate(client, px, email=f"p{i}@example.com")["OID"] for i in range(3)]
     body = client.get(f"{BASE}/candidates", params={"limit": 2, "offset": 1}, headers=px).json()
     assert (body["success"], body["limit"], body["offset"], body["count"]) == (True, 2, 1, 3)
-    assert [c["OID"] for c in body["candidates"]] == oids[1:]
+    assert [c["candidate"]["OID"] for c in body["candidates"]] == oids[1:]
     too_many = client.get(f"{BASE}/candidates", params={"limit": 51}, headers=px)
-    assert too_many.status_code == 400
-    assert too_many.json()["message"].startswith("limit:")
+    assert refused(too_many, 400, 1010, "limit")["message"].startswith("limit:")
 
 
 def test_list_filters_by_email_ex_id_status_and_job_req_id(client: TestClient, org: Org, px: dict[str, str]) -> None:
@@ -80,7 +79,8 @@ def test_list_filters_by_email_ex_id_status_and_job_req_id(client: TestClient, o
     b = new_candidate(client, px, email="b@example.com", ex_id="B", status="2")
 
     def oids(**params: Any) -> list[int]:
-        return [c["OID"] for c in client.get(f"{BASE}/candidates", params=params, headers=px).json()["candidates"]]
+        found = client.get(f"{BASE}/candidates", params=params, headers=px).json()["candidates"]
+        return [c["candidate"]["OID"] for c in found]
 
     assert oids(email="b@example.com") == [b["OID"]]
     assert oids(ex_id="A") == [a["OID"]]
@@ -88,7 +88,7 @@ def test_list_filters_by_email_ex_id_status_and_job_req_id(client: TestClient, o
     assert oids(status="APPROVED") == [a["OID"]]
     assert oids(job_req_id="REQ-9") == [a["OID"]]
     assert oids(job_req_id="REQ-NONE") == []
-    assert client.get(f"{BASE}/candidates", params={"status": "9"}, headers=px).status_code == 400
+    refused(client.get(f"{BASE}/candidates", params={"status": "9"}, headers=px), 400, 1010, "status")
 
 
 def test_a_paradox_candidate_is_visible_through_the_native_api(

@@ -13,7 +13,7 @@ def test_an_instaview_candidate_can_be_read_and_updated_through_paradox(
     made = instaview_candidate(client, org, email="iv@example.com", phoneNumber="+421901234567")
     listed = client.get(f"{BASE}/candidates", params={"email": "iv@example.com"}, headers=px).json()
     assert listed["count"] == 1
-    seen = listed["candidates"][0]
+    seen = listed["candidates"][0]["candidate"]
     assert (seen["first_name"], seen["last_name"], seen["phone"]) == ("Jane", "Doe", "+421901234567")
     assert client.get(f"{BASE}/candidates/{seen['external_oid']}", headers=px).json()["candidate"] == seen
     changed = {"name": "Janet Doe-Smith", "job_title": "Welder", "primary_contact_method": 2}

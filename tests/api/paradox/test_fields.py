@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from candidly.bootstrap import Services
-from tests.api.paradox.conftest import BASE, new_candidate
+from candidly.dialects.paradox.translate import LANGUAGES
+from tests.api.paradox.conftest import BASE, new_candidate, refused
 from tests.helpers import Org, TestClient, table_counts
 
 PDF = base64.b64encode(b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF").decode()
@@ -28,13 +29,15 @@ EVERY_FIELD: dict[str, Any] = {
     "referrer_email": "ref@example.com", "referrer_name": "Charles", "external_referrer": "Babbage & Co",
     "language_preference": "ja_jp", "candidate_journey": "Hourly", "candidate_journey_status": "Interview: Scheduled",
     "candidate_attribute_data": {"shift": "night"}, "external_source_id": "SRC-1", "offer_file_name": "offer.pdf",
-    "job_application_id": "APP-1", "talent_community": True,
+    "job_application_id": "APP-1", "talent_community": True, "location": "Soho, London",
+    "skip_send_opt_in": True, "community_of_interest": 12, "hiring_email": "hm@example.com",
 }  # fmt: skip
 
 
 def test_every_field_is_stored_and_read_back_as_sent(client: TestClient, px: dict[str, str]) -> None:
     made = new_candidate(client, px, **EVERY_FIELD)
-    expected = {**EVERY_FIELD, "status": 1, "name": "Ada Lovelace", "phone_number": "+442071838750"}
+    expected = {**EVERY_FIELD, "status": 1, "name": "Ada Lovelace", "phone_number": "+442071838750",
+                "hiring_manager": "hm@example.com"}  # fmt: skip
     assert {k: made[k] for k in expected} == expected
     assert client.get(f"{BASE}/candidates/{made['OID']}", headers=px).json()["candidate"] == made
 
@@ -137,6 +140,14 @@ REJECTS: list[tuple[dict[str, Any], str]] = [
     ({"use_paradox_status_map": True, "status_map_name": "NOPE", "status_map_ex_id": "S-10"}, "status_map_name"),
     ({"use_paradox_status_map": True, "status_map_name": "ATS", "status_map_ex_id": "S-99"}, "status_map_ex_id"),
     ({"unknown_field": 1}, "unknown_field"),
+    ({"location": "x" * 256}, "location"),
+    ({"community_of_interest": "many"}, "community_of_interest"),
+    ({"community_of_interest": -1}, "community_of_interest"),
+    ({"hiring_email": "not-an-email"}, "hiring_email"),
+    ({"hiring_email": "a@example.com", "hiring_manager": "b@example.com"}, "hiring_email"),
+    ({"use_application_id_for_identity": True}, "job_application_id"),
+    ({"skip_send_opt_in": "maybe"}, "skip_send_opt_in"),
+    ({"language_preference": "en_us"}, "language_preference"),
 ]
 
 
@@ -153,8 +164,42 @@ def test_a_bad_field_is_400_naming_it_and_writes_nothing_on_create_or_update(
         client.put(f"{BASE}/candidates/{made['OID']}", json={**fields, "note": "never"}, headers=px),
         client.patch(f"{BASE}/candidates/KEEP", json=fields, headers=px),
     ):
-        assert response.status_code == 400, response.text
-        body = response.json()
-        assert body["success"] is False
-        assert body["message"].startswith(f"{field}:"), body["message"]
+        error = refused(response, 400, 1012 if field == "unknown_field" else 1010, field)
+        assert error["message"].startswith(f"{field}:"), error["message"]
     assert table_counts(services) == before
+
+
+def test_location_is_a_field_of_its_own_beside_candidate_location_info(client: TestClient, px: dict[str, str]) -> None:
+    made = new_candidate(client, px, location="Austin, TX", candidate_location_info="Near the depot")
+    assert (made["location"], made["candidate_location_info"]) == ("Austin, TX", "Near the depot")
+    body = client.patch(f"{BASE}/candidates/{made['OID']}", json={"location": None}, headers=px).json()["candidate"]
+    assert (body["location"], body["candidate_location_info"]) == (None, "Near the depot")
+
+
+def test_a_returning_application_id_updates_that_candidate_when_asked_to(
+    client: TestClient, px: dict[str, str]
+) -> None:
+    first = new_candidate(client, px, job_application_id="APP-9", job_title="Cook")
+    flagged = {"use_application_id_for_identity": True, "job_application_id": "APP-9"}
+    again = new_candidate(client, px, email="new@example.com", job_title="Chef", **flagged)
+    assert (again["OID"], again["job_title"], again["email"]) == (first["OID"], "Chef", "new@example.com")
+    unflagged = new_candidate(client, px, email="other@example.com", job_application_id="APP-9", ex_id="EX-2")
+    assert unflagged["OID"] != first["OID"]
+    by_ex_id = {"use_application_id_for_identity": True, "job_application_id": "APP-NEW", "ex_id": "EX-2"}
+    assert new_candidate(client, px, email="x@example.com", **by_ex_id)["OID"] == unflagged["OID"]
+    assert client.get(f"{BASE}/candidates", headers=px).json()["count"] == 2
+
+
+def test_hiring_email_is_the_hiring_manager_by_another_name(client: TestClient, px: dict[str, str]) -> None:
+    made = new_candidate(client, px, hiring_email="boss@example.com")
+    assert (made["hiring_manager"], made["hiring_email"]) == ("boss@example.com", "boss@example.com")
+    body = client.put(f"{BASE}/candidates/{made['OID']}", json={"hiring_manager": "Sam"}, headers=px).json()
+    assert (body["candidate"]["hiring_manager"], body["candidate"]["hiring_email"]) == ("Sam", "Sam")
+
+
+def test_every_one_of_the_57_language_codes_is_accepted(client: TestClient, px: dict[str, str]) -> None:
+    assert len(set(LANGUAGES)) == 57
+    made = new_candidate(client, px)
+    for code in LANGUAGES:
+        body = client.patch(f"{BASE}/candidates/{made['OID']}", json={"language_preference": code}, headers=px)
+        assert body.json()["candidate"]["language_preference"] == code

@@ -1,4 +1,5 @@
-"""Paradox's base64 file fields (resume, offer letter): decoded, typed by their content, bounded in size."""
+"""Paradox's file fields (resume, offer letter), as base64 strings or multipart file parts: typed by their content,
+bounded in size, the same checks either way."""
 
 from __future__ import annotations
 
@@ -15,8 +16,9 @@ RESUME_TYPES = {"pdf": "application/pdf", "doc": "application/msword", "png": "i
 OFFER_TYPES = {**RESUME_TYPES, "pages": "application/zip", "html": "text/html"}
 
 
-def _decode(value: str, field: str) -> bytes:
-    content = decode_base64(value)
+def _decode(value: str | bytes, field: str) -> bytes:
+    """A file part's bytes as they are; a string's after base64 decoding."""
+    content = value if isinstance(value, bytes) else decode_base64(value)
     if content is None:
         raise InvalidField(field, "must be a base64-encoded file")
     if not content:
@@ -34,7 +36,7 @@ def _kind(content: bytes) -> tuple[str, str] | None:
     return found
 
 
-def attachment(value: str, field: str, kind: str, allowed: dict[str, str], name: str | None) -> AttachmentSpec:
+def attachment(value: str | bytes, field: str, kind: str, allowed: dict[str, str], name: str | None) -> AttachmentSpec:
     """The decoded file as a core attachment, if its content is of an allowed type."""
     content = _decode(value, field)
     found = _kind(content)
@@ -45,9 +47,9 @@ def attachment(value: str, field: str, kind: str, allowed: dict[str, str], name:
     return AttachmentSpec(kind=kind, name=name or f"{kind}.{extension}", content_type=mime, content=content)
 
 
-def resume(value: str) -> AttachmentSpec:
+def resume(value: str | bytes) -> AttachmentSpec:
     return attachment(value, "resume", "resume", RESUME_TYPES, None)
 
 
-def offer_letter(value: str, name: str | None) -> AttachmentSpec:
+def offer_letter(value: str | bytes, name: str | None) -> AttachmentSpec:
     return attachment(value, "offer_letter", "offer_letter", OFFER_TYPES, name)

@@ -6,7 +6,7 @@ speaks lives in ``Candidate.attributes`` under ``paradox.<field>`` keys, merged 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from candidly.dialects.base import iso
@@ -14,6 +14,7 @@ from candidly.dialects.paradox import files
 from candidly.dialects.paradox.schemas import CandidateIn
 from candidly.domain.commands import AttachmentSpec
 from candidly.domain.errors import InvalidField
+from candidly.domain.events import CANDIDATE_MESSAGED, Event
 from candidly.domain.people import Candidate
 from candidly.domain.status_maps import StatusMap, journey_status
 from candidly.domain.values import email_address, is_digits
@@ -23,7 +24,17 @@ STATUSES = {1: "APPROVED", 2: "PENDING", 3: "ARCHIVED", 4: "DRAFT", 5: "SPAM"}
 STATUS_CODES = {name: code for code, name in STATUSES.items()}
 CONTACT_METHODS = {1: "Email", 2: "SMS", 3: "Email & SMS", 4: "WhatsApp & Email", 5: "WhatsApp"}
 DEFAULT_CONTACT_METHOD = 3
-LANGUAGES = ("en", "es", "fr_fr", "it_it", "ja_jp", "ko_kr", "pt_br", "ru_ru", "tr_tr", "zh_cn", "zh_tw")
+FREE_TEXT = 1  # the conversation's message_type of a free-text message
+# The 57 codes of the reference's language-code page. The eleven seen in the create page and clients (en, es,
+# fr_fr, it_it, ja_jp, ko_kr, pt_br, ru_ru, tr_tr, zh_cn, zh_tw) are certain; the rest follow their
+# ``language_country`` pattern (the page itself is not in the public record Candidly was built from).
+LANGUAGES = (
+    "ar_ae", "bg_bg", "bn_bd", "cs_cz", "cy_gb", "da_dk", "de_de", "el_gr", "en", "en_gb", "es", "es_es",
+    "et_ee", "fa_ir", "fi_fi", "fil_ph", "fr_ca", "fr_fr", "gu_in", "he_il", "hi_in", "hr_hr", "ht_ht", "hu_hu",
+    "hy_am", "id_id", "it_it", "ja_jp", "km_kh", "ko_kr", "lo_la", "lt_lt", "lv_lv", "ms_my", "my_mm", "nl_nl",
+    "no_no", "pa_in", "pl_pl", "pt_br", "pt_pt", "ro_ro", "ru_ru", "sk_sk", "sl_si", "so_so", "sr_rs", "sv_se",
+    "sw_ke", "ta_in", "th_th", "tr_tr", "uk_ua", "ur_pk", "vi_vn", "zh_cn", "zh_tw",
+)  # fmt: skip
 NAME_MAX = 50
 ATTRIBUTE_VALUE_MAX = 255
 # Paradox fields kept as profile data, as sent (after the schema's limits).
@@ -32,7 +43,11 @@ EXTRA_FIELDS = (
     "job_req_id", "job_title", "job_loc_code", "audience_type", "hm_cid", "external_group_id",
     "hirevue_instructions", "referrer_name", "external_referrer", "hiring_manager", "candidate_journey",
     "external_source_id", "offer_file_name", "job_application_id", "talent_community", "consent_to_marketing",
+    "location", "skip_send_opt_in", "community_of_interest",
 )  # fmt: skip
+# Paradox's own fields that its conversations set, not its API: Candidly shows them when an importer or the native
+# API has put them in the candidate's attributes (``paradox.source``, ...), and the list filters on them.
+CONVERSATION_FIELDS = ("source", "start_keyword", "group_name", "location_id", "profile_id")
 EMAIL_EXTRAS = ("referrer_email", "recruiter_email")
 StatusMapLookup = Callable[[str], StatusMap | None]
 
@@ -70,12 +85,14 @@ def _names(body: CandidateIn, given: set[str], current: Candidate | None) -> dic
     return out
 
 
-def _attribute_data(value: dict[str, str | None] | None, current: Candidate | None) -> dict[str, str]:
+def merged_attribute_data(
+    value: dict[str, str | None] | None, current: Candidate | None, field: str = "candidate_attribute_data"
+) -> dict[str, str]:
     """Merged into what the candidate holds (section 6, Paradox 62); a null value drops a key."""
     merged = dict(current.attributes.get(NS + "candidate_attribute_data") or {}) if current else {}
     for key, item in (value or {}).items():
         if item is not None and len(item) > ATTRIBUTE_VALUE_MAX:
-            raise InvalidField(f"candidate_attribute_data.{key}", f"must be at most {ATTRIBUTE_VALUE_MAX} characters")
+            raise InvalidField(f"{field}.{key}", f"must be at most {ATTRIBUTE_VALUE_MAX} characters")
         merged[key] = item
     return {k: v for k, v in merged.items() if v is not None}
 
@@ -104,6 +121,13 @@ def _extras(body: CandidateIn, given: set[str], current: Candidate | None, looku
         if field in given:
             value = getattr(body, field)
             patch[NS + field] = None if value is None else email_address(value, field)
+    if "hiring_email" in given:
+        if "hiring_manager" in given and body.hiring_manager != body.hiring_email:
+            raise InvalidField("hiring_email", "is an alias of hiring_manager: give one, or both equal")
+        value = body.hiring_email
+        patch[NS + "hiring_manager"] = None if value is None else email_address(value, "hiring_email")
+    if body.use_application_id_for_identity and not body.job_application_id:
+        raise InvalidField("job_application_id", "is required when use_application_id_for_identity is true")
     if "primary_contact_method" in given:
         patch[NS + "primary_contact_method"] = code(
             body.primary_contact_method, "primary_contact_method", CONTACT_METHODS
@@ -111,7 +135,7 @@ def _extras(body: CandidateIn, given: set[str], current: Candidate | None, looku
     if "hired_date" in given:
         patch[NS + "hired_date"] = iso(body.hired_date)
     if "candidate_attribute_data" in given:
-        patch[NS + "candidate_attribute_data"] = _attribute_data(body.candidate_attribute_data, current) or None
+        patch[NS + "candidate_attribute_data"] = merged_attribute_data(body.candidate_attribute_data, current) or None
     journey_given, journey = _journey_status(body, given, lookup)
     if journey_given:
         patch[NS + "candidate_journey_status"] = journey
@@ -143,12 +167,15 @@ def candidate_changes(body: CandidateIn, current: Candidate | None, lookup: Stat
     return changes
 
 
-def attachments(body: CandidateIn) -> tuple[AttachmentSpec, ...]:
+def attachments(body: CandidateIn, uploads: Mapping[str, bytes]) -> tuple[AttachmentSpec, ...]:
+    """The resume and offer letter: multipart file parts (``uploads``, checked even when empty) or base64 strings."""
     found = []
-    if body.resume:
-        found.append(files.resume(body.resume))
-    if body.offer_letter:
-        found.append(files.offer_letter(body.offer_letter, body.offer_file_name))
+    resume = uploads.get("resume", body.resume)
+    if resume is not None and resume != "":
+        found.append(files.resume(resume))
+    offer = uploads.get("offer_letter", body.offer_letter)
+    if offer is not None and offer != "":
+        found.append(files.offer_letter(offer, body.offer_file_name))
     return tuple(found)
 
 
@@ -156,20 +183,56 @@ def notes(body: CandidateIn) -> tuple[str, ...]:
     return (body.note,) if body.note and body.note.strip() else ()
 
 
-def candidate(person: Candidate) -> dict[str, Any]:
-    """The Paradox candidate object: core fields, then every Paradox field (null when never set)."""
+def attribute_data(person: Candidate) -> dict[str, str]:
+    return dict(person.attributes.get(NS + "candidate_attribute_data") or {})
+
+
+def candidate(person: Candidate, notes: Sequence[str] | None = None, with_attributes: bool = True) -> dict[str, Any]:
+    """The Paradox candidate object: core fields, then every Paradox field (null when never set).
+
+    ``notes`` are shown as one text, oldest first (None: not asked for); ``attributes`` is always an object, empty
+    unless ``with_attributes``.
+    """
     extra = {k.removeprefix(NS): v for k, v in person.attributes.items() if k.startswith(NS)}
     status = STATUS_CODES.get(person.status or "")
-    body: dict[str, Any] = {field: extra.get(field) for field in (*EXTRA_FIELDS, *EMAIL_EXTRAS)}
+    body: dict[str, Any] = {field: extra.get(field) for field in (*EXTRA_FIELDS, *EMAIL_EXTRAS, *CONVERSATION_FIELDS)}
     body.update({
         "OID": person.seq, "external_oid": person.public_ref, "ex_id": person.external_id,
-        "name": person.fullname, "first_name": person.first_name, "last_name": person.last_name,
-        "email": person.email, "phone": person.phone, "phone_number": person.phone, "formatted_number": person.phone,
-        "status": status, "language_preference": person.language or "en",
+        "name": person.fullname, "edited_name": person.fullname, "first_name": person.first_name,
+        "last_name": person.last_name, "email": person.email, "phone": person.phone, "phone_number": person.phone,
+        "formatted_number": person.phone, "status": status, "language_preference": person.language or "en",
         "primary_contact_method": extra.get("primary_contact_method") or DEFAULT_CONTACT_METHOD,
         "hired_date": extra.get("hired_date"), "candidate_journey_status": extra.get("candidate_journey_status"),
-        "candidate_attribute_data": extra.get("candidate_attribute_data") or {},
-        "talent_community": bool(extra.get("talent_community")),
+        "hiring_email": extra.get("hiring_manager"),
+        "candidate_attribute_data": attribute_data(person),
+        "attributes": attribute_data(person) if with_attributes else {},
+        "note": "\n".join(notes) if notes else None,
+        "talent_community": bool(extra.get("talent_community")), "unsubscribed": person.unsubscribed,
         "created_at": iso(person.created_at), "updated_at": iso(person.updated_at),
     })  # fmt: skip
     return body
+
+
+def stage(person: Candidate) -> dict[str, str | None]:
+    """The journey stage: ``candidate_journey_status`` ("Stage: Status") split, beside the journey's name.
+
+    Its keys differ from the candidate's, so a client may flatten the two into one row (the export does).
+    """
+    journey_status = person.attributes.get(NS + "candidate_journey_status")
+    stage_name, _, status_name = (journey_status or "").partition(":")
+    return {
+        "journey_name": person.attributes.get(NS + "candidate_journey"),
+        "stage_name": stage_name.strip() or None,
+        "status_name": status_name.strip() or None,
+    }
+
+
+def conversation(events: Sequence[Event]) -> list[dict[str, Any]]:
+    """The messages sent to the candidate (``send_message``), as conversation entries from a company user."""
+    return [
+        {
+            "message_type": FREE_TEXT, "question_text": None, "answer_text": e.data.get("message"),
+            "media_url": None, "from_who": 1, "created_at": iso(e.occurred_at), "updated_at": iso(e.occurred_at),
+        }
+        for e in events if e.type == CANDIDATE_MESSAGED
+    ]  # fmt: skip

@@ -7,6 +7,7 @@ from candidly.domain import events as ev
 from candidly.domain.access import Scope
 from candidly.domain.errors import NotFound
 from candidly.domain.people import Candidate
+from candidly.domain.values import MAX_NAME, text
 from candidly.service.bus import handles, save_versioned
 from candidly.service.context import Context
 from candidly.service.handlers.applications import remove_application, set_openings
@@ -18,6 +19,8 @@ from candidly.service.handlers.people import (
     update_candidate_fields,
 )
 from candidly.service.ports import UnitOfWork
+
+MESSAGE_MAX = 5_000
 
 
 @handles(c.CreateCandidate)
@@ -51,6 +54,34 @@ def delete_candidate(uow: UnitOfWork, ctx: Context, cmd: c.DeleteCandidate) -> N
     for application in uow.applications.find(ctx.organization_id, candidate_id=candidate.id, deleted_at=None):
         remove_application(uow, ctx, application)
     ctx.record(ev.CANDIDATE_DELETED, "candidate", candidate.id, candidate_id=candidate.id)
+
+
+@handles(c.SetSubscription)
+def set_subscription(uow: UnitOfWork, ctx: Context, cmd: c.SetSubscription) -> Candidate:
+    """Flag (or unflag) a candidate as unsubscribed; recorded as candidate.updated when it changes."""
+    ctx.actor.principal.require(Scope.WRITE_CANDIDATES)
+    candidate = load_candidate(uow, ctx, cmd.candidate_id)
+    if candidate.unsubscribed == cmd.unsubscribed:
+        return candidate
+    loaded_version, before = candidate.version, candidate.unsubscribed
+    candidate.unsubscribed, candidate.updated_at = cmd.unsubscribed, ctx.now
+    save_versioned(uow.candidates, candidate, "candidate", loaded_version, None)
+    ctx.record(
+        ev.CANDIDATE_UPDATED, "candidate", candidate.id, candidate_id=candidate.id,
+        changes={"unsubscribed": [before, cmd.unsubscribed]},
+    )  # fmt: skip
+    return candidate
+
+
+@handles(c.MessageCandidate)
+def message_candidate(uow: UnitOfWork, ctx: Context, cmd: c.MessageCandidate) -> None:
+    """Record a message to a candidate; the outbox turns the event into an email (see delivery/fanout.py)."""
+    ctx.actor.principal.require(Scope.WRITE_CANDIDATES)
+    candidate = load_candidate(uow, ctx, cmd.candidate_id)
+    data = {"message": text(cmd.message, "message", min_length=1, max_length=MESSAGE_MAX)}
+    if cmd.subject is not None:
+        data["subject"] = text(cmd.subject, "subject", min_length=1, max_length=MAX_NAME)
+    ctx.record(ev.CANDIDATE_MESSAGED, "candidate", candidate.id, candidate_id=candidate.id, data=data)
 
 
 @handles(c.EraseCandidate)

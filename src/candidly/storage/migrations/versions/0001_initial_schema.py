@@ -65,6 +65,7 @@ def upgrade() -> None:
         sa.Column(
             "attributes", sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"), nullable=False
         ),
+        sa.Column("unsubscribed", sa.Boolean(), nullable=False),
         sa.Column("created_at", candidly.storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("updated_at", candidly.storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
