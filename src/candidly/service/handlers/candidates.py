@@ -20,7 +20,7 @@ from candidly.service.handlers.people import (
 from candidly.service.ports import UnitOfWork
 
 
-@handles(c.CreateCandidate)
+@handles(c.CreateCandidate, answers_with=Scope.READ_CANDIDATES)
 def create_candidate(uow: UnitOfWork, ctx: Context, cmd: c.CreateCandidate) -> Candidate:
     ctx.actor.principal.require(Scope.WRITE_CANDIDATES)
     candidate = new_candidate(uow, ctx, cmd.fields)
@@ -30,7 +30,7 @@ def create_candidate(uow: UnitOfWork, ctx: Context, cmd: c.CreateCandidate) -> C
     return candidate
 
 
-@handles(c.UpdateCandidate)
+@handles(c.UpdateCandidate, answers_with=Scope.READ_CANDIDATES)
 def update_candidate(uow: UnitOfWork, ctx: Context, cmd: c.UpdateCandidate) -> Candidate:
     ctx.actor.principal.require(Scope.WRITE_CANDIDATES)
     candidate = load_candidate(uow, ctx, cmd.candidate_id)
