@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from candidly.bootstrap import Services
 from tests.access.conftest import TI, make_task, sign_in
 from tests.helpers import FakeClock, Org, TestClient, table_counts
