@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import signal
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 import uvicorn
@@ -31,6 +32,11 @@ OPERATOR = Actor(
 )
 
 
+# How ``serve`` runs uvicorn. uvicorn would believe X-Forwarded-For from 127.0.0.1 by default; the app applies
+# CANDIDLY_FORWARDED_ALLOW_IPS itself (web/app.py), so a local client cannot pick its address.
+SERVER_OPTIONS: dict[str, Any] = {"access_log": False, "timeout_graceful_shutdown": 10, "proxy_headers": False}
+
+
 @contextmanager
 def open_services() -> Iterator[Services]:
     """Services for one command, with the database connections closed afterwards."""
@@ -50,8 +56,15 @@ def serve(
     host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
     port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
     workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+    forwarded_allow_ips: Annotated[
+        str | None,
+        typer.Option(help="Proxies whose X-Forwarded-For is believed (IPs or networks, comma-separated; '*' any)."),
+    ] = None,
 ) -> None:
     """Apply migrations and serve the API (with the delivery worker in-process unless disabled)."""
+    if forwarded_allow_ips is not None:
+        # The app is built in each server process from the environment, so the option travels there.
+        os.environ["CANDIDLY_FORWARDED_ALLOW_IPS"] = forwarded_allow_ips
     settings = Settings()
     _logging(settings.log_level)
     build_services(settings)  # migrate once, before any worker process starts
@@ -62,8 +75,7 @@ def serve(
         port=port or settings.port,
         workers=workers,
         log_level=settings.log_level,
-        access_log=False,
-        timeout_graceful_shutdown=10,
+        **SERVER_OPTIONS,
     )
 
 

@@ -43,3 +43,7 @@ class Settings(BaseSettings):
     access_token_ttl_seconds: int = 3600
     attachment_url_ttl_seconds: int = 900
     secret_key: str | None = None
+    # Proxies (IPs or networks, comma-separated; "*" for any) whose X-Forwarded-For and X-Forwarded-Proto are
+    # believed. Empty: none, and a client's address is the one it connected from. The access page's lockout and
+    # the rate limits count per address: trusting the header from anyone lets a client pick a new address per try.
+    forwarded_allow_ips: str = ""
