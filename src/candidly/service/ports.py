@@ -125,6 +125,12 @@ class DeliveryRepository(Protocol):
     def reschedule(self, organization_id: str, ident: str, when: datetime) -> None: ...
 
 
+class Erasure(Protocol):
+    """What other tables copied of a person (events, deliveries, test results, stored answers), blanked."""
+
+    def forget_person(self, organization_id: str, candidate_id: str, mentions: Sequence[str]) -> None: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction. Leaving the ``with`` block without ``commit()`` rolls back."""
 
@@ -163,6 +169,9 @@ class UnitOfWork(Protocol):
 
     @property
     def deliveries(self) -> DeliveryRepository: ...
+
+    @property
+    def erasure(self) -> Erasure: ...
 
     def commit(self) -> None: ...
 
