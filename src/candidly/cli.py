@@ -6,6 +6,7 @@ import json
 import logging
 import os
 import signal
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,6 +23,7 @@ from candidly.bootstrap import Services, build_services, build_worker
 from candidly.domain import commands as c
 from candidly.domain.access import ALL_SCOPES, Actor, Principal
 from candidly.settings import Settings
+from candidly.storage.secrets import SecretKeyMissing, reseal_all
 
 app = typer.Typer(help="Candidly: a self-hosted candidate API server.", no_args_is_help=True)
 console = Console()
@@ -100,6 +102,14 @@ def migrate() -> None:
     console.print(f"database at head: {settings.database_url.split('@')[-1]}")
 
 
+@app.command("rotate-secret-key")
+def rotate_secret_key() -> None:
+    """Seal every stored secret with CANDIDLY_SECRET_KEY; the earlier key must be in CANDIDLY_SECRET_KEY_PREVIOUS."""
+    with open_services() as services, services.database.connection(write=True) as conn:
+        count = reseal_all(conn, services.database.box)
+    console.print(f"{count} secrets sealed with the current key; CANDIDLY_SECRET_KEY_PREVIOUS may now be dropped")
+
+
 @app.command("create-organization")
 def create_organization(name: str) -> None:
     """Create an organization and print its first API key (shown this once)."""
@@ -166,4 +176,8 @@ def export_candidates(
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    except SecretKeyMissing as missing:  # one line, not a traceback: the operator has a setting to fix
+        print(f"candidly: {missing}", file=sys.stderr)
+        raise SystemExit(2) from None

@@ -42,7 +42,10 @@ class Settings(BaseSettings):
     rate_limit_per_minute: int = 0
     access_token_ttl_seconds: int = 3600
     attachment_url_ttl_seconds: int = 900
+    # Seals stored secrets (storage/secrets.py) and signs the access page's cookie. Unset with SQLite: a key file
+    # beside the database. Earlier keys, comma-separated, still open what they sealed (see docs/deploy.md).
     secret_key: str | None = None
+    secret_key_previous: str = ""
     # Proxies (IPs or networks, comma-separated; "*" for any) whose X-Forwarded-For and X-Forwarded-Proto are
     # believed. Empty: none, and a client's address is the one it connected from. The access page's lockout and
     # the rate limits count per address: trusting the header from anyone lets a client pick a new address per try.
