@@ -128,7 +128,9 @@ class DeliveryRepository(Protocol):
 class Erasure(Protocol):
     """What other tables copied of a person (events, deliveries, test results, stored answers), blanked."""
 
-    def forget_person(self, organization_id: str, candidate_id: str, mentions: Sequence[str]) -> None: ...
+    def forget_person(
+        self, organization_id: str, candidate_id: str, handles: Sequence[str], names: Sequence[str] = ()
+    ) -> None: ...
 
 
 class UnitOfWork(Protocol):

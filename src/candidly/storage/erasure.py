@@ -25,10 +25,16 @@ class SqlErasure:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
 
-    def forget_person(self, organization_id: str, candidate_id: str, mentions: Sequence[str]) -> None:
+    def forget_person(
+        self, organization_id: str, candidate_id: str, handles: Sequence[str], names: Sequence[str] = ()
+    ) -> None:
         """Blank the person's events, their deliveries and attempts, their test results, and every stored
-        Idempotency-Key answer that mentions them (``mentions``: their ids, email, phone...)."""
-        mentions = [m for m in dict.fromkeys([*mentions, *_id_forms(candidate_id)]) if m]
+        Idempotency-Key answer that names them by one of ``handles`` (ids, email, phone: what only they have).
+
+        ``names`` are scrubbed from the person's own rows too, but never used to find rows: others share them.
+        """
+        handles = [m for m in dict.fromkeys([*handles, *_id_forms(candidate_id)]) if m]
+        mentions = [*handles, *names]
         event_ids = self._events(organization_id, candidate_id, mentions)
         for chunk in _chunks(event_ids):
             self._deliveries(organization_id, chunk, mentions)
@@ -43,7 +49,7 @@ class SqlErasure:
                 .where(sessions.c.organization_id == organization_id, sessions.c.id == row.id)
                 .values(result=scrub(row.result, mentions))
             )
-        self._stored_answers(mentions)
+        self._stored_answers(handles)
 
     def _events(self, organization_id: str, candidate_id: str, mentions: Sequence[str]) -> list[str]:
         """Every change value of the person's events goes (which fields changed stays); data is scrubbed."""
@@ -90,11 +96,12 @@ class SqlErasure:
                     .values(error=scrub(attempt.error, mentions))
                 )
 
-    def _stored_answers(self, mentions: Sequence[str]) -> None:
+    def _stored_answers(self, handles: Sequence[str]) -> None:
         """Answers kept for Idempotency-Key replays (a day) that show the person are dropped: a retry of one
         of those requests then runs again, which is better than replaying an erased person's record."""
         k = t.idempotency_keys
-        matches = [self._holds(k.c.response_body, m.encode()) for m in mentions if len(m) >= 3]
+        # Short handles (a uniqId of "42") would match strangers' answers too: six characters at least.
+        matches = [self._holds(k.c.response_body, m.encode()) for m in handles if len(m) >= 6]
         if matches:
             self.conn.execute(delete(k).where(and_(k.c.status_code != 0, or_(*matches))))
 

@@ -69,7 +69,7 @@ def erase_person(uow: UnitOfWork, ctx: Context, candidate: Candidate, reason: st
     """Blank the person, their applications, and what the event log, the outbox and stored answers copied."""
     loaded_version = candidate.version
     applications = uow.applications.find(ctx.organization_id, candidate_id=candidate.id)
-    mentions = _mentions(candidate, applications)
+    handles, names = _handles(candidate, applications), _names(candidate, applications)
     for key in CANDIDATE_FIELDS:
         setattr(candidate, key, {} if key in ("metadata", "attributes") else None)
     candidate.erased_at = candidate.updated_at = ctx.now
@@ -80,19 +80,25 @@ def erase_person(uow: UnitOfWork, ctx: Context, candidate: Candidate, reason: st
     for application in applications:
         _blank_application(application, ctx)
         save_versioned(uow.applications, application, "application", application.version, None)
-    uow.erasure.forget_person(ctx.organization_id, candidate.id, mentions)
+    uow.erasure.forget_person(ctx.organization_id, candidate.id, handles, names)
     ctx.record(
         ev.CANDIDATE_ERASED, "candidate", candidate.id, candidate_id=candidate.id,
         data={"reason": reason, "attachments_removed": removed},
     )  # fmt: skip
 
 
-def _mentions(candidate: Candidate, applications: list[Application]) -> list[str]:
-    """What names the person in text another table kept: their ids, contact details and handles."""
-    held = [candidate.id, candidate.email, candidate.phone, candidate.external_id, candidate.fullname,
-            candidate.first_name, candidate.last_name, candidate.middle_name]  # fmt: skip
+def _handles(candidate: Candidate, applications: list[Application]) -> list[str]:
+    """What only this person has, as text another table may have kept: ids, contact details, external ids."""
+    held = [candidate.id, candidate.email, candidate.phone, candidate.external_id]
     for a in applications:
-        held += [a.id, a.external_id, a.uniq_id, a.credential1, a.credential2, *a.extra_emails]
+        held += [a.id, a.external_id, a.uniq_id, *a.extra_emails]
+    return [m for m in held if m and len(m) >= 3]
+
+
+def _names(candidate: Candidate, applications: list[Application]) -> list[str]:
+    """What names the person but others may share (names, chosen credentials): scrubbed, never searched by."""
+    held = [candidate.fullname, candidate.first_name, candidate.last_name, candidate.middle_name]
+    held += [c for a in applications for c in (a.credential1, a.credential2)]
     return [m for m in held if m and len(m) >= 3]
 
 
