@@ -38,18 +38,21 @@ class SqlErasure:
         event_ids = self._events(organization_id, candidate_id, mentions)
         for chunk in _chunks(event_ids):
             self._deliveries(organization_id, chunk, mentions)
-        sessions = t.test_sessions
-        for row in self.conn.execute(
-            select(sessions.c.id, sessions.c.result).where(
-                sessions.c.organization_id == organization_id, sessions.c.candidate_id == candidate_id
-            )
-        ):
+        self._sessions(organization_id, candidate_id, mentions)
+        self._stored_answers(handles)
+
+    def _sessions(self, organization_id: str, candidate_id: str, mentions: Sequence[str]) -> None:
+        """Test results stay (scores are the organization's record); what in them names the person goes."""
+        s = t.test_sessions
+        rows = self.conn.execute(
+            select(s.c.id, s.c.result).where(s.c.organization_id == organization_id, s.c.candidate_id == candidate_id)
+        ).all()
+        for row in rows:
             self.conn.execute(
-                update(sessions)
-                .where(sessions.c.organization_id == organization_id, sessions.c.id == row.id)
+                update(s)
+                .where(s.c.organization_id == organization_id, s.c.id == row.id)
                 .values(result=scrub(row.result, mentions))
             )
-        self._stored_answers(handles)
 
     def _events(self, organization_id: str, candidate_id: str, mentions: Sequence[str]) -> list[str]:
         """Every change value of the person's events goes (which fields changed stays); data is scrubbed."""
@@ -87,9 +90,10 @@ class SqlErasure:
             self.conn.execute(
                 update(d).where(d.c.organization_id == organization_id, d.c.id == row.id).values(**values)
             )
-            for attempt in self.conn.execute(
+            attempts = self.conn.execute(
                 select(a.c.id, a.c.error).where(a.c.organization_id == organization_id, a.c.delivery_id == row.id)
-            ):
+            ).all()
+            for attempt in attempts:
                 self.conn.execute(
                     update(a)
                     .where(a.c.organization_id == organization_id, a.c.id == attempt.id)
