@@ -59,6 +59,7 @@ def main() -> None:
 
     # The receiver is on loopback, which outbound safety refuses unless the operator allows it.
     os.environ["CANDIDLY_OUTBOUND_ALLOW_PRIVATE"] = "true"
+    os.environ["CANDIDLY_SECRET_KEY"] = "bench-secret-key"  # the servers' and the workers' (sealed secrets)
 
     cluster = PostgresCluster()
     cluster.start()

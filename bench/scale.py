@@ -81,7 +81,9 @@ def main() -> None:
             cluster = PostgresCluster()
             cluster.start()
             url = cluster.create_database("scale")
-        settings = Settings(database_url=url, admin_token="scale", access_log=False, run_worker=False)
+        settings = Settings(
+            database_url=url, admin_token="scale", access_log=False, run_worker=False, secret_key="scale-secret-key"
+        )
         services = build_services(settings)
         client = TestClient(create_app(settings, services=services))
         calls = {}

@@ -80,6 +80,7 @@ def candidly(
     env = {
         "CANDIDLY_DATABASE_URL": database_url,
         "CANDIDLY_ADMIN_TOKEN": "bench-operator",
+        "CANDIDLY_SECRET_KEY": "bench-secret-key",  # seals stored secrets; PostgreSQL has no key file
         "CANDIDLY_ACCESS_LOG": "false",
         "CANDIDLY_LOG_LEVEL": "warning",
         "CANDIDLY_RUN_WORKER": "true" if run_worker else "false",

@@ -12,7 +12,7 @@ import pytest
 from candidly.bootstrap import Services, build_services
 from candidly.settings import Settings
 from candidly.web.app import create_app
-from tests.helpers import ADMIN_TOKEN, FakeClock, Org, TestClient, make_org
+from tests.helpers import ADMIN_TOKEN, SECRET_KEY, FakeClock, Org, TestClient, make_org
 
 
 @pytest.fixture(scope="session")
@@ -61,6 +61,7 @@ def settings(database_url: str) -> Settings:
         public_base_url="https://candidly.test",
         run_worker=False,
         access_log=False,
+        secret_key=SECRET_KEY,
     )
 
 

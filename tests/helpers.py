@@ -14,6 +14,7 @@ with warnings.catch_warnings():
     from fastapi.testclient import TestClient
 
 ADMIN_TOKEN = "test-operator-token"
+SECRET_KEY = "test-server-secret-key"  # seals stored secrets (storage/secrets.py) in every test's settings
 
 
 class FakeClock:

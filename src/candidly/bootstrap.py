@@ -20,7 +20,8 @@ from candidly.storage.engine import make_engine
 from candidly.storage.idempotency import SqlIdempotencyStore
 from candidly.storage.marker import claim_mode
 from candidly.storage.migrate import upgrade
-from candidly.storage.uow import SqlDatabase
+from candidly.storage.secrets import open_box
+from candidly.storage.uow import SqlDatabase, sqlite_path
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +46,8 @@ def build_services(settings: Settings, clock: Clock | None = None, *, migrate: b
     engine = make_engine(settings.database_url)
     if migrate:
         upgrade(engine)
-    database = SqlDatabase(engine)
+    box = open_box(engine, settings.secret_key, settings.secret_key_previous, sqlite_path(settings.database_url))
+    database = SqlDatabase(engine, box)
     clock = clock or (SteerableClock() if settings.test_mode else SystemClock())
     try:
         claim_mode(database, test_mode=settings.test_mode, now=clock.now())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import secrets
 import signal
 import sys
@@ -30,6 +31,7 @@ from candidly.domain.errors import DomainError
 from candidly.preflight import ConfigError, check_database_url, check_port_free, load_settings
 from candidly.settings import Settings
 from candidly.storage.marker import TestModeRefused
+from candidly.storage.secrets import SecretKeyMissing, reseal_all
 
 
 class OneLineErrors(TyperGroup):
@@ -38,7 +40,7 @@ class OneLineErrors(TyperGroup):
     def invoke(self, ctx: ClickContext) -> Any:
         try:
             return super().invoke(ctx)
-        except (ConfigError, TestModeRefused, seed.SeedError) as error:
+        except (ConfigError, TestModeRefused, SecretKeyMissing, seed.SeedError) as error:
             fail(str(error), 2)
         except DomainError as error:
             fail(error.message, 1)
@@ -66,6 +68,11 @@ OPERATOR = Actor(
 def refuse_test_mode(settings: Settings, why: str) -> None:
     if settings.test_mode:
         raise ConfigError(f"test mode refused: {why}")
+
+
+# How ``serve`` runs uvicorn. uvicorn would believe X-Forwarded-For from 127.0.0.1 by default; the app applies
+# CANDIDLY_FORWARDED_ALLOW_IPS itself (web/app.py), so a local client cannot pick its address.
+SERVER_OPTIONS: dict[str, Any] = {"access_log": False, "timeout_graceful_shutdown": 10, "proxy_headers": False}
 
 
 @contextmanager
@@ -98,8 +105,15 @@ def serve(
         int | None, typer.Option(help="Port to listen on.", show_default="CANDIDLY_PORT, else 8000")
     ] = None,
     workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+    forwarded_allow_ips: Annotated[
+        str | None,
+        typer.Option(help="Proxies whose X-Forwarded-For is believed (IPs or networks, comma-separated; '*' any)."),
+    ] = None,
 ) -> None:
     """Apply migrations and serve the API (with the delivery worker in-process unless disabled)."""
+    if forwarded_allow_ips is not None:
+        # The app is built in each server process from the environment, so the option travels there.
+        os.environ["CANDIDLY_FORWARDED_ALLOW_IPS"] = forwarded_allow_ips
     settings = checked_settings()
     host, port = host or settings.host, port or settings.port
     check_port_free(host, port)
@@ -114,8 +128,7 @@ def serve(
         port=port,
         workers=workers,
         log_level=settings.log_level,
-        access_log=False,
-        timeout_graceful_shutdown=10,
+        **SERVER_OPTIONS,
     )
 
 
@@ -139,6 +152,14 @@ def migrate() -> None:
     settings = checked_settings()
     build_services(settings)
     console.print(f"database at head: {settings.database_url.split('@')[-1]}")
+
+
+@app.command("rotate-secret-key")
+def rotate_secret_key() -> None:
+    """Seal every stored secret with CANDIDLY_SECRET_KEY; the earlier key must be in CANDIDLY_SECRET_KEY_PREVIOUS."""
+    with open_services() as services, services.database.connection(write=True) as conn:
+        count = reseal_all(conn, services.database.box)
+    console.print(f"{count} secrets sealed with the current key; CANDIDLY_SECRET_KEY_PREVIOUS may now be dropped")
 
 
 @app.command("create-organization")

@@ -42,9 +42,16 @@ class Settings(BaseSettings):
     rate_limit_per_minute: int = 0
     access_token_ttl_seconds: int = 3600
     attachment_url_ttl_seconds: int = 900
+    # Seals stored secrets (storage/secrets.py) and signs the access page's cookie. Unset with SQLite: a key file
+    # beside the database. Earlier keys, comma-separated, still open what they sealed (see docs/deploy.md).
     secret_key: str | None = None
 
     # Test mode (for test suites, never production): the service clock can be moved by the operator
     # (``/_candidly/clock``) and every email, callback and webhook is captured in memory instead of sent
     # (``/_candidly/outbox``). Refused against a database that holds non-test data (storage/marker.py).
     test_mode: bool = False
+    secret_key_previous: str = ""
+    # Proxies (IPs or networks, comma-separated; "*" for any) whose X-Forwarded-For and X-Forwarded-Proto are
+    # believed. Empty: none, and a client's address is the one it connected from. The access page's lockout and
+    # the rate limits count per address: trusting the header from anyone lets a client pick a new address per try.
+    forwarded_allow_ips: str = ""

@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from candidly.cli import app
-from tests.helpers import Org, TestClient, make_opening
+from tests.helpers import SECRET_KEY, Org, TestClient, make_opening
 
 runner = CliRunner()
 
@@ -17,6 +17,7 @@ runner = CliRunner()
 @pytest.fixture
 def cli_env(monkeypatch: pytest.MonkeyPatch, database_url: str) -> None:
     monkeypatch.setenv("CANDIDLY_DATABASE_URL", database_url)
+    monkeypatch.setenv("CANDIDLY_SECRET_KEY", SECRET_KEY)  # the one the app's settings seal secrets with
 
 
 def test_import_keeps_valid_rows_and_reports_rejects_with_reasons(

@@ -19,7 +19,7 @@ from aiosmtpd.controller import Controller
 from candidly.bootstrap import Services, build_worker
 from candidly.delivery.worker import Worker
 from candidly.settings import Settings
-from tests.helpers import ADMIN_TOKEN, FakeClock, Org, TestClient
+from tests.helpers import ADMIN_TOKEN, SECRET_KEY, FakeClock, Org, TestClient
 
 
 def free_port() -> int:
@@ -132,7 +132,8 @@ def receiver() -> Iterator[Receiver]:
 
 def delivery_settings(database_url: str, smtp_port: int, **overrides: Any) -> Settings:
     values: dict[str, Any] = {
-        "database_url": database_url, "admin_token": ADMIN_TOKEN, "public_base_url": "https://candidly.test",
+        "database_url": database_url, "admin_token": ADMIN_TOKEN, "secret_key": SECRET_KEY,
+        "public_base_url": "https://candidly.test",
         "run_worker": False, "access_log": False, "outbound_allow_private": True, "smtp_host": "127.0.0.1",
         "smtp_port": smtp_port, "delivery_max_attempts": 4, "delivery_timeout_seconds": 30.0,
         "worker_poll_seconds": 0.05, **overrides,

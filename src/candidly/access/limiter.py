@@ -1,4 +1,10 @@
-"""Wrong codes from one address: free at first, then slowed (a growing wait), then refused for a while."""
+"""Wrong codes from one address: free at first, then slowed (a growing wait), then refused for a while.
+
+Counts are kept per address *and* per target: invitation codes (and direct links, and opening ids nobody
+holds) are one target, each opening's credentials page another. Someone guessing the credentials of one
+opening from behind a shared address (an office NAT) locks that opening's page for that address only: the
+candidates of other openings there, and their invitation codes, still get in.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +16,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from candidly.domain.ids import Clock
+
+# The target of invitation codes, direct links and unknown opening ids (a credentials page's is its opening id).
+CODES = "codes"
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,16 +64,16 @@ class FailureLimiter:
         self._records: OrderedDict[str, _Record] = OrderedDict()
         self._lock = threading.Lock()
 
-    def check(self, address: str) -> Verdict:
-        """May ``address`` try now?"""
+    def check(self, address: str, target: str = CODES) -> Verdict:
+        """May ``address`` try ``target`` now?"""
         with self._lock:
-            record = self._records.get(address_key(address))
+            record = self._records.get(_key(address, target))
             return self._verdict(record, self.clock.now()) if record else Verdict(True)
 
-    def fail(self, address: str) -> Verdict:
-        """Count a wrong attempt; answers what the address may do next."""
+    def fail(self, address: str, target: str = CODES) -> Verdict:
+        """Count a wrong attempt at ``target``; answers what the address may do there next."""
         now = self.clock.now()
-        key = address_key(address)
+        key = _key(address, target)
         with self._lock:
             record = self._records.pop(key, None) or _Record()
             self._records[key] = record  # most recently failed last: the oldest are evicted first
@@ -95,6 +104,10 @@ class FailureLimiter:
 
 def _seconds(delta: timedelta) -> int:
     return max(1, math.ceil(delta.total_seconds()))
+
+
+def _key(address: str, target: str) -> str:
+    return f"{address_key(address)} {target}"
 
 
 def address_key(address: str) -> str:

@@ -16,7 +16,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from candidly.access.cookies import COOKIE, CandidateSession, CookieSigner
 from candidly.access.i18n import Translator, choose, load_catalogs, translator
-from candidly.access.limiter import FailureLimiter, Verdict
+from candidly.access.limiter import CODES, FailureLimiter, Verdict
 from candidly.domain.access import Actor, Principal, Scope
 from candidly.domain.applications import Application, Refusal
 from candidly.domain.ids import Clock
@@ -181,9 +181,9 @@ class Door:
 
     # The limiter
 
-    def throttled(self, request: Request, t: Translator) -> HTMLResponse | None:
-        """The 429 page when this address must not try now; None when it may."""
-        verdict = self.limiter.check(address(request))
+    def throttled(self, request: Request, t: Translator, target: str = CODES) -> HTMLResponse | None:
+        """The 429 page when this address must not try ``target`` now; None when it may."""
+        verdict = self.limiter.check(address(request), target)
         return None if verdict.allowed else self.too_many(request, t, verdict)
 
     def too_many(self, request: Request, t: Translator, verdict: Verdict) -> HTMLResponse:
@@ -192,9 +192,11 @@ class Door:
         page.headers["Retry-After"] = str(verdict.retry_after)
         return page
 
-    def failure(self, request: Request, t: Translator, key: str) -> tuple[HTMLResponse | None, list[str]]:
+    def failure(
+        self, request: Request, t: Translator, key: str, target: str = CODES
+    ) -> tuple[HTMLResponse | None, list[str]]:
         """Count a wrong code or credential: the 429 page if that locks the address out, else what to say."""
-        verdict = self.limiter.fail(address(request))
+        verdict = self.limiter.fail(address(request), target)
         if verdict.locked:
             return self.too_many(request, t, verdict), []
         error = [t(key)]

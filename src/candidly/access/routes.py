@@ -10,6 +10,7 @@ from starlette.exceptions import HTTPException
 
 from candidly.access.cookies import COOKIE, CandidateSession
 from candidly.access.i18n import Translator
+from candidly.access.limiter import CODES
 from candidly.access.pages import Door, StepView, candidate_actor, launch_origin, prefix, step_view
 from candidly.domain.applications import Application, effective_steps
 from candidly.domain.commands import RecordLogin, StartSession
@@ -39,11 +40,11 @@ def sign_in_page(request: Request) -> Response:
     return d.sign_in_page(request, d.language(request))
 
 
-def refused_post(request: Request, d: Door, t: Translator) -> Response | None:
-    """A sign-in post from another site, or from an address that must wait: the page that says so."""
+def refused_post(request: Request, d: Door, t: Translator, target: str = CODES) -> Response | None:
+    """A sign-in post from another site, or from an address that must wait at ``target``: the page that says so."""
     if not d.same_origin(request):
         return d.message_page(request, t, t("code_heading"), t("form_expired"), 403)
-    return d.throttled(request, t)
+    return d.throttled(request, t, target)
 
 
 @router.post("/", response_class=HTMLResponse)
@@ -77,11 +78,11 @@ def credentials_page(request: Request, opening_id: str) -> Response:
     """The credentials form of one opening: one field, or two when the opening asks for two."""
     d = door(request)
     t = d.language(request)
-    if (throttled := d.throttled(request, t)) is not None:
-        return throttled
     opening = d.services.queries.opening_for_access(opening_id)
     if opening is None:
-        return unknown_opening(request, d)
+        return d.throttled(request, t) or unknown_opening(request, d)
+    if (throttled := d.throttled(request, t, opening.id)) is not None:
+        return throttled
     return credentials_form(request, d, opening)
 
 
@@ -92,9 +93,9 @@ def sign_in_with_credentials(
     """Check the credentials against the opening's candidates; then as with a code."""
     d = door(request)
     t = d.language(request)
-    if (refused := refused_post(request, d, t)) is not None:
-        return refused
     opening = d.services.queries.opening_for_access(opening_id)
+    if (refused := refused_post(request, d, t, opening.id if opening else CODES)) is not None:
+        return refused
     if opening is None:
         return unknown_opening(request, d)
     t = d.language(request, opening.language)
@@ -105,7 +106,7 @@ def sign_in_with_credentials(
     if len(first) <= MAX_CREDENTIAL and len(second or "") <= MAX_CREDENTIAL:
         application = d.services.queries.application_by_credentials(opening, first, second)
     if application is None:
-        locked, error = d.failure(request, t, "wrong_credentials")
+        locked, error = d.failure(request, t, "wrong_credentials", opening.id)
         return locked or credentials_form(request, d, opening, 403, error, first[:MAX_CREDENTIAL])
     return enter(request, application, "credentials")
 

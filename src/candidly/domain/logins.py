@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from candidly.domain.applications import Application, EffectiveStep, Refusal, window_refusal
+from candidly.domain.applications import Application, ApplicationKind, EffectiveStep, Refusal, window_refusal
 from candidly.domain.openings import Opening
 
 # ``Opening.settings[ACCESS_METHOD]`` says how candidates sign in, in TestInvite's words:
@@ -27,12 +27,23 @@ def requires_second_credential(opening: Opening) -> bool:
 
 
 def second_credential_matches(application: Application, opening: Opening, credential2: str | None) -> bool:
-    """Whether ``credential2`` completes credential1 for this application (credential1 already matched)."""
+    """Whether ``credential2`` completes credential1 for this application (credential1 already matched).
+
+    An internal candidate's credential1 is their username, which is no secret (colleagues know it, lists
+    show it): they need a second credential that matches, whatever the opening asks, and without one they
+    sign in with their invitation code only.
+    """
+    if application.kind == ApplicationKind.INTERNAL:
+        return _same(application.credential2, credential2)
     if not asks_second_credential(opening):
         return True
     if application.credential2 is None:
         return not requires_second_credential(opening)
-    return credential2 is not None and hmac.compare_digest(application.credential2.encode(), credential2.encode())
+    return _same(application.credential2, credential2)
+
+
+def _same(held: str | None, given: str | None) -> bool:
+    return held is not None and given is not None and hmac.compare_digest(held.encode(), given.encode())
 
 
 def login_refusal(application: Application, now: datetime) -> tuple[Refusal, datetime | None] | None:

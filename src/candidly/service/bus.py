@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from candidly.domain.access import Actor
+from candidly.domain.access import Actor, Scope
 from candidly.domain.errors import Conflict, StaleVersion
 from candidly.domain.ids import Clock
 from candidly.service.context import Context
@@ -18,13 +18,24 @@ Handler = Callable[[UnitOfWork, Context, Any], Any]
 
 # Filled by candidly.service.handlers: command type -> handler.
 HANDLERS: dict[type[Any], Handler] = {}
+# Command type -> the scope needed to see what its handler returns (the record it wrote, personal data).
+ANSWER_SCOPES: dict[type[Any], Scope] = {}
 
 
-def handles(command_type: type[Any]) -> Callable[[Callable[..., R]], Callable[..., R]]:
-    """Register the decorated function as the handler of ``command_type``."""
+def handles(
+    command_type: type[Any], *, answers_with: Scope | None = None
+) -> Callable[[Callable[..., R]], Callable[..., R]]:
+    """Register the decorated function as the handler of ``command_type``.
+
+    ``answers_with`` is the scope a caller must hold to be handed the handler's result. The bus checks it
+    before the command runs: a key that may write but not read gets a 403 and changes nothing, rather than
+    its change saved and then either the record shown (more than its scopes allow) or a 403 after the fact.
+    """
 
     def register(fn: Callable[..., R]) -> Callable[..., R]:
         HANDLERS[command_type] = fn
+        if answers_with is not None:
+            ANSWER_SCOPES[command_type] = answers_with
         return fn
 
     return register
@@ -52,6 +63,8 @@ class MessageBus:
 
     def execute(self, command: Any, actor: Actor, organization_id: str = "") -> Any:
         handler = HANDLERS[type(command)]
+        if (shown := ANSWER_SCOPES.get(type(command))) is not None:
+            actor.principal.require(shown)
         for attempt in range(self.ATTEMPTS):
             try:
                 return self._run_once(handler, command, actor, organization_id)

@@ -132,6 +132,14 @@ class DeliveryRepository(Protocol):
     def reschedule(self, organization_id: str, ident: str, when: datetime) -> None: ...
 
 
+class Erasure(Protocol):
+    """What other tables copied of a person (events, deliveries, test results, stored answers), blanked."""
+
+    def forget_person(
+        self, organization_id: str, candidate_id: str, handles: Sequence[str], names: Sequence[str] = ()
+    ) -> None: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction. Leaving the ``with`` block without ``commit()`` rolls back."""
 
@@ -170,6 +178,9 @@ class UnitOfWork(Protocol):
 
     @property
     def deliveries(self) -> DeliveryRepository: ...
+
+    @property
+    def erasure(self) -> Erasure: ...
 
     def commit(self) -> None: ...
 

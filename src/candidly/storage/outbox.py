@@ -19,13 +19,25 @@ from candidly.domain.events import Event
 from candidly.domain.ids import new_id
 from candidly.storage import tables as t
 from candidly.storage.repositories import SqlRepository
+from candidly.storage.secrets import SecretBox
 
 _EVENT_FIELDS = [f.name for f in dataclasses.fields(Event)]
 
 
 class SqlWebhooks(SqlRepository[WebhookSubscription]):
-    def __init__(self, conn: Connection) -> None:
+    """Subscriptions with their signing secret sealed at rest (``storage/secrets.py``)."""
+
+    def __init__(self, conn: Connection, box: SecretBox) -> None:
         super().__init__(conn, t.webhook_subscriptions, WebhookSubscription)
+        self.box = box
+
+    def _to_entity(self, row: Any) -> WebhookSubscription:
+        subscription = super()._to_entity(row)
+        subscription.secret = self.box.open(subscription.secret) or ""
+        return subscription
+
+    def _to_row(self, entity: WebhookSubscription) -> dict[str, Any]:
+        return {**super()._to_row(entity), "secret": self.box.seal(entity.secret)}
 
     def remove(self, organization_id: str, ident: str, when: datetime) -> None:
         c = self.table.c

@@ -31,6 +31,7 @@ from candidly.domain.openings import EmailTemplate, Opening, Program, Step
 from candidly.domain.people import Candidate
 from candidly.service.ports import PERSON_ACTIVITY, Filters, Page, PageRequest
 from candidly.storage import tables as t
+from candidly.storage.secrets import SecretBox
 
 E = TypeVar("E")
 
@@ -389,12 +390,19 @@ class OrganizationRepo:
 
 
 class ApiKeyRepo:
-    def __init__(self, conn: Connection) -> None:
+    """Keys with their signing secret sealed at rest (``storage/secrets.py``); tokens are stored as a digest only."""
+
+    def __init__(self, conn: Connection, box: SecretBox) -> None:
         self.conn = conn
+        self.box = box
 
     def _one(self, clause: ColumnElement[bool]) -> ApiKey | None:
         row = self.conn.execute(select(t.api_keys).where(clause)).first()
-        return None if row is None else ApiKey(**row._mapping)
+        if row is None:
+            return None
+        key = ApiKey(**row._mapping)
+        key.signing_secret = self.box.open(key.signing_secret)
+        return key
 
     def get(self, ident: str) -> ApiKey | None:
         return self._one(t.api_keys.c.id == ident)
@@ -403,7 +411,9 @@ class ApiKeyRepo:
         return self._one(t.api_keys.c.token_hash == token_hash)
 
     def add(self, entity: ApiKey) -> None:
-        self.conn.execute(insert(t.api_keys), [dataclasses.asdict(entity)])
+        row = dataclasses.asdict(entity)
+        row["signing_secret"] = self.box.seal(entity.signing_secret)
+        self.conn.execute(insert(t.api_keys), [row])
 
     def revoke(self, ident: str, when: datetime) -> None:
         self.conn.execute(update(t.api_keys).where(t.api_keys.c.id == ident).values(revoked_at=when))

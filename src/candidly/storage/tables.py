@@ -73,7 +73,7 @@ api_keys = Table(
     Column("token_hash", String(64), nullable=False, unique=True),
     Column("scopes", Json(), nullable=False),
     Column("organization_ids", Json(), nullable=False),
-    Column("signing_secret", String(128), nullable=True),
+    Column("signing_secret", String(255), nullable=True),  # sealed (storage/secrets.py)
     Column("created_at", UTCDateTime(), nullable=False),
     Column("revoked_at", UTCDateTime(), nullable=True),
 )
@@ -321,7 +321,7 @@ webhook_subscriptions = Table(
     Column("id", String(ID), nullable=False),
     Column("url", String(2000), nullable=False),
     Column("events", Json(), nullable=False),
-    Column("secret", String(100), nullable=False),
+    Column("secret", String(255), nullable=False),  # sealed (storage/secrets.py)
     Column("description", String(200)),
     Column("created_at", UTCDateTime(), nullable=False),
     Column("deleted_at", UTCDateTime()),

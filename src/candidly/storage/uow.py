@@ -15,6 +15,7 @@ from candidly.domain.sessions import TestSession
 from candidly.domain.status_maps import StatusMap
 from candidly.service.ports import UnitOfWork
 from candidly.storage import tables as t
+from candidly.storage.erasure import SqlErasure
 from candidly.storage.migrate import is_at_head
 from candidly.storage.outbox import SqlDeliveries, SqlWebhooks
 from candidly.storage.repositories import (
@@ -27,15 +28,16 @@ from candidly.storage.repositories import (
     SqlEventLog,
     SqlRepository,
 )
+from candidly.storage.secrets import SecretBox
 
 
 class SqlUnitOfWork:
     """Repositories over one transaction; nothing is kept unless ``commit()`` is called."""
 
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: Connection, box: SecretBox) -> None:
         self.conn = conn
         self.organizations = OrganizationRepo(conn)
-        self.api_keys = ApiKeyRepo(conn)
+        self.api_keys = ApiKeyRepo(conn, box)
         self.users = SqlRepository(conn, t.users, User)
         self.openings = OpeningRepo(conn)
         self.candidates = CandidateRepo(conn)
@@ -44,8 +46,9 @@ class SqlUnitOfWork:
         self.blobs = SqlBlobs(conn)
         self.sessions = SqlRepository(conn, t.test_sessions, TestSession)
         self.status_maps = SqlRepository(conn, t.status_maps, StatusMap)
-        self.webhooks = SqlWebhooks(conn)
+        self.webhooks = SqlWebhooks(conn, box)
         self.deliveries = SqlDeliveries(conn)
+        self.erasure = SqlErasure(conn)
         self._committed = False
 
     def commit(self) -> None:
@@ -61,8 +64,9 @@ class SqlDatabase:
     the writer (measured: serialising readers too halved read throughput).
     """
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, box: SecretBox | None = None) -> None:
         self.engine = engine
+        self.box = box or SecretBox(())  # no key: nothing sealed can be stored or read
         self.is_sqlite = engine.dialect.name == "sqlite"
         self._write_lock = threading.Lock() if self.is_sqlite else None
 
@@ -88,7 +92,7 @@ class SqlDatabase:
         with self.engine.connect() as conn:
             if write:
                 conn = conn.execution_options(candidly_write=True)
-            uow: SqlUnitOfWork = SqlUnitOfWork(conn)
+            uow: SqlUnitOfWork = SqlUnitOfWork(conn, self.box)
             checked: UnitOfWork = uow  # the type checker proves the adapter fits the port
             try:
                 yield checked

@@ -8,6 +8,7 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 from fastapi import FastAPI
 from starlette.staticfiles import StaticFiles
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from candidly import access
 from candidly.bootstrap import Services, build_services, build_worker
@@ -100,4 +101,7 @@ def create_app(settings: Settings, clock: Clock | None = None, services: Service
         metrics=app.state.metrics,
         access_log=settings.access_log,
     )
+    if settings.forwarded_allow_ips:
+        # Outermost: every layer (logs, limits, the access page's lockout) sees the client behind a trusted proxy.
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.forwarded_allow_ips)
     return app

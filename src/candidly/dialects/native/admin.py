@@ -9,7 +9,7 @@ from fastapi.responses import Response
 
 from candidly.dialects.base import FastJSONResponse, actor
 from candidly.dialects.native import schemas as wire
-from candidly.dialects.native.deps import CallerDep, principal, services
+from candidly.dialects.native.deps import principal, services
 from candidly.domain import commands as c
 from candidly.domain.access import Principal
 from candidly.service.handlers.access import IssuedKey
@@ -46,8 +46,10 @@ def create_api_key(body: wire.ApiKeyCreate, request: Request, who: PrincipalDep)
 
 
 @router.delete("/api-keys/{key_id}", status_code=204)
-def revoke_api_key(key_id: str, who: CallerDep) -> Response:
-    """Revoke a key at once; later calls with it get 401."""
-    who.execute(c.RevokeApiKey(key_id))
-    who.services.auth.forget(key_id)
+def revoke_api_key(key_id: str, request: Request, who: PrincipalDep) -> Response:
+    """Revoke a key at once; later calls with it get 401. A key of several organizations: the operator only."""
+    # The operator names no organization: the key says which ones it serves.
+    org = "" if who.is_operator else who.organization(request.headers.get("x-organization-id"))
+    services(request).bus.execute(c.RevokeApiKey(key_id), actor(who, "native"), org)
+    services(request).auth.forget(key_id)
     return Response(status_code=204)

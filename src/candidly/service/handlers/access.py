@@ -54,6 +54,9 @@ def create_api_key(uow: UnitOfWork, ctx: Context, cmd: c.CreateApiKey) -> Issued
         principal.require(Scope.ADMIN)
         if principal.is_operator:
             raise InvalidField("organization_ids", "the operator must name the organizations")
+        beyond = sorted(set(cmd.scopes) - principal.scopes)
+        if beyond:  # else an admin-only key could mint itself read:salary, or any scope it was not given
+            raise Forbidden(f"a key can only give scopes it holds itself; it lacks {beyond[0]}", scope=beyond[0])
         org_ids = [ctx.organization_id]
     return _issue(
         uow,
@@ -88,4 +91,7 @@ def revoke_api_key(uow: UnitOfWork, ctx: Context, cmd: c.RevokeApiKey) -> None:
     if key is None or not (principal.is_operator or ctx.organization_id in key.organization_ids):
         raise NotFound("api key", cmd.key_id)
     principal.require(Scope.ADMIN)
+    if len(key.organization_ids) > 1 and not principal.is_operator:
+        # An ATS key serves other organizations too: one of them must not cut the others off.
+        raise Forbidden("only the operator revokes a key that serves several organizations", scope=None)
     uow.api_keys.revoke(key.id, ctx.now)

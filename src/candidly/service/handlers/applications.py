@@ -149,7 +149,7 @@ def _resolve_person(uow: UnitOfWork, ctx: Context, cmd: c.CreateApplication, fie
     return new_candidate(uow, ctx, cmd.candidate)
 
 
-@handles(c.CreateApplication)
+@handles(c.CreateApplication, answers_with=Scope.READ_CANDIDATES)
 def create_application(uow: UnitOfWork, ctx: Context, cmd: c.CreateApplication) -> Application:
     ctx.actor.principal.require(Scope.WRITE_CANDIDATES)
     opening = load_opening(uow, ctx, cmd.opening_id, field="opening_id")
@@ -260,7 +260,7 @@ def load_enterable(uow: UnitOfWork, ctx: Context, application_id: str) -> Applic
     return application
 
 
-@handles(c.UpdateApplication)
+@handles(c.UpdateApplication, answers_with=Scope.READ_CANDIDATES)
 def update_application(uow: UnitOfWork, ctx: Context, cmd: c.UpdateApplication) -> Application:
     ctx.actor.principal.require(Scope.WRITE_CANDIDATES)
     if cmd.opening_id is not None:

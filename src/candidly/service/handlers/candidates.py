@@ -5,6 +5,7 @@ from __future__ import annotations
 from candidly.domain import commands as c
 from candidly.domain import events as ev
 from candidly.domain.access import Scope
+from candidly.domain.applications import Application
 from candidly.domain.errors import NotFound
 from candidly.domain.people import Candidate
 from candidly.domain.values import MAX_NAME, text
@@ -23,7 +24,7 @@ from candidly.service.ports import UnitOfWork
 MESSAGE_MAX = 5_000
 
 
-@handles(c.CreateCandidate)
+@handles(c.CreateCandidate, answers_with=Scope.READ_CANDIDATES)
 def create_candidate(uow: UnitOfWork, ctx: Context, cmd: c.CreateCandidate) -> Candidate:
     ctx.actor.principal.require(Scope.WRITE_CANDIDATES)
     candidate = new_candidate(uow, ctx, cmd.fields)
@@ -33,7 +34,7 @@ def create_candidate(uow: UnitOfWork, ctx: Context, cmd: c.CreateCandidate) -> C
     return candidate
 
 
-@handles(c.UpdateCandidate)
+@handles(c.UpdateCandidate, answers_with=Scope.READ_CANDIDATES)
 def update_candidate(uow: UnitOfWork, ctx: Context, cmd: c.UpdateCandidate) -> Candidate:
     ctx.actor.principal.require(Scope.WRITE_CANDIDATES)
     candidate = load_candidate(uow, ctx, cmd.candidate_id)
@@ -96,7 +97,10 @@ def erase_candidate(uow: UnitOfWork, ctx: Context, cmd: c.EraseCandidate) -> Can
 
 
 def erase_person(uow: UnitOfWork, ctx: Context, candidate: Candidate, reason: str) -> None:
+    """Blank the person, their applications, and what the event log, the outbox and stored answers copied."""
     loaded_version = candidate.version
+    applications = uow.applications.find(ctx.organization_id, candidate_id=candidate.id)
+    handles, names = _handles(candidate, applications), _names(candidate, applications)
     for key in CANDIDATE_FIELDS:
         setattr(candidate, key, {} if key in ("metadata", "attributes") else None)
     candidate.erased_at = candidate.updated_at = ctx.now
@@ -104,16 +108,39 @@ def erase_person(uow: UnitOfWork, ctx: Context, candidate: Candidate, reason: st
     save_versioned(uow.candidates, candidate, "candidate", loaded_version, None)
     removed = uow.blobs.delete_attachments(ctx.organization_id, candidate.id)
     uow.blobs.delete_notes(ctx.organization_id, candidate.id)
-    for application in uow.applications.find(ctx.organization_id, candidate_id=candidate.id):
-        application.external_data, application.tags, application.extra_emails = {}, {}, []
-        application.credential1 = application.credential2 = None
-        application.attributes = {}
-        application.deleted_at = application.deleted_at or ctx.now
+    for application in applications:
+        _blank_application(application, ctx)
         save_versioned(uow.applications, application, "application", application.version, None)
+    uow.erasure.forget_person(ctx.organization_id, candidate.id, handles, names)
     ctx.record(
         ev.CANDIDATE_ERASED, "candidate", candidate.id, candidate_id=candidate.id,
         data={"reason": reason, "attachments_removed": removed},
     )  # fmt: skip
+
+
+def _handles(candidate: Candidate, applications: list[Application]) -> list[str]:
+    """What only this person has, as text another table may have kept: ids, contact details, external ids."""
+    held = [candidate.id, candidate.email, candidate.phone, candidate.external_id]
+    for a in applications:
+        held += [a.id, a.external_id, a.uniq_id, *a.extra_emails]
+    return [m for m in held if m and len(m) >= 3]
+
+
+def _names(candidate: Candidate, applications: list[Application]) -> list[str]:
+    """What names the person but others may share (names, chosen credentials): scrubbed, never searched by."""
+    held = [candidate.fullname, candidate.first_name, candidate.last_name, candidate.middle_name]
+    held += [c for a in applications for c in (a.credential1, a.credential2)]
+    return [m for m in held if m and len(m) >= 3]
+
+
+def _blank_application(application: Application, ctx: Context) -> None:
+    """Keep an application's bare facts (opening, dates, stage); drop whatever names or describes the person."""
+    application.external_data, application.tags, application.extra_emails = {}, {}, []
+    application.credential1 = application.credential2 = None
+    application.external_id = application.uniq_id = application.uniq_key = application.invitation_code = None
+    application.salary_expectations = application.callback = None
+    application.attributes = {}
+    application.deleted_at = application.deleted_at or ctx.now
 
 
 @handles(c.GdprSweep)

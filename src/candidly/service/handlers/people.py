@@ -171,7 +171,7 @@ def _ensure_username_free(uow: UnitOfWork, ctx: Context, username: str) -> None:
         raise Conflict(f"username {username!r} is taken", field="username")
 
 
-@handles(c.CreateUser)
+@handles(c.CreateUser, answers_with=Scope.READ_USERS)
 def create_user(uow: UnitOfWork, ctx: Context, cmd: c.CreateUser) -> User:
     ctx.actor.principal.require(Scope.WRITE_USERS)
     fields = _clean_user({"username": cmd.username, "fullname": cmd.fullname, "email": cmd.email, "tags": cmd.tags})
@@ -195,7 +195,7 @@ def load_user(uow: UnitOfWork, ctx: Context, user_id: str, field: str | None = N
     return user
 
 
-@handles(c.UpdateUser)
+@handles(c.UpdateUser, answers_with=Scope.READ_USERS)
 def update_user(uow: UnitOfWork, ctx: Context, cmd: c.UpdateUser) -> User:
     ctx.actor.principal.require(Scope.WRITE_USERS)
     user = load_user(uow, ctx, cmd.user_id)

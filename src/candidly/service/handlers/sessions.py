@@ -29,7 +29,7 @@ def _startable_step(application: Application, opening: Opening, step_id: str, ct
     return step
 
 
-@handles(c.StartSession)
+@handles(c.StartSession, answers_with=Scope.READ_CANDIDATES)
 def start_session(uow: UnitOfWork, ctx: Context, cmd: c.StartSession) -> TestSession:
     ctx.actor.principal.require(Scope.WRITE_CANDIDATES)
     application = load_enterable(uow, ctx, cmd.application_id)
@@ -63,7 +63,7 @@ def load_session(uow: UnitOfWork, ctx: Context, session_id: str) -> TestSession:
     return session
 
 
-@handles(c.CompleteSession)
+@handles(c.CompleteSession, answers_with=Scope.READ_CANDIDATES)
 def complete_session(uow: UnitOfWork, ctx: Context, cmd: c.CompleteSession) -> TestSession:
     ctx.actor.principal.require(Scope.WRITE_CANDIDATES)
     session = load_session(uow, ctx, cmd.session_id)

@@ -13,7 +13,7 @@ from candidly.service.context import Context
 from candidly.service.ports import UnitOfWork
 
 
-@handles(c.SetStatusMap)
+@handles(c.SetStatusMap, answers_with=Scope.READ_CANDIDATES)
 def set_status_map(uow: UnitOfWork, ctx: Context, cmd: c.SetStatusMap) -> StatusMap:
     """Create the map, or replace the entries of the one with the same name."""
     ctx.actor.principal.require(Scope.WRITE_CANDIDATES)

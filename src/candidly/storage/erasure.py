@@ -1,0 +1,142 @@
+"""Erasure beyond a person's own rows: what the event log, the outbox and stored answers still say about them."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import ColumnElement, Connection, and_, delete, func, or_, select, update
+
+from candidly.domain.deliveries import DeliveryKind, DeliveryStatus
+from candidly.storage import tables as t
+
+ERASED = "[erased]"
+BATCH = 500  # ids per IN list: well under SQLite's and PostgreSQL's bound-parameter limits
+
+
+class SqlErasure:
+    """Blanks a person out of the tables that copy their data: events, deliveries, attempts, sessions, answers.
+
+    The rows stay (the audit trail keeps who did what and when, the delivery log keeps that a message went);
+    what they held about the person goes.
+    """
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def forget_person(
+        self, organization_id: str, candidate_id: str, handles: Sequence[str], names: Sequence[str] = ()
+    ) -> None:
+        """Blank the person's events, their deliveries and attempts, their test results, and every stored
+        Idempotency-Key answer that names them by one of ``handles`` (ids, email, phone: what only they have).
+
+        ``names`` are scrubbed from the person's own rows too, but never used to find rows: others share them.
+        """
+        handles = [m for m in dict.fromkeys([*handles, *_id_forms(candidate_id)]) if m]
+        mentions = [*handles, *names]
+        event_ids = self._events(organization_id, candidate_id, mentions)
+        for chunk in _chunks(event_ids):
+            self._deliveries(organization_id, chunk, mentions)
+        self._sessions(organization_id, candidate_id, mentions)
+        self._stored_answers(handles)
+
+    def _sessions(self, organization_id: str, candidate_id: str, mentions: Sequence[str]) -> None:
+        """Test results stay (scores are the organization's record); what in them names the person goes."""
+        s = t.test_sessions
+        rows = self.conn.execute(
+            select(s.c.id, s.c.result).where(s.c.organization_id == organization_id, s.c.candidate_id == candidate_id)
+        ).all()
+        for row in rows:
+            self.conn.execute(
+                update(s)
+                .where(s.c.organization_id == organization_id, s.c.id == row.id)
+                .values(result=scrub(row.result, mentions))
+            )
+
+    def _events(self, organization_id: str, candidate_id: str, mentions: Sequence[str]) -> list[str]:
+        """Every change value of the person's events goes (which fields changed stays); data is scrubbed."""
+        ev = t.events
+        rows = self.conn.execute(
+            select(ev.c.id, ev.c.changes, ev.c.data).where(
+                ev.c.organization_id == organization_id, ev.c.candidate_id == candidate_id
+            )
+        ).all()
+        for row in rows:
+            self.conn.execute(
+                update(ev)
+                .where(ev.c.organization_id == organization_id, ev.c.id == row.id)
+                .values(changes={k: [ERASED, ERASED] for k in row.changes}, data=scrub(row.data, mentions))
+            )
+        return [row.id for row in rows]
+
+    def _deliveries(self, organization_id: str, event_ids: Sequence[str], mentions: Sequence[str]) -> None:
+        """Their messages lose body and (an email's) address; one not sent yet never will be."""
+        d, a = t.deliveries, t.delivery_attempts
+        rows = self.conn.execute(
+            select(d.c.id, d.c.kind, d.c.target, d.c.status, d.c.last_error).where(
+                d.c.organization_id == organization_id, d.c.event_id.in_(event_ids)
+            )
+        ).all()
+        for row in rows:
+            values: dict[str, Any] = {
+                "payload": {},
+                "target": ERASED if row.kind == DeliveryKind.EMAIL else row.target,
+                "last_error": scrub(row.last_error, mentions),
+            }
+            if row.status == DeliveryStatus.PENDING:
+                values |= {"status": DeliveryStatus.DEAD, "last_error": "not sent: the candidate was erased",
+                           "lease_owner": None, "lease_until": None}  # fmt: skip
+            self.conn.execute(
+                update(d).where(d.c.organization_id == organization_id, d.c.id == row.id).values(**values)
+            )
+            attempts = self.conn.execute(
+                select(a.c.id, a.c.error).where(a.c.organization_id == organization_id, a.c.delivery_id == row.id)
+            ).all()
+            for attempt in attempts:
+                self.conn.execute(
+                    update(a)
+                    .where(a.c.organization_id == organization_id, a.c.id == attempt.id)
+                    .values(error=scrub(attempt.error, mentions))
+                )
+
+    def _stored_answers(self, handles: Sequence[str]) -> None:
+        """Answers kept for Idempotency-Key replays (a day) that show the person are dropped: a retry of one
+        of those requests then runs again, which is better than replaying an erased person's record."""
+        k = t.idempotency_keys
+        # Short handles (a uniqId of "42") would match strangers' answers too: six characters at least.
+        matches = [self._holds(k.c.response_body, m.encode()) for m in handles if len(m) >= 6]
+        if matches:
+            self.conn.execute(delete(k).where(and_(k.c.status_code != 0, or_(*matches))))
+
+    def _holds(self, column: ColumnElement[bytes], needle: bytes) -> ColumnElement[bool]:
+        """``column`` (bytes) contains ``needle``: SQLite's LIKE skips blobs, and PostgreSQL has no instr."""
+        if self.conn.dialect.name == "sqlite":
+            return func.instr(column, needle) > 0
+        # An unescaped _ or % in the needle only widens the match: a little more is forgotten, never less.
+        return column.op("LIKE", is_comparison=True)(b"%" + needle + b"%")
+
+
+def scrub(value: Any, mentions: Sequence[str]) -> Any:
+    """``value`` with every string that contains one of ``mentions`` replaced by ``[erased]`` (nested too)."""
+    if isinstance(value, str):
+        folded = value.casefold()
+        return ERASED if any(m.casefold() in folded for m in mentions) else value
+    if isinstance(value, dict):
+        return {k: scrub(v, mentions) for k, v in value.items()}
+    if isinstance(value, list):
+        return [scrub(v, mentions) for v in value]
+    return value
+
+
+def _id_forms(ident: str) -> list[str]:
+    """An id as the surfaces write it: 32 hex digits, and InstaView's canonical UUID form."""
+    try:
+        return [ident, str(uuid.UUID(hex=ident))]
+    except ValueError:
+        return [ident]
+
+
+def _chunks(ids: Sequence[str]) -> Iterable[Sequence[str]]:
+    for start in range(0, len(ids), BATCH):
+        yield ids[start : start + BATCH]
