@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from candidly.bootstrap import Services
 from candidly.cli import app
 from candidly.testing import Candidly
-from tests.helpers import TestClient, table_counts
+from tests.helpers import SECRET_KEY, TestClient, table_counts
 
 runner = CliRunner()
 EXAMPLE = Path(__file__).parents[1] / "examples" / "assessment.yaml"
@@ -20,6 +20,7 @@ EXAMPLE = Path(__file__).parents[1] / "examples" / "assessment.yaml"
 @pytest.fixture
 def cli_env(monkeypatch: pytest.MonkeyPatch, database_url: str) -> None:
     monkeypatch.setenv("CANDIDLY_DATABASE_URL", database_url)
+    monkeypatch.setenv("CANDIDLY_SECRET_KEY", SECRET_KEY)  # the key the test's app seals secrets with
 
 
 def test_seed_makes_everything_and_prints_ids_and_credentials(cli_env: None, client: TestClient) -> None:
