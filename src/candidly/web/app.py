@@ -62,9 +62,8 @@ def create_app(settings: Settings, clock: Clock | None = None, services: Service
     surfaces = surface_services(services)
     app.mount(native.PREFIX, native.build_app(surfaces))
     app.mount(testinvite.PREFIX, testinvite.build_app(surfaces))
-    # The longer prefix first: Starlette matches mounts in order.
-    app.mount(instaview.PUBLIC_PREFIX, instaview.build_app(surfaces))
-    app.mount(instaview.PREFIX, instaview.build_app(surfaces))
+    for prefix in instaview.PREFIXES:  # the longest first, so each path reaches the mount of its own base
+        app.mount(prefix, instaview.build_app(surfaces))
     app.mount(paradox.PREFIX, paradox.build_app(surfaces))
     app.mount(access.PREFIX, access.build_app(services))
     app.mount(comeet.PREFIX, comeet.build_app(surfaces))

@@ -1,18 +1,39 @@
-"""InstaView's candidate API under /instaview (and /instaview/v1/public): a company is an organization."""
+"""InstaView's API under /instaview, /instaview/v1 (the ATS guide's base) and /instaview/v1/public.
+
+A company is an organization; ids are written as canonical UUIDs (docs/instaview.md).
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
 
 from candidly.dialects.base import SurfaceServices, surface_app
-from candidly.dialects.instaview import errors, routes
+from candidly.dialects.instaview import companies, errors, interviews, jobs, routes
 
 PREFIX = "/instaview"
+V1_PREFIX = "/instaview/v1"
 PUBLIC_PREFIX = "/instaview/v1/public"
+# Longest first: Starlette matches mounts in order, and /instaview would otherwise take /instaview/v1/...
+PREFIXES = (PUBLIC_PREFIX, V1_PREFIX, PREFIX)
+SECURITY_SCHEME = {"bearerAuth": {"type": "http", "scheme": "bearer", "description": "An InstaView API key (sk_...)"}}
+
+
+def _with_security(app: FastAPI) -> dict[str, Any]:
+    """The OpenAPI document, with the bearer scheme every InstaView operation requires."""
+    if app.openapi_schema is None:
+        schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+        schema.setdefault("components", {})["securitySchemes"] = SECURITY_SCHEME
+        schema["security"] = [{"bearerAuth": []}]
+        app.openapi_schema = schema
+    return app.openapi_schema
 
 
 def build_app(services: SurfaceServices) -> FastAPI:
-    description = "InstaView's candidate and job endpoints, served by Candidly."
-    return surface_app(
-        "Candidly: InstaView dialect", services, errors.install, [routes.router], description, errors.RESPONSES
-    )
+    description = "InstaView's candidate, job, interview and company endpoints, served by Candidly."
+    routers = [routes.router, jobs.router, interviews.router, companies.router]
+    app = surface_app("Candidly: InstaView dialect", services, errors.install, routers, description, errors.RESPONSES)
+    app.openapi = lambda: _with_security(app)  # type: ignore[method-assign]
+    return app
