@@ -18,6 +18,9 @@ V1_PREFIX = "/instaview/v1"
 PUBLIC_PREFIX = "/instaview/v1/public"
 # Longest first: Starlette matches mounts in order, and /instaview would otherwise take /instaview/v1/...
 PREFIXES = (PUBLIC_PREFIX, V1_PREFIX, PREFIX)
+# InstaView's documented default limits (reference section 2.11), announced when the operator configures none.
+DEFAULT_LIMIT_PER_MINUTE = 60
+DEFAULT_LIMIT_PER_HOUR = 2000
 SECURITY_SCHEME = {"bearerAuth": {"type": "http", "scheme": "bearer", "description": "An InstaView API key (sk_...)"}}
 
 
