@@ -53,3 +53,11 @@ def test_a_long_adversarial_cv_goes_through_the_api_and_is_stored_anonymized(cli
     response = client.patch(f"{BASE}/candidates/{person['id']}", json={"cv": cv}, headers=org.headers)
     assert response.status_code == 200, response.text
     assert response.json()["cv"].startswith("[NAME] 111")
+
+
+def test_a_rename_anonymizes_the_new_name_in_the_stored_cv(client: TestClient, org: Org) -> None:
+    person = new_candidate(client, org, firstName="Jnae", lastName="Doe", cv="Jane Doe, engineer; Jane likes Python")
+    assert person["cv"] == "Jane [NAME], engineer; Jane likes Python"  # the name as first typed
+    url = f"{BASE}/candidates/{person['id']}"
+    renamed = client.patch(url, json={"firstName": "Jane"}, headers=org.headers).json()
+    assert renamed["cv"] == "[NAME], engineer; [NAME] likes Python"
