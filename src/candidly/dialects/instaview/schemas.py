@@ -90,7 +90,7 @@ SalaryPeriod = Literal["HOURLY", "DAILY", "WEEKLY", "MONTHLY", "YEARLY"]
 
 
 class LanguageRequirement(Wire):
-    language: str = Field(pattern=r"^[A-Za-z]{2}$", description="ISO 639-1 code, e.g. EN")
+    language: str = Field(max_length=2, pattern=r"^[A-Za-z]{2}$", description="ISO 639-1 code, e.g. EN")
     proficiency: Cefr
 
 
@@ -99,13 +99,13 @@ class Location(Wire):
     street: str | None = Field(default=None, max_length=200)
     city: str | None = Field(default=None, max_length=100)
     postalCode: str | None = Field(default=None, max_length=20)
-    countryCode: str | None = Field(default=None, pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2")
+    countryCode: str | None = Field(default=None, max_length=2, pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2")
 
 
 class Salary(Wire):
     min: float | None = Field(default=None, ge=0, le=1e12)
     max: float | None = Field(default=None, ge=0, le=1e12)
-    currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$", description="ISO 4217")
+    currency: str | None = Field(default=None, max_length=3, pattern=r"^[A-Z]{3}$", description="ISO 4217")
     period: SalaryPeriod | None = None
 
     @model_validator(mode="after")
@@ -161,7 +161,7 @@ class Job(BaseModel):
 
 
 Question = Annotated[str, Field(min_length=1, max_length=1000)]
-Language = Annotated[str, Field(pattern=r"^[A-Za-z]{2}$")]
+Language = Annotated[str, Field(max_length=2, pattern=r"^[A-Za-z]{2}$")]
 
 
 class AgentSpec(Wire):
