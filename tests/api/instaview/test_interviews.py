@@ -144,3 +144,15 @@ def test_a_candidate_in_two_jobs_must_name_the_job(client: TestClient, org: Org,
         "jobId: is required: the candidate is assigned to 2 jobs",
     )
     assert table_counts(services) == before
+
+
+def test_erasing_a_person_blanks_what_their_interviews_were_started_with(
+    client: TestClient, org: Org, services: Services
+) -> None:
+    job = new_job(client, org)
+    person = new_candidate(client, org, jobIds=[job["id"]])
+    made = interview(client, org, candidateId=person["id"], questions=["Why us?"], metadata={"note": "Jane's pick"})
+    erased = client.post(f"/api/v1/candidates/{native(person['id'])}/erase", headers=org.headers)
+    assert erased.status_code == 200, erased.text
+    shown = client.get(f"{BASE}/interviews/{made['id']}", headers=org.headers).json()
+    assert (shown["metadata"], shown["questions"]) == ({}, [])

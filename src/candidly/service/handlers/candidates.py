@@ -79,6 +79,10 @@ def erase_person(uow: UnitOfWork, ctx: Context, candidate: Candidate, reason: st
         application.attributes = {}
         application.deleted_at = application.deleted_at or ctx.now
         save_versioned(uow.applications, application, "application", application.version, None)
+    for session in uow.sessions.find(ctx.organization_id, candidate_id=candidate.id):
+        if session.settings:  # what an interview was started with may carry the client's metadata about the person
+            session.settings = {}
+            save_versioned(uow.sessions, session, "session", session.version, None)
     ctx.record(
         ev.CANDIDATE_ERASED, "candidate", candidate.id, candidate_id=candidate.id,
         data={"reason": reason, "attachments_removed": removed},
