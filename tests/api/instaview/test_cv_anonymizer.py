@@ -6,9 +6,10 @@ import threading
 
 import pytest
 
+from candidly.bootstrap import Services
 from candidly.domain.anonymize import anonymize_cv
 from tests.api.instaview.conftest import BASE, new_candidate
-from tests.helpers import Org, TestClient
+from tests.helpers import Org, TestClient, make_key, table_counts
 
 CV_MAX = 50_000
 # Shapes that made the old patterns rescan the rest of the text from every position (seconds each, in the
@@ -61,3 +62,14 @@ def test_a_rename_anonymizes_the_new_name_in_the_stored_cv(client: TestClient, o
     url = f"{BASE}/candidates/{person['id']}"
     renamed = client.patch(url, json={"firstName": "Jane"}, headers=org.headers).json()
     assert renamed["cv"] == "[NAME], engineer; [NAME] likes Python"
+
+
+def test_a_key_that_may_not_write_is_refused_before_its_cv_is_touched(
+    client: TestClient, org: Org, services: Services
+) -> None:
+    person = new_candidate(client, org)
+    reader = make_key(client, org, ["read:candidates"])
+    before = table_counts(services)
+    response = client.patch(f"{BASE}/candidates/{person['id']}", json={"cv": "a" * CV_MAX}, headers=reader)
+    assert (response.status_code, response.json()["code"]) == (403, "INSUFFICIENT_PERMISSIONS")
+    assert table_counts(services) == before

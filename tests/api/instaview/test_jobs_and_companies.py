@@ -169,6 +169,8 @@ def test_ids_are_uuids_in_answers_and_either_form_on_input(client: TestClient, o
         assert client.get(f"{BASE}/candidates/{ident}", headers=org.headers).json()["id"] == person["id"]
     assert client.get(f"{BASE}/candidates?jobId={native(job['id'])}", headers=org.headers).json()["total"] == 1
     assert client.get(f"/api/v1/candidates/{person['id']}", headers=org.headers).status_code == 404  # native: 32-hex
+    missing = client.get(f"{BASE}/candidates/{native(person['id'])[:-4]}abcd", headers=org.headers).json()
+    assert missing["details"] == {"resourceType": "candidate", "resourceId": person["id"][:-4] + "abcd"}
 
 
 def test_the_openapi_document_has_every_route_and_the_bearer_scheme(client: TestClient) -> None:

@@ -149,6 +149,7 @@ def update_candidate(
 ) -> Response:
     """Change only the fields sent; jobIds and metadata replace what was there."""
     who = caller(request, company_id)
+    who.principal.require(Scope.WRITE_CANDIDATES)  # before any work on the body (a CV to anonymize)
     current = _load(who, candidate_id)
     fields = translate.candidate_fields(body)
     if "email" in fields or "phone" in fields:
