@@ -79,3 +79,16 @@ def test_an_unreachable_smtp_server_is_retried_then_dead_lettered(
     assert detail["status"] == "dead" and detail["attempts"] == 4
     assert [a["outcome"] for a in detail["attempt_log"]] == ["failed"] * 4
     assert "SMTP" in detail["last_error"]
+
+
+def test_a_template_addresses_the_candidate_by_gender_set_or_detected_from_the_name(
+    client: TestClient, org: Org, services: Services, worker: Worker, smtp: SmtpServer
+) -> None:
+    greeting = (
+        "{{ 'Dear Ms.' if candidate.gender == 'female' else 'Dear Mr.' if candidate.gender == 'male' else 'Hello' }}"
+    )
+    templates = [{"name": "invite", "subject": "Hi", "body": greeting + " {{ candidate.fullname }}"}]
+    opening = make_opening(client, org, email_templates=templates)
+    invite(services, org, opening)  # Ada: no gender set, detected as female (InstaView answers null for it)
+    worker.run_once()
+    assert text_of(smtp.inbox.messages[0]).strip() == "Dear Ms. Ada Lovelace"

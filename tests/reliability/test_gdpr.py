@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from candidly.bootstrap import Services, build_worker
 from candidly.storage.tables import applications, candidates, events
+from tests.api.instaview.conftest import native
 from tests.helpers import FakeClock, Org, TestClient
 
 
@@ -22,14 +23,20 @@ def test_an_expired_candidate_is_erased_with_a_tombstone_and_the_others_are_kept
     assert soon.status_code == later.status_code == 201
     worker = build_worker(services)
     worker.housekeep()
-    assert client.get(f"/api/v1/candidates/{soon.json()['id']}", headers=org.headers).status_code == 200
+    assert client.get(f"/api/v1/candidates/{native(soon.json()['id'])}", headers=org.headers).status_code == 200
     clock.advance(days=6)
     worker.housekeep()
-    assert client.get(f"/api/v1/candidates/{soon.json()['id']}", headers=org.headers).status_code == 404
-    assert client.get(f"/api/v1/candidates/{later.json()['id']}", headers=org.headers).json()["first_name"] == "Kept"
+    assert client.get(f"/api/v1/candidates/{native(soon.json()['id'])}", headers=org.headers).status_code == 404
+    assert (
+        client.get(f"/api/v1/candidates/{native(later.json()['id'])}", headers=org.headers).json()["first_name"]
+        == "Kept"
+    )
     with services.database.engine.connect() as conn:
-        tomb = conn.execute(select(candidates).where(candidates.c.id == soon.json()["id"])).mappings().one()
-        kinds = [r.type for r in conn.execute(select(events.c.type).where(events.c.candidate_id == soon.json()["id"]))]
+        tomb = conn.execute(select(candidates).where(candidates.c.id == native(soon.json()["id"]))).mappings().one()
+        kinds = [
+            r.type
+            for r in conn.execute(select(events.c.type).where(events.c.candidate_id == native(soon.json()["id"])))
+        ]
     assert tomb["erased_at"] is not None
     assert (tomb["first_name"], tomb["email"], tomb["phone"], tomb["cv"], tomb["metadata"]) == (
         None,
@@ -41,7 +48,8 @@ def test_an_expired_candidate_is_erased_with_a_tombstone_and_the_others_are_kept
     assert kinds[0] == "candidate.created" and kinds[-1] == "candidate.erased"
     with services.database.engine.connect() as conn:
         assert (
-            conn.execute(select(applications).where(applications.c.candidate_id == soon.json()["id"])).first() is None
+            conn.execute(select(applications).where(applications.c.candidate_id == native(soon.json()["id"]))).first()
+            is None
         )
 
 

@@ -106,9 +106,19 @@ def test_instaview_announces_the_limit_on_every_answer_and_documents_the_429(lim
     assert "x-ratelimit-limit" not in limited.get("/api/v1/candidates", headers=make_org(limited, "B").headers).headers
 
 
-def test_without_a_limit_nothing_is_counted(client: TestClient, org: Org) -> None:
-    responses = [client.get("/instaview/candidates", headers=org.headers) for _ in range(LIMIT + 2)]
-    assert all(r.status_code == 200 and "x-ratelimit-limit" not in r.headers for r in responses)
+def test_without_a_limit_nothing_is_refused_and_instaview_announces_its_documented_default(
+    client: TestClient, org: Org
+) -> None:
+    responses = [client.get("/instaview/v1/candidates", headers=org.headers) for _ in range(62)]
+    assert all(r.status_code == 200 for r in responses)
+    first, last = responses[0].headers, responses[-1].headers
+    assert (first["x-ratelimit-limit-minute"], first["x-ratelimit-limit-hour"]) == ("60", "2000")
+    assert (first["x-ratelimit-remaining-minute"], last["x-ratelimit-remaining-minute"]) == ("59", "0")
+    assert (first["x-ratelimit-remaining-hour"], last["x-ratelimit-remaining-hour"]) == ("1999", "1938")
+    assert int(first["x-ratelimit-reset-hour"]) % 3600 == 0
+    refused = client.get("/instaview/candidates", headers={"Authorization": "Bearer nope"})
+    assert refused.status_code == 401 and refused.headers["x-ratelimit-limit-minute"] == "60"
+    assert "x-ratelimit-limit" not in client.get("/api/v1/candidates", headers=org.headers).headers
 
 
 DEEP_BODIES: list[tuple[str, str, Any]] = [

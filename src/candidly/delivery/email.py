@@ -10,6 +10,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from candidly.domain.applications import Application
 from candidly.domain.openings import EmailTemplate, Opening
 from candidly.domain.people import Candidate
+from candidly.service.gender import detect_gender
 
 # Templates are written by API clients: the sandbox keeps them away from Python internals, and
 # plain text needs no HTML escaping.
@@ -24,7 +25,12 @@ def variables(person: Candidate, application: Application, opening: Opening, pub
     """The variables every template sees (DESIGN.md, "Email templates")."""
     code = application.invitation_code
     return {
-        "candidate": {"fullname": person.fullname or "", "email": person.email or ""},
+        # gender: as set, else as detected from the first name, so a template can address the candidate by it.
+        "candidate": {
+            "fullname": person.fullname or "",
+            "email": person.email or "",
+            "gender": person.gender or detect_gender(person.first_name),
+        },
         "invitation_code": code or "",
         "access_url": f"{public_base_url.rstrip('/')}/access/{code}" if code else "",
         "opening": {"name": opening.name},

@@ -6,6 +6,7 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from candidly.domain.errors import Forbidden, NotFound
 
@@ -41,6 +42,9 @@ class Organization:
     name: str
     created_at: datetime
     candidate_seq: int = 0
+    description: str | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+    created_by_key_id: str | None = None  # the key that made it (an InstaView ATS key's company)
 
 
 @dataclass(slots=True)
@@ -56,6 +60,8 @@ class ApiKey:
     created_at: datetime
     revoked_at: datetime | None = None
     signing_secret: str | None = None
+    # Set only by the operator: the key may create organizations, which it then spans (InstaView's ATS keys).
+    can_create_organizations: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +73,7 @@ class Principal:
     scopes: frozenset[str]
     is_operator: bool = False
     signing_secret: str | None = field(default=None, repr=False)
+    can_create_organizations: bool = False
 
     @property
     def is_multi_organization(self) -> bool:

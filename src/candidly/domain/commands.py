@@ -17,10 +17,20 @@ class CreateOrganization:
 
 
 @dataclass(frozen=True, slots=True)
+class CreateOrganizationForKey:
+    """A key the operator allowed to create organizations makes one, and spans it from then on (an ATS company)."""
+
+    name: str
+    description: str | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
 class CreateApiKey:
     name: str
     scopes: tuple[str, ...]
     organization_ids: tuple[str, ...] = ()
+    can_create_organizations: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,6 +230,14 @@ class StartSession:
 
     application_id: str
     step_id: str
+    settings: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class DeleteSession:
+    """Withdraw an attempt (an InstaView interview): hidden from then on, still counted against the attempt limit."""
+
+    session_id: str
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,7 +31,10 @@ class TestSession:
     status: str = STARTED
     completed_at: datetime | None = None
     result: dict[str, Any] = field(default_factory=dict)
+    # What the attempt was started with, when its starter said (an InstaView interview's questions, language, time).
+    settings: dict[str, Any] = field(default_factory=dict)
     version: int = 1
+    deleted_at: datetime | None = None
 
 
 def clean_result(result: dict[str, Any]) -> dict[str, Any]:

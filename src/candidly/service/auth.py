@@ -74,4 +74,5 @@ def _principal(key: ApiKey) -> Principal:
         organization_ids=tuple(key.organization_ids),
         scopes=frozenset(key.scopes),
         signing_secret=key.signing_secret,
+        can_create_organizations=key.can_create_organizations,
     )

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from candidly.domain.access import Principal, Scope
+from candidly.domain.access import Organization, Principal, Scope
 from candidly.domain.applications import Application, EffectiveStep, effective_steps
 from candidly.domain.deliveries import Delivery, DeliveryAttempt, WebhookSubscription
 from candidly.domain.errors import InvalidField, NotFound
@@ -116,7 +116,7 @@ class Queries:
         Only for surfaces whose vendor answers 403, not 404, for another organization's resource
         (InstaView); it tells which organization, never what the resource holds.
         """
-        repo = {"candidate": "candidates", "opening": "openings"}[kind]
+        repo = {"candidate": "candidates", "opening": "openings", "session": "sessions"}[kind]
         found: str | None = self.read(lambda uow: getattr(uow, repo).owner(ident))
         return found
 
@@ -221,6 +221,24 @@ class Queries:
 
     def session(self, principal: Principal, org: str, ident: str) -> TestSession:
         return self._visible(principal, Scope.READ_CANDIDATES, lambda u: u.sessions.get(org, ident), "session", ident)
+
+    def sessions_by_candidate(
+        self, principal: Principal, org: str, candidate_ids: list[str]
+    ) -> dict[str, list[TestSession]]:
+        """Live sessions of many people in one query, oldest first (for rendering a page without N+1 reads)."""
+        principal.require(Scope.READ_CANDIDATES)
+        grouped: dict[str, list[TestSession]] = {cid: [] for cid in candidate_ids}
+        if not candidate_ids:
+            return grouped
+        filters = Filters(equal={"candidate_id": list(candidate_ids)})
+        found = self.read(lambda uow: uow.sessions.page(org, filters, PageRequest(limit=10_000)))
+        for session in found.items:
+            grouped[session.candidate_id].append(session)
+        return grouped
+
+    def organizations(self, principal: Principal) -> list[Organization]:
+        """The organizations a key spans, oldest first."""
+        return self.read(lambda uow: uow.organizations.many(principal.organization_ids))
 
     def sessions_of(self, principal: Principal, org: str, application_id: str) -> list[TestSession]:
         """Every attempt of an application, oldest first."""

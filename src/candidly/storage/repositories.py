@@ -380,6 +380,11 @@ class OrganizationRepo:
     def add(self, entity: Organization) -> None:
         self.conn.execute(insert(t.organizations), [dataclasses.asdict(entity)])
 
+    def many(self, idents: Sequence[str]) -> list[Organization]:
+        """The organizations named, oldest first (ids are time-ordered)."""
+        stmt = select(t.organizations).where(t.organizations.c.id.in_(list(idents))).order_by(t.organizations.c.id)
+        return [Organization(**row._mapping) for row in self.conn.execute(stmt)]
+
     def next_candidate_seq(self, ident: str, count: int = 1) -> int:
         """Take the next ``count`` per-organization sequence numbers and return the first.
 
@@ -417,6 +422,9 @@ class ApiKeyRepo:
 
     def revoke(self, ident: str, when: datetime) -> None:
         self.conn.execute(update(t.api_keys).where(t.api_keys.c.id == ident).values(revoked_at=when))
+
+    def set_organizations(self, ident: str, organization_ids: list[str]) -> None:
+        self.conn.execute(update(t.api_keys).where(t.api_keys.c.id == ident).values(organization_ids=organization_ids))
 
 
 _EVENT_FIELDS = tuple(f.name for f in dataclasses.fields(Event))

@@ -62,6 +62,9 @@ organizations = Table(
     Column("name", String(200), nullable=False),
     Column("created_at", UTCDateTime(), nullable=False),
     Column("candidate_seq", BigInteger, nullable=False, default=0),
+    Column("description", Text),
+    Column("metadata", Json(), nullable=False),
+    Column("created_by_key_id", String(ID)),
 )
 
 api_keys = Table(
@@ -74,6 +77,7 @@ api_keys = Table(
     Column("scopes", Json(), nullable=False),
     Column("organization_ids", Json(), nullable=False),
     Column("signing_secret", String(255), nullable=True),  # sealed (storage/secrets.py)
+    Column("can_create_organizations", Boolean, nullable=False, default=False),
     Column("created_at", UTCDateTime(), nullable=False),
     Column("revoked_at", UTCDateTime(), nullable=True),
 )
@@ -293,7 +297,9 @@ test_sessions = Table(
     Column("started_at", UTCDateTime(), nullable=False),
     Column("completed_at", UTCDateTime()),
     Column("result", Json(), nullable=False),
+    Column("settings", Json(), nullable=False),
     Column("version", Integer, nullable=False),
+    Column("deleted_at", UTCDateTime()),
     PrimaryKeyConstraint("organization_id", "id"),
     _org_fk("application_id", "applications"),
     Index(None, "organization_id", "application_id", "step_id"),

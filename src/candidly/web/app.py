@@ -21,7 +21,7 @@ from candidly.storage.idempotency import SqlIdempotencyStore
 from candidly.web import docs, ops, test_mode
 from candidly.web.idempotency import IdempotencyMiddleware
 from candidly.web.middleware import Metrics, RequestContextMiddleware, SecurityHeadersMiddleware
-from candidly.web.rate_limit import FixedWindowLimiter, RateLimitMiddleware
+from candidly.web.rate_limit import HOUR_SECONDS, FixedWindowLimiter, RateLimitMiddleware
 from candidly.web.surface_errors import SurfaceErrors
 
 
@@ -74,8 +74,9 @@ def create_app(settings: Settings, clock: Clock | None = None, services: Service
         docs.Surface("Paradox", paradox.PREFIX, paradox.build_app(surfaces)),
     ]
     app.state.surfaces = documented
-    # The longer prefix first: Starlette matches mounts in order.
-    app.mount(instaview.PUBLIC_PREFIX, instaview.build_app(surfaces))
+    # InstaView's longer bases first: Starlette matches mounts in order.
+    for prefix in (instaview.PUBLIC_PREFIX, instaview.V1_PREFIX):
+        app.mount(prefix, instaview.build_app(surfaces))
     for surface in documented:
         app.mount(surface.prefix, surface.app)
     app.mount(access.PREFIX, access.build_app(services))
@@ -87,10 +88,15 @@ def create_app(settings: Settings, clock: Clock | None = None, services: Service
     app.add_exception_handler(405, errors.handle)
     # Added first, so it runs innermost: after the body limit, around every mounted surface.
     app.add_middleware(IdempotencyMiddleware, store=SqlIdempotencyStore(services.database), clock=services.clock)
-    if settings.rate_limit_per_minute > 0:
-        # Before the idempotency store, so a client over its limit costs no database work.
-        limiter = FixedWindowLimiter(settings.rate_limit_per_minute, services.clock)
-        app.add_middleware(RateLimitMiddleware, limiter=limiter, errors=errors, announce=(instaview.PREFIX,))
+    # Before the idempotency store, so a client over its limit costs no database work. Without a configured
+    # limit only InstaView's answers are counted, to carry its documented default in their headers.
+    per_minute = settings.rate_limit_per_minute or instaview.DEFAULT_LIMIT_PER_MINUTE
+    per_hour = settings.rate_limit_per_minute * 60 or instaview.DEFAULT_LIMIT_PER_HOUR
+    app.add_middleware(
+        RateLimitMiddleware, limiter=FixedWindowLimiter(per_minute, services.clock), errors=errors,
+        announce=(instaview.PREFIX,), hourly=FixedWindowLimiter(per_hour, services.clock, HOUR_SECONDS),
+        enforce=settings.rate_limit_per_minute > 0,
+    )  # fmt: skip
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(
         RequestContextMiddleware,

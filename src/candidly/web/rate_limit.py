@@ -20,6 +20,7 @@ from candidly.web.surface_errors import SurfaceErrors
 
 EXEMPT = frozenset({"/healthz", "/readyz", "/metrics"})
 WINDOW_SECONDS = 60
+HOUR_SECONDS = 3600
 # Past this many credentials in one window, new ones count under their client address: garbage tokens from
 # one client cannot grow the table without bound.
 MAX_TRACKED = 100_000
@@ -40,15 +41,16 @@ class FixedWindowLimiter:
     ``hit`` runs on the event loop and never awaits, so two requests cannot interleave inside it: no lock.
     """
 
-    def __init__(self, limit: int, clock: Clock) -> None:
+    def __init__(self, limit: int, clock: Clock, window_seconds: int = WINDOW_SECONDS) -> None:
         self.limit = limit
         self.clock = clock
+        self.window_seconds = window_seconds
         self.window = -1
         self.counts: dict[str, int] = {}
 
     def hit(self, credential: str, fallback: str) -> Verdict:
         now = self.clock.now().timestamp()
-        window = int(now // WINDOW_SECONDS)
+        window = int(now // self.window_seconds)
         if window != self.window:
             self.window, self.counts = window, {}  # all windows end together: the old counts go at once
         if credential not in self.counts and len(self.counts) >= MAX_TRACKED:
@@ -58,7 +60,7 @@ class FixedWindowLimiter:
         if allowed:
             used += 1
             self.counts[credential] = used
-        reset_at = (window + 1) * WINDOW_SECONDS
+        reset_at = (window + 1) * self.window_seconds
         return Verdict(allowed, self.limit, self.limit - used, reset_at, max(1, math.ceil(reset_at - now)))
 
 
@@ -72,34 +74,46 @@ def credential_of(scope: Scope) -> tuple[str, str]:
     return "credential:" + hashlib.sha256(header).hexdigest()[:32], address
 
 
-def limit_headers(verdict: Verdict) -> dict[str, str]:
-    """The limit as headers; the ``-Minute`` names are the ones InstaView documents (reference section 2.11)."""
+def limit_headers(verdict: Verdict, hour: Verdict | None = None) -> dict[str, str]:
+    """The limit as headers; the ``-Minute`` and ``-Hour`` names are the ones InstaView documents (section 2.11)."""
     values = {"Limit": verdict.limit, "Remaining": verdict.remaining, "Reset": verdict.reset_at}
     headers = {f"X-RateLimit-{name}": str(value) for name, value in values.items()}
-    return headers | {f"X-RateLimit-{name}-Minute": str(value) for name, value in values.items()}
+    headers |= {f"X-RateLimit-{name}-Minute": str(value) for name, value in values.items()}
+    if hour is not None:
+        hourly = {"Limit": hour.limit, "Remaining": hour.remaining, "Reset": hour.reset_at}
+        headers |= {f"X-RateLimit-{name}-Hour": str(value) for name, value in hourly.items()}
+    return headers
 
 
 class RateLimitMiddleware:
     """Answers 429 with Retry-After once a credential has used its window, in the surface's own error envelope.
 
-    Paths under ``announce`` prefixes carry the limit headers on every answer (InstaView does).
+    Paths under ``announce`` prefixes carry the limit headers on every answer, the hour's too (InstaView does).
+    With ``enforce`` off (no limit configured) only those paths are counted, against ``limiter``'s advertised
+    limit, and nothing is refused: the headers tell a client the vendor's documented default.
     """
 
     def __init__(
-        self, app: ASGIApp, *, limiter: FixedWindowLimiter, errors: SurfaceErrors, announce: tuple[str, ...] = ()
-    ) -> None:
+        self, app: ASGIApp, *, limiter: FixedWindowLimiter, errors: SurfaceErrors, announce: tuple[str, ...] = (),
+        hourly: FixedWindowLimiter | None = None, enforce: bool = True,
+    ) -> None:  # fmt: skip
         self.app = app
         self.limiter = limiter
         self.errors = errors
         self.announce = announce
+        self.hourly = hourly
+        self.enforce = enforce
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"] in EXEMPT:
+        announced = scope["type"] == "http" and self._announces(scope["path"])
+        if scope["type"] != "http" or scope["path"] in EXEMPT or not (self.enforce or announced):
             await self.app(scope, receive, send)
             return
-        verdict = self.limiter.hit(*credential_of(scope))
-        headers = limit_headers(verdict) if self._announces(scope["path"]) else {}
-        if not verdict.allowed:
+        credential = credential_of(scope)
+        verdict = self.limiter.hit(*credential)
+        hour = self.hourly.hit(*credential) if self.hourly is not None and announced else None
+        headers = limit_headers(verdict, hour) if announced else {}
+        if self.enforce and not verdict.allowed:
             detail = (
                 f"rate limit of {verdict.limit} requests per minute reached; retry in {verdict.retry_after} seconds"
             )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
 import pytest
 
@@ -10,6 +11,16 @@ from tests.helpers import Org, TestClient, operator_headers
 
 BASE = "/instaview"
 FUTURE = "2031-06-30"
+
+
+def native(ident: str) -> str:
+    """The Candidly id of an id InstaView writes as a UUID (the same 128 bits, in 32 hex digits)."""
+    return ident.replace("-", "")
+
+
+def uuid(ident: str) -> str:
+    """A Candidly id as InstaView writes it: the canonical UUID form."""
+    return str(UUID(hex=ident))
 
 
 def new_candidate(client: TestClient, org: Org, **body: Any) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from candidly.bootstrap import Services
-from tests.api.instaview.conftest import BASE, new_candidate, new_job
+from tests.api.instaview.conftest import BASE, new_candidate, new_job, uuid
 from tests.helpers import Org, TestClient, make_key, table_counts
 
 
@@ -81,7 +81,7 @@ def test_jobs_are_created_read_and_listed(client: TestClient, org: Org, job: dic
         "Engineer",
         "Build things",
         "OPEN",
-        org.id,
+        uuid(org.id),
     )
     assert client.get(f"{BASE}/jobs/{job['id']}", headers=org.headers).json() == job
     listed = client.get(f"{BASE}/jobs", headers=org.headers).json()

@@ -1,29 +1,29 @@
-"""InstaView's candidate API under /instaview (and /instaview/v1/public): a company is an organization."""
+"""InstaView's API under /instaview, /instaview/v1 (the ATS guide's base) and /instaview/v1/public.
+
+A company is an organization; ids are written as canonical UUIDs (docs/instaview.md).
+"""
 
 from __future__ import annotations
 
 from fastapi import FastAPI
 
-from candidly.dialects.base import BEARER_KEY, SurfaceServices, surface_app
-from candidly.dialects.instaview import errors, routes
+from candidly.dialects.base import SurfaceServices, surface_app
+from candidly.dialects.instaview import companies, errors, interviews, jobs, routes
 
 PREFIX = "/instaview"
+V1_PREFIX = "/instaview/v1"
 PUBLIC_PREFIX = "/instaview/v1/public"
+# Longest first: Starlette matches mounts in order, and /instaview would otherwise take /instaview/v1/...
+PREFIXES = (PUBLIC_PREFIX, V1_PREFIX, PREFIX)
+# InstaView's documented default limits (reference section 2.11), announced when the operator configures none.
+DEFAULT_LIMIT_PER_MINUTE = 60
+DEFAULT_LIMIT_PER_HOUR = 2000
+SECURITY_SCHEME = {"bearerAuth": {"type": "http", "scheme": "bearer", "description": "An InstaView API key (sk_...)"}}
 
 
 def build_app(services: SurfaceServices) -> FastAPI:
-    description = "InstaView's candidate and job endpoints, served by Candidly."
+    description = "InstaView's candidate, job, interview and company endpoints, served by Candidly."
+    routers = [routes.router, jobs.router, interviews.router, companies.router]
     return surface_app(
-        "Candidly: InstaView dialect",
-        services,
-        errors.install,
-        [routes.router],
-        description,
-        errors.RESPONSES,
-        security={
-            "bearer": {
-                **BEARER_KEY,
-                "description": "A Candidly API key (`cdly_...`), sent where InstaView's `sk_...` key would be.",
-            }
-        },
+        "Candidly: InstaView dialect", services, errors.install, routers, description, errors.RESPONSES, SECURITY_SCHEME
     )

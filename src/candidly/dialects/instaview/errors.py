@@ -12,6 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException
 
+from candidly.dialects.instaview import ids
 from candidly.dialects.instaview.schemas import Error
 from candidly.domain import errors as e
 
@@ -59,18 +60,19 @@ def _domain_error(_request: Request, exc: Exception) -> Response:
         message = f"Insufficient permissions: Required scope {scope} not found" if scope else exc.message
         return error(403, "INSUFFICIENT_PERMISSIONS", message)
     if isinstance(exc, e.NotFound):
+        ident = ids.wire(exc.ident)  # the id as the client wrote it: a UUID
         if exc.field is not None:  # an unknown job id in the body is a bad request (section 6, InstaView 28)
             return error(
                 400,
                 "VALIDATION_ERROR",
-                f"{field}: {exc.kind.replace('opening', 'job')} {exc.ident} does not exist",
+                f"{field}: {exc.kind.replace('opening', 'job')} {ident} does not exist",
                 {"field": field},
             )
         return error(
             404,
             "RESOURCE_NOT_FOUND",
             f"{exc.kind.capitalize()} not found",
-            {"resourceType": exc.kind, "resourceId": exc.ident},
+            {"resourceType": exc.kind.replace("opening", "job"), "resourceId": ident},
         )
     if isinstance(exc, e.InvalidField):
         return error(400, "VALIDATION_ERROR", f"{field}: {exc.reason}", {"field": field})

@@ -1,8 +1,7 @@
-"""InstaView's candidate and job endpoints; served at /instaview and at /instaview/v1/public."""
+"""InstaView's caller (key, company, base path) and its candidate endpoints."""
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -10,11 +9,12 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from candidly.dialects.base import FastJSONResponse, SurfaceServices, actor, bearer_token
+from candidly.dialects.instaview import ids, translate
 from candidly.dialects.instaview import schemas as wire
-from candidly.dialects.instaview import translate
 from candidly.dialects.instaview.errors import ForeignCompany
 from candidly.domain import commands as c
 from candidly.domain.access import Principal, Scope
+from candidly.domain.anonymize import with_anonymized_cv
 from candidly.domain.applications import Application
 from candidly.domain.errors import InvalidField, NotFound
 from candidly.domain.people import Candidate
@@ -34,25 +34,33 @@ class Caller:
     def execute(self, command: Any) -> Any:
         return self.services.bus.execute(command, actor(self.principal, "instaview"), self.organization_id)
 
-    def render(self, person: Candidate) -> dict[str, Any]:
-        applications = self.services.queries.applications_of(self.principal, self.organization_id, person.id)
-        return translate.candidate(person, applications, self.prefix)
+    def render(self, person: Candidate, applications: list[Application] | None = None) -> dict[str, Any]:
+        q = self.services.queries
+        if applications is None:
+            applications = q.applications_of(self.principal, self.organization_id, person.id)
+        sessions = q.sessions_by_candidate(self.principal, self.organization_id, [person.id])[person.id]
+        return translate.candidate(person, applications, sessions, self.prefix)
 
     def foreign(self, kind: str, ident: str) -> bool:
         owner = self.services.queries.owner(kind, ident)
         return owner is not None and owner != self.organization_id
 
+    def refuse_foreign(self, kind: str, ident: str, wire_kind: str) -> None:
+        """Another company's resource is 403 (InstaView's rule), a missing one is left to answer 404."""
+        if self.foreign(kind, ident):
+            raise ForeignCompany(f"the {wire_kind} belongs to another company")
+
 
 def caller(request: Request, company_id: str | None) -> Caller:
     services: SurfaceServices = request.app.state.services
     principal = services.auth.authenticate(bearer_token(request))
-    if principal.is_multi_organization:
+    if principal.is_multi_organization or principal.can_create_organizations:
         # ATS keys name the company they act for; a company they do not manage is 403 (section 2.2).
         if company_id is None:
             raise InvalidField("companyId", "is required for ATS API keys")
-        if company_id not in principal.organization_ids:
+        org = ids.core(company_id)
+        if org not in principal.organization_ids:
             raise ForeignCompany("this API key does not manage that company")
-        org = company_id
     else:
         org = principal.organization()
     return Caller(services, principal, org, request.scope.get("root_path", ""))
@@ -62,19 +70,20 @@ def _check_jobs(who: Caller, job_ids: list[str] | None) -> None:
     """Another company's job is 403; a job that does not exist is left to the core (400)."""
     for i, job_id in enumerate(job_ids or []):
         if who.foreign("opening", job_id):
-            raise ForeignCompany(f"jobIds[{i}]: job {job_id} belongs to another company")
+            raise ForeignCompany(f"jobIds[{i}]: job {ids.wire(job_id)} belongs to another company")
 
 
 def _load(who: Caller, candidate_id: str) -> Candidate:
-    return _load_with_jobs(who, candidate_id)[0]
+    return load_with_jobs(who, candidate_id)[0]
 
 
-def _load_with_jobs(who: Caller, candidate_id: str) -> tuple[Candidate, list[Application]]:
+def load_with_jobs(who: Caller, candidate_id: str) -> tuple[Candidate, list[Application]]:
+    """A live candidate of the caller's company and its jobs (the id in either form); 403 for another company's."""
+    candidate_id = ids.core(candidate_id)
     try:
         return who.services.queries.candidate_with_applications(who.principal, who.organization_id, candidate_id)
     except NotFound:
-        if who.foreign("candidate", candidate_id):
-            raise ForeignCompany("the candidate belongs to another company") from None
+        who.refuse_foreign("candidate", candidate_id, "candidate")
         raise
 
 
@@ -95,9 +104,9 @@ def create_candidate(body: wire.CandidateCreate, request: Request, company_id: C
     if body.gdpr_expiry_date is None:
         raise InvalidField("gdprExpiryDate", "is required")
     fields.setdefault("status", "APPLIED")
-    jobs = translate.job_ids_of(body)
+    jobs = ids.core_all(translate.job_ids_of(body))
     _check_jobs(who, jobs)
-    person = who.execute(c.CreateCandidate(fields, tuple(jobs or ())))
+    person = who.execute(c.CreateCandidate(with_anonymized_cv(fields), tuple(jobs or ())))
     return FastJSONResponse(who.render(person), status_code=201)
 
 
@@ -105,11 +114,11 @@ def create_candidate(body: wire.CandidateCreate, request: Request, company_id: C
 def get_candidate(candidate_id: str, request: Request, company_id: CompanyId = None) -> Response:
     """A candidate of the key's company."""
     who = caller(request, company_id)
-    person, applications = _load_with_jobs(who, candidate_id)
-    return FastJSONResponse(translate.candidate(person, applications, who.prefix))
+    person, applications = load_with_jobs(who, candidate_id)
+    return FastJSONResponse(who.render(person, applications))
 
 
-@router.get("/candidates", response_model=wire.CandidatePage, tags=["candidates"])
+@router.get("/candidates", response_model=wire.Page[wire.Candidate], tags=["candidates"])
 def list_candidates(
     request: Request, company_id: CompanyId = None,
     page: Annotated[int, Query(ge=1, le=10_000)] = 1, limit: Annotated[int, Query(ge=1, le=100)] = 20,
@@ -121,16 +130,17 @@ def list_candidates(
     who = caller(request, company_id)
     if job_id is not None:
         who.principal.require(Scope.READ_OPENINGS)
-    filters = Filters(equal={"status": status} if status else {}, search=search, in_opening=job_id)
+    filters = Filters(equal={"status": status} if status else {}, search=search,
+                      in_opening=None if job_id is None else ids.core(job_id))  # fmt: skip
     q = who.services.queries
     found = q.page(who.principal, Scope.READ_CANDIDATES, "candidates", who.organization_id, filters,
                    PageRequest(limit=limit, offset=(page - 1) * limit, descending=True))  # fmt: skip
     total = q.count(who.principal, Scope.READ_CANDIDATES, "candidates", who.organization_id, filters)
-    jobs = q.applications_by_candidate(who.principal, who.organization_id, [p.id for p in found.items])
-    rendered = [translate.candidate(p, jobs[p.id], who.prefix) for p in found.items]
-    body = {"data": rendered, "total": total, "page": page, "limit": limit,
-            "totalPages": math.ceil(total / limit)}  # fmt: skip
-    return FastJSONResponse(body)
+    people = [p.id for p in found.items]
+    jobs = q.applications_by_candidate(who.principal, who.organization_id, people)
+    sessions = q.sessions_by_candidate(who.principal, who.organization_id, people)
+    rendered = [translate.candidate(p, jobs[p.id], sessions[p.id], who.prefix) for p in found.items]
+    return FastJSONResponse(translate.page(rendered, total, page, limit))
 
 
 @router.patch("/candidates/{candidate_id}", response_model=wire.Candidate, tags=["candidates"])
@@ -139,13 +149,15 @@ def update_candidate(
 ) -> Response:
     """Change only the fields sent; jobIds and metadata replace what was there."""
     who = caller(request, company_id)
+    who.principal.require(Scope.WRITE_CANDIDATES)  # before any work on the body (a CV to anonymize)
     current = _load(who, candidate_id)
     fields = translate.candidate_fields(body)
     if "email" in fields or "phone" in fields:
         _require_contact(fields, current)
-    jobs = body.job_ids
+    jobs = ids.core_all(body.job_ids)
     _check_jobs(who, jobs)
-    person = who.execute(c.UpdateCandidate(candidate_id, fields, None, None if jobs is None else tuple(jobs)))
+    changes = with_anonymized_cv(fields, current)
+    person = who.execute(c.UpdateCandidate(current.id, changes, None, None if jobs is None else tuple(jobs)))
     return FastJSONResponse(who.render(person))
 
 
@@ -153,46 +165,6 @@ def update_candidate(
 def delete_candidate(candidate_id: str, request: Request, company_id: CompanyId = None) -> Response:
     """Soft-delete a candidate: hidden from get and list afterwards; answers true."""
     who = caller(request, company_id)
-    _load(who, candidate_id)
-    who.execute(c.DeleteCandidate(candidate_id))
+    person = _load(who, candidate_id)
+    who.execute(c.DeleteCandidate(person.id))
     return FastJSONResponse(True)
-
-
-@router.post("/jobs", status_code=201, response_model=wire.Job, tags=["jobs"])
-def create_job(body: wire.JobCreate, request: Request, company_id: CompanyId = None) -> Response:
-    """Create a job (a Candidly opening of kind job)."""
-    who = caller(request, company_id)
-    settings = {"description": body.description, "jobUrl": body.job_url}
-    opening = who.execute(c.CreateOpening(kind="job", name=body.title, settings=settings))
-    if body.status != opening.status:
-        opening = who.execute(c.UpdateOpening(opening.id, {"status": body.status}))
-    return FastJSONResponse(translate.job(opening), status_code=201)
-
-
-@router.get("/jobs/{job_id}", response_model=wire.Job, tags=["jobs"])
-def get_job(job_id: str, request: Request, company_id: CompanyId = None) -> Response:
-    """A job of the key's company."""
-    who = caller(request, company_id)
-    try:
-        opening = who.services.queries.opening(who.principal, who.organization_id, job_id)
-    except NotFound:
-        if who.foreign("opening", job_id):
-            raise ForeignCompany("the job belongs to another company") from None
-        raise
-    return FastJSONResponse(translate.job(opening))
-
-
-@router.get("/jobs", response_model=wire.JobPage, tags=["jobs"])
-def list_jobs(
-    request: Request, company_id: CompanyId = None,
-    page: Annotated[int, Query(ge=1, le=10_000)] = 1, limit: Annotated[int, Query(ge=1, le=100)] = 20,
-) -> Response:  # fmt: skip
-    """The company's jobs, newest first."""
-    who = caller(request, company_id)
-    q = who.services.queries
-    found = q.page(who.principal, Scope.READ_OPENINGS, "openings", who.organization_id, Filters(),
-                   PageRequest(limit=limit, offset=(page - 1) * limit, descending=True))  # fmt: skip
-    total = q.count(who.principal, Scope.READ_OPENINGS, "openings", who.organization_id, Filters())
-    body = {"data": [translate.job(o) for o in found.items], "total": total, "page": page, "limit": limit,
-            "totalPages": math.ceil(total / limit)}  # fmt: skip
-    return FastJSONResponse(body)

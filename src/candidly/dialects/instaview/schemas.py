@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Annotated, Any, Literal
+from datetime import date, datetime
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+T = TypeVar("T")
 Status = Literal["UNDEFINED", "APPLIED", "IN_PROCESS", "REJECTED", "ACCEPTED"]
 Name = Annotated[str, Field(min_length=1, max_length=100)]
 JobId = Annotated[str, Field(max_length=64)]
 # E.164 as the seed states it; the number is then checked for real with phonenumbers by the core.
 Phone = Annotated[str, Field(pattern=r"^\+[1-9]\d{1,14}$")]
+
+
+class Page(BaseModel, Generic[T]):
+    """A list answer as the API reference writes it (section 6, InstaView 21)."""
+
+    data: list[T]
+    total: int
+    page: int
+    limit: int
+    totalPages: int
 
 
 class Wire(BaseModel):
@@ -71,19 +82,64 @@ class Candidate(BaseModel):
     cv: str | None
 
 
-class CandidatePage(BaseModel):
-    data: list[Candidate]
-    total: int
-    page: int
-    limit: int
-    totalPages: int
+Skill = Annotated[str, Field(min_length=1, max_length=100)]
+Skills = Annotated[list[Skill], Field(max_length=50)]
+Cefr = Literal["A1", "A2", "B1", "B2", "C1", "C2", "NATIVE"]
+WorkMode = Literal["ONSITE", "ON_SITE", "REMOTE", "HYBRID"]
+SalaryPeriod = Literal["HOURLY", "DAILY", "WEEKLY", "MONTHLY", "YEARLY"]
 
 
-class JobCreate(Wire):
+class LanguageRequirement(Wire):
+    language: str = Field(max_length=2, pattern=r"^[A-Za-z]{2}$", description="ISO 639-1 code, e.g. EN")
+    proficiency: Cefr
+
+
+class Location(Wire):
+    workMode: WorkMode | None = None
+    street: str | None = Field(default=None, max_length=200)
+    city: str | None = Field(default=None, max_length=100)
+    postalCode: str | None = Field(default=None, max_length=20)
+    countryCode: str | None = Field(default=None, max_length=2, pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2")
+
+
+class Salary(Wire):
+    min: float | None = Field(default=None, ge=0, le=1e12)
+    max: float | None = Field(default=None, ge=0, le=1e12)
+    currency: str | None = Field(default=None, max_length=3, pattern=r"^[A-Z]{3}$", description="ISO 4217")
+    period: SalaryPeriod | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Salary:
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError("min must not exceed max")
+        return self
+
+
+class JobFields(Wire):
+    """What a job holds beyond its title (reference section 2.10), with the limits Candidly enforces."""
+
+    job_url: str | None = Field(default=None, alias="jobUrl", max_length=2000)
+    benefits: str | None = Field(default=None, max_length=5000)
+    required_skills: Skills | None = Field(default=None, alias="requiredSkills")
+    nice_to_have_skills: Skills | None = Field(default=None, alias="niceToHaveSkills")
+    language_requirements: list[LanguageRequirement] | None = Field(
+        default=None, alias="languageRequirements", max_length=20
+    )
+    location: Location | None = None
+    salary: Salary | None = None
+    metadata: dict[str, Any] | None = Field(default=None, max_length=50)
+
+
+class JobCreate(JobFields):
     title: str = Field(min_length=1, max_length=200)
     description: str = Field(min_length=1, max_length=20_000)
     status: str = Field(default="OPEN", max_length=40)
-    job_url: str | None = Field(default=None, alias="jobUrl", max_length=2000)
+
+
+class JobUpdate(JobFields):
+    title: str | None = Field(default=None, min_length=1, max_length=200)
+    description: str | None = Field(default=None, min_length=1, max_length=20_000)
+    status: str | None = Field(default=None, min_length=1, max_length=40)
 
 
 class Job(BaseModel):
@@ -93,16 +149,109 @@ class Job(BaseModel):
     description: str | None
     status: str
     jobUrl: str | None
+    benefits: str | None
+    requiredSkills: list[str]
+    niceToHaveSkills: list[str]
+    languageRequirements: list[dict[str, str]]
+    location: dict[str, Any] | None
+    salary: dict[str, Any] | None
+    metadata: dict[str, Any]
     createdAt: str
     updatedAt: str
 
 
-class JobPage(BaseModel):
-    data: list[Job]
-    total: int
-    page: int
-    limit: int
-    totalPages: int
+Question = Annotated[str, Field(min_length=1, max_length=1000)]
+Language = Annotated[str, Field(max_length=2, pattern=r"^[A-Za-z]{2}$")]
+
+
+class AgentSpec(Wire):
+    """An inline agent (InstaView's interview template): its language and questions."""
+
+    name: str | None = Field(default=None, max_length=200)
+    language: Language | None = None
+    questions: list[Question] | None = Field(default=None, max_length=50)
+    duration: int | None = Field(default=None, ge=1, le=240)
+
+
+class InterviewCreate(Wire):
+    candidate_id: str = Field(alias="candidateId", max_length=64)
+    job_id: str | None = Field(default=None, alias="jobId", max_length=64)
+    agent_id: str | None = Field(default=None, alias="agentId", max_length=64)
+    agent: AgentSpec | None = None
+    language: Language | None = None
+    questions: list[Question] | None = Field(default=None, max_length=50)
+    scheduled_at: datetime | None = Field(default=None, alias="scheduledAt")
+    schedule_time: datetime | None = Field(default=None, alias="scheduleTime")
+    metadata: dict[str, Any] | None = Field(default=None, max_length=50)
+
+
+class Criterion(BaseModel):
+    name: str | None
+    rating: int | None
+    pointsAchieved: float | None
+    maxAchievablePoints: float | None
+
+
+class AnalysisGeneral(BaseModel):
+    overallRating: int | None
+    pointsAchieved: float | None
+    maxAchievablePoints: float | None
+    achievementRatio: float | None
+    companyFitRating: str | None
+    strongPoints: list[str]
+    weakPoints: list[str]
+    evaluation: list[str]
+    createdAt: str | None
+    updatedAt: str | None
+
+
+class AnalysisSpecific(BaseModel):
+    criteria: list[Criterion]
+
+
+class Analysis(BaseModel):
+    id: str
+    interviewId: str
+    candidateId: str
+    jobId: str
+    general: AnalysisGeneral
+    specific: AnalysisSpecific | None
+    createdAt: str | None
+    updatedAt: str | None
+
+
+class Interview(BaseModel):
+    id: str
+    candidateId: str
+    jobId: str
+    agentId: str
+    status: Literal["IN_PROGRESS", "COMPLETED"]
+    language: str | None
+    questions: list[str]
+    scheduledAt: str | None
+    finishedDate: str | None
+    durationMinutes: int | None
+    metadata: dict[str, Any]
+    callAttempts: list[dict[str, Any]]
+    analysis: Analysis | None
+    createdAt: str
+    updatedAt: str
+
+
+class CompanyCreate(Wire):
+    name: str = Field(min_length=2, max_length=100)
+    description: str | None = Field(default=None, min_length=1, max_length=1000)
+    metadata: dict[str, Any] | None = Field(default=None, max_length=50)
+    owner_email: str | None = Field(default=None, alias="ownerEmail", max_length=254)
+
+
+class Company(BaseModel):
+    id: str
+    name: str
+    description: str | None
+    metadata: dict[str, Any]
+    createdAt: str
+    updatedAt: str
 
 
 class Error(BaseModel):

@@ -39,7 +39,7 @@ def create_organization(body: wire.OrganizationCreate, request: Request, who: Pr
 @router.post("/api-keys", status_code=201, response_model=wire.ApiKeyOut)
 def create_api_key(body: wire.ApiKeyCreate, request: Request, who: PrincipalDep) -> Response:
     """Create an API key: with an admin key for its organization, or as the operator for several."""
-    cmd = c.CreateApiKey(body.name, tuple(body.scopes), tuple(body.organization_ids))
+    cmd = c.CreateApiKey(body.name, tuple(body.scopes), tuple(body.organization_ids), body.can_create_organizations)
     org = "" if who.is_operator or body.organization_ids else who.organization()
     issued = services(request).bus.execute(cmd, actor(who, "native"), org)
     return FastJSONResponse(key_out(issued), status_code=201)

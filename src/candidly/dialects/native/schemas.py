@@ -31,6 +31,8 @@ class ApiKeyCreate(In):
     name: str = Field(min_length=1, max_length=200)
     scopes: list[Annotated[str, Field(max_length=40)]] = Field(max_length=20)
     organization_ids: list[Id] = Field(default_factory=list, max_length=100)
+    # Operator only: the key may create organizations (InstaView's POST /company), which it then spans.
+    can_create_organizations: bool = False
 
 
 class ApiKeyOut(BaseModel):

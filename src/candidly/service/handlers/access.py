@@ -9,7 +9,7 @@ from candidly.domain import commands as c
 from candidly.domain.access import ALL_SCOPES, KEY_PREFIX, ApiKey, Organization, Scope, hash_token
 from candidly.domain.errors import Forbidden, InvalidField, NotFound
 from candidly.domain.ids import new_id, new_token
-from candidly.domain.values import text
+from candidly.domain.values import json_object, text
 from candidly.service.bus import handles
 from candidly.service.context import Context
 from candidly.service.ports import UnitOfWork
@@ -37,6 +37,31 @@ def create_organization(uow: UnitOfWork, ctx: Context, cmd: c.CreateOrganization
     return org, issued
 
 
+ORGANIZATION_METADATA_LIMITS = {"max_bytes": 10 * 1024, "max_depth": 5, "max_keys": 50}
+
+
+@handles(c.CreateOrganizationForKey)
+def create_organization_for_key(uow: UnitOfWork, ctx: Context, cmd: c.CreateOrganizationForKey) -> Organization:
+    """The acting key makes an organization and spans it at once; only a key the operator allowed may."""
+    principal = ctx.actor.principal
+    if not principal.can_create_organizations or principal.key_id is None:
+        raise Forbidden("only a key the operator allowed to create organizations may create one")
+    key = uow.api_keys.get(principal.key_id)
+    if key is None or key.revoked_at is not None:
+        raise NotFound("api key", principal.key_id)
+    org = Organization(
+        id=new_id(),
+        name=text(cmd.name.strip(), "name", min_length=2, max_length=100),
+        created_at=ctx.now,
+        description=None if cmd.description is None else text(cmd.description, "description", min_length=1, max_length=1000),
+        metadata=json_object(cmd.metadata, "metadata", **ORGANIZATION_METADATA_LIMITS),
+        created_by_key_id=key.id,
+    )  # fmt: skip
+    uow.organizations.add(org)
+    uow.api_keys.set_organizations(key.id, [*key.organization_ids, org.id])
+    return org
+
+
 @handles(c.CreateApiKey)
 def create_api_key(uow: UnitOfWork, ctx: Context, cmd: c.CreateApiKey) -> IssuedKey:
     principal = ctx.actor.principal
@@ -52,22 +77,22 @@ def create_api_key(uow: UnitOfWork, ctx: Context, cmd: c.CreateApiKey) -> Issued
         org_ids = list(dict.fromkeys(cmd.organization_ids))
     else:
         principal.require(Scope.ADMIN)
-        if principal.is_operator:
+        if principal.is_operator and not cmd.can_create_organizations:
             raise InvalidField("organization_ids", "the operator must name the organizations")
         beyond = sorted(set(cmd.scopes) - principal.scopes)
         if beyond:  # else an admin-only key could mint itself read:salary, or any scope it was not given
             raise Forbidden(f"a key can only give scopes it holds itself; it lacks {beyond[0]}", scope=beyond[0])
-        org_ids = [ctx.organization_id]
-    return _issue(
-        uow,
-        ctx,
-        text(cmd.name, "name", min_length=1, max_length=200),
-        sorted(set(cmd.scopes)),
-        org_ids,
-    )
+        # A key that may create organizations may start with none: it spans the ones it creates.
+        org_ids = [] if principal.is_operator else [ctx.organization_id]
+    if cmd.can_create_organizations and not principal.is_operator:
+        raise Forbidden("only the operator allows a key to create organizations")
+    name = text(cmd.name, "name", min_length=1, max_length=200)
+    return _issue(uow, ctx, name, sorted(set(cmd.scopes)), org_ids, cmd.can_create_organizations)
 
 
-def _issue(uow: UnitOfWork, ctx: Context, name: str, scopes: list[str], org_ids: list[str]) -> IssuedKey:
+def _issue(
+    uow: UnitOfWork, ctx: Context, name: str, scopes: list[str], org_ids: list[str], can_create: bool = False
+) -> IssuedKey:
     token = new_token(KEY_PREFIX)
     key = ApiKey(
         id=new_id(),
@@ -79,6 +104,7 @@ def _issue(uow: UnitOfWork, ctx: Context, name: str, scopes: list[str], org_ids:
         created_at=ctx.now,
         # Secret for signed schemes (Comeet's HS256 JWT): HMAC needs the key itself, not a hash.
         signing_secret=secrets.token_urlsafe(32),
+        can_create_organizations=can_create,
     )
     uow.api_keys.add(key)
     return IssuedKey(key=key, token=token)

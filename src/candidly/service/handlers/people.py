@@ -9,7 +9,6 @@ from typing import Any
 from candidly.domain import commands as c
 from candidly.domain import events as ev
 from candidly.domain.access import Scope
-from candidly.domain.anonymize import anonymize_cv
 from candidly.domain.errors import Conflict, InvalidField, NotFound
 from candidly.domain.ids import new_id
 from candidly.domain.people import Candidate, User
@@ -21,6 +20,9 @@ from candidly.service.ports import Filters, UnitOfWork
 NOTE_MAX = 30_000  # the longest note a surface takes (a note posted to Comeet)
 GENDERS = ("male", "female")
 CV_MAX = 50_000
+# CVs arrive anonymized (domain.anonymize, run by the surface before the write transaction) and a placeholder may
+# be longer than what it replaced ("Al" -> "[NAME]"): the stored text may grow up to three times the input limit.
+CV_STORED_MAX = 3 * CV_MAX
 METADATA_LIMITS = {"max_bytes": 10 * 1024, "max_depth": 5, "max_keys": 50}
 # Surface-specific profile data (Paradox's fields, Comeet's custom fields); merged over many updates, so bounded whole.
 ATTRIBUTE_LIMITS = {"max_bytes": 256 * 1024, "max_depth": 5, "max_keys": 2000}
@@ -47,7 +49,7 @@ def clean_candidate_field(key: str, value: Any, today: date) -> Any:
             raise InvalidField(key, "must be male, female or null")
         return value
     if key == "cv":
-        return text(value, key, max_length=CV_MAX)
+        return text(value, key, max_length=CV_STORED_MAX)
     if key == "gdpr_expiry_date":
         if value <= today:
             raise InvalidField(key, "must be a date in the future")
@@ -69,11 +71,6 @@ def apply_candidate_changes(candidate: Candidate, changes: dict[str, Any], today
             )
         else:
             setattr(candidate, key, clean_candidate_field(key, value, today))
-    if candidate.cv is not None and ("cv" in changes or {"first_name", "last_name", "middle_name"} & changes.keys()):
-        # CVs are stored anonymized, so personal data never rests in free text (InstaView's rule, kept for all).
-        candidate.cv = anonymize_cv(
-            candidate.cv, [candidate.first_name or "", candidate.middle_name or "", candidate.last_name or ""]
-        )
 
 
 def snapshot(candidate: Candidate) -> dict[str, Any]:

@@ -10,11 +10,15 @@ from candidly.domain.errors import NotAllowed, NotFound
 from candidly.domain.ids import new_id
 from candidly.domain.openings import Opening
 from candidly.domain.sessions import COMPLETE, STARTED, TestSession, clean_result
+from candidly.domain.values import json_object
 from candidly.service.bus import handles, save_versioned
 from candidly.service.context import Context
 from candidly.service.handlers.applications import load_enterable
 from candidly.service.handlers.openings import load_opening
 from candidly.service.ports import UnitOfWork
+
+# What a starter may say about an attempt (questions, language, a time, metadata): bounded like any client JSON.
+SETTINGS_LIMITS = {"max_bytes": 64 * 1024, "max_depth": 6, "max_keys": 500}
 
 
 def _startable_step(application: Application, opening: Opening, step_id: str, ctx: Context) -> EffectiveStep:
@@ -41,7 +45,7 @@ def start_session(uow: UnitOfWork, ctx: Context, cmd: c.StartSession) -> TestSes
     session = TestSession(
         id=new_id(), organization_id=ctx.organization_id, application_id=application.id,
         candidate_id=application.candidate_id, opening_id=opening.id, step_id=step.step_id,
-        attempt=used + 1, started_at=ctx.now,
+        attempt=used + 1, started_at=ctx.now, settings=json_object(cmd.settings, "settings", **SETTINGS_LIMITS),
     )  # fmt: skip
     uow.sessions.add(session)
     # Bumping the application's version serialises concurrent starts: the loser is replayed and
@@ -56,11 +60,28 @@ def start_session(uow: UnitOfWork, ctx: Context, cmd: c.StartSession) -> TestSes
     return session
 
 
+def _record(ctx: Context, event: str, session: TestSession) -> None:
+    ctx.record(
+        event, "session", session.id, candidate_id=session.candidate_id,
+        data={"application_id": session.application_id, "step_id": session.step_id, "attempt": session.attempt},
+    )  # fmt: skip
+
+
 def load_session(uow: UnitOfWork, ctx: Context, session_id: str) -> TestSession:
     session = uow.sessions.get(ctx.organization_id, session_id)
-    if session is None:
+    if session is None or session.deleted_at is not None:
         raise NotFound("session", session_id)
     return session
+
+
+@handles(c.DeleteSession)
+def delete_session(uow: UnitOfWork, ctx: Context, cmd: c.DeleteSession) -> None:
+    ctx.actor.principal.require(Scope.DELETE_CANDIDATES)
+    session = load_session(uow, ctx, cmd.session_id)
+    loaded_version = session.version
+    session.deleted_at = ctx.now
+    save_versioned(uow.sessions, session, "session", loaded_version, None)
+    _record(ctx, ev.SESSION_DELETED, session)
 
 
 @handles(c.CompleteSession, answers_with=Scope.READ_CANDIDATES)
@@ -74,8 +95,5 @@ def complete_session(uow: UnitOfWork, ctx: Context, cmd: c.CompleteSession) -> T
     session.status = COMPLETE
     session.completed_at = ctx.now
     save_versioned(uow.sessions, session, "session", loaded_version, None)
-    ctx.record(
-        ev.SESSION_COMPLETED, "session", session.id, candidate_id=session.candidate_id,
-        data={"application_id": session.application_id, "step_id": session.step_id, "attempt": session.attempt},
-    )  # fmt: skip
+    _record(ctx, ev.SESSION_COMPLETED, session)
     return session

@@ -37,6 +37,7 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.Column("signing_secret", sa.String(length=255), nullable=True),
+        sa.Column("can_create_organizations", sa.Boolean(), nullable=False),
         sa.Column("created_at", candidly.storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("revoked_at", candidly.storage.types.UTCDateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_api_keys")),
@@ -222,6 +223,11 @@ def upgrade() -> None:
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("created_at", candidly.storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("candidate_seq", sa.BigInteger(), nullable=False),
+        sa.Column("description", sa.Text(), nullable=True),
+        sa.Column(
+            "metadata", sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"), nullable=False
+        ),
+        sa.Column("created_by_key_id", sa.String(length=32), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_organizations")),
     )
     op.create_table(
@@ -532,7 +538,11 @@ def upgrade() -> None:
         sa.Column("started_at", candidly.storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("completed_at", candidly.storage.types.UTCDateTime(timezone=True), nullable=True),
         sa.Column("result", sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"), nullable=False),
+        sa.Column(
+            "settings", sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"), nullable=False
+        ),
         sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("deleted_at", candidly.storage.types.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["organization_id", "application_id"],
             ["applications.organization_id", "applications.id"],
