@@ -11,6 +11,7 @@ from candidly.domain.access import Actor
 from candidly.domain.errors import Conflict, StaleVersion
 from candidly.domain.ids import Clock
 from candidly.service.context import Context
+from candidly.service.idempotency import settle_claim
 from candidly.service.ports import Database, UnitOfWork
 
 R = TypeVar("R")
@@ -65,7 +66,11 @@ class MessageBus:
             ctx = Context(actor=actor, organization_id=organization_id, now=self.clock.now())
             result = handler(uow, ctx, command)
             uow.events.append(ctx.events)
+            # The request's Idempotency-Key is recorded with the change it answers: both commit, or neither.
+            claim = settle_claim(uow.idempotency, command)
             uow.commit()
+        if claim is not None:
+            claim.settled = True
         return result
 
 

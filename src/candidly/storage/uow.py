@@ -15,6 +15,7 @@ from candidly.domain.sessions import TestSession
 from candidly.domain.status_maps import StatusMap
 from candidly.service.ports import UnitOfWork
 from candidly.storage import tables as t
+from candidly.storage.idempotency import SqlIdempotencyLedger
 from candidly.storage.migrate import is_at_head
 from candidly.storage.outbox import SqlDeliveries, SqlWebhooks
 from candidly.storage.repositories import (
@@ -46,6 +47,7 @@ class SqlUnitOfWork:
         self.status_maps = SqlRepository(conn, t.status_maps, StatusMap)
         self.webhooks = SqlWebhooks(conn)
         self.deliveries = SqlDeliveries(conn)
+        self.idempotency = SqlIdempotencyLedger(conn)
         self._committed = False
 
     def commit(self) -> None:

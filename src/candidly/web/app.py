@@ -18,6 +18,7 @@ from candidly.domain.ids import Clock
 from candidly.settings import Settings
 from candidly.storage.idempotency import SqlIdempotencyStore
 from candidly.web import ops
+from candidly.web.faults import FaultAnswers, FaultBarrier, Faults
 from candidly.web.idempotency import IdempotencyMiddleware
 from candidly.web.middleware import Metrics, RequestContextMiddleware, SecurityHeadersMiddleware
 from candidly.web.rate_limit import FixedWindowLimiter, RateLimitMiddleware
@@ -72,8 +73,13 @@ def create_app(settings: Settings, clock: Clock | None = None, services: Service
     # A path a mount's pattern does not match (a decoded newline) still answers in its surface's envelope.
     app.add_exception_handler(404, errors.handle)
     app.add_exception_handler(405, errors.handle)
+    faults = app.state.faults = Faults(services.clock)
+    answers = FaultAnswers(errors, faults)
+    answers.install(app)
     # Added first, so it runs innermost: after the body limit, around every mounted surface.
-    app.add_middleware(IdempotencyMiddleware, store=SqlIdempotencyStore(services.database), clock=services.clock)
+    store = SqlIdempotencyStore(services.database)
+    app.add_middleware(IdempotencyMiddleware, store=store, clock=services.clock, errors=errors, faults=faults)
+    app.add_middleware(FaultBarrier, answers=answers)
     if settings.rate_limit_per_minute > 0:
         # Before the idempotency store, so a client over its limit costs no database work.
         limiter = FixedWindowLimiter(settings.rate_limit_per_minute, services.clock)
