@@ -40,12 +40,16 @@ def worker_lifespan(services: Services) -> Callable[[FastAPI], AbstractAsyncCont
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        services.bus.open()  # services may outlive an app (tests build several over one database)
         thread = WorkerThread(build_worker(services)) if services.settings.run_worker else None
         if thread is not None:
             thread.start()
         try:
             yield
         finally:
+            # The server stopped waiting for requests (they finished, or its grace period ran out and it cut them):
+            # a cut request still running on a thread must not commit after its client was dropped.
+            services.bus.close()
             if thread is not None:
                 await asyncio.to_thread(thread.stop)  # let the current send finish, off the event loop
 

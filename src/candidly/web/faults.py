@@ -26,14 +26,16 @@ from starlette.routing import Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from candidly.domain.ids import Clock
+from candidly.service.bus import ShuttingDown
 from candidly.web.surface_errors import SurfaceErrors
 
 log = logging.getLogger("candidly.faults")
 
 RETRY_AFTER_SECONDS = 5
 LOG_INTERVAL = timedelta(seconds=10)
-UNREACHABLE, DISK_FULL, BUSY = "database unreachable", "disk full", "database busy"
+UNREACHABLE, DISK_FULL, BUSY, STOPPING = "database unreachable", "disk full", "database busy", "shutting down"
 DETAIL = {
+    STOPPING: "the server is shutting down; the change was not made: retry",
     UNREACHABLE: "the database cannot be reached; retry later",
     DISK_FULL: "the database cannot store more data (its disk is full); retry later",
     BUSY: "the database is too busy to answer; retry later",
@@ -53,6 +55,8 @@ _SQLITE_MESSAGES = {
 
 def fault_kind(exc: BaseException) -> str | None:
     """The kind of database fault ``exc`` is, or None when it is not one (a bug, a constraint: those stay 500s)."""
+    if isinstance(exc, ShuttingDown):
+        return STOPPING
     if isinstance(exc, PoolTimeout):
         return BUSY  # every pooled connection stayed taken for the pool's timeout
     if not isinstance(exc, DBAPIError):
@@ -127,6 +131,7 @@ class FaultAnswers:
         for each in apps:
             each.add_exception_handler(DBAPIError, self.handle)
             each.add_exception_handler(PoolTimeout, self.handle)
+            each.add_exception_handler(ShuttingDown, self.handle)
 
 
 class FaultBarrier:

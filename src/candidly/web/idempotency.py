@@ -139,6 +139,10 @@ class IdempotencyMiddleware:
                 )
             elif message["type"] == "http.response.body":
                 chunks.append(message.get("body", b""))
+                # Saved before the answer's last bytes leave: a client that has the answer can replay it at once.
+                # A settled key whose answer is a 5xx keeps no answer ("answer pending"): it is never run twice.
+                if not message.get("more_body", False) and claim.settled and claim.keeps_answer and status < 500:
+                    await self._save(claim, Answer(status, headers, b"".join(chunks)))
             await send(message)
 
         token = CURRENT_CLAIM.set(claim)
@@ -146,9 +150,6 @@ class IdempotencyMiddleware:
             await self.app(scope, replay_body, capture)
         finally:
             CURRENT_CLAIM.reset(token)
-            # Only a settled key has a row to answer from; a 5xx after a commit leaves it "answer pending".
-            if claim.settled and claim.keeps_answer and status < 500:
-                await self._save(claim, Answer(status, headers, b"".join(chunks)))
 
     async def _save(self, claim: IdempotencyClaim, answer: Answer) -> None:
         """Store the answer; while the database cannot take it, hold it here (the change is committed already)."""

@@ -57,7 +57,8 @@ class SurfaceErrors:
         if handler is None:
             response = problem(status, detail)
         else:
-            rendered = handler(Request(scope), exc)
+            # Answered outside the surface, the scope's app is the root one: the handler reads its own app's state.
+            rendered = handler(Request({**scope, "app": surface}), exc)
             response = await rendered if inspect.isawaitable(rendered) else rendered
         # Some vendors list fewer codes (Paradox: 400, 401, 404); the transport status stays the true one.
         response.status_code = status

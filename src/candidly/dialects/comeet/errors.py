@@ -117,7 +117,8 @@ def _validation_error(_request: Request, exc: Exception) -> Response:
 
 
 # Errors raised outside the routes (an unknown path, a body over the size cap, a rate limit).
-HTTP_CODES = {404: "not_found", 405: "not_found", 413: "file_size_limit", 429: "too_many_requests"}
+HTTP_CODES = {404: "not_found", 405: "not_found", 413: "file_size_limit", 429: "too_many_requests",
+              503: "service_unavailable"}  # fmt: skip
 
 
 def _http_error(_request: Request, exc: Exception) -> Response:
