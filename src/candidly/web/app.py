@@ -21,7 +21,7 @@ from candidly.web import ops
 from candidly.web.faults import FaultAnswers, FaultBarrier, Faults
 from candidly.web.idempotency import IdempotencyMiddleware
 from candidly.web.middleware import Metrics, RequestContextMiddleware, SecurityHeadersMiddleware
-from candidly.web.rate_limit import FixedWindowLimiter, RateLimitMiddleware
+from candidly.web.rate_limit import FailedAuthLimitMiddleware, FixedWindowLimiter, RateLimitMiddleware
 from candidly.web.surface_errors import SurfaceErrors
 
 
@@ -88,6 +88,10 @@ def create_app(settings: Settings, clock: Clock | None = None, services: Service
         # Before the idempotency store, so a client over its limit costs no database work.
         limiter = FixedWindowLimiter(settings.rate_limit_per_minute, services.clock)
         app.add_middleware(RateLimitMiddleware, limiter=limiter, errors=errors, announce=(instaview.PREFIX,))
+    if settings.auth_failures_per_minute > 0:
+        # Outside the per-credential limit: a guessing address is refused before anything else is counted.
+        failures = FixedWindowLimiter(settings.auth_failures_per_minute, services.clock)
+        app.add_middleware(FailedAuthLimitMiddleware, limiter=failures, errors=errors)
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(
         RequestContextMiddleware,

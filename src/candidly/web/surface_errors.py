@@ -45,8 +45,8 @@ class SurfaceErrors:
     ) -> Response:
         """The error as the surface renders it, with ``status`` and ``headers`` on it whatever the surface maps.
 
-        With ``error`` (a domain error naming a field), a surface that renders domain errors renders that one, so
-        its envelope names the field the way its own validation errors do.
+        With ``error`` (a domain error naming a field), a surface that renders domain errors renders that one with
+        the status it gives such an error (``status`` is the fallback), exactly as if its own handler had refused.
         """
         surface = self.surface(scope["path"])
         handlers = surface.exception_handlers if surface is not None else {}
@@ -60,8 +60,9 @@ class SurfaceErrors:
             # Answered outside the surface, the scope's app is the root one: the handler reads its own app's state.
             rendered = handler(Request({**scope, "app": surface}), exc)
             response = await rendered if inspect.isawaitable(rendered) else rendered
-        # Some vendors list fewer codes (Paradox: 400, 401, 404); the transport status stays the true one.
-        response.status_code = status
+        if exc is not error:
+            # Some vendors list fewer codes (Paradox: 400, 401, 404); the transport status stays the true one.
+            response.status_code = status
         for name, value in (headers or {}).items():
             response.headers[name] = value
         return response
