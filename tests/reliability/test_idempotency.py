@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 from dataclasses import replace
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 
-from candidly.bootstrap import Services
+from candidly.bootstrap import Services, build_services
 from candidly.domain.access import ALL_SCOPES, Actor, Principal
 from candidly.domain.commands import CreateCandidate
 from candidly.domain.errors import Conflict
 from candidly.service.idempotency import CURRENT_CLAIM, IdempotencyClaim
+from candidly.settings import Settings
+from candidly.storage.idempotency import ANSWER_PENDING
 from candidly.storage.tables import idempotency_keys
-from tests.helpers import FakeClock, Org, TestClient, make_opening, table_counts
+from candidly.web.app import create_app
+from tests.helpers import ADMIN_TOKEN, FakeClock, Org, TestClient, make_opening, make_org, table_counts
 
 
 def test_a_retried_native_create_replays_the_first_answer_and_creates_nothing(
@@ -155,3 +159,31 @@ def test_answers_holding_a_secret_are_never_stored(
     again = client.post(url, json=body, headers=headers)
     assert again.status_code == 409 and secret not in again.json() and "shown only once" in again.json()["detail"]
     assert table_counts(services) == before
+
+
+def test_an_answer_the_database_cannot_take_is_replayed_from_memory_and_saved_later(
+    sqlite_url: str, clock: FakeClock, tmp_path: Any
+) -> None:
+    settings = Settings(database_url=sqlite_url, admin_token=ADMIN_TOKEN, run_worker=False, access_log=False)
+    services = build_services(settings, clock)
+    path = str(tmp_path / "candidly.db")
+    with TestClient(create_app(settings, clock, services)) as client:
+        org = make_org(client)
+        # Saving an answer fails as on a full disk, right after its create committed (a trigger stands in for it).
+        with sqlite3.connect(path) as conn:
+            conn.execute("CREATE TRIGGER full BEFORE UPDATE ON idempotency_keys "
+                         "BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END")  # fmt: skip
+        headers = {**org.headers, "Idempotency-Key": "held"}
+        first = client.post("/api/v1/candidates", json={"first_name": "Ada"}, headers=headers)
+        assert first.status_code == 201
+        before = table_counts(services)
+        again = client.post("/api/v1/candidates", json={"first_name": "Ada"}, headers=headers)
+        assert again.json() == first.json() and again.headers["idempotent-replayed"] == "true"
+        with sqlite3.connect(path) as conn:
+            assert conn.execute("SELECT status_code FROM idempotency_keys").fetchall() == [(ANSWER_PENDING,)]
+            conn.execute("DROP TRIGGER full")
+        client.post("/api/v1/candidates", json={"first_name": "Ada"}, headers=headers)  # replayed, and now saved
+        assert table_counts(services) == before
+    with services.database.engine.connect() as conn:
+        assert conn.execute(select(idempotency_keys.c.status_code)).scalar_one() == 201
+    services.database.engine.dispose()
