@@ -49,7 +49,6 @@ _SQLITE_MESSAGES = {
     "database is locked": BUSY,
     "unable to open database": UNREACHABLE,
     "disk i/o error": UNREACHABLE,
-    "readonly database": DISK_FULL,
 }
 
 
