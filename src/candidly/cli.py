@@ -72,7 +72,7 @@ def refuse_test_mode(settings: Settings, why: str) -> None:
 
 # How ``serve`` runs uvicorn. uvicorn would believe X-Forwarded-For from 127.0.0.1 by default; the app applies
 # CANDIDLY_FORWARDED_ALLOW_IPS itself (web/app.py), so a local client cannot pick its address.
-SERVER_OPTIONS: dict[str, Any] = {"access_log": False, "timeout_graceful_shutdown": 10, "proxy_headers": False}
+SERVER_OPTIONS: dict[str, Any] = {"access_log": False, "proxy_headers": False}
 
 
 @contextmanager
@@ -128,6 +128,7 @@ def serve(
         port=port,
         workers=workers,
         log_level=settings.log_level,
+        timeout_graceful_shutdown=settings.shutdown_grace_seconds,
         **SERVER_OPTIONS,
     )
 

@@ -40,6 +40,12 @@ class Settings(BaseSettings):
     smtp_from: str = "Candidly <no-reply@candidly.local>"
 
     rate_limit_per_minute: int = 0
+    # Failed authentications (401) per client address per minute before that address is refused (0 = no limit).
+    auth_failures_per_minute: int = Field(default=30, ge=0)
+    # /readyz fails when the SQLite database's filesystem has less free space than this (writes would fail soon).
+    ready_min_free_bytes: int = Field(default=64 * 1024 * 1024, ge=0)
+    # On SIGTERM, requests in progress get this long to finish; one cut after it writes nothing.
+    shutdown_grace_seconds: int = Field(default=10, ge=0)
     access_token_ttl_seconds: int = 3600
     attachment_url_ttl_seconds: int = 900
     # Seals stored secrets (storage/secrets.py) and signs the access page's cookie. Unset with SQLite: a key file

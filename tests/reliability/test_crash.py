@@ -11,14 +11,8 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
-import subprocess
-import sys
 import threading
-import time
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -26,55 +20,13 @@ import httpx
 import pytest
 
 from tests.helpers import ADMIN_TOKEN, SAMPLE_OPENING
+from tests.support.serve import STARTUP_SECONDS, server
 
 ROUNDS = int(os.environ.get("CANDIDLY_CRASH_ROUNDS", "3"))
 CLIENTS = 4
 KILL_AFTER = 40  # acknowledged creates in a round before the kill; the clients keep sending while it lands
-STARTUP_SECONDS = 60.0
 
 pytestmark = pytest.mark.slow
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@contextmanager
-def server(database: Path, log: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    """``candidly serve`` on a free port over ``database``; killed on exit if still alive."""
-    port = _free_port()
-    env = {**os.environ, "CANDIDLY_DATABASE_URL": f"sqlite:///{database}", "CANDIDLY_ADMIN_TOKEN": ADMIN_TOKEN,
-           "CANDIDLY_RUN_WORKER": "false", "CANDIDLY_ACCESS_LOG": "false", "CANDIDLY_LOG_LEVEL": "warning"}  # fmt: skip
-    with log.open("ab") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "candidly", "serve", "--host", "127.0.0.1", "--port", str(port)],
-            env=env, stdout=out, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_ready(base, process, log)
-        yield base, process
-    finally:
-        if process.poll() is None:
-            process.kill()
-        process.wait()
-
-
-def _wait_ready(base: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    """Poll /readyz until the server answers; fail if it exits first or never answers."""
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"the server exited with {process.returncode}:\n{log.read_text()[-2000:]}")
-        try:
-            if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.05)  # polling a process that is starting: there is no clock to move
-    pytest.fail(f"the server did not become ready:\n{log.read_text()[-2000:]}")
 
 
 class Load:
@@ -122,7 +74,7 @@ def _all(http: httpx.Client, path: str) -> list[dict[str, Any]]:
 
 def test_every_acknowledged_create_survives_sigkill_and_none_is_half_written(tmp_path: Path) -> None:
     database, log = tmp_path / "candidly.db", tmp_path / "server.log"
-    with server(database, log) as (base, _):
+    with server(f"sqlite:///{database}", log) as (base, _):
         admin = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
         token = httpx.post(f"{base}/api/v1/organizations", json={"name": "Acme"}, headers=admin).json()["api_key"][
             "token"
@@ -131,7 +83,7 @@ def test_every_acknowledged_create_survives_sigkill_and_none_is_half_written(tmp
         opening = httpx.post(f"{base}/api/v1/openings", json=SAMPLE_OPENING, headers=headers).json()
     acknowledged: dict[str, dict[str, Any]] = {}
     for round_ in range(ROUNDS):
-        with server(database, log) as (base, process):
+        with server(f"sqlite:///{database}", log) as (base, process):
             load = Load(base, headers, opening["id"], round_)
             with ThreadPoolExecutor(CLIENTS) as pool:
                 running = [pool.submit(load.client, n) for n in range(CLIENTS)]
@@ -141,7 +93,10 @@ def test_every_acknowledged_create_survives_sigkill_and_none_is_half_written(tmp
                     future.result()
         acknowledged |= load.acknowledged
 
-    with server(database, log) as (base, _), httpx.Client(base_url=base, headers=headers, timeout=10) as http:
+    with (
+        server(f"sqlite:///{database}", log) as (base, _),
+        httpx.Client(base_url=base, headers=headers, timeout=10) as http,
+    ):
         for application_id, sent in acknowledged.items():
             application = http.get(f"/api/v1/applications/{application_id}")
             assert application.status_code == 200, f"acknowledged application {application_id} is lost"

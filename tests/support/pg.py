@@ -68,6 +68,10 @@ class PostgresCluster:
             self._cmd(str(self.bindir / "initdb"), "-D", str(self.data), "-U", "postgres", "--auth=trust", "--no-sync", "-E", "UTF8"),
             check=True, capture_output=True,
         )  # fmt: skip
+        self.resume()
+
+    def resume(self) -> None:
+        """Start the server of an initialized cluster (again, after ``halt``), on the same port."""
         options = (
             f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off "
             "-c full_page_writes=off -c max_connections=200"
@@ -100,6 +104,13 @@ class PostgresCluster:
         with psycopg.connect(self._dsn("postgres"), autocommit=True) as conn:
             conn.execute(f'CREATE DATABASE "{name}"')
         return self.url(name)
+
+    def halt(self) -> None:
+        """Stop the server and keep its data: clients see the database go away until ``resume``."""
+        subprocess.run(
+            self._cmd(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop"),
+            check=True, capture_output=True,
+        )  # fmt: skip
 
     def stop(self) -> None:
         subprocess.run(

@@ -273,11 +273,15 @@ def direct_link(request: Request, code: str) -> Response:
 
 
 def http_error(request: Request, exc: Exception) -> Response:
-    """Unknown paths and methods: a page in the visitor's language, with the framework's status."""
+    """Unknown paths and methods, and what the edge answers for the page (a database fault, a rate limit): a page in
+    the visitor's language, with the framework's status and headers (Retry-After)."""
     d = door(request)
     t = d.language(request)
     status = exc.status_code if isinstance(exc, HTTPException) else 500
-    return d.message_page(request, t, t("not_found"), t("not_found"), status)
+    message = t("not_found") if status in (404, 405) else t("unavailable")
+    page = d.message_page(request, t, message, message, status)
+    page.headers.update((exc.headers or {}) if isinstance(exc, HTTPException) else {})
+    return page
 
 
 def unreadable_form(request: Request, exc: Exception) -> Response:  # noqa: ARG001 - the handler's signature

@@ -11,6 +11,7 @@ from candidly.domain.access import Actor, Scope
 from candidly.domain.errors import Conflict, StaleVersion
 from candidly.domain.ids import Clock
 from candidly.service.context import Context
+from candidly.service.idempotency import settle_claim
 from candidly.service.ports import Database, UnitOfWork
 
 R = TypeVar("R")
@@ -45,6 +46,10 @@ class RetryableConflict(Exception):
     """Raised by a repository write that lost an optimistic race; the bus replays the command."""
 
 
+class ShuttingDown(Exception):
+    """The bus was closed (the server's shutdown grace period ran out): the command's change was rolled back."""
+
+
 class MessageBus:
     """Executes commands. A command without If-Match that loses a race is replayed on fresh state.
 
@@ -60,6 +65,14 @@ class MessageBus:
     def __init__(self, database: Database, clock: Clock) -> None:
         self.database = database
         self.clock = clock
+        self.closed = False
+
+    def open(self) -> None:
+        self.closed = False
+
+    def close(self) -> None:
+        """Refuse every commit until ``open``: a request the server stopped waiting for must not write afterwards."""
+        self.closed = True
 
     def execute(self, command: Any, actor: Actor, organization_id: str = "") -> Any:
         handler = HANDLERS[type(command)]
@@ -78,7 +91,13 @@ class MessageBus:
             ctx = Context(actor=actor, organization_id=organization_id, now=self.clock.now())
             result = handler(uow, ctx, command)
             uow.events.append(ctx.events)
+            # The request's Idempotency-Key is recorded with the change it answers: both commit, or neither.
+            claim = settle_claim(uow.idempotency, command)
+            if self.closed:
+                raise ShuttingDown("the server is shutting down; the change was not made")
             uow.commit()
+        if claim is not None:
+            claim.settled = True
         return result
 
 

@@ -16,6 +16,7 @@ from candidly.domain.openings import Opening
 from candidly.domain.people import Candidate, User
 from candidly.domain.sessions import TestSession
 from candidly.domain.status_maps import StatusMap
+from candidly.service.idempotency import IdempotencyLedger
 
 T = TypeVar("T")
 
@@ -183,6 +184,9 @@ class UnitOfWork(Protocol):
 
     @property
     def erasure(self) -> Erasure: ...
+
+    @property
+    def idempotency(self) -> IdempotencyLedger: ...
 
     def commit(self) -> None: ...
 

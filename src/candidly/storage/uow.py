@@ -16,6 +16,7 @@ from candidly.domain.status_maps import StatusMap
 from candidly.service.ports import UnitOfWork
 from candidly.storage import tables as t
 from candidly.storage.erasure import SqlErasure
+from candidly.storage.idempotency import SqlIdempotencyLedger
 from candidly.storage.migrate import is_at_head
 from candidly.storage.outbox import SqlDeliveries, SqlWebhooks
 from candidly.storage.repositories import (
@@ -49,6 +50,7 @@ class SqlUnitOfWork:
         self.webhooks = SqlWebhooks(conn, box)
         self.deliveries = SqlDeliveries(conn)
         self.erasure = SqlErasure(conn)
+        self.idempotency = SqlIdempotencyLedger(conn)
         self._committed = False
 
     def commit(self) -> None:

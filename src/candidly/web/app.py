@@ -19,9 +19,10 @@ from candidly.domain.ids import Clock
 from candidly.settings import Settings
 from candidly.storage.idempotency import SqlIdempotencyStore
 from candidly.web import docs, ops, test_mode
+from candidly.web.faults import FaultAnswers, FaultBarrier, Faults
 from candidly.web.idempotency import IdempotencyMiddleware
 from candidly.web.middleware import Metrics, RequestContextMiddleware, SecurityHeadersMiddleware
-from candidly.web.rate_limit import HOUR_SECONDS, FixedWindowLimiter, RateLimitMiddleware
+from candidly.web.rate_limit import HOUR_SECONDS, FailedAuthLimitMiddleware, FixedWindowLimiter, RateLimitMiddleware
 from candidly.web.surface_errors import SurfaceErrors
 
 
@@ -43,6 +44,7 @@ def worker_lifespan(services: Services) -> Callable[[FastAPI], AbstractAsyncCont
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        services.bus.open()  # services may outlive an app (tests build several over one database)
         settings = services.settings
         thread = WorkerThread(build_worker(services)) if settings.run_worker and not settings.test_mode else None
         if thread is not None:
@@ -50,6 +52,9 @@ def worker_lifespan(services: Services) -> Callable[[FastAPI], AbstractAsyncCont
         try:
             yield
         finally:
+            # The server stopped waiting for requests (they finished, or its grace period ran out and it cut them):
+            # a cut request still running on a thread must not commit after its client was dropped.
+            services.bus.close()
             if thread is not None:
                 await asyncio.to_thread(thread.stop)  # let the current send finish, off the event loop
 
@@ -86,8 +91,13 @@ def create_app(settings: Settings, clock: Clock | None = None, services: Service
     # A path a mount's pattern does not match (a decoded newline) still answers in its surface's envelope.
     app.add_exception_handler(404, errors.handle)
     app.add_exception_handler(405, errors.handle)
+    faults = app.state.faults = Faults(services.clock)
+    answers = FaultAnswers(errors, faults)
+    answers.install(app)
     # Added first, so it runs innermost: after the body limit, around every mounted surface.
-    app.add_middleware(IdempotencyMiddleware, store=SqlIdempotencyStore(services.database), clock=services.clock)
+    store = SqlIdempotencyStore(services.database)
+    app.add_middleware(IdempotencyMiddleware, store=store, clock=services.clock, errors=errors, faults=faults)
+    app.add_middleware(FaultBarrier, answers=answers)
     # Before the idempotency store, so a client over its limit costs no database work. Without a configured
     # limit only InstaView's answers are counted, to carry its documented default in their headers.
     per_minute = settings.rate_limit_per_minute or instaview.DEFAULT_LIMIT_PER_MINUTE
@@ -97,6 +107,10 @@ def create_app(settings: Settings, clock: Clock | None = None, services: Service
         announce=(instaview.PREFIX,), hourly=FixedWindowLimiter(per_hour, services.clock, HOUR_SECONDS),
         enforce=settings.rate_limit_per_minute > 0,
     )  # fmt: skip
+    if settings.auth_failures_per_minute > 0:
+        # Outside the per-credential limit: a guessing address is refused before anything else is counted.
+        failures = FixedWindowLimiter(settings.auth_failures_per_minute, services.clock)
+        app.add_middleware(FailedAuthLimitMiddleware, limiter=failures, errors=errors)
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(
         RequestContextMiddleware,

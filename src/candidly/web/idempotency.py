@@ -1,48 +1,74 @@
 """Idempotency-Key on every POST of every surface: a retry with the same key and body replays the first answer.
 
-Flow: the key is reserved in its own transaction before the request runs, and the answer is stored when it
-comes back. A retry of the same request replays it; the same key with another request is refused (422); a
-retry while the first is still running gets 409. If the process dies between the write's commit and storing
-the answer, the reservation stays "in flight": after a minute a retry takes the key over and runs again, so a
-crash can at worst turn the retry into a fresh attempt, never into two answers for one key. Keys expire after
-24 hours. Answers of 5xx are not kept, so a failed request can be retried with the same key.
+Flow: the key is looked up before the request runs; a key seen before answers from what is stored (a replay, or a
+refusal in the surface's own error envelope). A new key is handed to the request as a claim (a context variable),
+and the command bus records it in the same transaction as the change it answers (``service.idempotency``): the
+change and the key commit together or not at all. So a request that changes nothing (refused by authentication,
+validation or a fault) stores nothing, and a committed change can never run a second time for its key, crash or
+not. The answer is saved when it comes back; if the database fails right then, it is kept in memory, replayed from
+there and saved as soon as the database answers again. Answers holding a secret (a new key's token, a webhook's
+secret) are never kept: a retry learns that the change was made. Keys expire after 24 hours.
+
+Two requests racing with one key both run; the second one's commit finds the key taken, rolls back and answers 409,
+and its retry replays the first one's answer.
 """
 
 from __future__ import annotations
 
 import hashlib
-from datetime import timedelta
+from collections import OrderedDict
+from dataclasses import dataclass
 
 import anyio.to_thread
-import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from candidly.domain.errors import Conflict, DomainError, InvalidField
 from candidly.domain.ids import Clock
-from candidly.storage.idempotency import IN_FLIGHT, SqlIdempotencyStore
+from candidly.service.idempotency import CURRENT_CLAIM, IdempotencyClaim
+from candidly.storage.idempotency import ANSWER_PENDING, IN_FLIGHT, WITHHELD, SqlIdempotencyStore
+from candidly.web.faults import Faults, fault_kind
+from candidly.web.surface_errors import SurfaceErrors
 
-TTL = timedelta(hours=24)
-ABANDONED_AFTER = timedelta(minutes=1)
+FIELD = "Idempotency-Key"
 _NOT_REPLAYED = {b"date", b"server", b"x-request-id", b"content-length"}
+# Answers kept in memory while the database cannot take them; beyond this the oldest are dropped (a retry of
+# one of those is told its change was made, as after a crash).
+MAX_UNSAVED = 10_000
+_REFUSALS: dict[int, tuple[int, str]] = {
+    IN_FLIGHT: (409, "a request with this Idempotency-Key is still in progress"),
+    ANSWER_PENDING: (
+        409,
+        "the request with this Idempotency-Key made its change, but its answer is not saved yet: "
+        "retry shortly, or read the resource",
+    ),
+    WITHHELD: (
+        409,
+        "the request with this Idempotency-Key made its change; its answer held a secret, which is shown only once",
+    ),
+}
 
 
 def _header(scope: Scope, name: bytes) -> bytes | None:
     return next((v for k, v in scope["headers"] if k == name), None)
 
 
-async def _problem(send: Send, status: int, detail: str) -> None:
-    body = orjson.dumps({"type": "https://candidly.dev/problems/idempotency", "title": "idempotency key",
-                         "status": status, "detail": detail, "field": "Idempotency-Key"})  # fmt: skip
-    await send(
-        {"type": "http.response.start", "status": status, "headers": [(b"content-type", b"application/problem+json")]}
-    )
-    await send({"type": "http.response.body", "body": body})
+@dataclass(frozen=True, slots=True)
+class Answer:
+    status: int
+    headers: list[list[str]]
+    body: bytes
 
 
 class IdempotencyMiddleware:
-    def __init__(self, app: ASGIApp, *, store: SqlIdempotencyStore, clock: Clock) -> None:
+    def __init__(
+        self, app: ASGIApp, *, store: SqlIdempotencyStore, clock: Clock, errors: SurfaceErrors, faults: Faults
+    ) -> None:
         self.app = app
         self.store = store
         self.clock = clock
+        self.errors = errors
+        self.faults = faults
+        self.unsaved: OrderedDict[tuple[str, str], Answer] = OrderedDict()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         key = _header(scope, b"idempotency-key") if scope["type"] == "http" and scope["method"] == "POST" else None
@@ -50,50 +76,46 @@ class IdempotencyMiddleware:
             await self.app(scope, receive, send)
             return
         if not 1 <= len(key) <= 255:
-            await _problem(send, 400, "Idempotency-Key must be 1 to 255 characters")
+            await self._refuse(scope, send, 400, InvalidField(FIELD, "must be 1 to 255 characters"))
             return
         body = await _read_body(receive)
         owner = hashlib.sha256(_header(scope, b"authorization") or b"").hexdigest()[:32]
         digest = hashlib.sha256(
             b"\n".join([scope["method"].encode(), scope["path"].encode(), scope.get("query_string", b""), body])
         ).hexdigest()
-        name = key.decode("latin-1")
-        if not await self._claim(send, owner, name, digest):
-            return
-        await self._run(scope, body, send, owner, name)
+        claim = IdempotencyClaim(owner, key.decode("latin-1"), digest, self.clock.now())
+        if not await self._answered(scope, send, claim):
+            await self._run(scope, body, send, claim)
 
-    async def _claim(self, send: Send, owner: str, key: str, digest: str) -> bool:
-        """Reserve the key, or answer from it (replay, 409 or 422) and return False."""
-        now = self.clock.now()
-        stored = await anyio.to_thread.run_sync(self.store.find, owner, key)
-        if stored is not None and (
-            now - stored.created_at > TTL
-            or (stored.status_code == IN_FLIGHT and now - stored.created_at > ABANDONED_AFTER)
-        ):
-            await anyio.to_thread.run_sync(self.store.release, owner, key)
-            stored = None
-        if stored is not None:
-            if stored.request_hash != digest:
-                await _problem(send, 422, "this Idempotency-Key was already used with a different request")
-            elif stored.status_code == IN_FLIGHT:
-                await _problem(send, 409, "a request with this Idempotency-Key is still in progress")
-            else:
-                headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in stored.headers]
-                await send(
-                    {
-                        "type": "http.response.start",
-                        "status": stored.status_code,
-                        "headers": [*headers, (b"idempotent-replayed", b"true")],
-                    }
-                )
-                await send({"type": "http.response.body", "body": stored.body})
+    async def _answered(self, scope: Scope, send: Send, claim: IdempotencyClaim) -> bool:
+        """Answer from what the key already holds (a replay or a refusal) and return True; False for a new key."""
+        held = self.unsaved.get((claim.scope, claim.key))
+        if held is not None:
+            await _replay(send, held)
+            await self._save(claim, held)
+            return True
+        stored = await anyio.to_thread.run_sync(self.store.find, claim.scope, claim.key)
+        if stored is None or stored.expired(claim.at):
             return False
-        if not await anyio.to_thread.run_sync(self.store.reserve, owner, key, digest, now):
-            await _problem(send, 409, "a request with this Idempotency-Key is still in progress")
-            return False
+        if stored.request_hash != claim.request_hash:
+            refusal = InvalidField(FIELD, "this key was already used with a different request")
+            await self._refuse(scope, send, 422, refusal)
+        elif stored.status_code in _REFUSALS:
+            status, detail = _REFUSALS[stored.status_code]
+            await self._refuse(scope, send, status, Conflict(detail, field=FIELD))
+        else:
+            await _replay(send, Answer(stored.status_code, stored.headers, stored.body))
         return True
 
-    async def _run(self, scope: Scope, body: bytes, send: Send, owner: str, key: str) -> None:
+    async def _refuse(self, scope: Scope, send: Send, status: int, error: DomainError) -> None:
+        response = await self.errors.response(scope, status, str(error), error=error)
+
+        async def no_body() -> Message:
+            return {"type": "http.disconnect"}
+
+        await response(scope, no_body, send)
+
+    async def _run(self, scope: Scope, body: bytes, send: Send, claim: IdempotencyClaim) -> None:
         status = 500
         headers: list[list[str]] = []
         chunks: list[bytes] = []
@@ -117,15 +139,57 @@ class IdempotencyMiddleware:
                 )
             elif message["type"] == "http.response.body":
                 chunks.append(message.get("body", b""))
+                # Saved before the answer's last bytes leave: a client that has the answer can replay it at once.
+                # A settled key whose answer is a 5xx keeps no answer ("answer pending"): it is never run twice.
+                if not message.get("more_body", False) and claim.settled and claim.keeps_answer and status < 500:
+                    await self._save(claim, Answer(status, headers, b"".join(chunks)))
             await send(message)
 
+        token = CURRENT_CLAIM.set(claim)
         try:
             await self.app(scope, replay_body, capture)
         finally:
-            if status < 500:
-                await anyio.to_thread.run_sync(self.store.complete, owner, key, status, headers, b"".join(chunks))
-            else:
-                await anyio.to_thread.run_sync(self.store.release, owner, key)
+            CURRENT_CLAIM.reset(token)
+
+    async def _save(self, claim: IdempotencyClaim, answer: Answer) -> None:
+        """Store the answer; while the database cannot take it, hold it here (the change is committed already)."""
+        where = (claim.scope, claim.key)
+        if not await self._store(where, answer):
+            self.unsaved[where] = answer
+            while len(self.unsaved) > MAX_UNSAVED:
+                self.unsaved.popitem(last=False)
+            return
+        self.unsaved.pop(where, None)
+        # The database takes answers again: save the ones held since it failed, oldest first, until one fails.
+        while self.unsaved:
+            where, answer = next(iter(self.unsaved.items()))
+            if not await self._store(where, answer):
+                return
+            self.unsaved.pop(where, None)
+
+    async def _store(self, where: tuple[str, str], answer: Answer) -> bool:
+        """Save one answer; False (the fault noted) when the database cannot take it now."""
+        try:
+            await anyio.to_thread.run_sync(self.store.complete, *where, answer.status, answer.headers, answer.body)
+        except Exception as exc:
+            kind = fault_kind(exc)
+            if kind is None:
+                raise
+            self.faults.record(kind, exc)
+            return False
+        return True
+
+
+async def _replay(send: Send, answer: Answer) -> None:
+    headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in answer.headers]
+    await send(
+        {
+            "type": "http.response.start",
+            "status": answer.status,
+            "headers": [*headers, (b"idempotent-replayed", b"true")],
+        }
+    )
+    await send({"type": "http.response.body", "body": answer.body})
 
 
 async def _read_body(receive: Receive) -> bytes:

@@ -8,7 +8,7 @@ import os
 import time
 
 import orjson
-from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -20,15 +20,22 @@ log = logging.getLogger("candidly.access")
 
 
 class Metrics:
-    """Request counters and latencies by surface, in a registry of this app (not the global one)."""
+    """Request counters and latencies by surface, in a registry of this app (not the global one).
+
+    Every label comes from a fixed set, so no client can grow the output: the route is the template a request
+    matched (``/api/v1/candidates/{candidate_id}``), or ``unmatched``; an unknown method counts as ``OTHER``.
+    """
 
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
         self.requests = Counter(
             "candidly_requests_total",
             "HTTP requests",
-            ["surface", "method", "status"],
+            ["surface", "method", "route", "status"],
             registry=self.registry,
+        )
+        self.in_progress = Gauge(
+            "candidly_requests_in_progress", "HTTP requests being answered", registry=self.registry
         )
         self.latency = Histogram(
             "candidly_request_seconds", "HTTP request latency", ["surface"], registry=self.registry,
@@ -36,9 +43,23 @@ class Metrics:
         )  # fmt: skip
 
 
+_SURFACES = {"api": "native", "testinvite": "testinvite", "instaview": "instaview", "comeet": "comeet",
+             "paradox": "paradox", "access": "access", "static": "ops", "healthz": "ops", "readyz": "ops",
+             "metrics": "ops", "docs": "ops", "": "ops"}  # fmt: skip
+_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
+
 def surface_of(path: str) -> str:
+    """The surface a path belongs to, one of a fixed set (``unmatched`` for any other first segment)."""
     head = path.split("/", 2)[1] if path.count("/") >= 1 else ""
-    return {"api": "native", "": "ops"}.get(head, head)
+    return _SURFACES.get(head, "unmatched")
+
+
+def route_of(scope: Scope) -> str:
+    """The route template the request matched (its mount's prefix included), or ``unmatched``."""
+    route = scope.get("route")
+    template = getattr(route, "path", None)
+    return f"{scope.get('root_path', '')}{template}" if isinstance(template, str) else "unmatched"
 
 
 # The access page's own paths; any other segment under /access is an invitation code (a credential).
@@ -117,6 +138,7 @@ class RequestContextMiddleware:
                 ]
             await send(message)
 
+        self.metrics.in_progress.inc()
         try:
             declared = _header(scope, b"content-length")
             if declared is not None and is_digits(declared) and int(declared) > limit:
@@ -129,6 +151,7 @@ class RequestContextMiddleware:
             response = await self.errors.response(scope, exc.status_code, exc.detail)
             await response(scope, receive, send_with_id)
         finally:
+            self.metrics.in_progress.dec()
             self._record(scope, status, started, request_id)
 
     def _limit(self, path: str) -> int:
@@ -137,7 +160,8 @@ class RequestContextMiddleware:
     def _record(self, scope: Scope, status: int, started: float, request_id: str) -> None:
         elapsed = time.perf_counter() - started
         surface = surface_of(scope["path"])
-        self.metrics.requests.labels(surface, scope["method"], str(status)).inc()
+        method = scope["method"] if scope["method"] in _METHODS else "OTHER"
+        self.metrics.requests.labels(surface, method, route_of(scope), str(status)).inc()
         self.metrics.latency.labels(surface).observe(elapsed)
         if self.access_log:
             log.info(

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import shutil
+from datetime import timedelta
+
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from candidly.bootstrap import Services
+from candidly.storage.uow import sqlite_path
+from candidly.web.faults import Faults
 from candidly.web.middleware import Metrics
 
 router = APIRouter(include_in_schema=False)
+# A fault seen this recently keeps /readyz failing; past it the node reports ready again by itself.
+FAULT_WINDOW = timedelta(seconds=10)
 
 
 @router.get("/healthz")
@@ -19,10 +26,22 @@ def healthz() -> JSONResponse:
 
 @router.get("/readyz")
 def readyz(request: Request) -> JSONResponse:
+    """200 when this node can take writes: the database answers at head, no database fault was seen in the last
+    ``FAULT_WINDOW`` (a full disk still answers ``SELECT 1``), and a SQLite file's filesystem has room left."""
     services: Services = request.app.state.services
+    faults: Faults = request.app.state.faults
     db = services.database
-    ready = db.ping() and db.at_head()
-    return JSONResponse({"status": "ready" if ready else "not ready"}, status_code=200 if ready else 503)
+    problems = [] if db.ping() and db.at_head() else ["database: not answering, or not migrated to head"]
+    problems += [f"database fault in the last {FAULT_WINDOW.seconds} s: {kind}" for kind in faults.recent(FAULT_WINDOW)]
+    path = sqlite_path(services.settings.database_url)
+    if path is not None:
+        free = shutil.disk_usage(path.resolve().parent).free
+        if free < services.settings.ready_min_free_bytes:
+            problems.append(
+                f"free space on the database's filesystem: {free} bytes, below {services.settings.ready_min_free_bytes}"
+            )
+    body = {"status": "not ready" if problems else "ready", "problems": problems}
+    return JSONResponse(body, status_code=503 if problems else 200)
 
 
 @router.get("/metrics")

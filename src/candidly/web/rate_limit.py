@@ -49,6 +49,13 @@ class FixedWindowLimiter:
         self.counts: dict[str, int] = {}
 
     def hit(self, credential: str, fallback: str) -> Verdict:
+        return self._verdict(credential, fallback, count=True)
+
+    def peek(self, credential: str) -> Verdict:
+        """Whether ``credential`` still has room in this window, without using any of it."""
+        return self._verdict(credential, credential, count=False)
+
+    def _verdict(self, credential: str, fallback: str, *, count: bool) -> Verdict:
         now = self.clock.now().timestamp()
         window = int(now // self.window_seconds)
         if window != self.window:
@@ -57,17 +64,21 @@ class FixedWindowLimiter:
             credential = fallback
         used = self.counts.get(credential, 0)
         allowed = used < self.limit
-        if allowed:
+        if allowed and count:
             used += 1
             self.counts[credential] = used
         reset_at = (window + 1) * self.window_seconds
         return Verdict(allowed, self.limit, self.limit - used, reset_at, max(1, math.ceil(reset_at - now)))
 
 
+def address_of(scope: Scope) -> str:
+    client = scope.get("client")
+    return f"address:{client[0] if client else ''}"
+
+
 def credential_of(scope: Scope) -> tuple[str, str]:
     """(the credential a request counts against, its client address as the fallback)."""
-    client = scope.get("client")
-    address = f"address:{client[0] if client else ''}"
+    address = address_of(scope)
     header = next((value for key, value in scope["headers"] if key == b"authorization"), None)
     if header is None:
         return address, address
@@ -126,6 +137,46 @@ class RateLimitMiddleware:
 
     def _announces(self, path: str) -> bool:
         return any(path == prefix or path.startswith(prefix + "/") for prefix in self.announce)
+
+
+class FailedAuthLimitMiddleware:
+    """Failed authentications count per client address: past the limit in a window, the address gets 429 until the
+    window ends, whatever credential it sends next.
+
+    Each guessed token would otherwise get a budget of its own under the per-credential limit, so a token (the
+    operator's included) could be guessed at full speed. Counted on the service clock; a refusal is made before any
+    credential is checked, so guessing costs no database work either, and comes in the surface's own envelope.
+    """
+
+    def __init__(self, app: ASGIApp, *, limiter: FixedWindowLimiter, errors: SurfaceErrors) -> None:
+        self.app = app
+        self.limiter = limiter
+        self.errors = errors
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] in EXEMPT:
+            await self.app(scope, receive, send)
+            return
+        address = address_of(scope)
+        verdict = self.limiter.peek(address)
+        if not verdict.allowed:
+            detail = f"too many failed authentications from this address; retry in {verdict.retry_after} seconds"
+            response = await self.errors.response(scope, 429, detail, {"Retry-After": str(verdict.retry_after)})
+            await response(scope, receive, send)
+            return
+        status = 0
+
+        async def watching_send(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watching_send)
+        finally:
+            if status == 401:
+                self.limiter.hit(address, address)
 
 
 def _with_headers(send: Send, headers: Mapping[str, str]) -> Send:

@@ -13,6 +13,8 @@ from starlette.responses import Response
 from starlette.routing import Mount
 from starlette.types import Scope
 
+from candidly.domain.errors import DomainError
+
 
 class SurfaceErrors:
     """Renders an error with the HTTP error handler of the surface mounted at the request's path.
@@ -34,18 +36,33 @@ class SurfaceErrors:
         return None
 
     async def response(
-        self, scope: Scope, status: int, detail: str, headers: Mapping[str, str] | None = None
+        self,
+        scope: Scope,
+        status: int,
+        detail: str,
+        headers: Mapping[str, str] | None = None,
+        error: DomainError | None = None,
     ) -> Response:
-        """The error as the surface renders it, with ``status`` and ``headers`` on it whatever the surface maps."""
+        """The error as the surface renders it, with ``status`` and ``headers`` on it whatever the surface maps.
+
+        With ``error`` (a domain error naming a field), a surface that renders domain errors renders that one with
+        the status it gives such an error (``status`` is the fallback), exactly as if its own handler had refused.
+        """
         surface = self.surface(scope["path"])
-        handler = surface.exception_handlers.get(HTTPException) if surface is not None else None
+        handlers = surface.exception_handlers if surface is not None else {}
+        exc: Exception = HTTPException(status, detail, dict(headers or {}))
+        handler = handlers.get(HTTPException)
+        if error is not None and DomainError in handlers:
+            exc, handler = error, handlers[DomainError]
         if handler is None:
             response = problem(status, detail)
         else:
-            rendered = handler(Request(scope), HTTPException(status, detail, dict(headers or {})))
+            # Answered outside the surface, the scope's app is the root one: the handler reads its own app's state.
+            rendered = handler(Request({**scope, "app": surface}), exc)
             response = await rendered if inspect.isawaitable(rendered) else rendered
-        # Some vendors list fewer codes (Paradox: 400, 401, 404); the transport status stays the true one.
-        response.status_code = status
+        if exc is not error:
+            # Some vendors list fewer codes (Paradox: 400, 401, 404); the transport status stays the true one.
+            response.status_code = status
         for name, value in (headers or {}).items():
             response.headers[name] = value
         return response
@@ -57,6 +74,8 @@ class SurfaceErrors:
 
 
 def problem(status: int, detail: str) -> Response:
-    title = {404: "not found", 405: "method not allowed", 429: "too many requests"}.get(status, "error")
+    title = {404: "not found", 405: "method not allowed", 429: "too many requests", 503: "service unavailable"}.get(
+        status, "error"
+    )
     body = orjson.dumps({"type": "about:blank", "title": title, "status": status, "detail": detail})
     return Response(body, status_code=status, media_type="application/problem+json")

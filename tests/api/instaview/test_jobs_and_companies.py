@@ -139,7 +139,9 @@ def test_a_status_set_through_another_surface_shows_as_one_of_instaviews(
 ) -> None:
     person = new_candidate(client, org, phoneNumber="+421901234567")
     px = "/paradox/api/v1/public/candidates"
-    oid = client.get(px, params={"email": "jane@example.com"}, headers=org.headers).json()["candidates"][0]["candidate"]["OID"]
+    oid = client.get(px, params={"email": "jane@example.com"}, headers=org.headers).json()["candidates"][0][
+        "candidate"
+    ]["OID"]
     paradox = client.put(f"{px}/{oid}", json={"status": status}, headers=org.headers)
     assert paradox.status_code == 200, paradox.text
     assert client.get(f"{BASE}/candidates/{person['id']}", headers=org.headers).json()["status"] == shown

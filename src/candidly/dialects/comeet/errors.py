@@ -24,12 +24,13 @@ class ErrorOut(BaseModel):
     candidate_uid: str | None = None
 
 
-# Comeet's published error table (section 3.7), and the seed's candidate_not_found: the only codes answered.
+# Comeet's published error table (section 3.7), and the seed's candidate_not_found: the only codes answered, but for
+# service_unavailable, a 503 while the database is away, which the table (about the API's own rules) has no row for.
 Code = Literal[
     "required_field", "string_size_limit", "invalid_email", "invalid_linkedin_url", "invalid_url",
     "source_contact_conflict", "incorrect_country_code", "invalid_custom_candidate_field", "invalid_datetime",
     "duplicate_candidate", "file_size_limit", "malicious_file", "no_permission", "position_not_found", "not_found",
-    "candidate_not_found", "candidate_post_conflict", "too_many_requests",
+    "candidate_not_found", "candidate_post_conflict", "too_many_requests", "service_unavailable",
 ]  # fmt: skip
 CODES: tuple[str, ...] = get_args(Code)
 # Comeet publishes no code for a value of the wrong kind (an unknown enum value, an unknown filter): its table's
@@ -133,7 +134,7 @@ def _validation_error(_request: Request, exc: Exception) -> Response:
 # rate limit). A method not allowed is no_permission: the path exists, the call is not one it permits.
 HTTP_CODES: dict[int, Code] = {
     401: "no_permission", 403: "no_permission", 404: "not_found", 405: "no_permission", 409: "candidate_post_conflict",
-    413: "file_size_limit", 429: "too_many_requests",
+    413: "file_size_limit", 429: "too_many_requests", 503: "service_unavailable",
 }  # fmt: skip
 
 

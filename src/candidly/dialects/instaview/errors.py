@@ -20,8 +20,8 @@ FIELD_NAMES = {"first_name": "firstName", "last_name": "lastName", "phone": "pho
                "gdpr_expiry_date": "gdprExpiryDate", "opening_ids": "jobIds", "opening_id": "jobId"}  # fmt: skip
 SCOPE_NAMES = {"read:openings": "read:jobs", "write:openings": "write:jobs"}
 REASONS = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 409: "Conflict",
-           413: "Payload Too Large", 429: "Too Many Requests"}  # fmt: skip
-HTTP_CODES = {404: "RESOURCE_NOT_FOUND", 429: "RATE_LIMIT_EXCEEDED"}
+           413: "Payload Too Large", 429: "Too Many Requests", 503: "Service Unavailable"}  # fmt: skip
+HTTP_CODES = {404: "RESOURCE_NOT_FOUND", 429: "RATE_LIMIT_EXCEEDED", 503: "SERVICE_UNAVAILABLE"}
 RESPONSES: dict[int | str, dict[str, Any]] = {"4XX": {"model": Error, "description": "InstaView's error"}}
 
 
