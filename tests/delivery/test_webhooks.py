@@ -204,3 +204,24 @@ def test_every_webhook_event_type_is_delivered(
     assert client.delete(f"/api/v1/candidates/{person['id']}", headers=org.headers).status_code == 204
     worker.run_once()
     assert {json.loads(r.body)["type"] for r in receiver.requests} == WEBHOOK_EVENT_TYPES
+
+
+def test_a_subscription_made_after_a_burst_of_writes_receives_none_of_them(
+    client: TestClient, org: Org, worker: Worker, receiver: Receiver
+) -> None:
+    task = make_opening(client, org)
+    tasks = f"/testinvite/api/integration/rest/v1/tasks/{task['id']}/candidates"
+
+    def create(n: int) -> str:
+        body = {"kind": "temporary-candidate", "fullname": f"Person {n}"}
+        response = client.post(tasks, json=body, headers=org.headers)
+        assert response.status_code == 200, response.text
+        return str(response.json()["candidateId"])
+
+    for n in range(30):  # still waiting in the outbox: the worker has not run
+        create(n)
+    subscribe(client, org, receiver.url, ["application.created"])
+    later = {create(n) for n in range(30, 33)}
+    worker.run_once()
+    assert {json.loads(r.body)["data"]["id"] for r in receiver.requests} == later
+    assert len(receiver.requests) == 3

@@ -120,8 +120,17 @@ class FanOut:
         return [
             self._new(event, DeliveryKind.WEBHOOK, s.url, payload, subscription_id=s.id)
             for s in self._subscriptions[org]
-            if event.type in s.events
+            if event.type in s.events and happened_after(event, s)
         ]
+
+
+def happened_after(event: Event, subscription: WebhookSubscription) -> bool:
+    """Whether ``event`` happened after ``subscription`` was made: a subscription receives no older event.
+
+    Events still waiting in the outbox when a subscription is made are not its business (Stripe and
+    GitHub behave so). Times first, then the time-ordered ids, for an event in the same instant.
+    """
+    return (event.occurred_at, event.id) > (subscription.created_at, subscription.id)
 
 
 def webhook_payload(event: Event) -> dict[str, Any]:
