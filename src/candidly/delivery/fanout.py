@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from candidly.delivery.email import RenderError, render, variables
+from candidly.delivery.email import invitation_payload, variables
 from candidly.domain import events as ev
 from candidly.domain.applications import Application
 from candidly.domain.deliveries import Delivery, DeliveryKind, DeliveryStatus, WebhookSubscription
@@ -87,11 +87,8 @@ class FanOut:
         target = (person.email if person else None) or ""
         if application is None or person is None or opening is None or template is None or not target:
             return self._dead(event, DeliveryKind.EMAIL, target, "the application, its email or its template is gone")
-        try:
-            subject, body = render(template, variables(person, application, opening, self.public_base_url))
-        except RenderError as exc:
-            return self._dead(event, DeliveryKind.EMAIL, target, str(exc))
-        payload = {"to": target, "subject": subject, "body": body, "application_id": application.id}
+        context = variables(person, application, opening, self.public_base_url)
+        payload = invitation_payload(target, application.id, template, context)
         return self._new(event, DeliveryKind.EMAIL, target, payload, at=max(send_at, self.now))
 
     def _dead(self, event: Event, kind: DeliveryKind, target: str, error: str) -> Delivery:
