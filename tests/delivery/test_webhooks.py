@@ -132,10 +132,10 @@ def test_a_dead_letter_can_be_retried_by_hand(
 def test_loopback_targets_are_refused_unless_the_operator_allows_them(
     client: TestClient, org: Org, services: Services, receiver: Receiver, clock: FakeClock
 ) -> None:
-    services.settings.outbound_allow_private = False
-    strict = make_worker(services, clock)
     subscribe(client, org, receiver.url)
     new_candidate(client, org)
+    services.settings.outbound_allow_private = False  # after subscribing: a subscription would be refused now
+    strict = make_worker(services, clock)
     strict.run_once()
     assert receiver.requests == []
     [delivery] = deliveries(client, org)
@@ -225,3 +225,19 @@ def test_a_subscription_made_after_a_burst_of_writes_receives_none_of_them(
     worker.run_once()
     assert {json.loads(r.body)["data"]["id"] for r in receiver.requests} == later
     assert len(receiver.requests) == 3
+
+
+@pytest.mark.parametrize(
+    "url", ["http://127.0.0.1:8080/hook", "http://localhost/hook", "https://[::1]/x", "http://100.100.100.200/x"]
+)
+def test_a_url_the_sender_would_refuse_is_refused_at_subscription(
+    client: TestClient, org: Org, services: Services, url: str
+) -> None:
+    services.settings.outbound_allow_private = False
+    before = table_counts(services)
+    response = client.post("/api/v1/webhooks", json={"url": url, "events": ["candidate.created"]}, headers=org.headers)
+    assert response.status_code == 422 and response.json()["field"] == "url"
+    assert "CANDIDLY_OUTBOUND_ALLOW_PRIVATE" in response.json()["detail"]
+    assert table_counts(services) == before
+    public = {"url": "https://hooks.example.com/x", "events": ["candidate.created"]}
+    assert client.post("/api/v1/webhooks", json=public, headers=org.headers).status_code == 201

@@ -35,6 +35,8 @@ class Breakers:
                 self.states.pop(receiver, None)
                 return
             state = self.states.setdefault(receiver, _State())
+            if state.open_until is not None and state.open_until > now:
+                return  # a send that started before the breaker opened: it is open already
             state.failures += 1
             if state.failures >= self.threshold:
                 state.cooldown = min(max(state.cooldown * 2, self.base_cooldown), self.max_cooldown)
