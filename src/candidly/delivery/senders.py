@@ -63,8 +63,12 @@ class SmtpSettings(Protocol):
     outbound_allow_private: bool
 
 
-# Where mail goes when CANDIDLY_SMTP_HOST is not set: a local MTA, if there is one (the server warns at start).
+# Where mail goes when CANDIDLY_SMTP_HOST is not set: a local MTA, if there is one (the worker warns at start).
 DEFAULT_SMTP_HOST = "127.0.0.1"
+SMTP_UNSET = (
+    "CANDIDLY_SMTP_HOST is not set: invitation emails are tried against 127.0.0.1:25, where nothing may listen "
+    "(set CANDIDLY_SMTP_HOST, and _PORT, _SECURITY, _USER, _PASSWORD, _FROM as your mail server needs)"
+)
 
 
 def send_email(settings: SmtpSettings, to: str, subject: str, body: str) -> Outcome:

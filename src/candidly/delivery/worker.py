@@ -29,7 +29,7 @@ from candidly.delivery.backoff import retry_delay
 from candidly.delivery.breaker import Breakers
 from candidly.delivery.fanout import CallbackRenderer, FanOut, native_session
 from candidly.delivery.renderer import Budget, Renderer, RenderError
-from candidly.delivery.senders import NetworkSender, Outcome, Sender, SmtpSettings, signature_headers
+from candidly.delivery.senders import SMTP_UNSET, NetworkSender, Outcome, Sender, SmtpSettings, signature_headers
 from candidly.domain.deliveries import Delivery, DeliveryAttempt, DeliveryKind, DeliveryStatus
 from candidly.domain.ids import Clock
 from candidly.storage.outbox import SqlDeliveries, new_attempt, receiver_of
@@ -289,6 +289,8 @@ class Worker:
         """Work until ``stop`` is set, sleeping between polls when there was nothing to start, then let the
         sends under way finish."""
         log.info("delivery worker %s started", self.owner)
+        if not self.settings.smtp_host:
+            log.warning(SMTP_UNSET)
         while not stop.is_set():
             try:
                 busy = self._pass()

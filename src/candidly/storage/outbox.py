@@ -144,12 +144,18 @@ class SqlDeliveries(SqlRepository[Delivery]):
                 .values(**values)
             )
 
-    def backlog(self) -> tuple[int, datetime | None]:
-        """Deliveries waiting to be sent (due or not), and when the oldest of them was made."""
-        c = self.table.c
-        stmt = select(func.count(), func.min(c.created_at)).where(c.status == DeliveryStatus.PENDING)
-        count, oldest = self.conn.execute(stmt).one()
-        return int(count), oldest
+    def backlog(self) -> Backlog:
+        """What waits: deliveries not yet sent (due or not, and how long the oldest has waited), events not
+        yet fanned out, and invitation emails among the deliveries."""
+        c, e = self.table.c, t.events.c
+        pending = c.status == DeliveryStatus.PENDING
+        count, oldest = self.conn.execute(select(func.count(), func.min(c.created_at)).where(pending)).one()
+        emails = select(func.count()).where(pending, c.kind == DeliveryKind.EMAIL)
+        unpublished = select(func.count()).select_from(t.events).where(e.published_at.is_(None))
+        return Backlog(
+            int(count), oldest, int(self.conn.execute(emails).scalar_one()),
+            int(self.conn.execute(unpublished).scalar_one()),
+        )  # fmt: skip
 
     def finish(self, delivery: Delivery, owner: str, attempt: DeliveryAttempt) -> bool:
         """Record an attempt and the delivery's new state, if ``owner`` still holds the lease."""
@@ -168,6 +174,14 @@ class SqlDeliveries(SqlRepository[Delivery]):
             return False
         self.conn.execute(insert(t.delivery_attempts), [dataclasses.asdict(attempt)])
         return True
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Backlog:
+    pending: int
+    oldest_pending_created_at: datetime | None
+    pending_emails: int
+    unpublished_events: int
 
 
 def receiver_column() -> ColumnElement[str]:

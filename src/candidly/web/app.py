@@ -18,6 +18,7 @@ from candidly.domain.ids import Clock
 from candidly.settings import Settings
 from candidly.storage.idempotency import SqlIdempotencyStore
 from candidly.web import ops
+from candidly.web.delivery_status import OutboxCollector
 from candidly.web.idempotency import IdempotencyMiddleware
 from candidly.web.middleware import Metrics, RequestContextMiddleware, SecurityHeadersMiddleware
 from candidly.web.rate_limit import FixedWindowLimiter, RateLimitMiddleware
@@ -57,6 +58,7 @@ def create_app(settings: Settings, clock: Clock | None = None, services: Service
     app = FastAPI(title="Candidly", docs_url=None, redoc_url=None, openapi_url=None, lifespan=worker_lifespan(services))
     app.state.services = services
     app.state.metrics = Metrics()
+    app.state.metrics.registry.register(OutboxCollector(services))
     app.include_router(ops.router)
     app.mount("/static/swagger", StaticFiles(directory=ops.swagger_assets()), name="swagger")
     surfaces = surface_services(services)

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from candidly.bootstrap import Services
+from candidly.web.delivery_status import mail_warnings
 from candidly.web.middleware import Metrics
 
 router = APIRouter(include_in_schema=False)
@@ -28,7 +29,10 @@ def readyz(request: Request) -> JSONResponse:
     services: Services = request.app.state.services
     db = services.database
     ready = db.ping() and db.at_head()
-    return JSONResponse({"status": "ready" if ready else "not ready"}, status_code=200 if ready else 503)
+    body: dict[str, object] = {"status": "ready" if ready else "not ready"}
+    if ready and (warnings := mail_warnings(services)):  # still ready: the API serves, mail waits
+        body["warnings"] = warnings
+    return JSONResponse(body, status_code=200 if ready else 503)
 
 
 @router.get("/metrics")
