@@ -9,6 +9,7 @@ time and starts another. A template over budget fails its delivery with a Render
 
 from __future__ import annotations
 
+import functools
 import os
 import queue
 import resource
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from jinja2 import TemplateError
+from jinja2 import Template, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
 
@@ -38,10 +39,19 @@ class Budget:
 # The child's side ------------------------------------------------------------------------------------
 
 
-def _render_part(env: SandboxedEnvironment, source: str, context: dict[str, Any], room: int) -> str:
+_ENV = SandboxedEnvironment(autoescape=False)  # plain-text mail needs no HTML escaping
+
+
+@functools.lru_cache(maxsize=256)
+def _compiled(source: str) -> Template:
+    """Compiling costs more than rendering, and an opening's invitations share one template."""
+    return _ENV.from_string(source)
+
+
+def _render_part(source: str, context: dict[str, Any], room: int) -> str:
     """``source`` rendered chunk by chunk, stopping as soon as it outgrows ``room`` characters."""
     out: list[str] = []
-    for chunk in env.from_string(source).generate(context):
+    for chunk in _compiled(source).generate(context):
         room -= len(chunk)
         if room < 0:
             raise RenderError("the rendered email is larger than the budget allows")
@@ -51,11 +61,10 @@ def _render_part(env: SandboxedEnvironment, source: str, context: dict[str, Any]
 
 def render_in_child(request: dict[str, Any]) -> dict[str, Any]:
     """One request, as the child answers it: ``{"subject", "body"}`` or ``{"error"}``."""
-    env = SandboxedEnvironment(autoescape=False)  # plain-text mail needs no HTML escaping
     room = int(request["max_chars"])
     try:
-        subject = _render_part(env, request["subject"], request["context"], room)
-        body = _render_part(env, request["body"], request["context"], room - len(subject))
+        subject = _render_part(request["subject"], request["context"], room)
+        body = _render_part(request["body"], request["context"], room - len(subject))
     except (TemplateError, RenderError) as exc:
         return {"error": str(exc)}
     except MemoryError:
