@@ -12,7 +12,7 @@ from candidly.delivery.worker import Worker
 from candidly.settings import Settings
 from tests.delivery.conftest import SmtpServer, delivery_settings, text_of
 from tests.delivery.test_email import invite
-from tests.helpers import Org, TestClient, make_opening, make_org
+from tests.helpers import Org, TestClient, make_opening, make_org, table_counts
 
 LOOP = "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"
 
@@ -81,3 +81,21 @@ def test_a_template_is_rendered_as_it_was_when_the_invitation_was_fanned_out(
     worker.run_once()
     [message] = smtp.inbox.messages
     assert message["Subject"] == "Your Backend assessment invitation"
+
+
+@pytest.mark.parametrize(
+    ("template", "field"),
+    [
+        ({"name": "invite", "subject": "Hi", "body": "x" * 100_001}, "email_templates[0].body"),
+        ({"name": "invite", "subject": "Hi {{", "body": "x"}, "email_templates[0].subject"),
+        ({"name": "invite", "subject": "Hi", "body": "{% for i in range(3) %}"}, "email_templates[0].body"),
+    ],
+)
+def test_a_template_is_checked_when_saved_and_a_bad_one_names_its_field_and_writes_nothing(
+    client: TestClient, org: Org, services: Services, template: dict[str, str], field: str
+) -> None:
+    before = table_counts(services)
+    body = {"kind": "task", "name": "Backend", "email_templates": [template]}
+    response = client.post("/api/v1/openings", json=body, headers=org.headers)
+    assert response.status_code == 422 and response.json()["field"] == field, response.text
+    assert table_counts(services) == before
