@@ -30,7 +30,7 @@ from candidly.delivery.breaker import Breakers
 from candidly.delivery.fanout import CallbackRenderer, FanOut, native_session
 from candidly.delivery.renderer import Budget, Renderer, RenderError
 from candidly.delivery.senders import SMTP_UNSET, NetworkSender, Outcome, Sender, SmtpSettings, signature_headers
-from candidly.domain.deliveries import Delivery, DeliveryAttempt, DeliveryKind, DeliveryStatus
+from candidly.domain.deliveries import Delivery, DeliveryAttempt, DeliveryKind, DeliveryStatus, WebhookSubscription
 from candidly.domain.ids import Clock
 from candidly.storage.outbox import SqlDeliveries, new_attempt, receiver_of
 from candidly.storage.uow import SqlDatabase, SqlUnitOfWork
@@ -105,15 +105,18 @@ class Worker:
             sql = cast(SqlUnitOfWork, uow)  # the worker is part of the storage adapter's world
             yield sql, sql.deliveries
 
+    def _work(self) -> tuple[bool, bool]:
+        """Whether events wait for fan-out, and whether deliveries are due. A read: on SQLite an idle worker
+        must not take the write lock every poll."""
+        with self.database.unit_of_work(write=False) as uow:
+            return cast(SqlUnitOfWork, uow).deliveries.work(self.clock.now())
+
     def run_once(self) -> int:
         """Fan out what is new and send what is due, waiting for the sends; the events and deliveries handled."""
         self.record_unrecorded()
-        # A read first: on SQLite an idle worker must not take the write lock every poll.
-        with self.database.unit_of_work(write=False) as uow:
-            if not cast(SqlUnitOfWork, uow).deliveries.has_work(self.clock.now()):
-                return 0
-        handled = self.fan_out()
-        while claimed := self.dispatch():  # each receiver gets only so many at a time: go on till all are sent
+        events, due = self._work()
+        handled = self.fan_out() if events else 0
+        while (events or due) and (claimed := self.dispatch()):  # a receiver gets only so many at a time
             handled += claimed
         return handled
 
@@ -147,8 +150,12 @@ class Worker:
             )
             start, later = self._admit(claimed, now)
             outbox.release(later, self.owner)
+            # Read with the claim, not once per send: a subscription deleted since is caught by the next claim.
+            hooks = uow.webhooks.by_keys([(d.organization_id, d.subscription_id or "") for d in start
+                                          if d.kind == DeliveryKind.WEBHOOK])  # fmt: skip
             uow.commit()
-        futures = [self.pool.submit(self._attempt, d) for d in start]
+        futures = [self.pool.submit(self._attempt, d, hooks.get((d.organization_id, d.subscription_id or "")))
+                   for d in start]  # fmt: skip
         with self._lock:
             self._futures.update(futures)
         for future in futures:
@@ -180,10 +187,10 @@ class Worker:
         with self._lock:
             self._futures.discard(future)
 
-    def _attempt(self, delivery: Delivery) -> None:
+    def _attempt(self, delivery: Delivery, subscription: WebhookSubscription | None) -> None:
         receiver = receiver_of(delivery)
         try:
-            outcome = self._send(delivery)
+            outcome = self._send(delivery, subscription)
             now = self.clock.now()
             self.breakers.record(receiver, now, failed=outcome.receiver_failed)
             finished = self._outcome(delivery, outcome, now)
@@ -236,12 +243,12 @@ class Worker:
                     self._unrecorded.extend(waiting[i:])
                 raise
 
-    def _send(self, delivery: Delivery) -> Outcome:
+    def _send(self, delivery: Delivery, subscription: WebhookSubscription | None) -> Outcome:
         try:
             if delivery.kind == DeliveryKind.EMAIL:
                 return self._send_email(delivery)
             if delivery.kind == DeliveryKind.WEBHOOK:
-                return self._send_webhook(delivery)
+                return self._send_webhook(delivery, subscription)
             return self.sender.post(delivery.target, orjson.dumps(delivery.payload), {})
         except Exception as exc:  # a bug in one delivery must not stop the others
             log.exception("delivery %s failed unexpectedly", delivery.id)
@@ -258,9 +265,7 @@ class Worker:
             return Outcome(False, None, f"template {template['name']!r}: {exc}", permanent=True)
         return self.sender.email(delivery.target, subject, body)
 
-    def _send_webhook(self, delivery: Delivery) -> Outcome:
-        with self.database.unit_of_work(write=False) as uow:
-            subscription = uow.webhooks.get(delivery.organization_id, delivery.subscription_id or "")
+    def _send_webhook(self, delivery: Delivery, subscription: WebhookSubscription | None) -> Outcome:
         if subscription is None or subscription.deleted_at is not None:
             return Outcome(False, None, "the webhook subscription was deleted", permanent=True)
         body = orjson.dumps(delivery.payload)
@@ -279,11 +284,9 @@ class Worker:
             self.housekeep()
             self._next_housekeeping = time.monotonic() + HOUSEKEEPING_SECONDS
         self.record_unrecorded()
-        with self.database.unit_of_work(write=False) as uow:
-            if not cast(SqlUnitOfWork, uow).deliveries.has_work(self.clock.now()):
-                return False
-        fanned = self.fan_out()
-        return bool(fanned + self.dispatch(wait_for_sends=False))
+        events, due = self._work()
+        fanned = self.fan_out() if events else 0
+        return bool(fanned + (self.dispatch(wait_for_sends=False) if events or due else 0))
 
     def run(self, stop: threading.Event) -> None:
         """Work until ``stop`` is set, sleeping between polls when there was nothing to start, then let the

@@ -28,6 +28,15 @@ class SqlWebhooks(SqlRepository[WebhookSubscription]):
     def __init__(self, conn: Connection) -> None:
         super().__init__(conn, t.webhook_subscriptions, WebhookSubscription)
 
+    def by_keys(self, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], WebhookSubscription]:
+        """Subscriptions by (organization, id), across organizations: the worker's lookup for a claim."""
+        if not keys:
+            return {}
+        c = self.table.c
+        rows = self.conn.execute(select(self.table).where(tuple_(c.organization_id, c.id).in_(list(set(keys)))))
+        found = [self._to_entity(r) for r in rows]
+        return {(w.organization_id, w.id): w for w in found}
+
     def remove(self, organization_id: str, ident: str, when: datetime) -> None:
         c = self.table.c
         self.conn.execute(
@@ -68,12 +77,12 @@ class SqlDeliveries(SqlRepository[Delivery]):
             stmt = stmt.with_for_update(skip_locked=True)
         return [Event(**r._mapping) for r in self.conn.execute(stmt)]
 
-    def has_work(self, now: datetime) -> bool:
-        """Whether any event awaits fan-out or any delivery is due: a cheap read before taking a write lock."""
+    def work(self, now: datetime) -> tuple[bool, bool]:
+        """Whether any event awaits fan-out, and whether any delivery is due: a cheap read before a write lock."""
         e, d = t.events.c, self.table.c
         unpublished = select(e.id).where(e.published_at.is_(None)).limit(1)
         due = select(d.id).where(d.status == DeliveryStatus.PENDING, d.next_attempt_at <= now).limit(1)
-        return any(self.conn.execute(stmt).first() is not None for stmt in (unpublished, due))
+        return self.conn.execute(unpublished).first() is not None, self.conn.execute(due).first() is not None
 
     def mark_published(self, events: list[Event], when: datetime) -> None:
         if not events:
