@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import event, select
 
 from candidly.bootstrap import Services, build_services
+from candidly.delivery import worker as worker_module
 from candidly.delivery.worker import Worker
 from candidly.domain.deliveries import Delivery
 from candidly.settings import Settings
@@ -72,9 +73,11 @@ def test_a_receiver_that_hangs_costs_a_healthy_one_nothing(services: Services, c
     assert {(d.status, d.attempts, d.delivered_at) for d in sent} == {("delivered", 1, clock.now())}
 
 
+@pytest.mark.parametrize("skipped", [500, 0], ids=["left-out-of-claims", "claimed-and-put-back"])
 def test_a_receiver_that_keeps_timing_out_is_backed_off_then_probed(
-    database_url: str, smtp: SmtpServer, clock: FakeClock
+    database_url: str, smtp: SmtpServer, clock: FakeClock, monkeypatch: pytest.MonkeyPatch, skipped: int
 ) -> None:
+    monkeypatch.setattr(worker_module, "MAX_SKIPPED", skipped)  # 0: as if too many receivers were backed off
     settings = delivery_settings(database_url, smtp.port, delivery_per_receiver=2, delivery_timeout_seconds=0.5)
     services = build_services(settings, clock)
     worker = make_worker(services, clock)

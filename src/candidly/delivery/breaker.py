@@ -42,6 +42,14 @@ class Breakers:
                 state.cooldown = min(max(state.cooldown * 2, self.base_cooldown), self.max_cooldown)
                 state.open_until = now + timedelta(seconds=state.cooldown)
 
+    def open_until(self, receiver: str, now: datetime) -> datetime | None:
+        """When ``receiver`` may be called again, if it may not be called now."""
+        with self.lock:
+            state = self.states.get(receiver)
+            if state is None or state.open_until is None or state.open_until <= now:
+                return None
+            return state.open_until
+
     def half_open(self, receiver: str, now: datetime) -> bool:
         """Whether ``receiver`` is past its cooldown but not yet proven healthy: it gets one call at a time."""
         with self.lock:

@@ -16,6 +16,7 @@ import resource
 import select
 import subprocess
 import sys
+import time
 import weakref
 from dataclasses import dataclass
 from typing import Any
@@ -29,9 +30,13 @@ class RenderError(Exception):
     """A template that cannot be rendered: a syntax error, something the sandbox forbids, or over budget."""
 
 
+READY = b"ready\n"
+STARTUP_SECONDS = 60.0
+
+
 @dataclass(frozen=True, slots=True)
 class Budget:
-    seconds: float = 2.0  # wall time of one render, a child's start included
+    seconds: float = 2.0  # wall time of one render
     max_chars: int = 1_000_000  # subject and body together
     memory_bytes: int = 512 * 1024 * 1024  # the child's whole address space
 
@@ -78,6 +83,8 @@ def child_main() -> None:
     """Serve render requests, one JSON line in, one JSON line out, until stdin closes."""
     memory = int(sys.argv[1])
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    sys.stdout.buffer.write(READY)
+    sys.stdout.buffer.flush()
     for line in sys.stdin.buffer:
         sys.stdout.buffer.write(orjson.dumps(render_in_child(orjson.loads(line))) + b"\n")
         sys.stdout.buffer.flush()
@@ -94,6 +101,21 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
             pipe.close()
 
 
+def _read_line(fd: int, seconds: float) -> bytes:
+    """A line from the child, or RenderError once ``seconds`` have passed without one."""
+    data = b""
+    deadline = time.monotonic() + seconds
+    while not data.endswith(b"\n"):
+        ready, _, _ = select.select([fd], [], [], max(deadline - time.monotonic(), 0))
+        if not ready:
+            raise RenderError(f"rendering the template took longer than {seconds:g} s")
+        chunk = os.read(fd, 65536)
+        if not chunk:
+            raise RenderError("the template renderer stopped (the template needed too much memory)")
+        data += chunk
+    return data
+
+
 class _Child:
     """One rendering process, started on first use and replaced after it overran its budget."""
 
@@ -102,39 +124,29 @@ class _Child:
         self.process: subprocess.Popen[bytes] | None = None
 
     def _start(self) -> subprocess.Popen[bytes]:
-        process = subprocess.Popen(  # noqa: S603 - our own interpreter and module, no outside input
+        self.process = process = subprocess.Popen(  # noqa: S603 - our own interpreter and module, no outside input
             [sys.executable, "-c", "from candidly.delivery.renderer import child_main; child_main()",
              str(self.budget.memory_bytes)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
         )  # fmt: skip
         weakref.finalize(self, _stop, process)  # a worker dropped without close() leaves no child behind
+        assert process.stdout is not None
+        # A busy machine may take a while to start Python: that is not the template's time.
+        if _read_line(process.stdout.fileno(), STARTUP_SECONDS) != READY:
+            raise RenderError("the template renderer did not start")
         return process
 
     def render(self, request: dict[str, Any]) -> dict[str, Any]:
-        process = self.process = self.process or self._start()
-        assert process.stdin is not None and process.stdout is not None
         try:
+            process = self.process or self._start()
+            assert process.stdin is not None and process.stdout is not None
             process.stdin.write(orjson.dumps(request) + b"\n")
             process.stdin.flush()
-            line = self._read_line(process.stdout.fileno())
+            line = _read_line(process.stdout.fileno(), self.budget.seconds)
         except (OSError, RenderError):
             self.close()
             raise
         return dict(orjson.loads(line))
-
-    def _read_line(self, fd: int) -> bytes:
-        """The child's answer, or RenderError once the budget's time has passed without one."""
-        data = b""
-        deadline = self.budget.seconds
-        while not data.endswith(b"\n"):
-            ready, _, _ = select.select([fd], [], [], deadline)
-            if not ready:
-                raise RenderError(f"rendering the template took longer than {self.budget.seconds:g} s")
-            chunk = os.read(fd, 65536)
-            if not chunk:
-                raise RenderError("the template renderer stopped (the template needed too much memory)")
-            data += chunk
-        return data
 
     def close(self) -> None:
         if self.process is not None:

@@ -53,6 +53,7 @@ class WorkerSettings(SmtpSettings, Protocol):
 HOUSEKEEPING_SECONDS = 300.0
 # What a lease adds to the longest a send may take (its timeout and a render's): database round trips.
 LEASE_MARGIN_SECONDS = 30.0
+MAX_SKIPPED = 500
 
 
 @dataclass(slots=True)
@@ -149,7 +150,8 @@ class Worker:
                 self.owner, now, now + self.lease, room, per_receiver=self.settings.delivery_per_receiver, skip=skip
             )
             start, later = self._admit(claimed, now)
-            outbox.release(later, self.owner)
+            for until, deliveries in later.items():
+                outbox.release(deliveries, self.owner, until)
             # Read with the claim, not once per send: a subscription deleted since is caught by the next claim.
             hooks = uow.webhooks.by_keys([(d.organization_id, d.subscription_id or "") for d in start
                                           if d.kind == DeliveryKind.WEBHOOK])  # fmt: skip
@@ -166,18 +168,22 @@ class Worker:
         """Receivers to leave out of a claim: backed off, or already sending as much as they may."""
         cap = self.settings.delivery_per_receiver
         busy = {r for r, n in self._in_flight.items() if n >= cap or (n and self.breakers.half_open(r, now))}
-        return sorted(busy.union(self.breakers.open_receivers(now)))
+        # Bounded, so a claim stays one modest statement; a receiver left out of it is sorted out by _admit.
+        return sorted(busy.union(self.breakers.open_receivers(now)))[:MAX_SKIPPED]
 
-    def _admit(self, claimed: list[Delivery], now: datetime) -> tuple[list[Delivery], list[Delivery]]:
-        """Split a claim into what starts now and what goes back: a receiver that filled up meanwhile."""
+    def _admit(
+        self, claimed: list[Delivery], now: datetime
+    ) -> tuple[list[Delivery], dict[datetime | None, list[Delivery]]]:
+        """Split a claim into what starts now and what goes back: at once for a receiver that filled up
+        meanwhile, at the end of its cooldown for one whose breaker is open (past the claim's skip list)."""
         start: list[Delivery] = []
-        later: list[Delivery] = []
+        later: dict[datetime | None, list[Delivery]] = {}
         with self._lock:
             for delivery in claimed:
                 receiver = receiver_of(delivery)
                 cap = 1 if self.breakers.half_open(receiver, now) else self.settings.delivery_per_receiver
-                if self._in_flight[receiver] >= cap:
-                    later.append(delivery)
+                if (until := self.breakers.open_until(receiver, now)) is not None or self._in_flight[receiver] >= cap:
+                    later.setdefault(until, []).append(delivery)
                 else:
                     self._in_flight[receiver] += 1
                     start.append(delivery)
