@@ -131,9 +131,14 @@ class _Child:
         )  # fmt: skip
         weakref.finalize(self, _stop, process)  # a worker dropped without close() leaves no child behind
         assert process.stdout is not None
-        # A busy machine may take a while to start Python: that is not the template's time.
-        if _read_line(process.stdout.fileno(), STARTUP_SECONDS) != READY:
-            raise RenderError("the template renderer did not start")
+        # A busy machine may take a while to start Python: that is not the template's time, nor its fault
+        # (an OSError is a transient failure: the delivery is tried again).
+        try:
+            started = _read_line(process.stdout.fileno(), STARTUP_SECONDS) == READY
+        except RenderError:
+            started = False
+        if not started:
+            raise OSError("the template renderer did not start")
         return process
 
     def render(self, request: dict[str, Any]) -> dict[str, Any]:

@@ -156,6 +156,8 @@ class Worker:
             hooks = uow.webhooks.by_keys([(d.organization_id, d.subscription_id or "") for d in start
                                           if d.kind == DeliveryKind.WEBHOOK])  # fmt: skip
             uow.commit()
+        with self._lock:  # counted once the claim is committed: a claim that failed holds no room
+            self._in_flight.update(receiver_of(d) for d in start)
         futures = [self.pool.submit(self._attempt, d, hooks.get((d.organization_id, d.subscription_id or "")))
                    for d in start]  # fmt: skip
         with self._lock:
@@ -179,14 +181,15 @@ class Worker:
         start: list[Delivery] = []
         later: dict[datetime | None, list[Delivery]] = {}
         with self._lock:
-            for delivery in claimed:
-                receiver = receiver_of(delivery)
-                cap = 1 if self.breakers.half_open(receiver, now) else self.settings.delivery_per_receiver
-                if (until := self.breakers.open_until(receiver, now)) is not None or self._in_flight[receiver] >= cap:
-                    later.setdefault(until, []).append(delivery)
-                else:
-                    self._in_flight[receiver] += 1
-                    start.append(delivery)
+            busy = Counter(self._in_flight)
+        for delivery in claimed:
+            receiver = receiver_of(delivery)
+            cap = 1 if self.breakers.half_open(receiver, now) else self.settings.delivery_per_receiver
+            if (until := self.breakers.open_until(receiver, now)) is not None or busy[receiver] >= cap:
+                later.setdefault(until, []).append(delivery)
+            else:
+                busy[receiver] += 1
+                start.append(delivery)
         return start, later
 
     def _forget(self, future: Future[None]) -> None:
@@ -300,12 +303,21 @@ class Worker:
         log.info("delivery worker %s started", self.owner)
         if not self.settings.smtp_host:
             log.warning(SMTP_UNSET)
+        failing = False
         while not stop.is_set():
             try:
                 busy = self._pass()
-            except Exception:
-                log.exception("delivery worker pass failed; retrying after a pause")
-                busy = False
+            except Exception as exc:
+                # One traceback when passes start failing (the database is away), not one per poll.
+                if not failing:
+                    log.exception("delivery worker pass failed; retrying after a pause")
+                else:
+                    log.debug("delivery worker pass failed again: %s", exc.__class__.__name__)
+                failing, busy = True, False
+            else:
+                if failing:
+                    log.warning("delivery worker passes succeed again")
+                failing = False
             if not busy:
                 self._idle(stop)
         self.close()
