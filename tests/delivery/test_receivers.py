@@ -158,3 +158,19 @@ def test_outcomes_the_database_could_not_take_are_recorded_once_it_is_back_and_n
     assert sorted(numbers(receiver)) == [0, 1, 2] and len(receiver.requests) == 3
     for s in (services, own):
         s.database.engine.dispose()
+
+
+def test_a_crashed_workers_claim_comes_back_after_one_send_and_a_margin_not_minutes(
+    settings: Settings, services: Services, clock: FakeClock, receiver: Receiver
+) -> None:
+    crashed, survivor = make_worker(services, clock), make_worker(services, clock)
+    queue(crashed, receiver.url, 1)
+    with services.database.unit_of_work(write=True) as uow:  # claim, then "crash" before sending
+        [_claimed] = uow.deliveries.claim(crashed.owner, clock.now(), clock.now() + crashed.lease, 10)  # type: ignore[attr-defined]
+        uow.commit()
+    one_send = settings.delivery_timeout_seconds + settings.template_render_seconds
+    clock.advance(seconds=one_send)
+    assert survivor.dispatch() == 0  # a send could still be under way
+    clock.advance(seconds=31)
+    assert survivor.dispatch() == 1
+    assert len(receiver.requests) == 1
