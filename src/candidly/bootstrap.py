@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from candidly.delivery.capture import CapturingSender
+from candidly.delivery.senders import Sender
 from candidly.delivery.worker import Worker
 from candidly.dialects.testinvite.test_instances import render_test_instance
 from candidly.domain.access import ALL_SCOPES, Actor, Principal
@@ -65,13 +66,13 @@ def build_services(settings: Settings, clock: Clock | None = None, *, migrate: b
     )
 
 
-def build_worker(services: Services) -> Worker:
-    """The delivery worker over the same database and clock as the surfaces."""
+def build_worker(services: Services, sender: Sender | None = None) -> Worker:
+    """The delivery worker over the same database and clock as the surfaces; ``sender`` replaces the network."""
     # Only TestInvite's surface accepts a ``callback``, so callbacks arrive in its test-instance shape.
     return Worker(
         services.database, services.clock, services.settings, callback_renderer=render_test_instance,
         housekeeping=(lambda: gdpr_sweep(services), lambda: forget_idempotency_keys(services)),
-        sender=services.outbox,
+        sender=sender or services.outbox,
     )  # fmt: skip
 
 

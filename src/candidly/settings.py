@@ -31,8 +31,15 @@ class Settings(BaseSettings):
     delivery_backoff_seconds: float = 10.0
     delivery_backoff_max_seconds: float = 3600.0
     outbound_allow_private: bool = False
+    # Sends under way at once, in all and to one receiver (a webhook URL, or the SMTP server).
+    delivery_concurrency: int = Field(default=16, ge=1, le=256)
+    delivery_per_receiver: int = Field(default=4, ge=1)
+    # An email template's budget: the time one render may take, and the characters it may produce.
+    template_render_seconds: float = Field(default=2.0, gt=0)
+    template_max_chars: int = Field(default=1_000_000, ge=1000)
 
-    smtp_host: str = "127.0.0.1"
+    # Unset: mail goes to a local MTA on 127.0.0.1:25, if there is one (the server warns at start).
+    smtp_host: str | None = None
     smtp_port: int = 25
     smtp_security: Literal["none", "starttls", "tls"] = "none"
     smtp_user: str | None = None

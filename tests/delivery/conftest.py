@@ -6,7 +6,8 @@ import random
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email import message_from_bytes
 from email.message import Message
@@ -39,6 +40,20 @@ class Inbox:
         self.messages.append(message_from_bytes(envelope.content))
         self.arrived.set()
         return "250 OK"
+
+    def wait_for(self, count: int, timeout: float = 90.0) -> bool:
+        """Wait (for a worker on another thread) until ``count`` messages have arrived."""
+        return _wait(lambda: len(self.messages) >= count, timeout)
+
+
+def _wait(done: Callable[[], bool], timeout: float) -> bool:
+    """Poll ``done`` until it holds or ``timeout`` seconds have passed: a bound on a wait, never a measure."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if done():
+            return True
+        time.sleep(0.02)
+    return False
 
 
 def text_of(message: Message) -> str:
@@ -80,6 +95,11 @@ class Receiver:
     script: list[int] = field(default_factory=list)
     requests: list[Received] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # Cleared, every request hangs after it arrived until the test sets it (or the client gives up).
+    gate: threading.Event = field(default_factory=threading.Event)
+
+    def __post_init__(self) -> None:
+        self.gate.set()
 
     def answer(self, request: Received) -> int:
         with self.lock:
@@ -93,13 +113,7 @@ class Receiver:
 
     def wait_for(self, count: int, timeout: float = 90.0) -> bool:
         """Wait (for a worker on another thread) until ``count`` requests have arrived."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            with self.lock:
-                if len(self.requests) >= count:
-                    return True
-            time.sleep(0.02)
-        return False
+        return _wait(lambda: len(self.requests) >= count, timeout)
 
 
 def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
@@ -107,10 +121,14 @@ def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("content-length", 0)))
             status = receiver.answer(Received(self.path, dict(self.headers.items()), body))
-            self.send_response(status)
-            self.send_header("content-length", "2")
-            self.end_headers()
-            self.wfile.write(b"ok")
+            receiver.gate.wait(timeout=120)
+            try:
+                self.send_response(status)
+                self.send_header("content-length", "2")
+                self.end_headers()
+                self.wfile.write(b"ok")
+            except OSError:  # the sender gave up waiting
+                pass
 
         def log_message(self, *_args: Any) -> None:  # keep test output quiet
             pass
@@ -118,16 +136,27 @@ def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
+@contextmanager
+def serving() -> Iterator[Receiver]:
+    """A receiver listening on a free loopback port for the duration of the block."""
     receiver = Receiver()
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(receiver))
+    server.daemon_threads = True
     receiver.url = f"http://127.0.0.1:{server.server_address[1]}/hook"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield receiver
-    server.shutdown()
-    server.server_close()
+    try:
+        yield receiver
+    finally:
+        receiver.gate.set()
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    with serving() as receiver:
+        yield receiver
 
 
 def delivery_settings(database_url: str, smtp_port: int, **overrides: Any) -> Settings:

@@ -132,10 +132,10 @@ def test_a_dead_letter_can_be_retried_by_hand(
 def test_loopback_targets_are_refused_unless_the_operator_allows_them(
     client: TestClient, org: Org, services: Services, receiver: Receiver, clock: FakeClock
 ) -> None:
-    services.settings.outbound_allow_private = False
-    strict = make_worker(services, clock)
     subscribe(client, org, receiver.url)
     new_candidate(client, org)
+    services.settings.outbound_allow_private = False  # after subscribing: a subscription would be refused now
+    strict = make_worker(services, clock)
     strict.run_once()
     assert receiver.requests == []
     [delivery] = deliveries(client, org)
@@ -204,3 +204,40 @@ def test_every_webhook_event_type_is_delivered(
     assert client.delete(f"/api/v1/candidates/{person['id']}", headers=org.headers).status_code == 204
     worker.run_once()
     assert {json.loads(r.body)["type"] for r in receiver.requests} == WEBHOOK_EVENT_TYPES
+
+
+def test_a_subscription_made_after_a_burst_of_writes_receives_none_of_them(
+    client: TestClient, org: Org, worker: Worker, receiver: Receiver
+) -> None:
+    task = make_opening(client, org)
+    tasks = f"/testinvite/api/integration/rest/v1/tasks/{task['id']}/candidates"
+
+    def create(n: int) -> str:
+        body = {"kind": "temporary-candidate", "fullname": f"Person {n}"}
+        response = client.post(tasks, json=body, headers=org.headers)
+        assert response.status_code == 200, response.text
+        return str(response.json()["candidateId"])
+
+    for n in range(30):  # still waiting in the outbox: the worker has not run
+        create(n)
+    subscribe(client, org, receiver.url, ["application.created"])
+    later = {create(n) for n in range(30, 33)}
+    worker.run_once()
+    assert {json.loads(r.body)["data"]["id"] for r in receiver.requests} == later
+    assert len(receiver.requests) == 3
+
+
+@pytest.mark.parametrize(
+    "url", ["http://127.0.0.1:8080/hook", "http://localhost/hook", "https://[::1]/x", "http://100.100.100.200/x"]
+)
+def test_a_url_the_sender_would_refuse_is_refused_at_subscription(
+    client: TestClient, org: Org, services: Services, url: str
+) -> None:
+    services.settings.outbound_allow_private = False
+    before = table_counts(services)
+    response = client.post("/api/v1/webhooks", json={"url": url, "events": ["candidate.created"]}, headers=org.headers)
+    assert response.status_code == 422 and response.json()["field"] == "url"
+    assert "CANDIDLY_OUTBOUND_ALLOW_PRIVATE" in response.json()["detail"]
+    assert table_counts(services) == before
+    public = {"url": "https://hooks.example.com/x", "events": ["candidate.created"]}
+    assert client.post("/api/v1/webhooks", json=public, headers=org.headers).status_code == 201

@@ -1,24 +1,17 @@
-"""Invitation emails: an opening's template rendered in a sandboxed Jinja2 environment."""
+"""Invitation emails: what a template sees, and the delivery payload that carries template and variables.
+
+Fan-out only copies the template and its variables into the delivery (it runs in a write transaction);
+the worker renders them just before sending, in a child process under a budget (``delivery/renderer.py``).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from jinja2 import TemplateError
-from jinja2.sandbox import SandboxedEnvironment
-
 from candidly.domain.applications import Application
 from candidly.domain.openings import EmailTemplate, Opening
 from candidly.domain.people import Candidate
 from candidly.service.gender import detect_gender
-
-# Templates are written by API clients: the sandbox keeps them away from Python internals, and
-# plain text needs no HTML escaping.
-_ENV = SandboxedEnvironment(autoescape=False)
-
-
-class RenderError(Exception):
-    """A template that cannot be rendered (a syntax error, or an operation the sandbox forbids)."""
 
 
 def variables(person: Candidate, application: Application, opening: Opening, public_base_url: str) -> dict[str, Any]:
@@ -37,11 +30,11 @@ def variables(person: Candidate, application: Application, opening: Opening, pub
     }
 
 
-def render(template: EmailTemplate, context: dict[str, Any]) -> tuple[str, str]:
-    """The (subject, body) of ``template`` with ``context``; the subject is kept to one line."""
-    try:
-        subject = _ENV.from_string(template.subject).render(context)
-        body = _ENV.from_string(template.body).render(context)
-    except TemplateError as exc:
-        raise RenderError(f"template {template.name!r}: {exc}") from exc
-    return " ".join(subject.split()), body
+def invitation_payload(
+    to: str, application_id: str, template: EmailTemplate, context: dict[str, Any]
+) -> dict[str, Any]:
+    """An email delivery's payload before rendering: the template as it was when the invitation was fanned out."""
+    return {
+        "to": to, "application_id": application_id, "variables": context,
+        "template": {"name": template.name, "subject": template.subject, "body": template.body},
+    }  # fmt: skip

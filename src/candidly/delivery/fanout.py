@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from candidly.delivery.email import RenderError, render, variables
+from candidly.delivery.email import invitation_payload, variables
 from candidly.domain import events as ev
 from candidly.domain.applications import Application
 from candidly.domain.deliveries import Delivery, DeliveryKind, DeliveryStatus, WebhookSubscription
@@ -93,11 +93,8 @@ class FanOut:
             return self._dead(event, DeliveryKind.EMAIL, target, "the application, its email or its template is gone")
         if person.unsubscribed:
             return self._dead(event, DeliveryKind.EMAIL, target, UNSUBSCRIBED)
-        try:
-            subject, body = render(template, variables(person, application, opening, self.public_base_url))
-        except RenderError as exc:
-            return self._dead(event, DeliveryKind.EMAIL, target, str(exc))
-        payload = {"to": target, "subject": subject, "body": body, "application_id": application.id}
+        context = variables(person, application, opening, self.public_base_url)
+        payload = invitation_payload(target, application.id, template, context)
         return self._new(event, DeliveryKind.EMAIL, target, payload, at=max(send_at, self.now))
 
     def _message(self, event: Event) -> list[Delivery]:
@@ -137,8 +134,17 @@ class FanOut:
         return [
             self._new(event, DeliveryKind.WEBHOOK, s.url, payload, subscription_id=s.id)
             for s in self._subscriptions[org]
-            if event.type in s.events
+            if event.type in s.events and happened_after(event, s)
         ]
+
+
+def happened_after(event: Event, subscription: WebhookSubscription) -> bool:
+    """Whether ``event`` happened after ``subscription`` was made: a subscription receives no older event.
+
+    Events still waiting in the outbox when a subscription is made are not its business (Stripe and
+    GitHub behave so). Times first, then the time-ordered ids, for an event in the same instant.
+    """
+    return (event.occurred_at, event.id) > (subscription.created_at, subscription.id)
 
 
 def webhook_payload(event: Event) -> dict[str, Any]:

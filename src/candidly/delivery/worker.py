@@ -1,8 +1,11 @@
 """The delivery worker: fan events out, claim due deliveries under a lease, send, record, retry or dead-letter.
 
-Nothing is sent inside a transaction: a claim commits before the send, and the outcome is recorded
-in a second transaction that checks the lease is still ours. A worker killed mid-send leaves its
-claim to expire, and the delivery is tried again: delivery is at least once, never silently never.
+Nothing is sent or rendered inside a transaction: a claim commits before the send, and each outcome is
+recorded on its own in a second transaction that checks the lease is still ours. Sends run on a pool of
+threads, at most ``delivery_per_receiver`` at once for one receiver, and a receiver that keeps failing is
+backed off (``breaker.py``), so one slow receiver costs the others nothing. A worker killed mid-send leaves
+its claims to expire (a lease is one send's timeout plus a margin), and the delivery is tried again:
+delivery is at least once, never silently never.
 """
 
 from __future__ import annotations
@@ -12,19 +15,24 @@ import random
 import threading
 import time
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Protocol, cast
 
 import orjson
 
 from candidly.delivery.backoff import retry_delay
+from candidly.delivery.breaker import Breakers
 from candidly.delivery.fanout import CallbackRenderer, FanOut, native_session
-from candidly.delivery.senders import NetworkSender, Outcome, Sender, SmtpSettings, signature_headers
-from candidly.domain.deliveries import Delivery, DeliveryKind, DeliveryStatus
+from candidly.delivery.renderer import Budget, Renderer, RenderError
+from candidly.delivery.senders import SMTP_UNSET, NetworkSender, Outcome, Sender, SmtpSettings, signature_headers
+from candidly.domain.deliveries import Delivery, DeliveryAttempt, DeliveryKind, DeliveryStatus, WebhookSubscription
 from candidly.domain.ids import Clock
-from candidly.storage.outbox import SqlDeliveries, new_attempt
+from candidly.storage.outbox import SqlDeliveries, new_attempt, receiver_of
 from candidly.storage.uow import SqlDatabase, SqlUnitOfWork
 
 log = logging.getLogger("candidly.delivery")
@@ -36,17 +44,30 @@ class WorkerSettings(SmtpSettings, Protocol):
     delivery_max_attempts: int
     delivery_backoff_seconds: float
     delivery_backoff_max_seconds: float
-    outbound_allow_private: bool
+    delivery_concurrency: int
+    delivery_per_receiver: int
+    template_render_seconds: float
+    template_max_chars: int
 
 
 HOUSEKEEPING_SECONDS = 300.0
+# What a lease adds to the longest a send may take (its timeout and a render's): database round trips.
+LEASE_MARGIN_SECONDS = 30.0
+MAX_SKIPPED = 500
+
+
+@dataclass(slots=True)
+class _Finished:
+    """An outcome sent but not yet recorded (the database failed): kept until it can be."""
+
+    delivery: Delivery
+    attempt: DeliveryAttempt
 
 
 class Worker:
     """Drive it with ``run_once()`` (tests) or ``run(stop)`` (a thread of the server, or ``candidly worker``)."""
 
-    FAN_OUT_BATCH = 200
-    DISPATCH_BATCH = 20
+    FAN_OUT_BATCH = 500
 
     def __init__(
         self,
@@ -67,9 +88,17 @@ class Worker:
         self._next_housekeeping = 0.0
         self.owner = uuid.uuid4().hex
         self.rng = rng or random.Random()  # noqa: S311 - jitter, not a secret
-        self.sender = sender or NetworkSender(settings)
-        # Every claimed delivery may take a full timeout; the lease outlives the whole batch.
-        self.lease = timedelta(seconds=60 + 2 * settings.delivery_timeout_seconds * self.DISPATCH_BATCH)
+        self.sender: Sender = sender or NetworkSender(settings)
+        self.renderer = Renderer(Budget(settings.template_render_seconds, settings.template_max_chars))
+        self.breakers = Breakers()
+        self.pool = ThreadPoolExecutor(settings.delivery_concurrency, thread_name_prefix="candidly-send")
+        self.lease = timedelta(
+            seconds=settings.delivery_timeout_seconds + settings.template_render_seconds + LEASE_MARGIN_SECONDS
+        )
+        self._lock = threading.Lock()
+        self._in_flight = Counter[str]()  # receiver -> sends under way
+        self._futures: set[Future[None]] = set()
+        self._unrecorded: list[_Finished] = []
 
     @contextmanager
     def _outbox(self) -> Iterator[tuple[SqlUnitOfWork, SqlDeliveries]]:
@@ -77,13 +106,20 @@ class Worker:
             sql = cast(SqlUnitOfWork, uow)  # the worker is part of the storage adapter's world
             yield sql, sql.deliveries
 
-    def run_once(self) -> int:
-        """Fan out what is new and send what is due; the number of events and deliveries handled."""
-        # A read first: on SQLite an idle worker must not take the write lock every poll.
+    def _work(self) -> tuple[bool, bool]:
+        """Whether events wait for fan-out, and whether deliveries are due. A read: on SQLite an idle worker
+        must not take the write lock every poll."""
         with self.database.unit_of_work(write=False) as uow:
-            if not cast(SqlUnitOfWork, uow).deliveries.has_work(self.clock.now()):
-                return 0
-        return self.fan_out() + self.dispatch()
+            return cast(SqlUnitOfWork, uow).deliveries.work(self.clock.now())
+
+    def run_once(self) -> int:
+        """Fan out what is new and send what is due, waiting for the sends; the events and deliveries handled."""
+        self.record_unrecorded()
+        events, due = self._work()
+        handled = self.fan_out() if events else 0
+        while (events or due) and (claimed := self.dispatch()):  # a receiver gets only so many at a time
+            handled += claimed
+        return handled
 
     def fan_out(self) -> int:
         with self._outbox() as (uow, outbox):
@@ -95,18 +131,92 @@ class Worker:
             uow.commit()
         return len(events)
 
-    def dispatch(self) -> int:
-        now = self.clock.now()
-        with self._outbox() as (uow, outbox):
-            claimed = outbox.claim(self.owner, now, now + self.lease, self.DISPATCH_BATCH)
-            uow.commit()
-        for delivery in claimed:
-            self._attempt(delivery)
-        return len(claimed)
+    def dispatch(self, *, wait_for_sends: bool = True) -> int:
+        """Claim what the pool and the receivers have room for and start sending it; the number claimed."""
+        started = self._claim_and_start()
+        if wait_for_sends:
+            wait(started)
+        return len(started)
 
-    def _attempt(self, delivery: Delivery) -> None:
-        outcome = self._send(delivery)
+    def _claim_and_start(self) -> list[Future[None]]:
         now = self.clock.now()
+        with self._lock:
+            room = self.settings.delivery_concurrency - sum(self._in_flight.values())
+            skip = self._busy_receivers(now)
+        if room <= 0:
+            return []
+        with self._outbox() as (uow, outbox):
+            claimed = outbox.claim(
+                self.owner, now, now + self.lease, room, per_receiver=self.settings.delivery_per_receiver, skip=skip
+            )
+            start, later = self._admit(claimed, now)
+            for until, deliveries in later.items():
+                outbox.release(deliveries, self.owner, until)
+            # Read with the claim, not once per send: a subscription deleted since is caught by the next claim.
+            hooks = uow.webhooks.by_keys([(d.organization_id, d.subscription_id or "") for d in start
+                                          if d.kind == DeliveryKind.WEBHOOK])  # fmt: skip
+            uow.commit()
+        with self._lock:  # counted once the claim is committed: a claim that failed holds no room
+            self._in_flight.update(receiver_of(d) for d in start)
+        futures = [self.pool.submit(self._attempt, d, hooks.get((d.organization_id, d.subscription_id or "")))
+                   for d in start]  # fmt: skip
+        with self._lock:
+            self._futures.update(futures)
+        for future in futures:
+            future.add_done_callback(self._forget)
+        return futures
+
+    def _busy_receivers(self, now: datetime) -> list[str]:
+        """Receivers to leave out of a claim: backed off, or already sending as much as they may."""
+        cap = self.settings.delivery_per_receiver
+        busy = {r for r, n in self._in_flight.items() if n >= cap or (n and self.breakers.half_open(r, now))}
+        # Bounded, so a claim stays one modest statement; a receiver left out of it is sorted out by _admit.
+        return sorted(busy.union(self.breakers.open_receivers(now)))[:MAX_SKIPPED]
+
+    def _admit(
+        self, claimed: list[Delivery], now: datetime
+    ) -> tuple[list[Delivery], dict[datetime | None, list[Delivery]]]:
+        """Split a claim into what starts now and what goes back: at once for a receiver that filled up
+        meanwhile, at the end of its cooldown for one whose breaker is open (past the claim's skip list)."""
+        start: list[Delivery] = []
+        later: dict[datetime | None, list[Delivery]] = {}
+        with self._lock:
+            busy = Counter(self._in_flight)
+        for delivery in claimed:
+            receiver = receiver_of(delivery)
+            cap = 1 if self.breakers.half_open(receiver, now) else self.settings.delivery_per_receiver
+            if (until := self.breakers.open_until(receiver, now)) is not None or busy[receiver] >= cap:
+                later.setdefault(until, []).append(delivery)
+            else:
+                busy[receiver] += 1
+                start.append(delivery)
+        return start, later
+
+    def _forget(self, future: Future[None]) -> None:
+        with self._lock:
+            self._futures.discard(future)
+
+    def _attempt(self, delivery: Delivery, subscription: WebhookSubscription | None) -> None:
+        receiver = receiver_of(delivery)
+        try:
+            outcome = self._send(delivery, subscription)
+            now = self.clock.now()
+            self.breakers.record(receiver, now, failed=outcome.receiver_failed)
+            finished = self._outcome(delivery, outcome, now)
+        finally:
+            with self._lock:
+                self._in_flight[receiver] -= 1
+                if self._in_flight[receiver] <= 0:
+                    del self._in_flight[receiver]
+        try:
+            self._record(finished)
+        except Exception:
+            # The database is away: keep the outcome, and record it first thing when it is back.
+            log.warning("delivery %s: could not record its outcome; will retry", delivery.id, exc_info=True)
+            with self._lock:
+                self._unrecorded.append(finished)
+
+    def _outcome(self, delivery: Delivery, outcome: Outcome, now: datetime) -> _Finished:
         delivery.attempts += 1
         delivery.updated_at = now
         delivery.last_status_code = outcome.status_code
@@ -120,30 +230,51 @@ class Worker:
             delivery.next_attempt_at = now + retry_delay(
                 delivery.attempts, s.delivery_backoff_seconds, s.delivery_backoff_max_seconds, self.rng
             )
-        attempt = new_attempt(
-            delivery, now, "delivered" if outcome.ok else "failed", outcome.status_code, outcome.error
-        )
+        result = "delivered" if outcome.ok else "failed"
+        return _Finished(delivery, new_attempt(delivery, now, result, outcome.status_code, outcome.error))
+
+    def _record(self, finished: _Finished) -> None:
         with self._outbox() as (uow, outbox):
-            kept = outbox.finish(delivery, self.owner, attempt)
+            kept = outbox.finish(finished.delivery, self.owner, finished.attempt)
             uow.commit()
         if not kept:
-            log.warning("delivery %s: lease lost before its outcome was recorded", delivery.id)
+            log.warning("delivery %s: lease lost before its outcome was recorded", finished.delivery.id)
 
-    def _send(self, delivery: Delivery) -> Outcome:
+    def record_unrecorded(self) -> None:
+        """Record outcomes a database failure held back (raises while it still fails)."""
+        with self._lock:
+            waiting, self._unrecorded = self._unrecorded, []
+        for i, finished in enumerate(waiting):
+            try:
+                self._record(finished)
+            except Exception:
+                with self._lock:
+                    self._unrecorded.extend(waiting[i:])
+                raise
+
+    def _send(self, delivery: Delivery, subscription: WebhookSubscription | None) -> Outcome:
         try:
             if delivery.kind == DeliveryKind.EMAIL:
-                p = delivery.payload
-                return self.sender.email(delivery, p["subject"], p["body"])
+                return self._send_email(delivery)
             if delivery.kind == DeliveryKind.WEBHOOK:
-                return self._send_webhook(delivery)
+                return self._send_webhook(delivery, subscription)
             return self.sender.post(delivery, orjson.dumps(delivery.payload), {})
         except Exception as exc:  # a bug in one delivery must not stop the others
             log.exception("delivery %s failed unexpectedly", delivery.id)
-            return Outcome(False, None, f"internal error: {exc.__class__.__name__}: {exc}")
+            return Outcome(False, None, f"internal error: {exc.__class__.__name__}")
 
-    def _send_webhook(self, delivery: Delivery) -> Outcome:
-        with self.database.unit_of_work(write=False) as uow:
-            subscription = uow.webhooks.get(delivery.organization_id, delivery.subscription_id or "")
+    def _send_email(self, delivery: Delivery) -> Outcome:
+        p = delivery.payload
+        if "template" not in p:  # fanned out before rendering moved here: already rendered
+            return self.sender.email(delivery, p["subject"], p["body"])
+        template = p["template"]
+        try:
+            subject, body = self.renderer.render(template["subject"], template["body"], p["variables"])
+        except RenderError as exc:
+            return Outcome(False, None, f"template {template['name']!r}: {exc}", permanent=True)
+        return self.sender.email(delivery, subject, body)
+
+    def _send_webhook(self, delivery: Delivery, subscription: WebhookSubscription | None) -> Outcome:
         if subscription is None or subscription.deleted_at is not None:
             return Outcome(False, None, "the webhook subscription was deleted", permanent=True)
         body = orjson.dumps(delivery.payload)
@@ -156,26 +287,66 @@ class Worker:
         for chore in self.housekeeping:
             chore()
 
+    def _pass(self) -> bool:
+        """One pass of ``run``: whether it found work (so the next pass should come at once)."""
+        if time.monotonic() >= self._next_housekeeping:
+            self.housekeep()
+            self._next_housekeeping = time.monotonic() + HOUSEKEEPING_SECONDS
+        self.record_unrecorded()
+        events, due = self._work()
+        fanned = self.fan_out() if events else 0
+        return bool(fanned + (self.dispatch(wait_for_sends=False) if events or due else 0))
+
     def run(self, stop: threading.Event) -> None:
-        """Work until ``stop`` is set, sleeping between polls only when there was nothing to do."""
+        """Work until ``stop`` is set, sleeping between polls when there was nothing to start, then let the
+        sends under way finish."""
         log.info("delivery worker %s started", self.owner)
+        if not self.settings.smtp_host:
+            log.warning(SMTP_UNSET)
+        failing = False
         while not stop.is_set():
             try:
-                if time.monotonic() >= self._next_housekeeping:
-                    self.housekeep()
-                    self._next_housekeeping = time.monotonic() + HOUSEKEEPING_SECONDS
-                busy = self.run_once()
-            except Exception:
-                log.exception("delivery worker pass failed; retrying after a pause")
-                busy = 0
+                busy = self._pass()
+            except Exception as exc:
+                # One traceback when passes start failing (the database is away), not one per poll.
+                if not failing:
+                    log.exception("delivery worker pass failed; retrying after a pause")
+                else:
+                    log.debug("delivery worker pass failed again: %s", exc.__class__.__name__)
+                failing, busy = True, False
+            else:
+                if failing:
+                    log.warning("delivery worker passes succeed again")
+                failing = False
             if not busy:
-                stop.wait(self.settings.worker_poll_seconds)
-        self.sender.close()
+                self._idle(stop)
+        self.close()
         log.info("delivery worker %s stopped", self.owner)
+
+    def _idle(self, stop: threading.Event) -> None:
+        """Wait for the poll interval, or less when a send finishes (and frees room for the next claim)."""
+        with self._lock:
+            pending = list(self._futures)
+        if pending:
+            wait(pending, timeout=self.settings.worker_poll_seconds, return_when="FIRST_COMPLETED")
+        else:
+            stop.wait(self.settings.worker_poll_seconds)
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True)
+        self.record_unrecorded_quietly()
+        self.sender.close()
+        self.renderer.close()
+
+    def record_unrecorded_quietly(self) -> None:
+        try:
+            self.record_unrecorded()
+        except Exception:
+            log.warning("delivery worker stopping with %d outcomes unrecorded", len(self._unrecorded))
 
 
 class WorkerThread:
-    """A worker on a daemon thread, for ``candidly serve``; ``stop()`` lets the current send finish."""
+    """A worker on a daemon thread, for ``candidly serve``; ``stop()`` lets the current sends finish."""
 
     def __init__(self, worker: Worker) -> None:
         self.stop_event = threading.Event()

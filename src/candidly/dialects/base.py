@@ -23,6 +23,7 @@ class SurfaceSettings(Protocol):
     access_token_ttl_seconds: int
     attachment_url_ttl_seconds: int
     rate_limit_per_minute: int
+    outbound_allow_private: bool
 
 
 @dataclass(frozen=True, slots=True)

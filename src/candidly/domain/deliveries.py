@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import ipaddress
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -91,6 +92,52 @@ def outbound_url(value: str, field_name: str = "url") -> str:
     if len(value) > 2000:
         raise InvalidField(field_name, "must be at most 2000 characters")
     return value
+
+
+IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+# Not globally routable, though Python 3.11's ``is_global`` lets them pass: 6to4 carries an IPv4 address
+# inside (judged on its own first), NAT64 reaches any IPv4 one, and site-local IPv6 is private space.
+_NOT_GLOBAL = tuple(ipaddress.ip_network(n) for n in ("2002::/16", "64:ff9b::/96", "64:ff9b:1::/48", "fec0::/10"))
+_KINDS = ("unspecified", "loopback", "link_local", "private", "multicast", "reserved")
+
+
+def address_refusal(address: IpAddress) -> str | None:
+    """Why an outbound call may not go to ``address`` ("loopback", "private", ...), or None if it is global."""
+    if isinstance(address, ipaddress.IPv6Address):
+        inner = address.ipv4_mapped or address.sixtofour
+        if inner is not None and (why := address_refusal(inner)) is not None:
+            return why
+    for kind in _KINDS:
+        if getattr(address, f"is_{kind}"):
+            return kind.replace("_", "-")
+    if not address.is_global or any(address in network for network in _NOT_GLOBAL):
+        return "not globally routable"
+    return None
+
+
+def literal_host_refusal(host: str) -> str | None:
+    """Why a URL's host is internal without asking DNS: an internal IP literal, or a ``localhost`` name."""
+    name = host.strip("[]").rstrip(".").lower()
+    if name == "localhost" or name.endswith(".localhost"):
+        return "loopback"
+    try:
+        address = ipaddress.ip_address(name.split("%")[0])
+    except ValueError:
+        return None  # a name: where it points is judged when it is called
+    return address_refusal(address)
+
+
+def public_url(value: str, field_name: str = "url") -> str:
+    """An outbound URL whose host is not an internal address on its face (names are checked when called)."""
+    url = outbound_url(value, field_name)
+    why = literal_host_refusal(urlsplit(url).hostname or "")
+    if why is not None:
+        raise InvalidField(
+            field_name, f"points at a {why} address, which the server does not call "
+            "(the operator may allow it with CANDIDLY_OUTBOUND_ALLOW_PRIVATE=true)",
+        )  # fmt: skip
+    return url
 
 
 def webhook_event_types(values: list[str]) -> list[str]:

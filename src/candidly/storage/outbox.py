@@ -9,12 +9,13 @@ the row away from every other worker until it runs out (a worker that died mid-s
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, insert, or_, select, tuple_, update
+from sqlalchemy import ColumnElement, Connection, and_, case, func, insert, or_, select, tuple_, update
 
-from candidly.domain.deliveries import Delivery, DeliveryAttempt, DeliveryStatus, WebhookSubscription
+from candidly.domain.deliveries import Delivery, DeliveryAttempt, DeliveryKind, DeliveryStatus, WebhookSubscription
 from candidly.domain.events import Event
 from candidly.domain.ids import new_id
 from candidly.storage import tables as t
@@ -38,6 +39,15 @@ class SqlWebhooks(SqlRepository[WebhookSubscription]):
 
     def _to_row(self, entity: WebhookSubscription) -> dict[str, Any]:
         return {**super()._to_row(entity), "secret": self.box.seal(entity.secret)}
+
+    def by_keys(self, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], WebhookSubscription]:
+        """Subscriptions by (organization, id), across organizations: the worker's lookup for a claim."""
+        if not keys:
+            return {}
+        c = self.table.c
+        rows = self.conn.execute(select(self.table).where(tuple_(c.organization_id, c.id).in_(list(set(keys)))))
+        found = [self._to_entity(r) for r in rows]
+        return {(w.organization_id, w.id): w for w in found}
 
     def remove(self, organization_id: str, ident: str, when: datetime) -> None:
         c = self.table.c
@@ -79,12 +89,12 @@ class SqlDeliveries(SqlRepository[Delivery]):
             stmt = stmt.with_for_update(skip_locked=True)
         return [Event(**r._mapping) for r in self.conn.execute(stmt)]
 
-    def has_work(self, now: datetime) -> bool:
-        """Whether any event awaits fan-out or any delivery is due: a cheap read before taking a write lock."""
+    def work(self, now: datetime) -> tuple[bool, bool]:
+        """Whether any event awaits fan-out, and whether any delivery is due: a cheap read before a write lock."""
         e, d = t.events.c, self.table.c
         unpublished = select(e.id).where(e.published_at.is_(None)).limit(1)
         due = select(d.id).where(d.status == DeliveryStatus.PENDING, d.next_attempt_at <= now).limit(1)
-        return any(self.conn.execute(stmt).first() is not None for stmt in (unpublished, due))
+        return self.conn.execute(unpublished).first() is not None, self.conn.execute(due).first() is not None
 
     def mark_published(self, events: list[Event], when: datetime) -> None:
         if not events:
@@ -93,28 +103,80 @@ class SqlDeliveries(SqlRepository[Delivery]):
         keys = [(e.organization_id, e.id) for e in events]
         self.conn.execute(update(t.events).where(tuple_(c.organization_id, c.id).in_(keys)).values(published_at=when))
 
-    def claim(self, owner: str, now: datetime, lease_until: datetime, limit: int) -> list[Delivery]:
-        """Lease up to ``limit`` due deliveries to ``owner``."""
+    def claim(
+        self,
+        owner: str,
+        now: datetime,
+        lease_until: datetime,
+        limit: int,
+        *,
+        per_receiver: int = 1_000_000,
+        skip: Sequence[str] = (),
+    ) -> list[Delivery]:
+        """Lease up to ``limit`` due deliveries to ``owner``: at most ``per_receiver`` for one receiver, none for
+        the receivers in ``skip`` (busy, or backed off), so one receiver's backlog cannot fill a claim.
+        """  # fmt: skip
         c = self.table.c
+        receiver = receiver_column().label("receiver")
         due = (
-            select(c.organization_id, c.id)
+            select(c.organization_id, c.id, c.next_attempt_at, receiver)
             .where(
                 c.status == DeliveryStatus.PENDING,
                 c.next_attempt_at <= now,
                 or_(c.lease_until.is_(None), c.lease_until < now),
+                *([receiver_column().not_in(list(skip))] if skip else []),
             )
             .order_by(c.next_attempt_at, c.id)
-            .limit(limit)
+            .limit(limit * 4)  # enough rows that a few receivers' heads do not crowd the others out
         )
         if self.conn.dialect.name == "postgresql":
-            due = due.with_for_update(skip_locked=True)
+            due = due.with_for_update(skip_locked=True, of=self.table)
+        scanned = due.subquery()
+        rank = func.row_number().over(
+            partition_by=scanned.c.receiver, order_by=(scanned.c.next_attempt_at, scanned.c.id)
+        )
+        ranked = select(
+            scanned.c.organization_id, scanned.c.id, scanned.c.next_attempt_at, rank.label("rank")
+        ).subquery()
+        chosen = (
+            select(ranked.c.organization_id, ranked.c.id)
+            .where(ranked.c.rank <= per_receiver)
+            .order_by(ranked.c.next_attempt_at, ranked.c.id)
+            .limit(limit)
+        )
         stmt = (
             update(self.table)
-            .where(tuple_(c.organization_id, c.id).in_(due))
+            .where(tuple_(c.organization_id, c.id).in_(chosen))
             .values(lease_owner=owner, lease_until=lease_until)
             .returning(*(c[f] for f in self.fields))
         )
         return [self._to_entity(r) for r in self.conn.execute(stmt)]
+
+    def release(self, deliveries: Sequence[Delivery], owner: str, until: datetime | None = None) -> None:
+        """Give claimed deliveries back unsent, no attempt counted: due again at once, or at ``until``."""
+        c = self.table.c
+        for d in deliveries:
+            values: dict[str, Any] = {"lease_owner": None, "lease_until": None}
+            if until is not None:
+                values["next_attempt_at"] = max(until, d.next_attempt_at)
+            self.conn.execute(
+                update(self.table)
+                .where(c.organization_id == d.organization_id, c.id == d.id, c.lease_owner == owner)
+                .values(**values)
+            )
+
+    def backlog(self) -> Backlog:
+        """What waits: deliveries not yet sent (due or not, and how long the oldest has waited), events not
+        yet fanned out, and invitation emails among the deliveries."""
+        c, e = self.table.c, t.events.c
+        pending = c.status == DeliveryStatus.PENDING
+        count, oldest = self.conn.execute(select(func.count(), func.min(c.created_at)).where(pending)).one()
+        emails = select(func.count()).where(pending, c.kind == DeliveryKind.EMAIL)
+        unpublished = select(func.count()).select_from(t.events).where(e.published_at.is_(None))
+        return Backlog(
+            int(count), oldest, int(self.conn.execute(emails).scalar_one()),
+            int(self.conn.execute(unpublished).scalar_one()),
+        )  # fmt: skip
 
     def finish(self, delivery: Delivery, owner: str, attempt: DeliveryAttempt) -> bool:
         """Record an attempt and the delivery's new state, if ``owner`` still holds the lease."""
@@ -134,10 +196,24 @@ class SqlDeliveries(SqlRepository[Delivery]):
         self.conn.execute(insert(t.delivery_attempts), [dataclasses.asdict(attempt)])
         return True
 
-    def pending_count(self) -> int:
-        c = self.table.c
-        stmt = select(func.count()).select_from(self.table).where(c.status == DeliveryStatus.PENDING)
-        return int(self.conn.execute(stmt).scalar_one())
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Backlog:
+    pending: int
+    oldest_pending_created_at: datetime | None
+    pending_emails: int
+    unpublished_events: int
+
+
+def receiver_column() -> ColumnElement[str]:
+    """Who receives a delivery, as SQL: the SMTP server for every email, else the target URL."""
+    c = t.deliveries.c
+    return case((c.kind == DeliveryKind.EMAIL, ""), else_=c.target)
+
+
+def receiver_of(delivery: Delivery) -> str:
+    """The same, in Python: the key of the worker's per-receiver cap and circuit breaker."""
+    return "" if delivery.kind == DeliveryKind.EMAIL else delivery.target
 
 
 def new_attempt(

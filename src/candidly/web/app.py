@@ -19,6 +19,7 @@ from candidly.domain.ids import Clock
 from candidly.settings import Settings
 from candidly.storage.idempotency import SqlIdempotencyStore
 from candidly.web import docs, ops, test_mode
+from candidly.web.delivery_status import OutboxCollector
 from candidly.web.faults import FaultAnswers, FaultBarrier, Faults
 from candidly.web.idempotency import IdempotencyMiddleware
 from candidly.web.middleware import Metrics, RequestContextMiddleware, SecurityHeadersMiddleware
@@ -67,6 +68,7 @@ def create_app(settings: Settings, clock: Clock | None = None, services: Service
     app = FastAPI(title="Candidly", docs_url=None, redoc_url=None, openapi_url=None, lifespan=worker_lifespan(services))
     app.state.services = services
     app.state.metrics = Metrics()
+    app.state.metrics.registry.register(OutboxCollector(services))
     app.include_router(ops.router)
     app.include_router(docs.router)
     app.mount(docs.ASSETS, StaticFiles(directory=docs.swagger_assets()), name="swagger")

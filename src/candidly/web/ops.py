@@ -11,6 +11,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from candidly.bootstrap import Services
 from candidly.storage.uow import sqlite_path
+from candidly.web.delivery_status import mail_warnings
 from candidly.web.faults import Faults
 from candidly.web.middleware import Metrics
 
@@ -40,7 +41,9 @@ def readyz(request: Request) -> JSONResponse:
             problems.append(
                 f"free space on the database's filesystem: {free} bytes, below {services.settings.ready_min_free_bytes}"
             )
-    body = {"status": "not ready" if problems else "ready", "problems": problems}
+    body: dict[str, object] = {"status": "not ready" if problems else "ready", "problems": problems}
+    if not problems and (warnings := mail_warnings(services)):  # still ready: the API serves, mail waits
+        body["warnings"] = warnings
     return JSONResponse(body, status_code=503 if problems else 200)
 
 

@@ -12,7 +12,7 @@ from candidly.dialects.base import FastJSONResponse, iso
 from candidly.dialects.native.deps import CallerDep
 from candidly.dialects.native.schemas import In
 from candidly.domain import commands as c
-from candidly.domain.deliveries import WebhookSubscription
+from candidly.domain.deliveries import WebhookSubscription, public_url
 
 router = APIRouter(tags=["webhooks"])
 
@@ -43,8 +43,13 @@ def webhook_out(w: WebhookSubscription, *, with_secret: bool = False) -> dict[st
 
 @router.post("/webhooks", status_code=201, response_model=WebhookOut)
 def create_webhook(body: WebhookCreate, who: CallerDep) -> Response:
-    """Subscribe a URL to event types. The ``secret`` (Standard Webhooks ``whsec_``) is shown here and on get."""
-    subscription = who.execute(c.CreateWebhook(body.url, tuple(body.events), body.description))
+    """Subscribe a URL to event types. The ``secret`` (Standard Webhooks ``whsec_``) is shown here and on get.
+
+    A URL the sender would refuse (an internal address on its face, unless the operator allows them) is
+    refused here, rather than accepted and then dead-lettered. Names are checked when they are called.
+    """
+    url = body.url if who.services.settings.outbound_allow_private else public_url(body.url)
+    subscription = who.execute(c.CreateWebhook(url, tuple(body.events), body.description))
     return FastJSONResponse(webhook_out(subscription, with_secret=True), status_code=201)
 
 

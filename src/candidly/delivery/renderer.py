@@ -1,0 +1,186 @@
+"""Email templates rendered in child processes, within a budget of time, memory and output size.
+
+A template is written by an API client: sandboxed Jinja2 keeps it from Python's internals, but not from
+burning CPU (nested loops) or memory (``{{ 'x' * 10**9 }}``). So the worker never renders in its own
+process, and never inside a transaction: a long-lived child renders one template at a time, under an
+address-space limit, streaming and counting what it writes; the worker kills a child that overruns its
+time and starts another. A template over budget fails its delivery with a RenderError saying why.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import queue
+import resource
+import select
+import subprocess
+import sys
+import time
+import weakref
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+from jinja2 import Template, TemplateError
+from jinja2.sandbox import SandboxedEnvironment
+
+
+class RenderError(Exception):
+    """A template that cannot be rendered: a syntax error, something the sandbox forbids, or over budget."""
+
+
+READY = b"ready\n"
+STARTUP_SECONDS = 60.0
+
+
+@dataclass(frozen=True, slots=True)
+class Budget:
+    seconds: float = 2.0  # wall time of one render
+    max_chars: int = 1_000_000  # subject and body together
+    memory_bytes: int = 512 * 1024 * 1024  # the child's whole address space
+
+
+# The child's side ------------------------------------------------------------------------------------
+
+
+_ENV = SandboxedEnvironment(autoescape=False)  # plain-text mail needs no HTML escaping
+
+
+@functools.lru_cache(maxsize=256)
+def _compiled(source: str) -> Template:
+    """Compiling costs more than rendering, and an opening's invitations share one template."""
+    return _ENV.from_string(source)
+
+
+def _render_part(source: str, context: dict[str, Any], room: int) -> str:
+    """``source`` rendered chunk by chunk, stopping as soon as it outgrows ``room`` characters."""
+    out: list[str] = []
+    for chunk in _compiled(source).generate(context):
+        room -= len(chunk)
+        if room < 0:
+            raise RenderError("the rendered email is larger than the budget allows")
+        out.append(chunk)
+    return "".join(out)
+
+
+def render_in_child(request: dict[str, Any]) -> dict[str, Any]:
+    """One request, as the child answers it: ``{"subject", "body"}`` or ``{"error"}``."""
+    room = int(request["max_chars"])
+    try:
+        subject = _render_part(request["subject"], request["context"], room)
+        body = _render_part(request["body"], request["context"], room - len(subject))
+    except (TemplateError, RenderError) as exc:
+        return {"error": str(exc)}
+    except MemoryError:
+        return {"error": "rendering the template needed more memory than the budget allows"}
+    except Exception as exc:  # whatever a template provokes (OverflowError, ...) is that template's fault
+        return {"error": f"{exc.__class__.__name__}: {exc}"}
+    return {"subject": subject, "body": body}
+
+
+def child_main() -> None:
+    """Serve render requests, one JSON line in, one JSON line out, until stdin closes."""
+    memory = int(sys.argv[1])
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    sys.stdout.buffer.write(READY)
+    sys.stdout.buffer.flush()
+    for line in sys.stdin.buffer:
+        sys.stdout.buffer.write(orjson.dumps(render_in_child(orjson.loads(line))) + b"\n")
+        sys.stdout.buffer.flush()
+
+
+# The worker's side -----------------------------------------------------------------------------------
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    process.kill()
+    process.wait()
+    for pipe in (process.stdin, process.stdout):
+        if pipe is not None:
+            pipe.close()
+
+
+def _read_line(fd: int, seconds: float) -> bytes:
+    """A line from the child, or RenderError once ``seconds`` have passed without one."""
+    data = b""
+    deadline = time.monotonic() + seconds
+    while not data.endswith(b"\n"):
+        ready, _, _ = select.select([fd], [], [], max(deadline - time.monotonic(), 0))
+        if not ready:
+            raise RenderError(f"rendering the template took longer than {seconds:g} s")
+        chunk = os.read(fd, 65536)
+        if not chunk:
+            raise RenderError("the template renderer stopped (the template needed too much memory)")
+        data += chunk
+    return data
+
+
+class _Child:
+    """One rendering process, started on first use and replaced after it overran its budget."""
+
+    def __init__(self, budget: Budget) -> None:
+        self.budget = budget
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def _start(self) -> subprocess.Popen[bytes]:
+        self.process = process = subprocess.Popen(  # noqa: S603 - our own interpreter and module, no outside input
+            [sys.executable, "-c", "from candidly.delivery.renderer import child_main; child_main()",
+             str(self.budget.memory_bytes)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        weakref.finalize(self, _stop, process)  # a worker dropped without close() leaves no child behind
+        assert process.stdout is not None
+        # A busy machine may take a while to start Python: that is not the template's time, nor its fault
+        # (an OSError is a transient failure: the delivery is tried again).
+        try:
+            started = _read_line(process.stdout.fileno(), STARTUP_SECONDS) == READY
+        except RenderError:
+            started = False
+        if not started:
+            raise OSError("the template renderer did not start")
+        return process
+
+    def render(self, request: dict[str, Any]) -> dict[str, Any]:
+        try:
+            process = self.process or self._start()
+            assert process.stdin is not None and process.stdout is not None
+            process.stdin.write(orjson.dumps(request) + b"\n")
+            process.stdin.flush()
+            line = _read_line(process.stdout.fileno(), self.budget.seconds)
+        except (OSError, RenderError):
+            self.close()
+            raise
+        return dict(orjson.loads(line))
+
+    def close(self) -> None:
+        if self.process is not None:
+            _stop(self.process)
+            self.process = None
+
+
+class Renderer:
+    """A few rendering children, each serving one render at a time (the worker sends from several threads)."""
+
+    def __init__(self, budget: Budget | None = None, children: int = 2) -> None:
+        self.budget = budget or Budget()
+        self.idle: queue.SimpleQueue[_Child] = queue.SimpleQueue()
+        self.all = [_Child(self.budget) for _ in range(children)]
+        for child in self.all:
+            self.idle.put(child)
+
+    def render(self, subject: str, body: str, context: dict[str, Any]) -> tuple[str, str]:
+        """The (subject, body) of a template; the subject is kept to one line. RenderError if it cannot be."""
+        request = {"subject": subject, "body": body, "context": context, "max_chars": self.budget.max_chars}
+        child = self.idle.get()
+        try:
+            answer = child.render(request)
+        finally:
+            self.idle.put(child)
+        if "error" in answer:
+            raise RenderError(str(answer["error"]))
+        return " ".join(str(answer["subject"]).split()), str(answer["body"])
+
+    def close(self) -> None:
+        for child in self.all:
+            child.close()
