@@ -118,7 +118,8 @@ def test_candidly_worker_runs_on_its_own_and_stops_on_sigterm(
         subscribe_and_create(client, receiver)
     services.database.engine.dispose()
     env = {**os.environ, "CANDIDLY_DATABASE_URL": settings.database_url, "CANDIDLY_OUTBOUND_ALLOW_PRIVATE": "true",
-           "CANDIDLY_WORKER_POLL_SECONDS": "0.1", "CANDIDLY_LOG_LEVEL": "warning"}  # fmt: skip
+           "CANDIDLY_WORKER_POLL_SECONDS": "0.1", "CANDIDLY_LOG_LEVEL": "warning",
+           "CANDIDLY_SECRET_KEY": settings.secret_key or ""}  # fmt: skip
     process = subprocess.Popen([sys.executable, "-m", "candidly", "worker"], env=env, cwd=tmp_path)
     try:
         assert receiver.wait_for(1), "candidly worker did not deliver"

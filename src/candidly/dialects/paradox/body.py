@@ -20,6 +20,8 @@ from candidly.domain.errors import InvalidField
 FILE_FIELDS = ("resume", "offer_letter")
 FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
 JSON_FIELDS = ("candidate_attribute_data",)  # a form carries text: these parts hold JSON
+# Room for the most the object may hold (100 entries of a 255-character key and a 10,000-character value).
+JSON_FIELD_MAX_CHARS = 1_100_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +53,8 @@ async def _read(upload: UploadFile, name: str) -> bytes:
 
 def _form_value(name: str, value: str) -> Any:
     if name in JSON_FIELDS:
+        if len(value) > JSON_FIELD_MAX_CHARS:
+            raise InvalidField(name, f"must be at most {JSON_FIELD_MAX_CHARS} characters of JSON")
         try:
             return json.loads(value)
         except (ValueError, RecursionError) as exc:  # a form part is not scanned for depth as a JSON body is
@@ -92,7 +96,11 @@ def openapi_body() -> dict[str, Any]:
     for name in FILE_FIELDS:
         properties[name] = {"type": "string", "format": "binary", "description": "The file (at most 10 MB)"}
     for name in JSON_FIELDS:
-        properties[name] = {"type": "string", "description": "A JSON object, as text"}
+        properties[name] = {
+            "type": "string",
+            "maxLength": JSON_FIELD_MAX_CHARS,
+            "description": "A JSON object, as text",
+        }
     form["properties"] = properties
     return {
         "required": True,
