@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.helpers import ADMIN_TOKEN
+from tests.helpers import ADMIN_TOKEN, SECRET_KEY
 
 STARTUP_SECONDS = 60.0
 
@@ -32,8 +32,8 @@ def server(database_url: str, log: Path, **env: str) -> Iterator[tuple[str, subp
     ``env`` adds ``CANDIDLY_*`` settings by their lower-case names without the prefix (``log_level="info"``).
     """
     port = free_port()
-    settings = {"database_url": database_url, "admin_token": ADMIN_TOKEN, "run_worker": "false",
-                "access_log": "false", "log_level": "warning", **env}  # fmt: skip
+    settings = {"database_url": database_url, "admin_token": ADMIN_TOKEN, "secret_key": SECRET_KEY,
+                "run_worker": "false", "access_log": "false", "log_level": "warning", **env}  # fmt: skip
     environment: Mapping[str, str] = {**os.environ, **{f"CANDIDLY_{k.upper()}": v for k, v in settings.items()}}
     with log.open("ab") as out:
         process = subprocess.Popen(
