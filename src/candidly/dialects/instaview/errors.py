@@ -52,13 +52,17 @@ def wire_field(field: str | None) -> str | None:
     return FIELD_NAMES.get(head, head) + field[len(head) :]
 
 
-def error(status: int, code: str, message: str, details: dict[str, Any] | None = None) -> Response:
+def error(
+    status: int, code: str, message: str, details: dict[str, Any] | None = None, top: dict[str, Any] | None = None
+) -> Response:
+    """InstaView's error body; ``top`` adds fields beside the five (a 429's ``retryAfter``, ``limit``, ...)."""
     body = {
         "statusCode": status,
         "message": message,
         "error": REASONS.get(status, "Error"),
         "code": code,
         "details": details,
+        **(top or {}),
     }
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
     return Response(orjson.dumps(body), status_code=status, media_type="application/json", headers=headers)
@@ -112,7 +116,10 @@ def _path(err: Mapping[str, Any]) -> str:
 def _http_error(_request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     code = HTTP_CODES.get(exc.status_code, "BAD_REQUEST")
-    return error(exc.status_code, code, str(exc.detail), _rate_limit(exc.headers) if exc.status_code == 429 else None)
+    limited = _rate_limit(exc.headers) if exc.status_code == 429 else None
+    # The rate-limit guide reads retryAfter, limit, remaining and reset at the top of the body; the error-handling
+    # guide reads details: both are there (decision 3).
+    return error(exc.status_code, code, str(exc.detail), limited, limited)
 
 
 def _rate_limit(headers: Mapping[str, str] | None) -> dict[str, Any] | None:
