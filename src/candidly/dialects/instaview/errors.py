@@ -1,4 +1,4 @@
-"""InstaView errors: one body that satisfies both documented styles (section 6, InstaView 21)."""
+"""InstaView errors: one body that satisfies both documented styles (docs/vendors/instaview.md, decision 3)."""
 
 from __future__ import annotations
 
@@ -82,7 +82,7 @@ def _domain_error(_request: Request, exc: Exception) -> Response:
     if isinstance(exc, e.NotFound):
         ident = ids.wire(exc.ident)  # the id as the client wrote it: a UUID
         kind = KINDS.get(exc.kind, exc.kind)
-        if exc.field is not None:  # an unknown job id in the body is a bad request (section 6, InstaView 28)
+        if exc.field is not None:  # an unknown job id in the body is a bad request (decision 7)
             return error(400, "VALIDATION_ERROR", f"{field}: {kind} {ident} does not exist", {"field": field})
         return error(
             404, "RESOURCE_NOT_FOUND", f"{kind.capitalize()} not found", {"resourceType": kind, "resourceId": ident}
@@ -123,7 +123,7 @@ def _http_error(_request: Request, exc: Exception) -> Response:
 
 
 def _rate_limit(headers: Mapping[str, str] | None) -> dict[str, Any] | None:
-    """What InstaView's 429 body adds (section 2.11), read from the headers the rate limiter answers with."""
+    """What InstaView's 429 body adds (decision 3), read from the headers the rate limiter answers with."""
     if not headers or "Retry-After" not in headers:
         return None
     return {"retryAfter": int(headers["Retry-After"]), "limit": int(headers.get("X-RateLimit-Limit", 0)),

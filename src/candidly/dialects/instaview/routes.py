@@ -22,7 +22,7 @@ from candidly.service.ports import Filters, PageRequest
 
 router = APIRouter()
 # Fields a PATCH may not set to null: a candidate always has them (create requires them). ``gender``, ``cv`` and
-# ``metadata`` null clear; ``email``/``phoneNumber`` null clear while the other remains (docs/vendors/instaview.md).
+# ``metadata`` null clear; ``email``/``phoneNumber`` null clear while the other remains (decision 9).
 NOT_NULL = ("firstName", "lastName", "status", "gdprExpiryDate", "jobIds")
 CompanyId = Annotated[str | None, Query(alias="companyId", max_length=64)]
 
@@ -58,7 +58,7 @@ def caller(request: Request, company_id: str | None) -> Caller:
     services: SurfaceServices = request.app.state.services
     principal = services.auth.authenticate(bearer_token(request))
     if principal.is_multi_organization or principal.can_create_organizations:
-        # ATS keys name the company they act for; a company they do not manage is 403 (section 2.2).
+        # ATS keys name the company they act for; a company they do not manage is 403 (decision 6).
         if company_id is None:
             raise InvalidField("companyId", "is required for ATS API keys")
         org = ids.core(company_id)

@@ -1,4 +1,4 @@
-"""InstaView wire models (reference section 2): candidates and jobs, with InstaView's field names."""
+"""InstaView wire models: candidates, jobs, interviews and companies, with InstaView's field names (docs/vendors/instaview.md)."""
 
 from __future__ import annotations
 
@@ -26,14 +26,14 @@ def _date_part(value: Any) -> Any:
     return value
 
 
-# "GDPR expiry date in ISO 8601 format": a date, or a timestamp whose date (in UTC) is kept (docs/vendors/instaview.md).
+# "GDPR expiry date in ISO 8601 format": a date, or a timestamp whose date (in UTC) is kept (decision 8).
 GdprDate = Annotated[date, BeforeValidator(_date_part)]
 # An amount is echoed as it was sent: 3000 stays 3000 (an int), 3000.5 stays a float.
 Amount = Annotated[int, Field(ge=0, le=10**12)] | Annotated[float, Field(ge=0, le=1e12)]
 
 
 class Page(BaseModel, Generic[T]):
-    """A list answer as the API reference writes it (section 6, InstaView 21)."""
+    """A list answer as the API reference writes it (docs/vendors/instaview.md, decision 2)."""
 
     data: list[T]
     total: int
@@ -43,7 +43,7 @@ class Page(BaseModel, Generic[T]):
 
 
 class Wire(BaseModel):
-    # Unknown fields are ignored, as InstaView does (section 6, InstaView 25).
+    # Unknown fields are ignored, as InstaView does (docs/vendors/instaview.md, decision 8).
     model_config = ConfigDict(extra="ignore", populate_by_name=True)
 
 
@@ -133,7 +133,7 @@ class Salary(Wire):
 
 
 class JobFields(Wire):
-    """What a job holds beyond its title (reference section 2.10), with the limits Candidly enforces."""
+    """What a job holds beyond its title, with the limits Candidly enforces (docs/vendors/instaview.md, decision 15)."""
 
     job_url: str | None = Field(default=None, alias="jobUrl", max_length=2000)
     benefits: str | None = Field(default=None, max_length=5000)
