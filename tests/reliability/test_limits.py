@@ -103,6 +103,9 @@ def test_instaview_announces_the_limit_on_every_answer_and_documents_the_429(lim
     )  # fmt: skip
     assert body["details"]["retryAfter"] == int(refused.headers["retry-after"])
     assert body["details"]["remaining"] == 0 and refused.headers["x-ratelimit-remaining"] == "0"
+    # The rate-limit guide's client reads the four at the top of the body, the error guide's in details: both.
+    assert {k: body[k] for k in ("retryAfter", "limit", "remaining", "reset")} == body["details"]
+    assert body["limit"] == LIMIT
     assert "x-ratelimit-limit" not in limited.get("/api/v1/candidates", headers=make_org(limited, "B").headers).headers
 
 

@@ -30,6 +30,9 @@ _YEARS = re.compile(r"\d{4}\s*-\s*\d{4}")  # "2019-2023" in a CV is a period, no
 NAME = "[NAME]"
 # "[NAME] [NAME]" (a first and last name side by side) is one person: the seed writes a full name as one [NAME].
 _NAME_RUN = re.compile(r"\[NAME\](?:[ \t]+\[NAME\])+")
+# A line of a few capitalized words, one of them the candidate's name, is a full name (a CV's header line): the
+# seed's "Jane Doe" CV of a candidate renamed John Doe answers "[NAME]", so the other given name goes with it.
+_NAME_LINE_WORDS = (2, 4)
 
 
 def _phone(match: re.Match[str]) -> str:
@@ -52,7 +55,26 @@ def anonymize_cv(text: str, names: Iterable[str]) -> str:
     text = _PHONE.sub(_phone, text)
     for part in _name_parts(names):
         text = re.sub(rf"(?<!\w){re.escape(part)}(?!\w)", NAME, text, flags=re.IGNORECASE)
-    return _NAME_RUN.sub(NAME, text)
+    return "\n".join(_full_name(line) for line in _NAME_RUN.sub(NAME, text).split("\n"))
+
+
+def _looks_like_a_name(word: str) -> bool:
+    """A capitalized word of letters (hyphens, apostrophes and a final period allowed): "Anne-Marie", "O'Neil", "Q."."""
+    core = word.rstrip(".,")
+    return core[:1].isupper() and core.replace("-", "").replace("'", "").replace("\u2019", "").isalpha()
+
+
+def _full_name(line: str) -> str:
+    """``line`` as one [NAME] when it is only a name with one of the candidate's names in it, else unchanged."""
+    words = line.split()
+    low, high = _NAME_LINE_WORDS
+    if not low <= len(words) <= high or NAME not in words:
+        return line
+    if not all(word == NAME or _looks_like_a_name(word) for word in words):
+        return line
+    stripped = line.strip()
+    start = line.index(stripped)
+    return f"{line[:start]}{NAME}{line[start + len(stripped) :]}"
 
 
 _NAME_FIELDS = ("first_name", "middle_name", "last_name")

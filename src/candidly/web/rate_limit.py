@@ -86,7 +86,7 @@ def credential_of(scope: Scope) -> tuple[str, str]:
 
 
 def limit_headers(verdict: Verdict, hour: Verdict | None = None) -> dict[str, str]:
-    """The limit as headers; the ``-Minute`` and ``-Hour`` names are the ones InstaView documents (section 2.11)."""
+    """The limit as headers; the ``-Minute`` and ``-Hour`` names are the ones InstaView documents (docs/vendors/instaview.md, decision 19)."""
     values = {"Limit": verdict.limit, "Remaining": verdict.remaining, "Reset": verdict.reset_at}
     headers = {f"X-RateLimit-{name}": str(value) for name, value in values.items()}
     headers |= {f"X-RateLimit-{name}-Minute": str(value) for name, value in values.items()}

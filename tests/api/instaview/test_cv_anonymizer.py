@@ -48,6 +48,13 @@ def test_a_full_name_is_one_placeholder_as_the_seed_shows() -> None:
     )
 
 
+def test_a_name_line_with_another_given_name_is_one_placeholder_and_prose_keeps_its_words() -> None:
+    cv = "Jane Doe\nSoftware Engineer\n  Anne-Marie O'Neil Doe\r\nWorked with Jane Doe at Acme"
+    assert anonymize_cv(cv, ["John", "Doe"]) == (
+        "[NAME]\nSoftware Engineer\n  [NAME]\r\nWorked with Jane [NAME] at Acme"
+    )
+
+
 def test_a_long_adversarial_cv_goes_through_the_api_and_is_stored_anonymized(client: TestClient, org: Org) -> None:
     person = new_candidate(client, org, firstName="Jane", lastName="Doe")
     cv = "Jane Doe " + "1" * 40_000 + "a " + "x" * 9_000

@@ -104,7 +104,7 @@ def test_another_companys_interview_is_403(client: TestClient, org: Org, other_o
 REJECTS: list[tuple[str, dict[str, Any], int, str]] = [
     ("no questions and no template", {}, 400, "questions"),
     ("too many questions", {"questions": ["q"] * 51}, 400, "questions"),
-    ("empty question", {"questions": [""]}, 400, "questions.0"),
+    ("empty question", {"questions": [""]}, 400, "questions[0]"),
     ("bad language", {"questions": ["q"], "language": "english"}, 400, "language"),
     ("unknown template", {"agentId": "123e4567-e89b-12d3-a456-426614174000"}, 400, "agentId"),
     ("unknown job", {"questions": ["q"], "jobId": "123e4567-e89b-12d3-a456-426614174000"}, 400, "jobId"),

@@ -53,10 +53,10 @@ def test_a_job_is_deleted_unless_candidates_are_assigned(client: TestClient, org
 
 
 JOB_REJECTS: list[tuple[str, dict[str, Any], str]] = [
-    ("long skill", {"requiredSkills": ["x" * 101]}, "requiredSkills.0"),
+    ("long skill", {"requiredSkills": ["x" * 101]}, "requiredSkills[0]"),
     ("too many skills", {"niceToHaveSkills": ["x"] * 51}, "niceToHaveSkills"),
-    ("bad language code", {"languageRequirements": [{"language": "ENG", "proficiency": "C1"}]}, "languageRequirements.0.language"),
-    ("bad proficiency", {"languageRequirements": [{"language": "EN", "proficiency": "D1"}]}, "languageRequirements.0.proficiency"),
+    ("bad language code", {"languageRequirements": [{"language": "ENG", "proficiency": "C1"}]}, "languageRequirements[0].language"),
+    ("bad proficiency", {"languageRequirements": [{"language": "EN", "proficiency": "D1"}]}, "languageRequirements[0].proficiency"),
     ("bad work mode", {"location": {"workMode": "MARS"}}, "location.workMode"),
     ("bad country", {"location": {"countryCode": "Slovakia"}}, "location.countryCode"),
     ("bad currency", {"salary": {"currency": "euro"}}, "salary.currency"),

@@ -1,6 +1,6 @@
 """InstaView's API under /instaview, /instaview/v1 (the ATS guide's base) and /instaview/v1/public.
 
-A company is an organization; ids are written as canonical UUIDs (docs/instaview.md).
+A company is an organization; ids are written as canonical UUIDs. Behaviour and decisions: docs/vendors/instaview.md.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ V1_PREFIX = "/instaview/v1"
 PUBLIC_PREFIX = "/instaview/v1/public"
 # Longest first: Starlette matches mounts in order, and /instaview would otherwise take /instaview/v1/...
 PREFIXES = (PUBLIC_PREFIX, V1_PREFIX, PREFIX)
-# InstaView's documented default limits (reference section 2.11), announced when the operator configures none.
+# InstaView's documented default limits, announced when the operator configures none (docs/vendors/instaview.md, decision 19).
 DEFAULT_LIMIT_PER_MINUTE = 60
 DEFAULT_LIMIT_PER_HOUR = 2000
 SECURITY_SCHEME = {"bearerAuth": {"type": "http", "scheme": "bearer", "description": "An InstaView API key (sk_...)"}}

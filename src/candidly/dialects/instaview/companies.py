@@ -12,6 +12,7 @@ from candidly.dialects.instaview import schemas as wire
 from candidly.dialects.instaview import translate
 from candidly.domain import commands as c
 from candidly.domain.access import Organization
+from candidly.domain.errors import Forbidden
 
 router = APIRouter(tags=["companies"])
 
@@ -21,6 +22,8 @@ def create_company(body: wire.CompanyCreate, request: Request) -> Response:
     """Create a company (ATS keys the operator allowed to create companies only; others get 403)."""
     services: SurfaceServices = request.app.state.services
     principal = services.auth.authenticate(bearer_token(request))
+    if not principal.can_create_organizations:  # the core refuses it too; this says so in InstaView's words
+        raise Forbidden("only an ATS integration key may create companies")
     command = c.CreateOrganizationForKey(body.name, body.description, body.metadata or {})
     org: Organization = services.bus.execute(command, actor(principal, "instaview"))
     if principal.key_id is not None:

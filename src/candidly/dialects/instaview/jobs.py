@@ -47,10 +47,9 @@ def create_job(body: wire.JobCreate, request: Request, company_id: CompanyId = N
     who = caller(request, company_id)
     _check_metadata(body)
     settings = translate.job_settings(body)
-    create = c.CreateOpening(kind="job", name=body.title, settings=settings, steps=(INTERVIEW_STEP,))
+    create = c.CreateOpening(kind="job", name=body.title, settings=settings, steps=(INTERVIEW_STEP,),
+                             fields={"status": body.status})  # fmt: skip
     opening = who.execute(create)
-    if body.status != opening.status:
-        opening = who.execute(c.UpdateOpening(opening.id, {"status": body.status}))
     return FastJSONResponse(translate.job(opening), status_code=201)
 
 

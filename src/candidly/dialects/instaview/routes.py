@@ -21,6 +21,9 @@ from candidly.domain.people import Candidate
 from candidly.service.ports import Filters, PageRequest
 
 router = APIRouter()
+# Fields a PATCH may not set to null: a candidate always has them (create requires them). ``gender``, ``cv`` and
+# ``metadata`` null clear; ``email``/``phoneNumber`` null clear while the other remains (decision 9).
+NOT_NULL = ("firstName", "lastName", "status", "gdprExpiryDate", "jobIds")
 CompanyId = Annotated[str | None, Query(alias="companyId", max_length=64)]
 
 
@@ -55,12 +58,12 @@ def caller(request: Request, company_id: str | None) -> Caller:
     services: SurfaceServices = request.app.state.services
     principal = services.auth.authenticate(bearer_token(request))
     if principal.is_multi_organization or principal.can_create_organizations:
-        # ATS keys name the company they act for; a company they do not manage is 403 (section 2.2).
+        # ATS keys name the company they act for; a company they do not manage is 403 (decision 6).
         if company_id is None:
             raise InvalidField("companyId", "is required for ATS API keys")
         org = ids.core(company_id)
         if org not in principal.organization_ids:
-            raise ForeignCompany("this API key does not manage that company")
+            raise ForeignCompany("this API key does not manage that company", field="companyId")
     else:
         org = principal.organization()
     return Caller(services, principal, org, request.scope.get("root_path", ""))
@@ -70,7 +73,9 @@ def _check_jobs(who: Caller, job_ids: list[str] | None) -> None:
     """Another company's job is 403; a job that does not exist is left to the core (400)."""
     for i, job_id in enumerate(job_ids or []):
         if who.foreign("opening", job_id):
-            raise ForeignCompany(f"jobIds[{i}]: job {ids.wire(job_id)} belongs to another company")
+            raise ForeignCompany(
+                f"jobIds[{i}]: job {ids.wire(job_id)} belongs to another company", field=f"jobIds[{i}]"
+            )
 
 
 def _load(who: Caller, candidate_id: str) -> Candidate:
@@ -92,6 +97,13 @@ def _require_contact(fields: dict[str, Any], current: Candidate | None = None) -
     phone = fields.get("phone", current.phone if current else None)
     if not email and not phone:
         raise InvalidField("email", "an email or a phone number is required")
+
+
+def _refuse_nulls(body: wire.CandidateUpdate) -> None:
+    sent = body.model_dump(by_alias=True, exclude_unset=True)
+    for name in NOT_NULL:
+        if name in sent and sent[name] is None:
+            raise InvalidField(name, "must not be null")
 
 
 @router.post("/candidates", status_code=201, response_model=wire.Candidate, tags=["candidates"])
@@ -150,6 +162,7 @@ def update_candidate(
     """Change only the fields sent; jobIds and metadata replace what was there."""
     who = caller(request, company_id)
     who.principal.require(Scope.WRITE_CANDIDATES)  # before any work on the body (a CV to anonymize)
+    _refuse_nulls(body)
     current = _load(who, candidate_id)
     fields = translate.candidate_fields(body)
     if "email" in fields or "phone" in fields:

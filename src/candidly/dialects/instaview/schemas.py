@@ -1,11 +1,11 @@
-"""InstaView wire models (reference section 2): candidates and jobs, with InstaView's field names."""
+"""InstaView wire models: candidates, jobs, interviews and companies, with InstaView's field names (docs/vendors/instaview.md)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 T = TypeVar("T")
 Status = Literal["UNDEFINED", "APPLIED", "IN_PROCESS", "REJECTED", "ACCEPTED"]
@@ -15,8 +15,25 @@ JobId = Annotated[str, Field(max_length=64)]
 Phone = Annotated[str, Field(pattern=r"^\+[1-9]\d{1,14}$")]
 
 
+def _date_part(value: Any) -> Any:
+    """An ISO 8601 timestamp (a JavaScript client's ``toISOString()``) as its UTC date; anything else unchanged."""
+    if isinstance(value, str) and len(value) > 10 and value[10:11] in ("T", "t", " "):
+        try:
+            moment = datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
+        except ValueError:
+            return value  # left to the date validation, which names the field
+        return (moment.astimezone(UTC) if moment.tzinfo else moment).date()
+    return value
+
+
+# "GDPR expiry date in ISO 8601 format": a date, or a timestamp whose date (in UTC) is kept (decision 8).
+GdprDate = Annotated[date, BeforeValidator(_date_part)]
+# An amount is echoed as it was sent: 3000 stays 3000 (an int), 3000.5 stays a float.
+Amount = Annotated[int, Field(ge=0, le=10**12)] | Annotated[float, Field(ge=0, le=1e12)]
+
+
 class Page(BaseModel, Generic[T]):
-    """A list answer as the API reference writes it (section 6, InstaView 21)."""
+    """A list answer as the API reference writes it (docs/vendors/instaview.md, decision 2)."""
 
     data: list[T]
     total: int
@@ -26,7 +43,7 @@ class Page(BaseModel, Generic[T]):
 
 
 class Wire(BaseModel):
-    # Unknown fields are ignored, as InstaView does (section 6, InstaView 25).
+    # Unknown fields are ignored, as InstaView does (docs/vendors/instaview.md, decision 8).
     model_config = ConfigDict(extra="ignore", populate_by_name=True)
 
 
@@ -35,7 +52,7 @@ class CandidateCreate(Wire):
     last_name: Name = Field(alias="lastName")
     email: str | None = Field(default=None, max_length=254)
     phone_number: Phone | None = Field(default=None, alias="phoneNumber")
-    gdpr_expiry_date: date | None = Field(default=None, alias="gdprExpiryDate")
+    gdpr_expiry_date: GdprDate | None = Field(default=None, alias="gdprExpiryDate")
     job_id: JobId | None = Field(default=None, alias="jobId")
     job_ids: list[JobId] | None = Field(default=None, alias="jobIds", min_length=1, max_length=50)
     metadata: dict[str, Any] | None = Field(default=None, max_length=50)
@@ -48,7 +65,7 @@ class CandidateUpdate(Wire):
     last_name: Name | None = Field(default=None, alias="lastName")
     email: str | None = Field(default=None, max_length=254)
     phone_number: Phone | None = Field(default=None, alias="phoneNumber")
-    gdpr_expiry_date: date | None = Field(default=None, alias="gdprExpiryDate")
+    gdpr_expiry_date: GdprDate | None = Field(default=None, alias="gdprExpiryDate")
     status: Status | None = None
     job_ids: list[JobId] | None = Field(default=None, alias="jobIds", max_length=50)
     metadata: dict[str, Any] | None = Field(default=None, max_length=50)
@@ -103,8 +120,8 @@ class Location(Wire):
 
 
 class Salary(Wire):
-    min: float | None = Field(default=None, ge=0, le=1e12)
-    max: float | None = Field(default=None, ge=0, le=1e12)
+    min: Amount | None = None
+    max: Amount | None = None
     currency: str | None = Field(default=None, max_length=3, pattern=r"^[A-Z]{3}$", description="ISO 4217")
     period: SalaryPeriod | None = None
 
@@ -116,7 +133,7 @@ class Salary(Wire):
 
 
 class JobFields(Wire):
-    """What a job holds beyond its title (reference section 2.10), with the limits Candidly enforces."""
+    """What a job holds beyond its title, with the limits Candidly enforces (docs/vendors/instaview.md, decision 15)."""
 
     job_url: str | None = Field(default=None, alias="jobUrl", max_length=2000)
     benefits: str | None = Field(default=None, max_length=5000)

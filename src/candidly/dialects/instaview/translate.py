@@ -20,7 +20,7 @@ _CANDIDATE_FIELDS = {"first_name": "first_name", "last_name": "last_name", "emai
                      "gdpr_expiry_date": "gdpr_expiry_date", "metadata": "metadata", "gender": "gender", "cv": "cv",
                      "status": "status"}  # fmt: skip
 STATUSES = ("UNDEFINED", "APPLIED", "IN_PROCESS", "REJECTED", "ACCEPTED")
-# A status another surface set, read as one of InstaView's (docs/instaview.md): the first rule whose word the
+# A status another surface set, read as one of InstaView's (docs/vendors/instaview.md, decision 10): the first rule whose word the
 # status contains wins; a status no rule names is IN_PROCESS (the candidate is somewhere in the pipeline).
 _STATUS_WORDS = (
     (("reject", "declin", "withdr", "disqualif", "not selected", "archiv", "spam", "unsuccessful"), "REJECTED"),
@@ -36,7 +36,7 @@ def candidate_fields(body: wire.CandidateCreate | wire.CandidateUpdate) -> dict[
 
 
 def job_ids_of(body: wire.CandidateCreate | wire.CandidateUpdate) -> list[str] | None:
-    """``jobIds`` wins over the deprecated ``jobId`` (section 6, InstaView 26)."""
+    """``jobIds`` wins over the deprecated ``jobId`` (docs/vendors/instaview.md, decision 8)."""
     if body.job_ids is not None:
         return body.job_ids
     job_id = getattr(body, "job_id", None)
