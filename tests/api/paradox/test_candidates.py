@@ -91,6 +91,23 @@ def test_list_filters_by_email_ex_id_status_and_job_req_id(client: TestClient, o
     refused(client.get(f"{BASE}/candidates", params={"status": "9"}, headers=px), 400, 1010, "status")
 
 
+def test_job_req_id_filters_on_the_field_the_candidate_shows_with_or_without_an_opening(
+    client: TestClient, px: dict[str, str]
+) -> None:
+    """A Paradox client has no openings: the job req it sets is the one it filters on."""
+    kept = new_candidate(client, px, email="kept@example.com", job_req_id="REQ-77")
+    moved = new_candidate(client, px, email="moved@example.com", job_req_id="REQ-77")
+    client.put(f"{BASE}/candidates/{moved['OID']}", json={"job_req_id": "REQ-78"}, headers=px)
+
+    def oids(job_req_id: str) -> list[int]:
+        body = client.get(f"{BASE}/candidates", params={"job_req_id": job_req_id}, headers=px).json()
+        return [c["candidate"]["OID"] for c in body["candidates"]]
+
+    assert oids("REQ-77") == [kept["OID"]]
+    assert oids("REQ-78") == [moved["OID"]]
+    assert oids("REQ-79") == []
+
+
 def test_a_paradox_candidate_is_visible_through_the_native_api(
     client: TestClient, org: Org, px: dict[str, str]
 ) -> None:

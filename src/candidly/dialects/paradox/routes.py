@@ -201,16 +201,14 @@ def list_candidates(
         equal["external_id"] = ex_id
     if status is not None:
         equal["status"] = translate.STATUSES[translate.code(status, "status", translate.STATUSES) or 0]
-    in_opening = None
-    if job_req_id is not None:
-        # Only a job req that is an opening can be filtered on; one kept as data alone matches nobody.
-        in_opening = who.opening_with_external_id(job_req_id) or "-"
+    # job_req_id matches the field as the candidate shows it, opening or not (docs/vendors/paradox.md, decision 9).
     attributes = _attribute_filters({
         "start_keyword": start_keyword, "group_name": group_name, "location_id": location_id, "source": source,
         "profile_id": profile_id, "candidate_journey_status": candidate_journey_status, "job_loc_code": job_loc_code,
+        "job_req_id": job_req_id,
     })  # fmt: skip
     filters = Filters(
-        equal=equal, in_opening=in_opening, attributes=attributes, created_after=_utc(created_start_date),
+        equal=equal, attributes=attributes, created_after=_utc(created_start_date),
         ranges={"updated_at": (_utc(start_date), _utc(end_date))},
     )  # fmt: skip
     q = who.services.queries

@@ -88,7 +88,7 @@ class UnsubscribeIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     OID: int | Annotated[str, Field(max_length=255)]
-    action_id: Literal[0, 1] = 1
+    action_id: Literal[0, 1, "0", "1"] = 1  # Paradox's codes come as numbers or as text (decision 20)
 
 
 class MessageIn(BaseModel):

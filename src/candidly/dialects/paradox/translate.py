@@ -11,6 +11,7 @@ from typing import Any
 
 from candidly.dialects.base import iso
 from candidly.dialects.paradox import files
+from candidly.dialects.paradox.errors import MissingField
 from candidly.dialects.paradox.schemas import CandidateIn
 from candidly.domain.commands import AttachmentSpec
 from candidly.domain.errors import InvalidField
@@ -81,7 +82,7 @@ def _names(body: CandidateIn, given: set[str], current: Candidate | None) -> dic
     if len(" ".join(p for p in (first, last) if p)) > NAME_MAX:
         raise InvalidField("first_name", f"first_name and last_name together must be at most {NAME_MAX} characters")
     if current is None and not first:
-        raise InvalidField("name", "name, or first_name and last_name, is required")
+        raise MissingField("name", "name, or first_name and last_name, is required")
     return out
 
 
@@ -102,7 +103,7 @@ def _journey_status(body: CandidateIn, given: set[str], lookup: StatusMapLookup)
     if body.use_paradox_status_map:
         for field in ("status_map_name", "status_map_ex_id"):
             if not getattr(body, field):
-                raise InvalidField(field, "is required when use_paradox_status_map is true")
+                raise MissingField(field, "is required when use_paradox_status_map is true")
         found = lookup(body.status_map_name or "")
         if found is None:
             raise InvalidField("status_map_name", f"no status map named {body.status_map_name!r}")
@@ -127,7 +128,7 @@ def _extras(body: CandidateIn, given: set[str], current: Candidate | None, looku
         value = body.hiring_email
         patch[NS + "hiring_manager"] = None if value is None else email_address(value, "hiring_email")
     if body.use_application_id_for_identity and not body.job_application_id:
-        raise InvalidField("job_application_id", "is required when use_application_id_for_identity is true")
+        raise MissingField("job_application_id", "is required when use_application_id_for_identity is true")
     if "primary_contact_method" in given:
         patch[NS + "primary_contact_method"] = code(
             body.primary_contact_method, "primary_contact_method", CONTACT_METHODS
@@ -160,7 +161,7 @@ def candidate_changes(body: CandidateIn, current: Candidate | None, lookup: Stat
     email = changes.get("email", current.email if current else None)
     phone = changes.get("phone", current.phone if current else None)
     if not email and not phone:
-        raise InvalidField("email", "an email or a phone number (with its country code) is required")
+        raise MissingField("email", "an email or a phone number (with its country code) is required")
     extras = _extras(body, given, current, lookup)
     if extras:
         changes["attributes_patch"] = extras
