@@ -29,8 +29,8 @@ def test_bearer_and_basic_are_declared_and_the_token_endpoint_needs_neither(clie
 
 def test_create_and_update_take_json_or_multipart_with_binary_files(client: TestClient) -> None:
     paths = document(client)["paths"]
-    for operation in (paths["/candidates"]["post"], paths["/candidates/{candidate_id}"]["put"],
-                      paths["/candidates/{candidate_id}"]["patch"]):  # fmt: skip
+    for operation in (paths["/candidates"]["post"], paths["/candidates/{ID}"]["put"],
+                      paths["/candidates/{ID}"]["patch"]):  # fmt: skip
         content = operation["requestBody"]["content"]
         assert list(content) == ["application/json", "multipart/form-data"]
         form = content["multipart/form-data"]["schema"]["properties"]
@@ -68,3 +68,9 @@ def test_an_unexpected_failure_is_a_500_in_the_errors_list(services: Services) -
     assert response.json() == {"errors": [{"code": 1500, "message": "Internal error: the request was not completed",
                                            "field": ""}]}  # fmt: skip
     assert "disk on fire" not in response.text
+
+
+def test_the_paths_name_their_ids_as_paradoxs_reference_does(client: TestClient) -> None:
+    paths = document(client)["paths"]
+    assert {"/candidates/{ID}", "/candidate/attributes/{OID}"} <= set(paths)
+    assert set(paths["/candidates/{ID}"]) == {"get", "put", "patch", "delete"}

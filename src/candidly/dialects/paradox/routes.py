@@ -128,12 +128,12 @@ def create_candidate(request: Request, sent: Annotated[CandidateRequest, Depends
 Flag = Annotated[bool, Query(description="true/false, yes/no or 1/0")]
 
 
-@router.get("/candidates/{candidate_id}", response_model=wire.CandidateEnvelope)
-def get_candidate(candidate_id: str, request: Request, conversation: Flag = False, note: Flag = True) -> Response:
+@router.get("/candidates/{ID}", response_model=wire.CandidateEnvelope)
+def get_candidate(ID: str, request: Request, conversation: Flag = False, note: Flag = True) -> Response:
     """A candidate by OID, external_oid or ex_id; ``conversation`` adds its messages, ``note=false`` drops notes."""
     who = caller(request)
     _known_parameters(request, {"conversation", "note"})
-    return answer(who, who.find(candidate_id), note, conversation)
+    return answer(who, who.find(ID), note, conversation)
 
 
 LIST_PARAMETERS = {
@@ -239,21 +239,21 @@ def _items(
     return items
 
 
-@router.put("/candidates/{candidate_id}", response_model=wire.CandidateEnvelope, openapi_extra=BODY)
-@router.patch("/candidates/{candidate_id}", response_model=wire.CandidateEnvelope, openapi_extra=BODY)
+@router.put("/candidates/{ID}", response_model=wire.CandidateEnvelope, openapi_extra=BODY)
+@router.patch("/candidates/{ID}", response_model=wire.CandidateEnvelope, openapi_extra=BODY)
 def update_candidate(
-    candidate_id: str, request: Request, sent: Annotated[CandidateRequest, Depends(candidate_request)]
+    ID: str, request: Request, sent: Annotated[CandidateRequest, Depends(candidate_request)]
 ) -> Response:
     """Change only the fields sent; ``candidate_attribute_data`` merges, ``note`` appends a note. JSON or multipart."""
     who = caller(request)
     who.principal.require(Scope.WRITE_CANDIDATES)
-    return answer(who, _update(who, who.find(candidate_id), sent))
+    return answer(who, _update(who, who.find(ID), sent))
 
 
-@router.delete("/candidates/{candidate_id}", response_model=wire.Success)
-def delete_candidate(candidate_id: str, request: Request) -> Response:
+@router.delete("/candidates/{ID}", response_model=wire.Success)
+def delete_candidate(ID: str, request: Request) -> Response:
     """Delete a candidate: gone from get and list afterwards."""
     who = caller(request)
-    person = who.find(candidate_id)
+    person = who.find(ID)
     who.execute(c.DeleteCandidate(person.id))
     return FastJSONResponse({"success": True})
