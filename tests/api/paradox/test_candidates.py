@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from candidly.bootstrap import Services
 from tests.api.paradox.conftest import BASE, new_candidate, refused
-from tests.helpers import Org, TestClient
+from tests.helpers import Org, TestClient, table_counts
 
 
 def native(client: TestClient, org: Org, seq: int) -> dict[str, Any]:
@@ -106,6 +107,22 @@ def test_job_req_id_filters_on_the_field_the_candidate_shows_with_or_without_an_
     assert oids("REQ-77") == [kept["OID"]]
     assert oids("REQ-78") == [moved["OID"]]
     assert oids("REQ-79") == []
+
+
+def test_an_update_cannot_give_a_candidate_another_ones_ex_id(
+    client: TestClient, px: dict[str, str], services: Services
+) -> None:
+    """Else ``/candidates/{ex_id}`` would name two candidates and neither could be read, changed or deleted by it."""
+    held = new_candidate(client, px, email="held@example.com", ex_id="ATS-1")
+    other = new_candidate(client, px, email="other@example.com", ex_id="ATS-2")
+    before = table_counts(services)
+    for method in ("PUT", "PATCH"):
+        response = client.request(method, f"{BASE}/candidates/{other['OID']}", json={"ex_id": "ATS-1"}, headers=px)
+        assert refused(response, 400, 1014, "ex_id")["message"].startswith("ex_id:")
+    assert table_counts(services) == before
+    assert client.get(f"{BASE}/candidates/ATS-1", headers=px).json()["candidate"]["OID"] == held["OID"]
+    same = client.put(f"{BASE}/candidates/ATS-1", json={"ex_id": "ATS-1", "job_title": "Cook"}, headers=px)
+    assert same.json()["candidate"]["job_title"] == "Cook"
 
 
 def test_a_paradox_candidate_is_visible_through_the_native_api(

@@ -16,7 +16,7 @@ from candidly.dialects.paradox.body import CandidateRequest, candidate_request, 
 from candidly.dialects.paradox.errors import UnknownParameter
 from candidly.domain import commands as c
 from candidly.domain.access import Scope
-from candidly.domain.errors import InvalidField
+from candidly.domain.errors import Conflict, InvalidField
 from candidly.domain.people import Candidate
 from candidly.domain.status_maps import StatusMap
 from candidly.domain.values import email_address, is_digits
@@ -81,9 +81,20 @@ def _openings(who: Caller, body: wire.CandidateIn, current: Candidate | None) ->
     return None if opening_id in held else (*held, opening_id)
 
 
+def _ex_id_free(who: Caller, current: Candidate, ex_id: str | None) -> None:
+    """An update may not give a candidate the ``ex_id`` another one holds: the path's ``ID`` would then name two
+    candidates (docs/vendors/paradox.md, decision 4). A create with a held ``ex_id`` updates its holder instead."""
+    if ex_id is None or ex_id == current.external_id:
+        return
+    holder: Candidate | None = who.first("candidates", Scope.READ_CANDIDATES, Filters(equal={"external_id": ex_id}))
+    if holder is not None and holder.id != current.id:
+        raise Conflict(f"ex_id: {ex_id!r} is the ex_id of candidate {holder.seq}", field="ex_id")
+
+
 def _update(who: Caller, current: Candidate, sent: CandidateRequest) -> Candidate:
     body = sent.body
     changes = translate.candidate_changes(body, current, who.status_map)
+    _ex_id_free(who, current, changes.get("external_id"))
     command = c.UpdateCandidate(
         current.id, changes, None, _openings(who, body, current), translate.attachments(body, sent.uploads),
         translate.notes(body),
@@ -94,7 +105,7 @@ def _update(who: Caller, current: Candidate, sent: CandidateRequest) -> Candidat
 
 def _returning(who: Caller, body: wire.CandidateIn) -> Candidate | None:
     """The candidate a create names again: by ``job_application_id`` when ``use_application_id_for_identity`` is
-    set, then by ``ex_id`` (section 6, Paradox 60). Such a create updates that candidate instead of adding one."""
+    set, then by ``ex_id`` (docs/vendors/paradox.md, decision 10). Such a create updates that candidate instead of adding one."""
     tries = []
     if body.use_application_id_for_identity and body.job_application_id:
         tries.append(Filters(attributes={NS + "job_application_id": body.job_application_id}))
