@@ -125,6 +125,17 @@ def test_an_update_cannot_give_a_candidate_another_ones_ex_id(
     assert same.json()["candidate"]["job_title"] == "Cook"
 
 
+def test_a_blank_ex_id_clears_it_and_names_no_one(client: TestClient, px: dict[str, str]) -> None:
+    """A form sends an empty part for a blank field: that is no ex_id, never one two candidates share."""
+    first = new_candidate(client, px, email="first@example.com", ex_id="ATS-1")
+    blank = {"name": "Jo Blank", "email": "blank@example.com", "ex_id": ""}
+    made = client.post(f"{BASE}/candidates", data=blank, headers=px).json()["candidate"]
+    assert made["OID"] != first["OID"] and made["ex_id"] is None
+    cleared = client.put(f"{BASE}/candidates/{first['OID']}", data={"ex_id": " "}, headers=px).json()["candidate"]
+    assert cleared["ex_id"] is None
+    assert client.get(f"{BASE}/candidates", params={"ex_id": ""}, headers=px).json()["count"] == 0
+
+
 def test_a_paradox_candidate_is_visible_through_the_native_api(
     client: TestClient, org: Org, px: dict[str, str]
 ) -> None:

@@ -109,8 +109,8 @@ def _returning(who: Caller, body: wire.CandidateIn) -> Candidate | None:
     tries = []
     if body.use_application_id_for_identity and body.job_application_id:
         tries.append(Filters(attributes={NS + "job_application_id": body.job_application_id}))
-    if body.ex_id:
-        tries.append(Filters(equal={"external_id": body.ex_id}))
+    if body.ex_id and body.ex_id.strip():
+        tries.append(Filters(equal={"external_id": body.ex_id.strip()}))
     for filters in tries:
         found: Candidate | None = who.first("candidates", Scope.READ_CANDIDATES, filters)
         if found is not None:

@@ -147,9 +147,11 @@ def candidate_changes(body: CandidateIn, current: Candidate | None, lookup: Stat
     """The core changes the body asks for (only the fields sent; null clears)."""
     given = set(body.model_fields_set)
     changes = _names(body, given, current)
-    for core, wire in (("email", "email"), ("phone", "phone"), ("external_id", "ex_id")):
+    for core, wire in (("email", "email"), ("phone", "phone")):
         if wire in given:
             changes[core] = getattr(body, wire)
+    if "ex_id" in given:  # a blank ex_id (a form's empty part) names nothing: it clears it (decision 4)
+        changes["external_id"] = (body.ex_id or "").strip() or None
     if "status" in given:
         status = code(body.status, "status", STATUSES)
         changes["status"] = None if status is None else STATUSES[status]
