@@ -3,7 +3,7 @@
 The envelope and the numeric, application-level codes follow Paradox's own reference (readme.paradox.ai; its token
 page documents ``{"errors": [{"code": 1015, "message": "Invalid request.", "field": ""}]}``). The HTTP status stays
 within what the reference lists (400, 401, 404, 500), except where a transport limit (413, 429) speaks.
-The table of codes is ``CODES`` below and ``docs/paradox.md``.
+The table of codes is ``CODES`` below and ``docs/vendors/paradox.md``, decision 5.
 """
 
 from __future__ import annotations

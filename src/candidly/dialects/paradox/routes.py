@@ -105,7 +105,8 @@ def _update(who: Caller, current: Candidate, sent: CandidateRequest) -> Candidat
 
 def _returning(who: Caller, body: wire.CandidateIn) -> Candidate | None:
     """The candidate a create names again: by ``job_application_id`` when ``use_application_id_for_identity`` is
-    set, then by ``ex_id`` (docs/vendors/paradox.md, decision 10). Such a create updates that candidate instead of adding one."""
+    set, then by ``ex_id``. Such a create updates that candidate instead of adding one (docs/vendors/paradox.md,
+    decision 10)."""
     tries = []
     if body.use_application_id_for_identity and body.job_application_id:
         tries.append(Filters(attributes={NS + "job_application_id": body.job_application_id}))
