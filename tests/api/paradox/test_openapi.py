@@ -68,9 +68,3 @@ def test_an_unexpected_failure_is_a_500_in_the_errors_list(services: Services) -
     assert response.json() == {"errors": [{"code": 1500, "message": "Internal error: the request was not completed",
                                            "field": ""}]}  # fmt: skip
     assert "disk on fire" not in response.text
-
-
-def test_the_paths_name_their_ids_as_paradoxs_reference_does(client: TestClient) -> None:
-    paths = document(client)["paths"]
-    assert {"/candidates/{ID}", "/candidate/attributes/{OID}"} <= set(paths)
-    assert set(paths["/candidates/{ID}"]) == {"get", "put", "patch", "delete"}
