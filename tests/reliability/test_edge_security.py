@@ -16,7 +16,7 @@ ENVELOPES = {
     "instaview": lambda r: (
         r.json()["statusCode"] == r.status_code and r.json()["details"] == {"field": "Idempotency-Key"}
     ),
-    "paradox": lambda r: bool(r.json()["errors"][0]["message"]),
+    "paradox": lambda r: list(r.json()) == ["errors"] and r.json()["errors"][0]["field"] == "Idempotency-Key",
     "comeet": lambda r: r.json()["status"] == r.status_code,
 }
 

@@ -54,7 +54,7 @@ ENVELOPES: dict[str, Callable[[Any], bool]] = {
     "testinvite": lambda r: set(r.json()) >= {"message", "code"},
     "instaview": lambda r: r.json()["statusCode"] == 503 and r.json()["code"] == "SERVICE_UNAVAILABLE",
     "comeet": lambda r: r.json()["status"] == 503 and r.json()["error"] == "service_unavailable",
-    "paradox": lambda r: "retry" in r.json()["errors"][0]["message"],
+    "paradox": lambda r: list(r.json()) == ["errors"] and "retry" in r.json()["errors"][0]["message"],
     "access": lambda r: r.headers["content-type"].startswith("text/html") and "try again" in r.text,
 }
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from functools import partial
 
 from fastapi import FastAPI
 from starlette.staticfiles import StaticFiles
@@ -19,7 +20,7 @@ from candidly.domain.ids import Clock
 from candidly.settings import Settings
 from candidly.storage.idempotency import SqlIdempotencyStore
 from candidly.web import docs, ops, test_mode
-from candidly.web.delivery_status import OutboxCollector
+from candidly.web.credentials import api_key_of
 from candidly.web.faults import FaultAnswers, FaultBarrier, Faults
 from candidly.web.idempotency import IdempotencyMiddleware
 from candidly.web.middleware import Metrics, RequestContextMiddleware, SecurityHeadersMiddleware
@@ -98,7 +99,10 @@ def create_app(settings: Settings, clock: Clock | None = None, services: Service
     answers.install(app)
     # Added first, so it runs innermost: after the body limit, around every mounted surface.
     store = SqlIdempotencyStore(services.database)
-    app.add_middleware(IdempotencyMiddleware, store=store, clock=services.clock, errors=errors, faults=faults)
+    app.add_middleware(
+        IdempotencyMiddleware, store=store, clock=services.clock, errors=errors, faults=faults,
+        key_of=partial(api_key_of, surfaces),
+    )  # fmt: skip
     app.add_middleware(FaultBarrier, answers=answers)
     # Before the idempotency store, so a client over its limit costs no database work. Without a configured
     # limit only InstaView's answers are counted, to carry its documented default in their headers.

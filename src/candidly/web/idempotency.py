@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import anyio.to_thread
@@ -59,11 +60,17 @@ class Answer:
     body: bytes
 
 
+# The API key an Authorization header stands for (None when it stands for none): see ``web.credentials``.
+KeyOf = Callable[[bytes | None], str | None]
+
+
 class IdempotencyMiddleware:
     def __init__(
-        self, app: ASGIApp, *, store: SqlIdempotencyStore, clock: Clock, errors: SurfaceErrors, faults: Faults
-    ) -> None:
+        self, app: ASGIApp, *, store: SqlIdempotencyStore, clock: Clock, errors: SurfaceErrors, faults: Faults,
+        key_of: KeyOf = lambda _header: None,
+    ) -> None:  # fmt: skip
         self.app = app
+        self.key_of = key_of
         self.store = store
         self.clock = clock
         self.errors = errors
@@ -79,13 +86,19 @@ class IdempotencyMiddleware:
             await self._refuse(scope, send, 400, InvalidField(FIELD, "must be 1 to 255 characters"))
             return
         body = await _read_body(receive)
-        owner = hashlib.sha256(_header(scope, b"authorization") or b"").hexdigest()[:32]
+        owner = await self._owner(_header(scope, b"authorization"))
         digest = hashlib.sha256(
             b"\n".join([scope["method"].encode(), scope["path"].encode(), scope.get("query_string", b""), body])
         ).hexdigest()
         claim = IdempotencyClaim(owner, key.decode("latin-1"), digest, self.clock.now())
         if not await self._answered(scope, send, claim):
             await self._run(scope, body, send, claim)
+
+    async def _owner(self, header: bytes | None) -> str:
+        """Whose keys these are: the API key behind the credential, so that a retry with a new access token (or
+        with Basic instead of a token) finds its first answer; else a digest of the header as it is."""
+        key_id = await anyio.to_thread.run_sync(self.key_of, header)
+        return key_id or hashlib.sha256(header or b"").hexdigest()[:32]
 
     async def _answered(self, scope: Scope, send: Send, claim: IdempotencyClaim) -> bool:
         """Answer from what the key already holds (a replay or a refusal) and return True; False for a new key."""

@@ -110,8 +110,9 @@ def test_basic_with_another_companys_secret_is_401(client: TestClient, org: Org,
 
 def test_the_dialect_publishes_its_openapi_document(client: TestClient) -> None:
     document = client.get(f"{BASE}/openapi.json").json()
-    assert {"/auth/token", "/candidates", "/candidates/{candidate_id}"} <= set(document["paths"])
-    assert {"put", "patch", "get", "delete"} <= set(document["paths"]["/candidates/{candidate_id}"])
+    # The ids are named as Paradox's reference names them.
+    assert {"/auth/token", "/candidates", "/candidates/{ID}", "/candidate/attributes/{OID}"} <= set(document["paths"])
+    assert {"put", "patch", "get", "delete"} <= set(document["paths"]["/candidates/{ID}"])
 
 
 def test_a_key_without_the_scope_a_call_needs_is_401_as_paradox_has_no_403(

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from candidly.bootstrap import Services
 from tests.api.paradox.conftest import BASE, new_candidate, refused
-from tests.helpers import Org, TestClient
+from tests.helpers import Org, TestClient, table_counts
 
 
 def native(client: TestClient, org: Org, seq: int) -> dict[str, Any]:
@@ -89,6 +90,50 @@ def test_list_filters_by_email_ex_id_status_and_job_req_id(client: TestClient, o
     assert oids(job_req_id="REQ-9") == [a["OID"]]
     assert oids(job_req_id="REQ-NONE") == []
     refused(client.get(f"{BASE}/candidates", params={"status": "9"}, headers=px), 400, 1010, "status")
+
+
+def test_job_req_id_filters_on_the_field_the_candidate_shows_with_or_without_an_opening(
+    client: TestClient, px: dict[str, str]
+) -> None:
+    """A Paradox client has no openings: the job req it sets is the one it filters on."""
+    kept = new_candidate(client, px, email="kept@example.com", job_req_id="REQ-77")
+    moved = new_candidate(client, px, email="moved@example.com", job_req_id="REQ-77")
+    client.put(f"{BASE}/candidates/{moved['OID']}", json={"job_req_id": "REQ-78"}, headers=px)
+
+    def oids(job_req_id: str) -> list[int]:
+        body = client.get(f"{BASE}/candidates", params={"job_req_id": job_req_id}, headers=px).json()
+        return [c["candidate"]["OID"] for c in body["candidates"]]
+
+    assert oids("REQ-77") == [kept["OID"]]
+    assert oids("REQ-78") == [moved["OID"]]
+    assert oids("REQ-79") == []
+
+
+def test_an_update_cannot_give_a_candidate_another_ones_ex_id(
+    client: TestClient, px: dict[str, str], services: Services
+) -> None:
+    """Else ``/candidates/{ex_id}`` would name two candidates and neither could be read, changed or deleted by it."""
+    held = new_candidate(client, px, email="held@example.com", ex_id="ATS-1")
+    other = new_candidate(client, px, email="other@example.com", ex_id="ATS-2")
+    before = table_counts(services)
+    for method in ("PUT", "PATCH"):
+        response = client.request(method, f"{BASE}/candidates/{other['OID']}", json={"ex_id": "ATS-1"}, headers=px)
+        assert refused(response, 400, 1014, "ex_id")["message"].startswith("ex_id:")
+    assert table_counts(services) == before
+    assert client.get(f"{BASE}/candidates/ATS-1", headers=px).json()["candidate"]["OID"] == held["OID"]
+    same = client.put(f"{BASE}/candidates/ATS-1", json={"ex_id": "ATS-1", "job_title": "Cook"}, headers=px)
+    assert same.json()["candidate"]["job_title"] == "Cook"
+
+
+def test_a_blank_ex_id_clears_it_and_names_no_one(client: TestClient, px: dict[str, str]) -> None:
+    """A form sends an empty part for a blank field: that is no ex_id, never one two candidates share."""
+    first = new_candidate(client, px, email="first@example.com", ex_id="ATS-1")
+    blank = {"name": "Jo Blank", "email": "blank@example.com", "ex_id": ""}
+    made = client.post(f"{BASE}/candidates", data=blank, headers=px).json()["candidate"]
+    assert made["OID"] != first["OID"] and made["ex_id"] is None
+    cleared = client.put(f"{BASE}/candidates/{first['OID']}", data={"ex_id": " "}, headers=px).json()["candidate"]
+    assert cleared["ex_id"] is None
+    assert client.get(f"{BASE}/candidates", params={"ex_id": ""}, headers=px).json()["count"] == 0
 
 
 def test_a_paradox_candidate_is_visible_through_the_native_api(

@@ -94,6 +94,32 @@ def test_a_bad_neighbour_call_names_the_field_and_writes_nothing(
     assert table_counts(services) == before
 
 
+def test_action_id_may_come_as_text_like_paradoxs_other_codes(client: TestClient, px: dict[str, str]) -> None:
+    oid = new_candidate(client, px)["OID"]
+    for action, unsubscribed in (("1", True), ("0", False)):
+        answer = client.put(f"{BASE}/candidates/unsubscribe", json={"OID": oid, "action_id": action}, headers=px)
+        assert answer.json() == {"success": True, "OID": oid, "unsubscribed": unsubscribed}
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("PATCH", "/candidate/attributes/{oid}"),
+        ("PUT", "/candidates/unsubscribe"),
+        ("POST", "/candidates/send_message"),
+    ],
+)
+def test_a_body_that_is_not_json_is_an_invalid_request_naming_the_body(
+    client: TestClient, px: dict[str, str], services: Services, method: str, path: str
+) -> None:
+    oid = new_candidate(client, px)["OID"]
+    before = table_counts(services)
+    response = client.request(method, BASE + path.replace("{oid}", str(oid)), content=b'{"OID": 1,',
+                              headers={**px, "Content-Type": "application/json"})  # fmt: skip
+    assert refused(response, 400, 1015, "body")["message"] == "body: is not valid JSON"
+    assert table_counts(services) == before
+
+
 def test_another_companys_candidate_cannot_be_messaged_unsubscribed_or_changed(
     client: TestClient, px: dict[str, str], other_org: Org, services: Services
 ) -> None:

@@ -29,8 +29,8 @@ def test_bearer_and_basic_are_declared_and_the_token_endpoint_needs_neither(clie
 
 def test_create_and_update_take_json_or_multipart_with_binary_files(client: TestClient) -> None:
     paths = document(client)["paths"]
-    for operation in (paths["/candidates"]["post"], paths["/candidates/{candidate_id}"]["put"],
-                      paths["/candidates/{candidate_id}"]["patch"]):  # fmt: skip
+    for operation in (paths["/candidates"]["post"], paths["/candidates/{ID}"]["put"],
+                      paths["/candidates/{ID}"]["patch"]):  # fmt: skip
         content = operation["requestBody"]["content"]
         assert list(content) == ["application/json", "multipart/form-data"]
         form = content["multipart/form-data"]["schema"]["properties"]

@@ -3,7 +3,7 @@
 The envelope and the numeric, application-level codes follow Paradox's own reference (readme.paradox.ai; its token
 page documents ``{"errors": [{"code": 1015, "message": "Invalid request.", "field": ""}]}``). The HTTP status stays
 within what the reference lists (400, 401, 404, 500), except where a transport limit (413, 429) speaks.
-The table of codes is ``CODES`` below and ``docs/paradox.md``.
+The table of codes is ``CODES`` below and ``docs/vendors/paradox.md``, decision 5.
 """
 
 from __future__ import annotations
@@ -60,6 +60,10 @@ class UnknownParameter(e.InvalidField):
     """A query parameter the call does not define (Paradox answers 400 rather than ignoring it)."""
 
 
+class MissingField(e.InvalidField):
+    """A field required by the other fields sent (or by a create) is absent: code 1011, as a missing body field."""
+
+
 def code_table() -> str:
     """The codes as a Markdown table, for the dialect's OpenAPI description."""
     rows = "\n".join(f"| {int(code)} | {meaning} |" for code, meaning in CODES.items())
@@ -90,6 +94,12 @@ def _on_token_endpoint(request: Request) -> bool:
     return request.url.path.endswith("/auth/token")
 
 
+_FIELD_CODES: dict[type[e.InvalidField], Code] = {
+    UnknownParameter: Code.UNKNOWN_PARAMETER,
+    MissingField: Code.MISSING_FIELD,
+}
+
+
 def _domain_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, e.DomainError)
     if isinstance(exc, e.Unauthenticated):
@@ -104,7 +114,7 @@ def _domain_error(request: Request, exc: Exception) -> Response:
         return error(404, Code.NOT_FOUND, f"{exc.kind.replace('_', ' ').capitalize()} not found", "ID")
     if isinstance(exc, e.InvalidField):
         field = wire_field(exc.field)
-        code = Code.UNKNOWN_PARAMETER if isinstance(exc, UnknownParameter) else Code.INVALID_FIELD
+        code = _FIELD_CODES.get(type(exc), Code.INVALID_FIELD)
         if _on_token_endpoint(request):
             code = Code.INVALID_REQUEST  # the token endpoint's documented code for any malformed request
         return error(400, code, f"{field}: {exc.reason}", field)
@@ -122,6 +132,8 @@ def _validation_error(request: Request, exc: Exception) -> Response:
     if not problems:
         return error(400, Code.INVALID_REQUEST, "Invalid request.")
     first = problems[0]
+    if first.get("type") == "json_invalid":  # its location is a character offset, not a field
+        return error(400, Code.INVALID_REQUEST, "body: is not valid JSON", "body")
     field = ".".join(str(p) for p in first["loc"][1:]) or str(first["loc"][0])
     code = _VALIDATION_CODES.get(str(first.get("type")), Code.INVALID_FIELD)
     if _on_token_endpoint(request):

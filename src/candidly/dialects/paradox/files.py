@@ -7,7 +7,7 @@ from candidly.dialects.files import decode_base64, sniff
 from candidly.domain.commands import AttachmentSpec
 from candidly.domain.errors import InvalidField
 
-MAX_BYTES = 10 * 1024 * 1024  # section 6, Paradox 65
+MAX_BYTES = 10 * 1024 * 1024  # docs/vendors/paradox.md, decision 13
 
 # Extension -> MIME type as the content reveals it; text has no magic number and is recognised by decoding.
 RESUME_TYPES = {"pdf": "application/pdf", "doc": "application/msword", "png": "image/png", "jpg": "image/jpeg",

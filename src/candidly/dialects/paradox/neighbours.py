@@ -49,7 +49,7 @@ def unsubscribe(body: wire.UnsubscribeIn, request: Request) -> Response:
     """``action_id`` 1: the candidate receives no further messages (the outbox sends them no email); 0: again."""
     who = _writer(request)
     person = who.find(str(body.OID))
-    changed: Candidate = who.execute(c.SetSubscription(person.id, unsubscribed=body.action_id == 1))
+    changed: Candidate = who.execute(c.SetSubscription(person.id, unsubscribed=int(body.action_id) == 1))
     return FastJSONResponse({"success": True, "OID": changed.seq, "unsubscribed": changed.unsubscribed})
 
 

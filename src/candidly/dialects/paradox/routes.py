@@ -16,7 +16,7 @@ from candidly.dialects.paradox.body import CandidateRequest, candidate_request, 
 from candidly.dialects.paradox.errors import UnknownParameter
 from candidly.domain import commands as c
 from candidly.domain.access import Scope
-from candidly.domain.errors import InvalidField
+from candidly.domain.errors import Conflict, InvalidField
 from candidly.domain.people import Candidate
 from candidly.domain.status_maps import StatusMap
 from candidly.domain.values import email_address, is_digits
@@ -81,9 +81,20 @@ def _openings(who: Caller, body: wire.CandidateIn, current: Candidate | None) ->
     return None if opening_id in held else (*held, opening_id)
 
 
+def _ex_id_free(who: Caller, current: Candidate, ex_id: str | None) -> None:
+    """An update may not give a candidate the ``ex_id`` another one holds: the path's ``ID`` would then name two
+    candidates (docs/vendors/paradox.md, decision 4). A create with a held ``ex_id`` updates its holder instead."""
+    if ex_id is None or ex_id == current.external_id:
+        return
+    holder: Candidate | None = who.first("candidates", Scope.READ_CANDIDATES, Filters(equal={"external_id": ex_id}))
+    if holder is not None and holder.id != current.id:
+        raise Conflict(f"ex_id: {ex_id!r} is the ex_id of candidate {holder.seq}", field="ex_id")
+
+
 def _update(who: Caller, current: Candidate, sent: CandidateRequest) -> Candidate:
     body = sent.body
     changes = translate.candidate_changes(body, current, who.status_map)
+    _ex_id_free(who, current, changes.get("external_id"))
     command = c.UpdateCandidate(
         current.id, changes, None, _openings(who, body, current), translate.attachments(body, sent.uploads),
         translate.notes(body),
@@ -94,12 +105,13 @@ def _update(who: Caller, current: Candidate, sent: CandidateRequest) -> Candidat
 
 def _returning(who: Caller, body: wire.CandidateIn) -> Candidate | None:
     """The candidate a create names again: by ``job_application_id`` when ``use_application_id_for_identity`` is
-    set, then by ``ex_id`` (section 6, Paradox 60). Such a create updates that candidate instead of adding one."""
+    set, then by ``ex_id``. Such a create updates that candidate instead of adding one (docs/vendors/paradox.md,
+    decision 10)."""
     tries = []
     if body.use_application_id_for_identity and body.job_application_id:
         tries.append(Filters(attributes={NS + "job_application_id": body.job_application_id}))
-    if body.ex_id:
-        tries.append(Filters(equal={"external_id": body.ex_id}))
+    if body.ex_id and body.ex_id.strip():
+        tries.append(Filters(equal={"external_id": body.ex_id.strip()}))
     for filters in tries:
         found: Candidate | None = who.first("candidates", Scope.READ_CANDIDATES, filters)
         if found is not None:
@@ -128,12 +140,12 @@ def create_candidate(request: Request, sent: Annotated[CandidateRequest, Depends
 Flag = Annotated[bool, Query(description="true/false, yes/no or 1/0")]
 
 
-@router.get("/candidates/{candidate_id}", response_model=wire.CandidateEnvelope)
-def get_candidate(candidate_id: str, request: Request, conversation: Flag = False, note: Flag = True) -> Response:
+@router.get("/candidates/{ID}", response_model=wire.CandidateEnvelope)
+def get_candidate(ID: str, request: Request, conversation: Flag = False, note: Flag = True) -> Response:
     """A candidate by OID, external_oid or ex_id; ``conversation`` adds its messages, ``note=false`` drops notes."""
     who = caller(request)
     _known_parameters(request, {"conversation", "note"})
-    return answer(who, who.find(candidate_id), note, conversation)
+    return answer(who, who.find(ID), note, conversation)
 
 
 LIST_PARAMETERS = {
@@ -201,16 +213,14 @@ def list_candidates(
         equal["external_id"] = ex_id
     if status is not None:
         equal["status"] = translate.STATUSES[translate.code(status, "status", translate.STATUSES) or 0]
-    in_opening = None
-    if job_req_id is not None:
-        # Only a job req that is an opening can be filtered on; one kept as data alone matches nobody.
-        in_opening = who.opening_with_external_id(job_req_id) or "-"
+    # job_req_id matches the field as the candidate shows it, opening or not (docs/vendors/paradox.md, decision 9).
     attributes = _attribute_filters({
         "start_keyword": start_keyword, "group_name": group_name, "location_id": location_id, "source": source,
         "profile_id": profile_id, "candidate_journey_status": candidate_journey_status, "job_loc_code": job_loc_code,
+        "job_req_id": job_req_id,
     })  # fmt: skip
     filters = Filters(
-        equal=equal, in_opening=in_opening, attributes=attributes, created_after=_utc(created_start_date),
+        equal=equal, attributes=attributes, created_after=_utc(created_start_date),
         ranges={"updated_at": (_utc(start_date), _utc(end_date))},
     )  # fmt: skip
     q = who.services.queries
@@ -241,21 +251,21 @@ def _items(
     return items
 
 
-@router.put("/candidates/{candidate_id}", response_model=wire.CandidateEnvelope, openapi_extra=BODY)
-@router.patch("/candidates/{candidate_id}", response_model=wire.CandidateEnvelope, openapi_extra=BODY)
+@router.put("/candidates/{ID}", response_model=wire.CandidateEnvelope, openapi_extra=BODY)
+@router.patch("/candidates/{ID}", response_model=wire.CandidateEnvelope, openapi_extra=BODY)
 def update_candidate(
-    candidate_id: str, request: Request, sent: Annotated[CandidateRequest, Depends(candidate_request)]
+    ID: str, request: Request, sent: Annotated[CandidateRequest, Depends(candidate_request)]
 ) -> Response:
     """Change only the fields sent; ``candidate_attribute_data`` merges, ``note`` appends a note. JSON or multipart."""
     who = caller(request)
     who.principal.require(Scope.WRITE_CANDIDATES)
-    return answer(who, _update(who, who.find(candidate_id), sent))
+    return answer(who, _update(who, who.find(ID), sent))
 
 
-@router.delete("/candidates/{candidate_id}", response_model=wire.Success)
-def delete_candidate(candidate_id: str, request: Request) -> Response:
+@router.delete("/candidates/{ID}", response_model=wire.Success)
+def delete_candidate(ID: str, request: Request) -> Response:
     """Delete a candidate: gone from get and list afterwards."""
     who = caller(request)
-    person = who.find(candidate_id)
+    person = who.find(ID)
     who.execute(c.DeleteCandidate(person.id))
     return FastJSONResponse({"success": True})

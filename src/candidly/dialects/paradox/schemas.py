@@ -1,4 +1,4 @@
-"""Paradox wire models: the candidate body of create and update (section 4.4) and the answers' envelopes."""
+"""Paradox wire models: the candidate body of create and update and the answers' envelopes (docs/vendors/paradox.md)."""
 
 from __future__ import annotations
 
@@ -88,7 +88,7 @@ class UnsubscribeIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     OID: int | Annotated[str, Field(max_length=255)]
-    action_id: Literal[0, 1] = 1
+    action_id: Literal[0, 1, "0", "1"] = 1  # codes come as numbers or text (docs/vendors/paradox.md, decision 15)
 
 
 class MessageIn(BaseModel):
@@ -104,7 +104,7 @@ class MessageIn(BaseModel):
 
 
 class CandidateOut(BaseModel):
-    """The candidate as Paradox renders it (section 4.5, the 3P schema, the official get); every input is echoed."""
+    """The candidate as Paradox renders it: every field it takes is echoed (docs/vendors/paradox.md, decision 21)."""
 
     model_config = ConfigDict(extra="allow")
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from candidly.dialects.base import iso
 from candidly.dialects.paradox import files
+from candidly.dialects.paradox.errors import MissingField
 from candidly.dialects.paradox.schemas import CandidateIn
 from candidly.domain.commands import AttachmentSpec
 from candidly.domain.errors import InvalidField
@@ -27,7 +28,7 @@ DEFAULT_CONTACT_METHOD = 3
 FREE_TEXT = 1  # the conversation's message_type of a free-text message
 # The 57 codes of the reference's language-code page. The eleven seen in the create page and clients (en, es,
 # fr_fr, it_it, ja_jp, ko_kr, pt_br, ru_ru, tr_tr, zh_cn, zh_tw) are certain; the rest follow their
-# ``language_country`` pattern (the page itself is not in the public record Candidly was built from).
+# ``language_country`` pattern (the page itself is not public: docs/vendors/paradox.md, decision 16).
 LANGUAGES = (
     "ar_ae", "bg_bg", "bn_bd", "cs_cz", "cy_gb", "da_dk", "de_de", "el_gr", "en", "en_gb", "es", "es_es",
     "et_ee", "fa_ir", "fi_fi", "fil_ph", "fr_ca", "fr_fr", "gu_in", "he_il", "hi_in", "hr_hr", "ht_ht", "hu_hu",
@@ -67,7 +68,7 @@ def code(value: int | str | None, field: str, names: dict[int, str]) -> int | No
 
 
 def _names(body: CandidateIn, given: set[str], current: Candidate | None) -> dict[str, Any]:
-    """first_name/last_name win over ``name``, which is split on its first space (section 6, Paradox 56)."""
+    """first_name/last_name win over ``name``, split on its first space (docs/vendors/paradox.md, decision 8)."""
     out: dict[str, Any] = {}
     if given & {"first_name", "last_name"}:
         out = {k: getattr(body, k) for k in ("first_name", "last_name") if k in given}
@@ -81,14 +82,14 @@ def _names(body: CandidateIn, given: set[str], current: Candidate | None) -> dic
     if len(" ".join(p for p in (first, last) if p)) > NAME_MAX:
         raise InvalidField("first_name", f"first_name and last_name together must be at most {NAME_MAX} characters")
     if current is None and not first:
-        raise InvalidField("name", "name, or first_name and last_name, is required")
+        raise MissingField("name", "name, or first_name and last_name, is required")
     return out
 
 
 def merged_attribute_data(
     value: dict[str, str | None] | None, current: Candidate | None, field: str = "candidate_attribute_data"
 ) -> dict[str, str]:
-    """Merged into what the candidate holds (section 6, Paradox 62); a null value drops a key."""
+    """Merged into what the candidate holds (docs/vendors/paradox.md, decision 12); a null value drops a key."""
     merged = dict(current.attributes.get(NS + "candidate_attribute_data") or {}) if current else {}
     for key, item in (value or {}).items():
         if item is not None and len(item) > ATTRIBUTE_VALUE_MAX:
@@ -98,11 +99,12 @@ def merged_attribute_data(
 
 
 def _journey_status(body: CandidateIn, given: set[str], lookup: StatusMapLookup) -> tuple[bool, str | None]:
-    """(given, value): a status map, when asked for, decides the journey status (section 6, Paradox 61)."""
+    """(given, value): a status map, when asked for, decides the journey status (docs/vendors/paradox.md,
+    decision 11)."""
     if body.use_paradox_status_map:
         for field in ("status_map_name", "status_map_ex_id"):
             if not getattr(body, field):
-                raise InvalidField(field, "is required when use_paradox_status_map is true")
+                raise MissingField(field, "is required when use_paradox_status_map is true")
         found = lookup(body.status_map_name or "")
         if found is None:
             raise InvalidField("status_map_name", f"no status map named {body.status_map_name!r}")
@@ -127,7 +129,7 @@ def _extras(body: CandidateIn, given: set[str], current: Candidate | None, looku
         value = body.hiring_email
         patch[NS + "hiring_manager"] = None if value is None else email_address(value, "hiring_email")
     if body.use_application_id_for_identity and not body.job_application_id:
-        raise InvalidField("job_application_id", "is required when use_application_id_for_identity is true")
+        raise MissingField("job_application_id", "is required when use_application_id_for_identity is true")
     if "primary_contact_method" in given:
         patch[NS + "primary_contact_method"] = code(
             body.primary_contact_method, "primary_contact_method", CONTACT_METHODS
@@ -146,9 +148,11 @@ def candidate_changes(body: CandidateIn, current: Candidate | None, lookup: Stat
     """The core changes the body asks for (only the fields sent; null clears)."""
     given = set(body.model_fields_set)
     changes = _names(body, given, current)
-    for core, wire in (("email", "email"), ("phone", "phone"), ("external_id", "ex_id")):
+    for core, wire in (("email", "email"), ("phone", "phone")):
         if wire in given:
             changes[core] = getattr(body, wire)
+    if "ex_id" in given:  # a blank ex_id (a form's empty part) clears it (docs/vendors/paradox.md, decision 4)
+        changes["external_id"] = (body.ex_id or "").strip() or None
     if "status" in given:
         status = code(body.status, "status", STATUSES)
         changes["status"] = None if status is None else STATUSES[status]
@@ -160,7 +164,7 @@ def candidate_changes(body: CandidateIn, current: Candidate | None, lookup: Stat
     email = changes.get("email", current.email if current else None)
     phone = changes.get("phone", current.phone if current else None)
     if not email and not phone:
-        raise InvalidField("email", "an email or a phone number (with its country code) is required")
+        raise MissingField("email", "an email or a phone number (with its country code) is required")
     extras = _extras(body, given, current, lookup)
     if extras:
         changes["attributes_patch"] = extras
