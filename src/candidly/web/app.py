@@ -21,6 +21,7 @@ from candidly.settings import Settings
 from candidly.storage.idempotency import SqlIdempotencyStore
 from candidly.web import docs, ops, test_mode
 from candidly.web.credentials import api_key_of
+from candidly.web.delivery_status import OutboxCollector
 from candidly.web.faults import FaultAnswers, FaultBarrier, Faults
 from candidly.web.idempotency import IdempotencyMiddleware
 from candidly.web.middleware import Metrics, RequestContextMiddleware, SecurityHeadersMiddleware
