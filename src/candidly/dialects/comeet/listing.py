@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 
 from fastapi import Request
 
-from candidly.dialects.comeet.errors import BAD_VALUE, ComeetError
+from candidly.dialects.comeet.errors import BAD_VALUE, UNKNOWN, ComeetError
 from candidly.dialects.comeet.schemas import STATUSES
 from candidly.dialects.comeet.translate import IN_PROGRESS, parse_time
 from candidly.service.ports import PERSON_ACTIVITY, Filters, PageRequest
@@ -49,7 +49,9 @@ def only(request: Request, allowed: Iterable[str], paged: bool = True) -> dict[s
     known = {*allowed, *(PAGING if paged else ())}
     for name in request.query_params:
         if name not in known:
-            raise ComeetError(400, BAD_VALUE, f"{name}: is not a filter of this list; it takes {', '.join(known)}")
+            raise ComeetError(
+                400, UNKNOWN, f"{name}: is not a filter of this list; it takes {', '.join(sorted(known))}"
+            )
         if len(request.query_params.getlist(name)) > 1:
             raise ComeetError(400, BAD_VALUE, f"{name}: give it once")
         if len(request.query_params[name]) > MAX_PARAM:
