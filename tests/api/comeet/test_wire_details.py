@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
+import orjson
 import pytest
 
 from candidly.bootstrap import Services
+from candidly.domain.access import ALL_SCOPES, Actor, Principal
+from candidly.domain.commands import CreateCandidate
+from candidly.service.idempotency import CURRENT_CLAIM, IdempotencyClaim
 from tests.api.comeet.conftest import comeet_jwt, create, new_candidate
 from tests.helpers import FakeClock, Org, TestClient, table_counts
 
@@ -108,4 +113,29 @@ def test_a_numeric_ui_id_is_comeets_not_found(
     response = client.request(method, path, json=body, headers=org.headers)
     assert response.status_code == 404
     assert response.json() == {"status": 404, "error": "not_found", "message": "The provided ID could not be found"}
+    assert table_counts(services) == before
+
+
+def test_a_conflict_other_than_the_partner_id_rule_is_not_candidate_post_conflict(
+    client: TestClient, org: Org, position: dict[str, Any], services: Services, clock: FakeClock
+) -> None:
+    """A retry whose first request made its change but lost its answer is a 409 the client must not read as the
+    partner-id rule, whose answer carries the existing ``candidate_uid``."""
+    body = orjson.dumps(new_candidate(position))
+    # As if a process had committed the create with its key and died before saving the answer.
+    owner = hashlib.sha256(f"Bearer {org.token}".encode()).hexdigest()[:32]
+    digest = hashlib.sha256(b"\n".join([b"POST", b"/comeet/candidates", b"", body])).hexdigest()
+    token = CURRENT_CLAIM.set(IdempotencyClaim(owner, "crashed", digest, clock.now()))
+    try:
+        services.bus.execute(
+            CreateCandidate({"first_name": "Ada"}), Actor(Principal("k", (org.id,), ALL_SCOPES), "comeet"), org.id
+        )
+    finally:
+        CURRENT_CLAIM.reset(token)
+    before = table_counts(services)
+    headers = {**org.headers, "Idempotency-Key": "crashed", "Content-Type": "application/json"}
+    retry = client.post("/comeet/candidates", content=body, headers=headers)
+    assert retry.status_code == 409
+    assert retry.json()["error"] == "conflict" and "candidate_uid" not in retry.json()
+    assert "made its change" in retry.json()["message"]
     assert table_counts(services) == before

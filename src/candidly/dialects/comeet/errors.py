@@ -25,14 +25,14 @@ class ErrorOut(BaseModel):
     candidate_uid: str | None = None
 
 
-# Comeet's published error table, the seed's candidate_not_found, and five codes for what the table has no row for
+# Comeet's published error table, the seed's candidate_not_found, and six codes for what the table has no row for
 # (docs/vendors/comeet.md, decisions 2 and 3): a table code is never borrowed for a case it does not describe.
 Code = Literal[
     "required_field", "string_size_limit", "invalid_email", "invalid_linkedin_url", "invalid_url",
     "source_contact_conflict", "incorrect_country_code", "invalid_custom_candidate_field", "invalid_datetime",
     "duplicate_candidate", "file_size_limit", "malicious_file", "no_permission", "position_not_found", "not_found",
     "candidate_not_found", "candidate_post_conflict", "too_many_requests",
-    "unauthorized", "invalid_value", "unknown_field", "method_not_allowed", "service_unavailable",
+    "unauthorized", "invalid_value", "unknown_field", "method_not_allowed", "conflict", "service_unavailable",
 ]  # fmt: skip
 CODES: tuple[str, ...] = get_args(Code)
 # A value of the wrong kind (an enum value Comeet does not list, a number for a string, a bad limit): not
@@ -114,7 +114,8 @@ def _domain_error(_request: Request, exc: Exception) -> Response:
         field = wire_field(exc.field)
         return error(400, code_for(field, exc.reason), f"{field}: {exc.reason}")
     if isinstance(exc, e.Conflict | e.StaleVersion):
-        return error(409, "candidate_post_conflict", exc.message)
+        # Not candidate_post_conflict: a client handling that one reads the candidate_uid only it carries.
+        return error(409, "conflict", exc.message)
     return error(400, BAD_VALUE, exc.message)
 
 
@@ -140,7 +141,7 @@ def _validation_error(_request: Request, exc: Exception) -> Response:
 # rate limit).
 HTTP_CODES: dict[int, Code] = {
     401: "unauthorized", 403: "no_permission", 404: "not_found", 405: "method_not_allowed",
-    409: "candidate_post_conflict", 413: "file_size_limit", 429: "too_many_requests", 503: "service_unavailable",
+    409: "conflict", 413: "file_size_limit", 429: "too_many_requests", 503: "service_unavailable",
 }  # fmt: skip
 
 
