@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 import orjson
 import pytest
 
 from candidly.bootstrap import Services
-from candidly.domain.access import ALL_SCOPES, Actor, Principal
-from candidly.domain.commands import CreateCandidate
-from candidly.service.idempotency import CURRENT_CLAIM, IdempotencyClaim
 from tests.api.comeet.conftest import comeet_jwt, create, new_candidate
 from tests.helpers import FakeClock, Org, TestClient, table_counts
+from tests.reliability.test_idempotency import commit_and_lose_the_answer
 
 
 @pytest.fixture
@@ -122,16 +119,7 @@ def test_a_conflict_other_than_the_partner_id_rule_is_not_candidate_post_conflic
     """A retry whose first request made its change but lost its answer is a 409 the client must not read as the
     partner-id rule, whose answer carries the existing ``candidate_uid``."""
     body = orjson.dumps(new_candidate(position))
-    # As if a process had committed the create with its key and died before saving the answer.
-    owner = hashlib.sha256(f"Bearer {org.token}".encode()).hexdigest()[:32]
-    digest = hashlib.sha256(b"\n".join([b"POST", b"/comeet/candidates", b"", body])).hexdigest()
-    token = CURRENT_CLAIM.set(IdempotencyClaim(owner, "crashed", digest, clock.now()))
-    try:
-        services.bus.execute(
-            CreateCandidate({"first_name": "Ada"}), Actor(Principal("k", (org.id,), ALL_SCOPES), "comeet"), org.id
-        )
-    finally:
-        CURRENT_CLAIM.reset(token)
+    commit_and_lose_the_answer(services, org, clock, "crashed", body, b"/comeet/candidates")
     before = table_counts(services)
     headers = {**org.headers, "Idempotency-Key": "crashed", "Content-Type": "application/json"}
     retry = client.post("/comeet/candidates", content=body, headers=headers)
