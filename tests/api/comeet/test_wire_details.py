@@ -8,7 +8,7 @@ import orjson
 import pytest
 
 from candidly.bootstrap import Services
-from tests.api.comeet.conftest import comeet_jwt, create, new_candidate
+from tests.api.comeet.conftest import comeet_jwt, create, make_position, new_candidate
 from tests.helpers import FakeClock, Org, TestClient, table_counts
 from tests.reliability.test_idempotency import commit_and_lose_the_answer
 
@@ -127,3 +127,13 @@ def test_a_conflict_other_than_the_partner_id_rule_is_not_candidate_post_conflic
     assert retry.json()["error"] == "conflict" and "candidate_uid" not in retry.json()
     assert "made its change" in retry.json()["message"]
     assert table_counts(services) == before
+
+
+def test_a_positions_location_has_every_key_comeet_gives(client: TestClient, org: Org) -> None:
+    """A location set without a state still answers ``state`` (null): a client reads ``location["state"]``."""
+    made = make_position(client, org, location={"name": "TLV", "city": "Tel Aviv", "country": "IL"})
+    for response in (client.get(f"/comeet/positions/{made['id']}", headers=org.headers),
+                     client.get("/comeet/positions", headers=org.headers)):  # fmt: skip
+        answer = response.json()
+        location = answer["location"] if "location" in answer else answer["positions"][0]["location"]
+        assert location == {"name": "TLV", "city": "Tel Aviv", "state": None, "country": "IL"}

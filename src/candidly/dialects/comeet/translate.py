@@ -255,11 +255,19 @@ def _user(user: User | None) -> dict[str, Any] | None:
     return {"uid": user.id, "first_name": first, "last_name": last, "email": user.email}
 
 
+LOCATION_KEYS = ("name", "city", "state", "country")
+
+
+def _location(value: dict[str, Any] | None) -> dict[str, Any] | None:
+    """Every key of Comeet's location, null when not known: clients index it (``location["state"]``)."""
+    return None if value is None else {key: value.get(key) for key in LOCATION_KEYS}
+
+
 def position(opening: Opening, lead_recruiter: User | None) -> dict[str, Any]:
     """Comeet's position object: an opening of kind position, with the users it names."""
     return {
         "uid": opening.id, "name": opening.name, "status": opening.status, "department": opening.department,
-        "location": opening.location, "experience_level": opening.experience_level,
+        "location": _location(opening.location), "experience_level": opening.experience_level,
         "employment_type": opening.employment_type, "details": opening.details,
         "users": {"lead_recruiter": _user(lead_recruiter)},
         "time_created": comeet_time(opening.created_at), "time_updated": comeet_time(opening.updated_at),
