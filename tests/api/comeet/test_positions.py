@@ -50,7 +50,11 @@ def test_a_position_shows_what_the_native_opening_holds(client: TestClient, org:
                            "location": {"city": "Paris"}, "lead_recruiter_id": None}, headers=org.headers)  # fmt: skip
     assert patched.status_code == 200, patched.text
     body = client.get(f"/comeet/positions/{created['id']}", headers=org.headers).json()
-    assert (body["status"], body["department"], body["location"]) == ("closed", "Data", {"name": None, "city": "Paris", "state": None, "country": None})
+    assert (body["status"], body["department"], body["location"]) == (
+        "closed",
+        "Data",
+        {"name": None, "city": "Paris", "state": None, "country": None},
+    )
     assert body["users"] == {"lead_recruiter": None}
     assert body["time_updated"] == "2026-01-15T10:00:00Z" and body["time_created"] == "2026-01-15T09:00:00Z"
 
