@@ -38,7 +38,7 @@ class Caller(DialectCaller):
     def view(self, uid: str) -> ApplicationView:
         """A candidate of one of the account's positions (deleted ones too: they answer as tombstones)."""
         if uid.isdigit():
-            # The numeric id Comeet's UI shows is no API uid: Comeet answers it with its table's not_found.
+            # The numeric id Comeet's UI shows is no API uid: not_found (docs/vendors/comeet.md, decision 5).
             raise ComeetError(404, "not_found", "The provided ID could not be found")
         found = self.services.queries.application_view(self.principal, self.organization_id, uid)
         if found is None or found.opening.kind != OpeningKind.POSITION:

@@ -1,4 +1,4 @@
-"""Comeet errors: ``{status, error, message}`` with the codes of Comeet's error table (section 3.7)."""
+"""Comeet errors: ``{status, error, message}`` with the codes of docs/vendors/comeet.md (its Errors table)."""
 
 from __future__ import annotations
 

@@ -210,7 +210,7 @@ def _files(view: ApplicationView, url: FileUrl) -> dict[str, Any]:
 
 
 def _source_contact_out(value: dict[str, Any] | None) -> dict[str, Any] | None:
-    """The model's shape (first and last name) with what was sent kept too (section 6, Comeet 48)."""
+    """The model's shape (first and last name) with what was sent kept too (docs/vendors/comeet.md, decision 12)."""
     if not value:
         return None
     first, _, last = value["full_name"].partition(" ")
@@ -219,7 +219,7 @@ def _source_contact_out(value: dict[str, Any] | None) -> dict[str, Any] | None:
 
 
 def candidate(view: ApplicationView, url: FileUrl, show_salary: bool, base_url: str) -> dict[str, Any]:
-    """The candidate object of section 3.6; ``url(attachment_id)`` signs a file's URL."""
+    """The candidate object (docs/vendors/comeet.md, decision 13); ``url(attachment_id)`` signs a file's URL."""
     a, person = view.application, view.candidate
     if a.deleted_at is not None or person.deleted_at is not None:
         return {"uid": a.id, "deleted": True}
