@@ -84,26 +84,31 @@ def test_a_rejected_request_is_replayed_as_rejected(client: TestClient, org: Org
     )
 
 
-def _claim(org: Org, key: str, body: bytes, clock: FakeClock) -> IdempotencyClaim:
-    """The claim the edge makes for ``POST /api/v1/candidates`` with ``body`` by ``org``'s key."""
+def _claim(org: Org, key: str, body: bytes, clock: FakeClock, path: bytes = b"/api/v1/candidates") -> IdempotencyClaim:
+    """The claim the edge makes for ``POST path`` with ``body`` by ``org``'s key."""
     owner = org.key_id  # a valid key's requests are its own, whichever form its credential takes
-    digest = hashlib.sha256(b"\n".join([b"POST", b"/api/v1/candidates", b"", body])).hexdigest()
+    digest = hashlib.sha256(b"\n".join([b"POST", path, b"", body])).hexdigest()
     return IdempotencyClaim(owner, key, digest, clock.now())
 
 
-def test_a_change_whose_answer_was_lost_is_never_made_twice(
-    client: TestClient, org: Org, services: Services, clock: FakeClock
+def commit_and_lose_the_answer(
+    services: Services, org: Org, clock: FakeClock, key: str, body: bytes, path: bytes = b"/api/v1/candidates"
 ) -> None:
-    body = b'{"first_name":"Ada"}'
-    # As if a process had committed the create with its key and died before saving the answer.
-    claim = _claim(org, "crashed", body, clock)
-    token = CURRENT_CLAIM.set(claim)
+    """As if a process had committed a create with its key and died before saving the answer."""
+    token = CURRENT_CLAIM.set(_claim(org, key, body, clock, path))
     try:
         services.bus.execute(
             CreateCandidate({"first_name": "Ada"}), Actor(Principal("k", (org.id,), ALL_SCOPES), "native"), org.id
         )
     finally:
         CURRENT_CLAIM.reset(token)
+
+
+def test_a_change_whose_answer_was_lost_is_never_made_twice(
+    client: TestClient, org: Org, services: Services, clock: FakeClock
+) -> None:
+    body = b'{"first_name":"Ada"}'
+    commit_and_lose_the_answer(services, org, clock, "crashed", body)
     before = table_counts(services)
     headers = {**org.headers, "Idempotency-Key": "crashed", "Content-Type": "application/json"}
     clock.advance(minutes=5)

@@ -10,6 +10,7 @@ from typing import Any, ClassVar, Protocol
 import orjson
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
+from starlette.routing import Match
 
 from candidly.domain.access import Actor, Principal
 from candidly.domain.ids import Clock
@@ -44,6 +45,20 @@ def bearer_token(request: Request) -> str | None:
     if scheme.lower() != "bearer" or not token.strip():
         return None
     return token.strip()
+
+
+def allowed_methods(request: Request) -> str:
+    """The methods every route of the request's app that matches its path takes, for a 405's ``Allow`` header.
+
+    Starlette's own 405 names only the first matching route's methods, so a path served by two routes (GET and
+    PATCH /candidates/{uid}) would claim to take one method only.
+    """
+    methods: set[str] = set()
+    for route in request.app.state.route_table:
+        taken = getattr(route, "methods", None)
+        if taken and route.matches(request.scope)[0] != Match.NONE:
+            methods.update(taken)
+    return ", ".join(sorted(methods))
 
 
 def actor(principal: Principal, surface: str, **kw: Any) -> Actor:
@@ -109,6 +124,8 @@ def surface_app(
     install_errors(app)
     for router in routers:
         app.include_router(router, responses=error_responses)
+    # The routes as declared (FastAPI wraps included routers), for what a route table answers: a 405's Allow.
+    app.state.route_table = [route for router in routers for route in router.routes]
     if security:
         declare_security(app, security)
     return app

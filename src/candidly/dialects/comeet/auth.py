@@ -1,7 +1,8 @@
 """Comeet's authentication: a JWT signed HS256 with the key's secret, naming the key in ``iss`` and carrying ``exp``.
 
-The partner builds the token itself (Comeet issues none), so a minute of clock skew is allowed (section 6,
-Comeet 51). A plain Candidly key works as a bearer token too.
+The partner builds the token itself (Comeet issues none), so a minute of clock skew is allowed, and ``exp`` may be
+a numeric string however far ahead (docs/vendors/comeet.md, decision 1). A plain Candidly key works as a bearer token
+too.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ from candidly.dialects.comeet import auth, files, translate
 from candidly.dialects.comeet import schemas as wire
 from candidly.dialects.comeet.errors import ComeetError
 from candidly.domain.access import Scope
-from candidly.domain.errors import NotFound
+from candidly.domain.errors import InvalidField, NotFound
 from candidly.domain.openings import Opening, OpeningKind
 from candidly.domain.values import email_address
 from candidly.service.ports import Filters, Page, PageRequest
@@ -32,12 +32,14 @@ class Caller(DialectCaller):
 
     def as_author(self, command: Any, kind: str, name: str | None, email: str | None, email_field: str) -> Any:
         """Run ``command`` as the person the client names (an updater, a note's writer)."""
-        address = None if email is None else email_address(email, email_field)
-        who = actor(self.principal, self.surface, type=kind, name=name, email=address)
+        who = actor(self.principal, self.surface, type=kind, name=name, email=_writer_email(email, email_field))
         return self.services.bus.execute(command, who, self.organization_id)
 
     def view(self, uid: str) -> ApplicationView:
         """A candidate of one of the account's positions (deleted ones too: they answer as tombstones)."""
+        if uid.isdigit():
+            # The numeric id Comeet's UI shows is no API uid: not_found (docs/vendors/comeet.md, decision 5).
+            raise ComeetError(404, "not_found", "The provided ID could not be found")
         found = self.services.queries.application_view(self.principal, self.organization_id, uid)
         if found is None or found.opening.kind != OpeningKind.POSITION:
             raise NotFound("candidate", uid)
@@ -84,6 +86,19 @@ class Caller(DialectCaller):
         named = [o.lead_recruiter_id for o in openings if o.lead_recruiter_id]
         users = self.services.queries.opening_members(self.principal, self.organization_id, named)
         return [translate.position(o, users.get(o.lead_recruiter_id or "")) for o in openings]
+
+
+def _writer_email(email: str | None, field: str) -> str | None:
+    """Who wrote a change is recorded, not checked: a valid address is normalized, anything else kept as written.
+
+    Seed 003's own example sends an ``updated_by.email`` that is no address; refusing the change for it would lose
+    the client's real edit (docs/vendors/comeet.md, decision 7)."""
+    if email is None or not email.strip():
+        return None
+    try:
+        return email_address(email, field)
+    except InvalidField:
+        return email.strip()
 
 
 def caller(request: Request) -> Caller:

@@ -1,4 +1,4 @@
-"""Comeet errors: ``{status, error, message}`` with the codes of Comeet's error table (section 3.7)."""
+"""Comeet errors: ``{status, error, message}`` with the codes of docs/vendors/comeet.md (its Errors table)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 
+from candidly.dialects.base import allowed_methods
 from candidly.domain import errors as e
 
 
@@ -24,21 +25,24 @@ class ErrorOut(BaseModel):
     candidate_uid: str | None = None
 
 
-# Comeet's published error table (section 3.7), and the seed's candidate_not_found: the only codes answered, but for
-# service_unavailable, a 503 while the database is away, which the table (about the API's own rules) has no row for.
+# Comeet's published error table, the seed's candidate_not_found, and six codes for what the table has no row for
+# (docs/vendors/comeet.md, decisions 2 and 3): a table code is never borrowed for a case it does not describe.
 Code = Literal[
     "required_field", "string_size_limit", "invalid_email", "invalid_linkedin_url", "invalid_url",
     "source_contact_conflict", "incorrect_country_code", "invalid_custom_candidate_field", "invalid_datetime",
     "duplicate_candidate", "file_size_limit", "malicious_file", "no_permission", "position_not_found", "not_found",
-    "candidate_not_found", "candidate_post_conflict", "too_many_requests", "service_unavailable",
+    "candidate_not_found", "candidate_post_conflict", "too_many_requests",
+    "unauthorized", "invalid_value", "unknown_field", "method_not_allowed", "conflict", "service_unavailable",
 ]  # fmt: skip
 CODES: tuple[str, ...] = get_args(Code)
-# Comeet publishes no code for a value of the wrong kind (an unknown enum value, an unknown filter): its table's
-# nearest is required_field, "the field is required (as described)"; the message names the field and the reason.
-BAD_VALUE: Code = "required_field"
+# A value of the wrong kind (an enum value Comeet does not list, a number for a string, a bad limit): not
+# required_field, whose published message is "You must include this required field".
+BAD_VALUE: Code = "invalid_value"
+# A body field or query parameter the call does not take.
+UNKNOWN: Code = "unknown_field"
 
 RESPONSES: dict[int | str, dict[str, Any]] = {
-    "4XX": {"model": ErrorOut, "description": f"Comeet's error codes (section 3.7): {', '.join(CODES)}"}
+    "4XX": {"model": ErrorOut, "description": f"Comeet's error codes (docs/vendors/comeet.md): {', '.join(CODES)}"}
 }
 
 # Wire field (its first segment) -> the code Comeet gives a bad value of it.
@@ -52,7 +56,8 @@ FIELD_NAMES = {"external_id": "partner_candidate_id", "opening_id": "position_ui
 VALIDATION_CODES: dict[str, Code] = {
     "missing": "required_field", "string_too_long": "string_size_limit", "too_long": "string_size_limit",
     "datetime_parsing": "invalid_datetime", "datetime_from_date_parsing": "invalid_datetime",
-    "datetime_type": "invalid_datetime",
+    "datetime_type": "invalid_datetime", "extra_forbidden": UNKNOWN,
+    "string_too_short": "required_field",  # an empty string where the field must have a value: not given
 }  # fmt: skip
 
 
@@ -98,8 +103,9 @@ def _not_found(exc: e.NotFound) -> Response:
 def _domain_error(_request: Request, exc: Exception) -> Response:
     assert isinstance(exc, e.DomainError)
     if isinstance(exc, e.Unauthenticated):
-        # Comeet's table has no code for a refused credential; comeet-core acts on the 401 alone (a new token).
-        return error(401, "no_permission", exc.message)
+        # Not no_permission (403, a permission the account has not granted): comeet-core mints a new token on a
+        # 401, and a client reading the code must not take an expired token for a missing permission.
+        return error(401, "unauthorized", exc.message)
     if isinstance(exc, e.Forbidden | e.NotAllowed):
         return error(403, "no_permission", exc.message)
     if isinstance(exc, e.NotFound):
@@ -108,7 +114,8 @@ def _domain_error(_request: Request, exc: Exception) -> Response:
         field = wire_field(exc.field)
         return error(400, code_for(field, exc.reason), f"{field}: {exc.reason}")
     if isinstance(exc, e.Conflict | e.StaleVersion):
-        return error(409, "candidate_post_conflict", exc.message)
+        # Not candidate_post_conflict: a client handling that one reads the candidate_uid only it carries.
+        return error(409, "conflict", exc.message)
     return error(400, BAD_VALUE, exc.message)
 
 
@@ -131,10 +138,10 @@ def _validation_error(_request: Request, exc: Exception) -> Response:
 
 
 # Errors raised outside the routes (an unknown path, a method a path does not take, a body over the size cap, a
-# rate limit). A method not allowed is no_permission: the path exists, the call is not one it permits.
+# rate limit).
 HTTP_CODES: dict[int, Code] = {
-    401: "no_permission", 403: "no_permission", 404: "not_found", 405: "no_permission", 409: "candidate_post_conflict",
-    413: "file_size_limit", 429: "too_many_requests", 503: "service_unavailable",
+    401: "unauthorized", 403: "no_permission", 404: "not_found", 405: "method_not_allowed",
+    409: "conflict", 413: "file_size_limit", 429: "too_many_requests", 503: "service_unavailable",
 }  # fmt: skip
 
 
@@ -146,7 +153,9 @@ def _http_error(request: Request, exc: Exception) -> Response:
     else:
         message = "Not found" if code == "not_found" else str(exc.detail)
     response = error(exc.status_code, code, message)
-    response.headers.update(exc.headers or {})  # a 405's Allow, a 429's Retry-After
+    response.headers.update(exc.headers or {})  # a 429's Retry-After
+    if exc.status_code == 405:
+        response.headers["Allow"] = allowed_methods(request) or response.headers.get("Allow", "")
     return response
 
 

@@ -1,8 +1,8 @@
-"""Comeet's lists: the query filters of the reference page (unknown ones refused), pages and their ``next_page`` URL.
+"""Comeet's lists: the filters of Comeet's list page (unknown ones refused), pages and their ``next_page`` URL.
 
 A list answers ``{"<items>": [...], "next_page": <URL or null>}``. ``next_page`` is a full URL under the
 public base URL carrying the same filters and a ``cursor``, so a client that follows it as it comes (comeet-core
-uses a value that does not start with ``/`` as it is) walks every page.
+uses a value that does not start with ``/`` as it is) walks every page (docs/vendors/comeet.md, decisions 4 and 14).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 
 from fastapi import Request
 
-from candidly.dialects.comeet.errors import BAD_VALUE, ComeetError
+from candidly.dialects.comeet.errors import BAD_VALUE, UNKNOWN, ComeetError
 from candidly.dialects.comeet.schemas import STATUSES
 from candidly.dialects.comeet.translate import IN_PROGRESS, parse_time
 from candidly.service.ports import PERSON_ACTIVITY, Filters, PageRequest
@@ -49,7 +49,9 @@ def only(request: Request, allowed: Iterable[str], paged: bool = True) -> dict[s
     known = {*allowed, *(PAGING if paged else ())}
     for name in request.query_params:
         if name not in known:
-            raise ComeetError(400, BAD_VALUE, f"{name}: is not a filter of this list; it takes {', '.join(known)}")
+            raise ComeetError(
+                400, UNKNOWN, f"{name}: is not a filter of this list; it takes {', '.join(sorted(known))}"
+            )
         if len(request.query_params.getlist(name)) > 1:
             raise ComeetError(400, BAD_VALUE, f"{name}: give it once")
         if len(request.query_params[name]) > MAX_PARAM:
@@ -93,7 +95,7 @@ def _deleted(raw: str) -> tuple[bool, dict[str, tuple[datetime | None, datetime 
 
 
 def candidates(request: Request, opening_ids: list[str]) -> Listing:
-    """The candidate filters of the reference page, within ``opening_ids``. Deleted candidates are listed too
+    """The candidate filters of Comeet's list page, within ``opening_ids``. Deleted candidates are listed too
     (as tombstones) unless ``deleted`` says which."""
     params = only(request, CANDIDATE_FILTERS)
     equal: dict[str, Any] = {"opening_id": opening_ids}
@@ -140,6 +142,6 @@ def documented(names: Iterable[str], paged: bool = True) -> dict[str, Any]:
                  "cursor": "where the page starts: take it from next_page", "offset": "items to skip"}  # fmt: skip
     return {"parameters": [
         {"name": n, "in": "query", "required": False, "schema": {"type": "string", "maxLength": MAX_PARAM},
-         "description": described.get(n, "a filter of Comeet's reference page")}
+         "description": described.get(n, "a filter of Comeet's list page")}
         for n in (*names, *(PAGING if paged else ()))
     ]}  # fmt: skip

@@ -38,7 +38,7 @@ def _same_partner_id(who: Caller, partner_id: str) -> list[Application]:
 
 
 def _check_conflict(earlier: list[Application], position_uid: str) -> None:
-    """409 only while the same partner id is in progress in the same position (section 3.7)."""
+    """409 only while the same partner id is in progress in the same position (docs/vendors/comeet.md, decision 6)."""
     for application in earlier:
         if application.opening_id == position_uid and application.status in (None, translate.IN_PROGRESS):
             raise ComeetError(

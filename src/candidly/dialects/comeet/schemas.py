@@ -1,4 +1,4 @@
-"""Comeet wire models: the candidate body of create and update (the seed and section 3.2) and the candidate object."""
+"""Comeet wire models: the candidate body of create and update (seed 003, Comeet's create page) and the answers."""
 
 from __future__ import annotations
 
@@ -10,12 +10,12 @@ PROSPECT_STATUSES = ("Sourced", "Contacted", "Responded", "Interested", "Not int
 STATUSES = ("In progress", "On hold", "Awaiting Decision", "Rejected", "Withdrawn", "Hired")
 ProspectStatus = Literal["Sourced", "Contacted", "Responded", "Interested", "Not interested", "Do not contact"]
 UpdaterType = Literal["user", "source_contact", "other", "app"]
-# Comeet's source types (the Hires model's list, section 3.6).
+# Comeet's source types (the Hires model's list: docs/vendors/comeet.md, decision 12).
 SourceType = Literal[
     "Agency", "Campus", "Comeet Elastic Recruiting", "Internal", "Job Board", "Job fairs", "Other",
     "Referrer: Compensated", "Referrer: Uncompensated", "Social network", "Sourcing", "Web",
 ]  # fmt: skip
-TEXT_MAX = 255  # section 6, Comeet 46
+TEXT_MAX = 255  # docs/vendors/comeet.md, decision 10
 NOTE_MAX = 10_000
 NOTE_POST_MAX = 30_000  # a posted note (comeet-core cuts its notes at 30 000 characters)
 FILE_B64_MAX = 8_400_000  # 6 MB of content, base64-encoded, plus slack; the decoded size is checked exactly
@@ -58,7 +58,7 @@ class SourceContactIn(Strict):
 
 
 class AddressIn(Strict):
-    """A postal address; ``country`` is an ISO 3166 alpha-2 code (section 6, Comeet 47)."""
+    """A postal address; ``country`` is an ISO 3166 alpha-2 code (docs/vendors/comeet.md, decision 11)."""
 
     country: str | None = _s(2)
     state: str | None = _s()
@@ -113,8 +113,8 @@ Tag = Annotated[str, StringConstraints(min_length=1, max_length=200)] | TagIn
 class CandidateCreate(CandidateFields):
     """``POST /candidates``: a new hiring process of a person in a position.
 
-    ``partner_candidate_id`` is optional, as the newer create page has it (section 7); when given, it is
-    the duplicate check's key (409 while the same id is in progress in the same position).
+    ``partner_candidate_id`` is optional, as the newer create page has it; when given, it is the duplicate check's
+    key (409 while the same id is in progress in the same position: docs/vendors/comeet.md, decision 6).
     """
 
     position_uid: str = Field(max_length=64)
@@ -217,7 +217,7 @@ class FileOut(BaseModel):
 
 
 class CandidateOut(BaseModel):
-    """The candidate object (section 3.6): one hiring process of a person in a position."""
+    """The candidate object (docs/vendors/comeet.md, decision 13): one hiring process of a person in a position."""
 
     model_config = ConfigDict(extra="allow")
 

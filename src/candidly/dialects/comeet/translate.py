@@ -210,7 +210,7 @@ def _files(view: ApplicationView, url: FileUrl) -> dict[str, Any]:
 
 
 def _source_contact_out(value: dict[str, Any] | None) -> dict[str, Any] | None:
-    """The model's shape (first and last name) with what was sent kept too (section 6, Comeet 48)."""
+    """The model's shape (first and last name) with what was sent kept too (docs/vendors/comeet.md, decision 12)."""
     if not value:
         return None
     first, _, last = value["full_name"].partition(" ")
@@ -219,7 +219,7 @@ def _source_contact_out(value: dict[str, Any] | None) -> dict[str, Any] | None:
 
 
 def candidate(view: ApplicationView, url: FileUrl, show_salary: bool, base_url: str) -> dict[str, Any]:
-    """The candidate object of section 3.6; ``url(attachment_id)`` signs a file's URL."""
+    """The candidate object (docs/vendors/comeet.md, decision 13); ``url(attachment_id)`` signs a file's URL."""
     a, person = view.application, view.candidate
     if a.deleted_at is not None or person.deleted_at is not None:
         return {"uid": a.id, "deleted": True}
@@ -255,11 +255,19 @@ def _user(user: User | None) -> dict[str, Any] | None:
     return {"uid": user.id, "first_name": first, "last_name": last, "email": user.email}
 
 
+LOCATION_KEYS = ("name", "city", "state", "country")
+
+
+def _location(value: dict[str, Any] | None) -> dict[str, Any] | None:
+    """Every key of Comeet's location, null when not known: clients index it (``location["state"]``)."""
+    return None if value is None else {key: value.get(key) for key in LOCATION_KEYS}
+
+
 def position(opening: Opening, lead_recruiter: User | None) -> dict[str, Any]:
     """Comeet's position object: an opening of kind position, with the users it names."""
     return {
         "uid": opening.id, "name": opening.name, "status": opening.status, "department": opening.department,
-        "location": opening.location, "experience_level": opening.experience_level,
+        "location": _location(opening.location), "experience_level": opening.experience_level,
         "employment_type": opening.employment_type, "details": opening.details,
         "users": {"lead_recruiter": _user(lead_recruiter)},
         "time_created": comeet_time(opening.created_at), "time_updated": comeet_time(opening.updated_at),
