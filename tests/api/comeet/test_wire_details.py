@@ -41,7 +41,7 @@ def test_a_405_names_every_method_the_path_takes(
     response = client.request(method, path.format(uid=uid, position=position["id"]), headers=org.headers)
     assert response.status_code == 405
     assert response.headers["allow"] == allow
-    assert response.json() == {"status": 405, "error": "method_not_allowed",
+    assert response.json() == {"status": 405, "error": "no_permission",
                                "message": f"{method} is not allowed on this path"}  # fmt: skip
     assert table_counts(services) == before
 
@@ -55,7 +55,7 @@ def test_a_refused_token_is_unauthorized_and_a_missing_scope_is_no_permission(
     before = table_counts(services)
     response = client.post("/comeet/candidates", json=new_candidate(position), headers=stale)
     assert response.status_code == 401 and response.headers["www-authenticate"] == "Bearer"
-    assert response.json() == {"status": 401, "error": "unauthorized", "message": "the access token has expired"}
+    assert response.json() == {"status": 401, "error": "no_permission", "message": "the access token has expired"}
     assert table_counts(services) == before
 
     reader = client.post("/api/v1/api-keys", json={"name": "reader", "scopes": ["read:candidates",
@@ -71,7 +71,9 @@ def test_a_refused_token_is_unauthorized_and_a_missing_scope_is_no_permission(
 def test_an_unknown_list_filter_is_unknown_field(client: TestClient, org: Org) -> None:
     response = client.get("/comeet/candidates", params={"position_uid": "x"}, headers=org.headers)
     assert response.status_code == 400
-    assert response.json()["error"] == "unknown_field" and response.json()["message"].startswith("position_uid: ")
+    assert response.json()["error"] == "invalid_custom_candidate_field" and response.json()["message"].startswith(
+        "position_uid: "
+    )
 
 
 def test_the_seeds_example_body_as_written_updates_the_candidate(
@@ -124,7 +126,7 @@ def test_a_conflict_other_than_the_partner_id_rule_is_not_candidate_post_conflic
     headers = {**org.headers, "Idempotency-Key": "crashed", "Content-Type": "application/json"}
     retry = client.post("/comeet/candidates", content=body, headers=headers)
     assert retry.status_code == 409
-    assert retry.json()["error"] == "conflict" and "candidate_uid" not in retry.json()
+    assert retry.json()["error"] == "candidate_post_conflict" and "candidate_uid" not in retry.json()
     assert "made its change" in retry.json()["message"]
     assert table_counts(services) == before
 

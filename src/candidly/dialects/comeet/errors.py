@@ -25,21 +25,22 @@ class ErrorOut(BaseModel):
     candidate_uid: str | None = None
 
 
-# Comeet's published error table, the seed's candidate_not_found, and six codes for what the table has no row for
-# (docs/vendors/comeet.md, decisions 2 and 3): a table code is never borrowed for a case it does not describe.
+# Comeet's published error table and the seed's candidate_not_found are the only codes answered (a client may
+# switch on them), but for service_unavailable on a 503, an outage the table has no row for. Where the table has
+# no exact row, the nearest one is used and the message says precisely what is wrong (docs/vendors/comeet.md,
+# decisions 2 and 3).
 Code = Literal[
     "required_field", "string_size_limit", "invalid_email", "invalid_linkedin_url", "invalid_url",
     "source_contact_conflict", "incorrect_country_code", "invalid_custom_candidate_field", "invalid_datetime",
     "duplicate_candidate", "file_size_limit", "malicious_file", "no_permission", "position_not_found", "not_found",
-    "candidate_not_found", "candidate_post_conflict", "too_many_requests",
-    "unauthorized", "invalid_value", "unknown_field", "method_not_allowed", "conflict", "service_unavailable",
+    "candidate_not_found", "candidate_post_conflict", "too_many_requests", "service_unavailable",
 ]  # fmt: skip
 CODES: tuple[str, ...] = get_args(Code)
-# A value of the wrong kind (an enum value Comeet does not list, a number for a string, a bad limit): not
-# required_field, whose published message is "You must include this required field".
-BAD_VALUE: Code = "invalid_value"
-# A body field or query parameter the call does not take.
-UNKNOWN: Code = "unknown_field"
+# A value of the wrong kind (an enum value Comeet does not list, a number for a string, a bad limit): the table's
+# nearest row is required_field ("include this field as described"); the message names the field and the reason.
+BAD_VALUE: Code = "required_field"
+# A body field or query parameter the call does not take: the table's code for a field Comeet does not know.
+UNKNOWN: Code = "invalid_custom_candidate_field"
 
 RESPONSES: dict[int | str, dict[str, Any]] = {
     "4XX": {"model": ErrorOut, "description": f"Comeet's error codes (docs/vendors/comeet.md): {', '.join(CODES)}"}
@@ -105,7 +106,7 @@ def _domain_error(_request: Request, exc: Exception) -> Response:
     if isinstance(exc, e.Unauthenticated):
         # Not no_permission (403, a permission the account has not granted): comeet-core mints a new token on a
         # 401, and a client reading the code must not take an expired token for a missing permission.
-        return error(401, "unauthorized", exc.message)
+        return error(401, "no_permission", exc.message)
     if isinstance(exc, e.Forbidden | e.NotAllowed):
         return error(403, "no_permission", exc.message)
     if isinstance(exc, e.NotFound):
@@ -115,7 +116,7 @@ def _domain_error(_request: Request, exc: Exception) -> Response:
         return error(400, code_for(field, exc.reason), f"{field}: {exc.reason}")
     if isinstance(exc, e.Conflict | e.StaleVersion):
         # Not candidate_post_conflict: a client handling that one reads the candidate_uid only it carries.
-        return error(409, "conflict", exc.message)
+        return error(409, "candidate_post_conflict", exc.message)
     return error(400, BAD_VALUE, exc.message)
 
 
@@ -140,8 +141,8 @@ def _validation_error(_request: Request, exc: Exception) -> Response:
 # Errors raised outside the routes (an unknown path, a method a path does not take, a body over the size cap, a
 # rate limit).
 HTTP_CODES: dict[int, Code] = {
-    401: "unauthorized", 403: "no_permission", 404: "not_found", 405: "method_not_allowed",
-    409: "conflict", 413: "file_size_limit", 429: "too_many_requests", 503: "service_unavailable",
+    401: "no_permission", 403: "no_permission", 404: "not_found", 405: "no_permission",
+    409: "candidate_post_conflict", 413: "file_size_limit", 429: "too_many_requests", 503: "service_unavailable",
 }  # fmt: skip
 
 
