@@ -123,7 +123,8 @@ def test_expand_reads_a_completed_session_s_scoreboard_and_per_section_results(
                            headers=org.headers)  # fmt: skip
     assert response.status_code == 200, response.text
     body = response.json()
-    assert body["result"] == {"completedAt": START, "scoreboard": SCORE, "sections": SECTIONS}
+    assert body["result"] == {"completedAt": START, "scoreboard": SCORE, "sections": SECTIONS, "dimensions": [],
+                              "effects": []}  # fmt: skip
     assert body["candidate"] == {"id": world["ada"], "kind": "temp"} and body["group"] == "a"
     assert body["test"] == {"testId": world["s1"], "organizationId": org.id, "source": "own-test"}
     assert (body["uniqId"], body["creditCost"], body["identityPhoto"], body["roomForm"]) == ("u-ada", 0,

@@ -88,10 +88,14 @@ REJECTS: list[tuple[str, dict[str, Any], str]] = [
     ("value missing", {"steps": {"{s1}": {"limit": {"isDefault": False}}}}, "steps.{s1}.limit.value"),
     ("zero limit", {"steps": {"{s1}": {"limit": {"isDefault": False, "value": 0}}}}, "steps.{s1}.limit.value"),
     ("unknown setting", {"steps": {"{s1}": {"colour": {"isDefault": True}}}}, "steps.{s1}.colour"),
-    ("inverted window", {"fields": {"activeAfter": 1893456000, "activeBefore": 1767225600}}, "activeAfter"),
-    ("inverted step window", {"steps": {"{s1}": {"dates": {"isDefault": False, "value": {"after": {"isDefault": False, "value": 1990000000}}}}}}, "customizedSteps.{s1}.active_after"),
+    # A refusal of the core names the field as the PATCH body spells it, and so does its reason.
+    ("inverted window", {"fields": {"activeAfter": 1893456000, "activeBefore": 1767225600}},
+     "fields.activeAfter: must be before fields.activeBefore"),
+    ("inverted step window", {"steps": {"{s1}": {"dates": {"isDefault": False, "value": {"after": {"isDefault": False, "value": 1990000000}}}}}},
+     "steps.{s1}.dates.value.after: must be before steps.{s1}.dates.value.before"),
     ("wrong type", {"fields": {"favorite": "yes"}}, "fields.favorite"),
-    ("bad email", {"fields": {"email": "nope"}}, "email"),
+    ("bad email", {"fields": {"email": "nope"}}, "fields.email: "),
+    ("empty label", {"fields": {"labels": {"add": [""]}}}, "fields.labels.add: "),
 ]  # fmt: skip
 
 

@@ -4,7 +4,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 import orjson
@@ -29,10 +30,10 @@ FIELD_NAMES = {
 
 
 # Candidly's names for what TestInvite calls otherwise, as whole words outside quoted values ("test session"
-# already is TestInvite's word).
+# already is TestInvite's word) and outside names such as the scope read:openings, which must stay as they are.
 WORDS = {"opening": "task", "openings": "tasks", "application": "candidate", "applications": "candidates",
          "session": "test instance", "sessions": "test instances"}  # fmt: skip
-_WORD = re.compile(r"'[^']*'|\"[^\"]*\"|(?<!test )\b(" + "|".join(WORDS) + r")\b")
+_WORD = re.compile(r"'[^']*'|\"[^\"]*\"|(?<!test )(?<![:/_])\b(" + "|".join(WORDS) + r")\b(?![:/_])")
 
 
 def in_testinvite_words(message: str) -> str:
@@ -47,6 +48,32 @@ def wire_field(field: str | None) -> str | None:
         return FIELD_NAMES[field]
     head = re.split(r"[.\[]", field, maxsplit=1)[0]
     return FIELD_NAMES.get(head, head) + field[len(head) :] if head in FIELD_NAMES else field
+
+
+# A core field path -> the path of the same value in the body of one operation (create and update spell the same
+# field differently: ``dates.after`` in one, ``fields.activeAfter`` in the other).
+Rename = Callable[[str], str]
+# Core field names a reason may mention (``must be before active_before``): renamed like the field itself.
+_REASON_FIELDS = re.compile(r"\b(active_after|active_before)\b")
+
+
+def _sibling(path: str, name: str) -> str:
+    return f"{path.rsplit('.', 1)[0]}.{name}" if "." in path else name
+
+
+@contextmanager
+def named_as(rename: Rename) -> Iterator[None]:
+    """Refusals raised inside name their field as this operation's body spells it (see ``translate.*_names``)."""
+    try:
+        yield
+    except e.InvalidField as invalid:
+        field = invalid.field
+        reason = _REASON_FIELDS.sub(lambda m: rename(_sibling(field, m.group(1))), invalid.reason)
+        raise e.InvalidField(rename(field), reason) from invalid
+    except e.Conflict as conflict:
+        if conflict.field is None:
+            raise
+        raise e.Conflict(conflict.message, field=rename(conflict.field), existing_id=conflict.existing_id) from conflict
 
 
 def error(status: int, code: str, message: str, headers: Mapping[str, str] | None = None) -> Response:
@@ -84,11 +111,15 @@ def _domain_error(_request: Request, exc: Exception) -> Response:
     return error(400, "invalid_field", _message(exc))
 
 
+# The tags of the two discriminated unions (create's and the test-instance search's): branch names, not fields.
+_UNION_TAGS = frozenset({"temporary-candidate", "internal-candidate", "meta", "info"})
+
+
 def _path(loc: tuple[int | str, ...]) -> str:
     out = ""
     for part in loc[1:] if loc and loc[0] in ("body", "query", "path", "header") else loc:
-        if part in ("temporary-candidate", "internal-candidate"):
-            continue  # the discriminated union's branch name is not a field
+        if part in _UNION_TAGS:
+            continue
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out or "body"
 
@@ -105,6 +136,8 @@ def _validation_error(request: Request, exc: Exception) -> Response:
     first = exc.errors()[0] if exc.errors() else {"loc": ("body",), "msg": "invalid", "type": ""}
     if first["type"] in ("union_tag_invalid", "union_tag_not_found"):
         return error(400, "invalid_field", f"kind: must be {_kinds(request)}")
+    if first["type"] == "json_invalid":  # its location is a character offset, not a field
+        return error(400, "invalid_field", f"body: is not valid JSON (at character {first['loc'][-1]})")
     return error(400, "invalid_field", f"{_path(tuple(first['loc']))}: {first['msg']}")
 
 

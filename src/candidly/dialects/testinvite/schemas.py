@@ -296,7 +296,7 @@ class BasicTestInstance(BaseModel):
 class DetailedTestInstance(BasicTestInstance):
     organizationId: str
     candidate: TestInstanceCandidate
-    folder: str | None
+    folder: str
     group: str
     labels: list[str]
     tags: dict[str, Any]
