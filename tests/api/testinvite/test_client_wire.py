@@ -36,6 +36,11 @@ def test_a_body_that_is_not_json_is_refused_as_the_body(
     )
     assert response.status_code == 400
     assert response.json()["message"].startswith("body: is not valid JSON"), response.json()
+    untyped = client.post(
+        f"{BASE}/{task['id']}/candidates", content=b'{"kind": "temporary-candidate"}', headers=org.headers
+    )
+    assert untyped.status_code == 400
+    assert untyped.json()["message"] == "body: must be a JSON object, sent with Content-Type: application/json"
     assert table_counts(services) == before
 
 
@@ -91,3 +96,39 @@ def test_test_instances_have_the_guides_shapes(client: TestClient, org: Org, tas
     )
     expanded = client.post(f"{url}/{session}/expand", json={"expand": []}, headers=org.headers).json()
     assert expanded["folder"] == "" and expanded["result"]["effects"] == []
+
+
+def with_candidates(client: TestClient, org: Org, task: dict[str, Any], count: int) -> str:
+    """The task's candidate list URL, once ``count`` candidates are in it."""
+    for _ in range(count):
+        create(client, org, task)
+    return f"{BASE}/{task['id']}/candidates"
+
+
+def test_a_limit_past_the_page_size_is_served_a_full_page_not_refused(
+    client: TestClient, org: Org, task: dict[str, Any]
+) -> None:
+    """TestInvite documents no maximum limit: a client asking for 500 gets pages of 100 and follows ``next``."""
+    url = with_candidates(client, org, task, 101)
+    first = client.get(f"{url}?limit=500", headers=org.headers)
+    assert first.status_code == 200, first.text
+    assert len(first.json()["candidates"]) == 100
+    paging = first.json()["pagination"]
+    assert (paging["limit"], paging["totalItems"], paging["totalPages"]) == (100, 101, 2)
+    assert paging["next"] == "?limit=100&page=2&mode=basic"
+    rest = client.get(url + paging["next"], headers=org.headers).json()
+    assert len(rest["candidates"]) == 1 and rest["pagination"]["next"] is None
+    tasks = client.get(f"{BASE}?limit=1000", headers=org.headers)
+    assert tasks.status_code == 200 and tasks.json()["pagination"]["limit"] == 100
+
+
+def test_previous_from_past_the_end_leads_back_to_the_last_page(
+    client: TestClient, org: Org, task: dict[str, Any]
+) -> None:
+    url = with_candidates(client, org, task, 3)
+    past = client.get(f"{url}?limit=2&page=9", headers=org.headers).json()
+    assert past["candidates"] == [] and past["pagination"]["previous"] == "?limit=2&page=2&mode=basic"
+    back = client.get(url + past["pagination"]["previous"], headers=org.headers).json()
+    assert len(back["candidates"]) == 1
+    empty_task = client.get(f"{BASE}/{task['id']}/test-instances?page=3", headers=org.headers).json()
+    assert empty_task["testInstances"] == [] and empty_task["pagination"]["previous"] is None
