@@ -132,3 +132,14 @@ def test_previous_from_past_the_end_leads_back_to_the_last_page(
     assert len(back["candidates"]) == 1
     empty_task = client.get(f"{BASE}/{task['id']}/test-instances?page=3", headers=org.headers).json()
     assert empty_task["testInstances"] == [] and empty_task["pagination"]["previous"] is None
+
+
+def test_a_body_too_large_is_a_413_with_a_code_of_its_own(
+    client: TestClient, org: Org, task: dict[str, Any], services: Services
+) -> None:
+    before = table_counts(services)
+    body = {"kind": "temporary-candidate", "externalData": {"notes": "x" * (1024 * 1024)}}
+    response = client.post(f"{BASE}/{task['id']}/candidates", json=body, headers=org.headers)
+    assert response.status_code == 413
+    assert response.json()["code"] == "payload_too_large" and set(response.json()) == {"message", "code"}
+    assert table_counts(services) == before

@@ -144,7 +144,10 @@ def _validation_error(request: Request, exc: Exception) -> Response:
     return error(400, "invalid_field", f"{_path(tuple(first['loc']))}: {first['msg']}")
 
 
-HTTP_CODES = {401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}
+# TestInvite lists 400, 401, 403, 404 and 5xx; what the transport refuses keeps its true status and gets a code of
+# its own (docs/vendors/testinvite.md, errors). Any other status is a 400.
+HTTP_CODES = {401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed", 409: "conflict",
+              413: "payload_too_large", 429: "too_many_requests", 503: "service_unavailable"}  # fmt: skip
 
 
 def _http_error(_request: Request, exc: Exception) -> Response:
