@@ -1,5 +1,6 @@
-"""TestInvite's error envelope: ``{message, code}`` with the status codes TestInvite lists (400/401/403/404), and
-405 for a method a path does not take. Messages speak TestInvite's words: a task, a candidate, a test instance."""
+"""TestInvite's error envelope: ``{message, code}`` with the status codes TestInvite lists (400/401/403/404), 405 for
+a method a path does not take, and the transport's own refusals (docs/vendors/testinvite.md, error codes). Messages
+speak TestInvite's words (a task, a candidate, a test instance) and name fields as the client's body spells them."""
 
 from __future__ import annotations
 
@@ -101,13 +102,13 @@ def _domain_error(_request: Request, exc: Exception) -> Response:
     if isinstance(exc, e.Forbidden | e.NotAllowed):
         return error(403, "forbidden", _message(exc))
     if isinstance(exc, e.NotFound):
-        # An unknown id inside the body is a bad request naming it (section 6, TestInvite 12); an unknown
-        # task or candidate in the path, or an unknown user for an internal candidate, is 404 (item 11).
+        # An unknown id inside the body is a bad request naming it; an unknown task or candidate in the path,
+        # or an unknown user for an internal candidate, is 404 (docs/vendors/testinvite.md, decision 5).
         if exc.field is not None and exc.field not in ("user_id", "opening_id"):
             return error(400, "invalid_field", _message(exc))
         return error(404, "not_found", exc.message)
     if isinstance(exc, e.Conflict):
-        return error(400, "duplicate", _message(exc))  # section 6, TestInvite 1: 400, not 409
+        return error(400, "duplicate", _message(exc))  # 400, not 409 (docs/vendors/testinvite.md, decision 4)
     return error(400, "invalid_field", _message(exc))
 
 
@@ -145,7 +146,7 @@ def _validation_error(request: Request, exc: Exception) -> Response:
 
 
 # TestInvite lists 400, 401, 403, 404 and 5xx; what the transport refuses keeps its true status and gets a code of
-# its own (docs/vendors/testinvite.md, errors). Any other status is a 400.
+# its own (docs/vendors/testinvite.md, error codes). Any other status is a 400.
 HTTP_CODES = {401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed", 409: "conflict",
               413: "payload_too_large", 429: "too_many_requests", 503: "service_unavailable"}  # fmt: skip
 

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 from fastapi import Query
 from pydantic import AfterValidator
 
-Mode = Literal["basic", "detailed", "default"]  # "default" reads as basic (section 6, TestInvite 8)
+Mode = Literal["basic", "detailed", "default"]  # "default" reads as basic (docs/vendors/testinvite.md, decision 7)
 MAX_LIMIT = 100
 # TestInvite documents no maximum, so a larger limit is not refused: the page holds at most MAX_LIMIT items and
 # says so in ``pagination.limit``, and the client follows ``next`` (docs/vendors/testinvite.md, decision 6).

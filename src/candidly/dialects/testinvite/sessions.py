@@ -1,4 +1,4 @@
-"""TestInvite test instances: list, search, get and expand a task's test sessions (reference section 1.10)."""
+"""TestInvite test instances: list, search, get and expand a task's test sessions (docs/vendors/testinvite.md, decision 16)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""TestInvite test instances (reference section 1.10): a test session in TestInvite's basic or detailed shape.
+"""TestInvite test instances (docs/vendors/testinvite.md, decision 16): a test session in TestInvite's basic or detailed shape.
 
 Also the body of a TestInvite ``callback``: the delivery worker is handed ``render_test_instance`` by the
 composition root, so the callback a TestInvite client asked for arrives in TestInvite's own shape.

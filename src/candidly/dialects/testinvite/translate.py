@@ -77,7 +77,7 @@ def update_command(task_id: str, application_id: str, body: wire.UpdateCandidate
         for name in ("active_after", "active_before"):
             if name in given:
                 changes[name] = from_epoch(getattr(f, name))
-        # Add, then remove (section 6, TestInvite 14).
+        # Add, then remove (docs/vendors/testinvite.md, decision 13).
         if f.labels is not None and f.labels.add:
             changes["labels_add"] = f.labels.add
         if f.labels is not None and f.labels.remove:
