@@ -40,7 +40,7 @@ def test_a_body_that_is_not_json_is_refused_as_the_body(
         f"{BASE}/{task['id']}/candidates", content=b'{"kind": "temporary-candidate"}', headers=org.headers
     )
     assert untyped.status_code == 400
-    assert untyped.json()["message"] == "body: must be a JSON object, sent with Content-Type: application/json"
+    assert untyped.json()["message"] == "body: must be a JSON object (sent with Content-Type: application/json)"
     assert table_counts(services) == before
 
 

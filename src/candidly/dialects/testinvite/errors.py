@@ -141,7 +141,7 @@ def _validation_error(request: Request, exc: Exception) -> Response:
         return error(400, "invalid_field", f"body: is not valid JSON (at character {first['loc'][-1]})")
     if tuple(first["loc"]) == ("body",) and first["type"] in ("model_attributes_type", "dict_type"):
         # JSON sent without its Content-Type arrives as text: say what to send, not how the parser failed.
-        return error(400, "invalid_field", "body: must be a JSON object, sent with Content-Type: application/json")
+        return error(400, "invalid_field", "body: must be a JSON object (sent with Content-Type: application/json)")
     return error(400, "invalid_field", f"{_path(tuple(first['loc']))}: {first['msg']}")
 
 

@@ -69,8 +69,11 @@ def update_command(task_id: str, application_id: str, body: wire.UpdateCandidate
     person: dict[str, Any] = {}
     f = body.fields
     if f is not None:
-        person = person_fields(f.fullname, f.email)
         given = f.model_fields_set
+        for name in ("fullname", "email"):  # a person keeps a name and an address: null would be dropped unseen
+            if name in given and getattr(f, name) is None:
+                raise InvalidField(f"fields.{name}", "must be a string, not null")
+        person = person_fields(f.fullname, f.email)
         for name in ("group", "favorite", "active"):
             if name in given:
                 changes[name] = getattr(f, name)
