@@ -143,3 +143,16 @@ def test_a_body_too_large_is_a_413_with_a_code_of_its_own(
     assert response.status_code == 413
     assert response.json()["code"] == "payload_too_large" and set(response.json()) == {"message", "code"}
     assert table_counts(services) == before
+
+
+def test_a_search_cursor_must_be_a_test_instance_of_the_task(
+    client: TestClient, org: Org, task: dict[str, Any]
+) -> None:
+    candidate = create(client, org, task)["candidateId"]
+    session = finished_session(client, org, candidate, task["steps"][0]["id"], {"scoreboard": SCORE})["id"]
+    url = f"{BASE}/{task['id']}/test-instances/filter"
+    after = client.post(f"{url}?lastDocId={session}", json={"kind": "meta"}, headers=org.headers)
+    assert (after.status_code, after.json()["testInstances"]) == (200, [])
+    typo = client.post(f"{url}?lastDocId={session}x", json={"kind": "meta"}, headers=org.headers)
+    assert typo.status_code == 400
+    assert typo.json()["message"] == f"lastDocId: '{session}x' is not a test instance of this task"
