@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from candidly.bootstrap import Services
-from tests.api.testinvite.conftest import BASE, case, create, ids_of
+from tests.api.testinvite.conftest import BASE, case, create, fill, ids_of
 from tests.helpers import Org, TestClient, make_opening, table_counts
 
 
@@ -78,7 +78,8 @@ def test_internal_candidates_copy_the_user_merge_tags_and_join_a_task_once(
     assert (app["uniq_id"], app["kind"]) == ("grace", "internal")
     again = client.post(f"{BASE}/{task['id']}/candidates", json=body, headers=org.headers)
     assert again.status_code == 400
-    assert "tracking.uniqId" in again.json()["message"] and "grace" in again.json()["message"]
+    # The client sent the user's id, not a uniqId: the refusal names that field.
+    assert again.json()["message"].startswith("id: ") and "grace" in again.json()["message"]
 
 
 @pytest.mark.parametrize(
@@ -123,11 +124,14 @@ REJECTS: list[tuple[str, dict[str, Any], int, str]] = [
     ("unknown currency", {"price": {"amount": 1, "currency": "GBP"}}, 400, "price.currency"),
     ("negative price", {"price": {"amount": -1, "currency": "USD"}}, 400, "price.amount"),
     ("unknown program", {"programIds": ["nope"]}, 400, "programIds[0]"),
-    ("unknown step", {"customizedSteps": [{"stepId": "nope", "customization": {}}]}, 400, "customizedSteps.nope"),
+    ("unknown step", {"customizedSteps": [{"stepId": "nope", "customization": {}}]}, 400, "customizedSteps[0].stepId: "),
     ("unknown template", {"email": "a@example.com", "inviteByEmail": {"emailTemplateName": "nope"}}, 400, "inviteByEmail.emailTemplateName"),
     ("invite without email", {"inviteByEmail": {"emailTemplateName": "invite"}}, 400, "inviteByEmail"),
     ("wrong type", {"labels": "x"}, 400, "labels"),
-    ("after not before before", {"dates": {"after": 1893456000, "before": 1767225600}}, 400, "activeAfter"),
+    ("after not before before", {"dates": {"after": 1893456000, "before": 1767225600}}, 400,
+     "dates.after: must be before dates.before"),
+    ("step window ends before it opens", {"customizedSteps": [{"stepId": "{step1}", "customization": {"activeAfter": 1990000000}}]},
+     400, "customizedSteps[0].customization.activeAfter: must be before customizedSteps[0].customization.activeBefore"),
     ("negative seconds", {"dates": {"after": -5}}, 400, "dates.after"),
     ("bad email", {"email": "not-an-email"}, 400, "email"),
     ("bad extra email", {"extraEmails": ["nope"]}, 400, "extraEmails[0]"),
@@ -147,6 +151,7 @@ def test_a_rejected_create_names_the_field_and_writes_nothing(
     status: int,
     field: str,
 ) -> None:
+    body = fill(body, ids_of(task))
     payload = body if "kind" in body or name == "missing kind" else {"kind": "temporary-candidate", **body}
     before = table_counts(services)
     response = client.post(f"{BASE}/{task['id']}/candidates", json=payload, headers=org.headers)

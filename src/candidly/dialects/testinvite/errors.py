@@ -1,10 +1,12 @@
-"""TestInvite's error envelope: ``{message, code}`` with the status codes TestInvite lists (400/401/403/404), and
-405 for a method a path does not take. Messages speak TestInvite's words: a task, a candidate, a test instance."""
+"""TestInvite's error envelope: ``{message, code}`` with the status codes TestInvite lists (400/401/403/404), 405 for
+a method a path does not take, and the transport's own refusals (docs/vendors/testinvite.md, error codes). Messages
+speak TestInvite's words (a task, a candidate, a test instance) and name fields as the client's body spells them."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 import orjson
@@ -29,10 +31,10 @@ FIELD_NAMES = {
 
 
 # Candidly's names for what TestInvite calls otherwise, as whole words outside quoted values ("test session"
-# already is TestInvite's word).
+# already is TestInvite's word) and outside names such as the scope read:openings, which must stay as they are.
 WORDS = {"opening": "task", "openings": "tasks", "application": "candidate", "applications": "candidates",
          "session": "test instance", "sessions": "test instances"}  # fmt: skip
-_WORD = re.compile(r"'[^']*'|\"[^\"]*\"|(?<!test )\b(" + "|".join(WORDS) + r")\b")
+_WORD = re.compile(r"'[^']*'|\"[^\"]*\"|(?<!test )(?<![:/_])\b(" + "|".join(WORDS) + r")\b(?![:/_])")
 
 
 def in_testinvite_words(message: str) -> str:
@@ -47,6 +49,32 @@ def wire_field(field: str | None) -> str | None:
         return FIELD_NAMES[field]
     head = re.split(r"[.\[]", field, maxsplit=1)[0]
     return FIELD_NAMES.get(head, head) + field[len(head) :] if head in FIELD_NAMES else field
+
+
+# A core field path -> the path of the same value in the body of one operation (create and update spell the same
+# field differently: ``dates.after`` in one, ``fields.activeAfter`` in the other).
+Rename = Callable[[str], str]
+# Core field names a reason may mention (``must be before active_before``): renamed like the field itself.
+_REASON_FIELDS = re.compile(r"\b(active_after|active_before)\b")
+
+
+def _sibling(path: str, name: str) -> str:
+    return f"{path.rsplit('.', 1)[0]}.{name}" if "." in path else name
+
+
+@contextmanager
+def named_as(rename: Rename) -> Iterator[None]:
+    """Refusals raised inside name their field as this operation's body spells it (see ``translate.*_names``)."""
+    try:
+        yield
+    except e.InvalidField as invalid:
+        field = invalid.field
+        reason = _REASON_FIELDS.sub(lambda m: rename(_sibling(field, m.group(1))), invalid.reason)
+        raise e.InvalidField(rename(field), reason) from invalid
+    except e.Conflict as conflict:
+        if conflict.field is None:
+            raise
+        raise e.Conflict(conflict.message, field=rename(conflict.field), existing_id=conflict.existing_id) from conflict
 
 
 def error(status: int, code: str, message: str, headers: Mapping[str, str] | None = None) -> Response:
@@ -74,21 +102,25 @@ def _domain_error(_request: Request, exc: Exception) -> Response:
     if isinstance(exc, e.Forbidden | e.NotAllowed):
         return error(403, "forbidden", _message(exc))
     if isinstance(exc, e.NotFound):
-        # An unknown id inside the body is a bad request naming it (section 6, TestInvite 12); an unknown
-        # task or candidate in the path, or an unknown user for an internal candidate, is 404 (item 11).
+        # An unknown id inside the body is a bad request naming it; an unknown task or candidate in the path,
+        # or an unknown user for an internal candidate, is 404 (docs/vendors/testinvite.md, decision 5).
         if exc.field is not None and exc.field not in ("user_id", "opening_id"):
             return error(400, "invalid_field", _message(exc))
         return error(404, "not_found", exc.message)
     if isinstance(exc, e.Conflict):
-        return error(400, "duplicate", _message(exc))  # section 6, TestInvite 1: 400, not 409
+        return error(400, "duplicate", _message(exc))  # 400, not 409 (docs/vendors/testinvite.md, decision 4)
     return error(400, "invalid_field", _message(exc))
+
+
+# The tags of the two discriminated unions (create's and the test-instance search's): branch names, not fields.
+_UNION_TAGS = frozenset({"temporary-candidate", "internal-candidate", "meta", "info"})
 
 
 def _path(loc: tuple[int | str, ...]) -> str:
     out = ""
     for part in loc[1:] if loc and loc[0] in ("body", "query", "path", "header") else loc:
-        if part in ("temporary-candidate", "internal-candidate"):
-            continue  # the discriminated union's branch name is not a field
+        if part in _UNION_TAGS:
+            continue
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out or "body"
 
@@ -105,10 +137,18 @@ def _validation_error(request: Request, exc: Exception) -> Response:
     first = exc.errors()[0] if exc.errors() else {"loc": ("body",), "msg": "invalid", "type": ""}
     if first["type"] in ("union_tag_invalid", "union_tag_not_found"):
         return error(400, "invalid_field", f"kind: must be {_kinds(request)}")
+    if first["type"] == "json_invalid":  # its location is a character offset, not a field
+        return error(400, "invalid_field", f"body: is not valid JSON (at character {first['loc'][-1]})")
+    if tuple(first["loc"]) == ("body",) and first["type"] in ("model_attributes_type", "dict_type"):
+        # JSON sent without its Content-Type arrives as text: say what to send, not how the parser failed.
+        return error(400, "invalid_field", "body: must be a JSON object (sent with Content-Type: application/json)")
     return error(400, "invalid_field", f"{_path(tuple(first['loc']))}: {first['msg']}")
 
 
-HTTP_CODES = {401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}
+# TestInvite lists 400, 401, 403, 404 and 5xx; what the transport refuses keeps its true status and gets a code of
+# its own (docs/vendors/testinvite.md, error codes). Any other status is a 400.
+HTTP_CODES = {401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed", 409: "conflict",
+              413: "payload_too_large", 429: "too_many_requests", 503: "service_unavailable"}  # fmt: skip
 
 
 def _http_error(_request: Request, exc: Exception) -> Response:

@@ -7,9 +7,13 @@ from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
 from fastapi import Query
+from pydantic import AfterValidator
 
-Mode = Literal["basic", "detailed", "default"]  # "default" reads as basic (section 6, TestInvite 8)
-Limit = Annotated[int, Query(ge=1, le=100)]  # no maximum documented: capped at 100 (section 6, TestInvite 9)
+Mode = Literal["basic", "detailed", "default"]  # "default" reads as basic (docs/vendors/testinvite.md, decision 7)
+MAX_LIMIT = 100
+# TestInvite documents no maximum, so a larger limit is not refused: the page holds at most MAX_LIMIT items and
+# says so in ``pagination.limit``, and the client follows ``next`` (docs/vendors/testinvite.md, decision 6).
+Limit = Annotated[int, Query(ge=1, le=1_000_000_000), AfterValidator(lambda limit: min(limit, MAX_LIMIT))]
 PageNumber = Annotated[int, Query(ge=1, le=1_000_000)]
 
 
@@ -26,8 +30,9 @@ def link(**query: Any) -> str:
 def pagination(total: int, page: int, limit: int, mode: str, filters: dict[str, str]) -> dict[str, Any]:
     """TestInvite's page object; ``next`` and ``previous`` keep the filters given in the query."""
     pages = math.ceil(total / limit) if total else 0
+    previous = min(page - 1, pages)  # from past the end, back to the last page that holds items
     return {
         "totalItems": total, "totalPages": pages, "currentPage": page, "limit": limit,
         "next": link(limit=limit, page=page + 1, mode=mode, **filters) if page < pages else None,
-        "previous": link(limit=limit, page=page - 1, mode=mode, **filters) if page > 1 else None,
+        "previous": link(limit=limit, page=previous, mode=mode, **filters) if previous >= 1 else None,
     }  # fmt: skip

@@ -11,6 +11,7 @@ from fastapi.security import HTTPBearer
 from candidly.dialects.base import DialectCaller, FastJSONResponse, SurfaceServices, bearer_token
 from candidly.dialects.testinvite import schemas as wire
 from candidly.dialects.testinvite import translate
+from candidly.dialects.testinvite.errors import named_as
 from candidly.dialects.testinvite.paging import Limit, Mode, PageNumber, mode_of, pagination
 from candidly.domain import commands as c
 from candidly.domain.access import Scope
@@ -46,7 +47,9 @@ def caller(request: Request) -> Caller:
 def create_candidate(task_id: str, body: Annotated[wire.CreateCandidate, Body()], request: Request) -> Response:
     """Create a temporary or internal candidate under a task; answers the basic object."""
     who = caller(request)
-    application = who.execute(translate.create_command(task_id, body))
+    command = translate.create_command(task_id, body)  # what it refuses is named as sent already
+    with named_as(translate.create_names(body)):
+        application = who.execute(command)
     return FastJSONResponse(who.render(application, "basic"))
 
 
@@ -121,7 +124,9 @@ def _application(who: Caller, task_id: str, candidate_id: str) -> Application:
 def update_candidate(task_id: str, candidate_id: str, body: wire.UpdateCandidate, request: Request) -> Response:
     """Update a candidate's fields and per-step settings; answers the detailed object."""
     who = caller(request)
-    application = who.execute(translate.update_command(task_id, candidate_id, body))
+    command = translate.update_command(task_id, candidate_id, body)  # what it refuses is named as sent already
+    with named_as(translate.update_names):
+        application = who.execute(command)
     return FastJSONResponse(who.render(application, "detailed"))
 
 

@@ -62,7 +62,7 @@ class Common(Wire):
     program_ids: list[Annotated[str, Field(max_length=64)]] | None = Field(
         default=None, alias="programIds", max_length=100
     )
-    # The seed's prose calls it externalEmails (section 6, TestInvite 17): both names are accepted.
+    # The seed's prose calls it externalEmails (docs/vendors/testinvite.md, decision 10): both names are accepted.
     extra_emails: list[Annotated[str, Field(max_length=320)]] | None = Field(
         default=None, validation_alias=AliasChoices("extraEmails", "externalEmails"), max_length=20
     )
@@ -296,7 +296,7 @@ class BasicTestInstance(BaseModel):
 class DetailedTestInstance(BasicTestInstance):
     organizationId: str
     candidate: TestInstanceCandidate
-    folder: str | None
+    folder: str
     group: str
     labels: list[str]
     tags: dict[str, Any]

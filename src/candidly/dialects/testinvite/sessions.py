@@ -1,4 +1,4 @@
-"""TestInvite test instances: list, search, get and expand a task's test sessions (reference section 1.10)."""
+"""TestInvite test instances: list, search, get and expand a task's test sessions (docs/vendors/testinvite.md, decision 16)."""
 
 from __future__ import annotations
 
@@ -129,6 +129,8 @@ def search_test_instances(
 ) -> Response:
     """The task's test instances matching the body, oldest first, ``limit`` after ``lastDocId``."""
     who, _ = _reader(request, task_id)
+    if last_doc_id is not None:
+        _continues_from(who, task_id, last_doc_id)
     if isinstance(body, wire.MetaSearch):
         filters = _meta_filters(who, task_id, body)
     else:
@@ -142,6 +144,14 @@ def search_test_instances(
             "next": link(limit=limit, lastDocId=last, mode=mode_of(mode)) if last else None,
         },
     })  # fmt: skip
+
+
+def _continues_from(who: Caller, task_id: str, last_doc_id: str) -> None:
+    """A cursor must be one of the task's test instances: a mistyped one would read as "nothing more" otherwise."""
+    try:
+        _instance(who, task_id, last_doc_id)
+    except NotFound:
+        raise InvalidField("lastDocId", f"{last_doc_id!r} is not a test instance of this task") from None
 
 
 def _instance(who: Caller, task_id: str, instance_id: str) -> tuple[TestSession, Application]:

@@ -1,4 +1,4 @@
-"""TestInvite test instances (reference section 1.10): a test session in TestInvite's basic or detailed shape.
+"""TestInvite test instances (docs/vendors/testinvite.md, decision 16): a test session in TestInvite's basic or detailed shape.
 
 Also the body of a TestInvite ``callback``: the delivery worker is handed ``render_test_instance`` by the
 composition root, so the callback a TestInvite client asked for arrives in TestInvite's own shape.
@@ -11,7 +11,10 @@ from typing import Any
 from candidly.domain.applications import Application, ApplicationKind
 from candidly.domain.sessions import TestSession
 
-_DETAILED_RESULT = ("noOfQuestions", "sections", "dimensions", "effects")
+# The basic scoreboard has three numbers; the detailed one adds noOfQuestions, and the detailed result always
+# carries its three lists (empty when the completion reported none), as the guide types them.
+_BASIC_SCORES = ("pointsAchieved", "maxAchievablePoints", "achievementRatio")
+_DETAILED_LISTS = ("sections", "dimensions", "effects")
 
 
 def _seconds(session: TestSession) -> int | None:
@@ -22,9 +25,17 @@ def _result(session: TestSession, detailed: bool) -> dict[str, Any] | bool:
     """``false`` until the session completes; then its completion time and scores."""
     if session.completed_at is None:
         return False
-    result: dict[str, Any] = {"completedAt": _seconds(session), "scoreboard": session.result.get("scoreboard")}
-    if detailed:
-        result.update({k: session.result[k] for k in _DETAILED_RESULT if k in session.result})
+    scoreboard = dict(session.result.get("scoreboard") or {})
+    if not detailed:
+        scoreboard = {k: v for k, v in scoreboard.items() if k in _BASIC_SCORES}
+        return {"completedAt": _seconds(session), "scoreboard": scoreboard}
+    questions = session.result.get("noOfQuestions")  # a completion may report it beside the scoreboard
+    if questions is not None:
+        scoreboard.setdefault("noOfQuestions", questions)
+    result: dict[str, Any] = {"completedAt": _seconds(session), "scoreboard": scoreboard}
+    if questions is not None:
+        result["noOfQuestions"] = questions  # where earlier answers put it: kept for the clients that read it there
+    result.update({k: session.result.get(k) or [] for k in _DETAILED_LISTS})
     return result
 
 
@@ -40,6 +51,7 @@ def render_test_instance(session: TestSession, application: Application, mode: s
         body.update({
             "organizationId": session.organization_id,
             "candidate": {"id": application.id, "kind": "user" if application.kind == ApplicationKind.INTERNAL else "temp"},
-            "folder": None, "group": application.group, "labels": application.labels, "tags": application.tags,
+            # Folders hold tasks, and Candidly files test instances in none: the guide's string, empty.
+            "folder": "", "group": application.group, "labels": application.labels, "tags": application.tags,
         })  # fmt: skip
     return body

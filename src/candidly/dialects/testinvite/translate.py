@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, get_args
 
 from candidly.dialects.base import epoch_seconds, from_epoch
+from candidly.dialects.testinvite import errors
 from candidly.dialects.testinvite import schemas as wire
 from candidly.domain import commands as c
 from candidly.domain.applications import DEFAULT, Application, ApplicationKind
@@ -67,15 +69,18 @@ def update_command(task_id: str, application_id: str, body: wire.UpdateCandidate
     person: dict[str, Any] = {}
     f = body.fields
     if f is not None:
-        person = person_fields(f.fullname, f.email)
         given = f.model_fields_set
+        for name in ("fullname", "email"):  # a person keeps a name and an address: null would be dropped unseen
+            if name in given and getattr(f, name) is None:
+                raise InvalidField(f"fields.{name}", "must be a string, not null")
+        person = person_fields(f.fullname, f.email)
         for name in ("group", "favorite", "active"):
             if name in given:
                 changes[name] = getattr(f, name)
         for name in ("active_after", "active_before"):
             if name in given:
                 changes[name] = from_epoch(getattr(f, name))
-        # Add, then remove (section 6, TestInvite 14).
+        # Add, then remove (docs/vendors/testinvite.md, decision 13).
         if f.labels is not None and f.labels.add:
             changes["labels_add"] = f.labels.add
         if f.labels is not None and f.labels.remove:
@@ -84,6 +89,54 @@ def update_command(task_id: str, application_id: str, body: wire.UpdateCandidate
     return c.UpdateApplication(
         application_id, changes=changes, candidate_changes=person, step_changes=steps, opening_id=task_id
     )
+
+
+# How a create and an update name the core fields a refusal may point at (``errors.named_as``).
+_CREATE_FIELDS = {"active_after": "dates.after", "active_before": "dates.before"}
+_UPDATE_FIELDS = {"active_after": "fields.activeAfter", "active_before": "fields.activeBefore", "email": "fields.email",
+                  "first_name": "fields.fullname", "last_name": "fields.fullname", "group": "fields.group",
+                  "labels": "fields.labels.add", "favorite": "fields.favorite", "active": "fields.active"}  # fmt: skip
+_CUSTOMIZATION = {"active_after": "activeAfter", "active_before": "activeBefore"}
+_STEP_SETTING = {"active": "active.value", "attempt_limit": "limit.value", "active_after": "dates.value.after",
+                 "active_before": "dates.value.before"}  # fmt: skip
+
+
+def _step_path(field: str) -> tuple[str, str | None] | None:
+    """``step_overrides.<step>[.<setting>]`` (or ``steps.<step>``) as (step id, setting or None)."""
+    head, _, rest = field.partition(".")
+    if head not in ("step_overrides", "steps") or not rest:
+        return None
+    step_id, _, setting = rest.partition(".")
+    return step_id, setting or None
+
+
+def create_names(body: wire.TemporaryCandidate | wire.InternalCandidate) -> errors.Rename:
+    """Core field paths as a create body spells them: ``dates.after``, ``customizedSteps[0].stepId``, ..."""
+    step_ids = [s.step_id for s in body.customized_steps or ()]
+
+    def rename(field: str) -> str:
+        step = _step_path(field)
+        if step is not None:
+            step_id, setting = step
+            if step_id not in step_ids:
+                return "customizedSteps"
+            at = f"customizedSteps[{step_ids.index(step_id)}]"
+            return f"{at}.stepId" if setting is None else f"{at}.customization.{_CUSTOMIZATION.get(setting, setting)}"
+        if field == "uniq_id" and isinstance(body, wire.InternalCandidate):
+            return "id"  # the user's username is the internal candidate's uniqId
+        return _CREATE_FIELDS.get(field) or errors.wire_field(field) or field
+
+    return rename
+
+
+def update_names(field: str) -> str:
+    """Core field paths as an update body spells them: ``fields.activeAfter``, ``steps.<id>.limit.value``, ..."""
+    step = _step_path(field)
+    if step is not None:
+        step_id, setting = step
+        return f"steps.{step_id}" + ("" if setting is None else f".{_STEP_SETTING.get(setting, setting)}")
+    head = re.split(r"[.\[]", field, maxsplit=1)[0]
+    return _UPDATE_FIELDS.get(head) or errors.wire_field(field) or field
 
 
 def _setting(path: str, value: Any) -> tuple[bool, Any]:
@@ -144,11 +197,15 @@ def _date_changes(path: str, dates: Any) -> dict[str, Any]:
 def basic(application: Application, person: Candidate, base_url: str) -> dict[str, Any]:
     internal = application.kind == ApplicationKind.INTERNAL
     code = None if internal else application.invitation_code
-    return {
+    body: dict[str, Any] = {
         "candidateId": application.id, "kind": "user" if internal else "temp", "taskId": application.opening_id,
-        "loggedIn": application.logged_in, "fullname": person.fullname, "email": person.email,
-        "invitationCode": code, "directAccessUrl": f"{base_url.rstrip('/')}/access/{code}" if code else None,
+        "loggedIn": application.logged_in,
     }  # fmt: skip
+    # The seeds type them ``fullname?: string`` and ``email?: string``: absent when unknown, never null.
+    body.update({k: v for k, v in (("fullname", person.fullname), ("email", person.email)) if v is not None})
+    body["invitationCode"] = code
+    body["directAccessUrl"] = f"{base_url.rstrip('/')}/access/{code}" if code else None
+    return body
 
 
 def detailed(application: Application, person: Candidate, base_url: str) -> dict[str, Any]:

@@ -205,6 +205,11 @@ def new_application(
     return application
 
 
+# Where a uniqId must be unique, in words: "in this labels" would not read.
+_WITHIN = {"task": "in this task", "group": "in this group", "labels": "by a candidate with the same labels",
+           "programs": "by a candidate with the same programs"}  # fmt: skip
+
+
 def _claim_uniq_id(uow: UnitOfWork, ctx: Context, application: Application, uniq_id: str, scope: str) -> None:
     if scope not in UNIQ_SCOPES:
         raise InvalidField("uniq_scope", f"must be one of {', '.join(UNIQ_SCOPES)}")
@@ -212,7 +217,7 @@ def _claim_uniq_id(uow: UnitOfWork, ctx: Context, application: Application, uniq
     clash = uow.applications.find(ctx.organization_id, opening_id=application.opening_id, uniq_key=key)
     if clash:
         raise Conflict(
-            f"uniqId {uniq_id!r} is already used in this {scope}",
+            f"uniqId {uniq_id!r} is already used {_WITHIN[scope]}",
             field="uniq_id",
             existing_id=clash[0].id,
         )
