@@ -24,6 +24,8 @@ from tests.helpers import ADMIN_TOKEN
 from tests.support.pg import PostgresCluster
 from tests.support.serve import server
 
+from bench.delivery_rig import all_ids
+
 
 class Client:
     """One keep-alive connection sending creates and reads at a bounded rate; counts every outcome."""
@@ -121,7 +123,7 @@ def run(base: str, cluster: PostgresCluster, args: Any) -> dict[str, Any]:
     statuses = sum((c.statuses for c in clients), Counter())
     retried = sum(c.retry_refused() for c in clients)
     acknowledged = set().union(*(c.acknowledged for c in clients))
-    total = len(_all_ids(base, headers))
+    total = len(all_ids(base, headers, "/api/v1/candidates"))
     return {
         "outage_seconds": args.outage, "clients": args.clients, "rate_per_client": args.rate,
         "answers": dict(sorted(statuses.items())), "unanswered": sum(c.unanswered for c in clients),
@@ -129,19 +131,6 @@ def run(base: str, cluster: PostgresCluster, args: Any) -> dict[str, Any]:
         "readyz_ready_again_after_seconds": recovered, "refused_creates_retried_with_their_key": retried,
         "creates_acknowledged": len(acknowledged), "candidates_stored": total,
     }  # fmt: skip
-
-
-def _all_ids(base: str, headers: dict[str, str]) -> list[str]:
-    ids, cursor = [], None
-    with httpx.Client(base_url=base, headers=headers, timeout=10) as http:
-        while True:
-            page = http.get(
-                "/api/v1/candidates", params={"limit": 200, **({"cursor": cursor} if cursor else {})}
-            ).json()
-            ids += [item["id"] for item in page["items"]]
-            cursor = page["next_cursor"]
-            if not cursor:
-                return ids
 
 
 if __name__ == "__main__":

@@ -12,51 +12,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import subprocess
-import sys
-import tempfile
 import threading
 import time
-from collections import Counter
-from contextlib import ExitStack
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import httpx
-from aiosmtpd.controller import Controller
 
-from bench import servers, workload
-
-
-class Hooks(BaseHTTPRequestHandler):
-    seen: Counter[str] = Counter()
-    lock = threading.Lock()
-
-    def do_POST(self) -> None:
-        self.rfile.read(int(self.headers.get("content-length", 0)))
-        with self.lock:
-            self.seen[self.headers.get("webhook-id", "")] += 1
-        self.send_response(204)
-        self.end_headers()
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-class Mail:
-    count = 0
-
-    async def handle_DATA(self, _server: Any, _session: Any, _envelope: Any) -> str:
-        Mail.count += 1
-        return "250 OK"
-
-
-def gauges(base: str) -> dict[str, float]:
-    text = httpx.get(f"{base}/metrics", timeout=30).text
-    return {
-        line.split()[0]: float(line.split()[1]) for line in text.splitlines() if line.startswith("candidly_outbox_")
-    }
+from bench.delivery_rig import Hooks, Mail, gauges, rig
 
 
 def create_loop(base: str, path: str, body: dict[str, Any], headers: dict[str, str], rate: float, until: float,
@@ -71,15 +33,6 @@ def create_loop(base: str, path: str, body: dict[str, Any], headers: dict[str, s
             time.sleep(max(0.0, next_at - time.monotonic()))
 
 
-def postgres(stack: ExitStack) -> str:
-    from tests.support.pg import PostgresCluster
-
-    cluster = PostgresCluster()
-    cluster.start()
-    stack.callback(cluster.stop)
-    return str(cluster.create_database("outbox"))
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=int, default=60)
@@ -87,24 +40,8 @@ def main() -> None:
     parser.add_argument("--postgres", action="store_true", help="a throwaway PostgreSQL cluster, not SQLite")
     parser.add_argument("--separate-worker", action="store_true")
     args = parser.parse_args()
-    os.environ.update({"CANDIDLY_OUTBOUND_ALLOW_PRIVATE": "true", "CANDIDLY_SMTP_HOST": "127.0.0.1"})
-    hooks = ThreadingHTTPServer(("127.0.0.1", 0), Hooks)
-    threading.Thread(target=hooks.serve_forever, daemon=True).start()
-    smtp_port = servers.free_port()
-    mail = Controller(Mail(), hostname="127.0.0.1", port=smtp_port)
-    mail.start()
-    os.environ["CANDIDLY_SMTP_PORT"] = str(smtp_port)
-    with ExitStack() as stack, tempfile.TemporaryDirectory() as tmp:
-        url = postgres(stack) if args.postgres else f"sqlite:///{tmp}/outbox.db"
-        base, _ = stack.enter_context(servers.candidly(url, run_worker=not args.separate_worker))
-        if args.separate_worker:
-            env = {**os.environ, "CANDIDLY_DATABASE_URL": url, "CANDIDLY_WORKER_POLL_SECONDS": "0.2",
-                   "CANDIDLY_LOG_LEVEL": "warning"}  # fmt: skip
-            worker = subprocess.Popen([sys.executable, "-m", "candidly", "worker"], cwd=servers.ROOT, env=env)
-            stack.callback(worker.terminate)
-        world = workload.seed(base, 0)
-        hook = {"url": f"http://127.0.0.1:{hooks.server_address[1]}/hook", "events": ["application.created"]}
-        httpx.post(f"{base}/api/v1/webhooks", json=hook, headers=world.headers).raise_for_status()
+    with rig(use_postgres=args.postgres, separate_worker=args.separate_worker) as running:
+        base, world = running.base, running.world
         body = {"kind": "temporary-candidate", "fullname": "Bench Candidate", "email": "bench@bench.example",
                 "inviteByEmail": {"emailTemplateName": "invite"}}  # fmt: skip
         path = f"/testinvite/api/integration/rest/v1/tasks/{world.opening['id']}/candidates"
@@ -123,26 +60,24 @@ def main() -> None:
             time.sleep(5)
             g = gauges(base)
             samples.append({"t": round(time.monotonic() - start), "created": len(made),
-                            "emails": Mail.count, "webhooks": sum(Hooks.seen.values()),
+                            "emails": Mail.count, "webhooks": Hooks.total(),
                             "pending": int(g.get("candidly_outbox_pending_deliveries", -1)),
                             "unpublished_events": int(g.get("candidly_outbox_unpublished_events", -1)),
                             "oldest_s": round(g.get("candidly_outbox_oldest_pending_age_seconds", -1), 1)})  # fmt: skip
             print(json.dumps(samples[-1]), flush=True)
         loaded = time.monotonic() - start
-        at_stop = {"emails": Mail.count, "webhooks": sum(Hooks.seen.values())}
+        at_stop = {"emails": Mail.count, "webhooks": Hooks.total()}
         deadline = time.monotonic() + 600
-        while (Mail.count < len(made) or sum(Hooks.seen.values()) < len(made)) and time.monotonic() < deadline:
+        while (Mail.count < len(made) or Hooks.total() < len(made)) and time.monotonic() < deadline:
             time.sleep(0.2)
         drained = time.monotonic() - start - loaded
-    mail.stop()
-    hooks.shutdown()
     report = {
         "seconds_loaded": round(loaded, 1), "created": len(made), "request_errors": len(errors),
         "creates_per_s": round(len(made) / loaded, 1),
         "emails_per_s_while_loading": round(at_stop["emails"] / loaded, 1),
         "webhooks_per_s_while_loading": round(at_stop["webhooks"] / loaded, 1),
         "behind_at_stop": {"emails": len(made) - at_stop["emails"], "webhooks": len(made) - at_stop["webhooks"]},
-        "drain_seconds_after_stop": round(drained, 1), "emails": Mail.count, "webhooks": sum(Hooks.seen.values()),
+        "drain_seconds_after_stop": round(drained, 1), "emails": Mail.count, "webhooks": Hooks.total(),
         "webhooks_twice": sum(n - 1 for n in Hooks.seen.values() if n > 1),
     }  # fmt: skip
     print(json.dumps(report, indent=2))

@@ -14,6 +14,7 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
+SECRET_KEY = "bench-secret-key"  # seals stored secrets; PostgreSQL has no key file, so a separate worker needs it too
 
 
 def free_port() -> int:
@@ -59,8 +60,8 @@ def _children(pid: int) -> list[int]:
 @contextmanager
 def process(args: list[str], env: dict[str, str], ready_url: str) -> Iterator[subprocess.Popen[bytes]]:
     proc = subprocess.Popen(
-        args, cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
+        args, cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=None
+    )  # stderr is ours: a pipe nobody read would stop the server once 64 KiB of warnings filled it
     try:
         wait_ready(ready_url)
         yield proc
@@ -80,7 +81,7 @@ def candidly(
     env = {
         "CANDIDLY_DATABASE_URL": database_url,
         "CANDIDLY_ADMIN_TOKEN": "bench-operator",
-        "CANDIDLY_SECRET_KEY": "bench-secret-key",  # seals stored secrets; PostgreSQL has no key file
+        "CANDIDLY_SECRET_KEY": SECRET_KEY,
         "CANDIDLY_ACCESS_LOG": "false",
         "CANDIDLY_LOG_LEVEL": "warning",
         "CANDIDLY_RUN_WORKER": "true" if run_worker else "false",
