@@ -115,11 +115,11 @@ def serve(
         # The app is built in each server process from the environment, so the option travels there.
         os.environ["CANDIDLY_FORWARDED_ALLOW_IPS"] = forwarded_allow_ips
     settings = checked_settings()
+    if workers > 1:
+        refuse_test_mode(settings, "the clock and the captured outbox live in one process: serve with --workers 1")
     host, port = host or settings.host, port or settings.port
     check_port_free(host, port)
     _logging(settings.log_level)
-    if workers > 1:
-        refuse_test_mode(settings, "the clock and the captured outbox live in one process: serve with --workers 1")
     build_services(settings)  # migrate once, before any worker process starts
     uvicorn.run(
         "candidly.web.factory:app",
