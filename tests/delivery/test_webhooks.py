@@ -228,8 +228,14 @@ def test_a_subscription_made_after_a_burst_of_writes_receives_none_of_them(
 
 
 @pytest.mark.parametrize(
-    "url", ["http://127.0.0.1:8080/hook", "http://localhost/hook", "https://[::1]/x", "http://100.100.100.200/x"]
-)
+    "url",
+    [
+        "http://127.0.0.1:8080/hook", "http://localhost/hook", "https://[::1]/x", "http://100.100.100.200/x",
+        # The shorthand forms of IPv4 that resolvers accept (inet_aton): 127.0.0.1, 0.0.0.0 and 10.0.0.1 in disguise.
+        "http://127.1/x", "http://2130706433/x", "http://0x7f000001/x", "http://017700000001/x", "http://0/x",
+        "http://0x7f.0.0.1/x", "http://10.1/x",
+    ],
+)  # fmt: skip
 def test_a_url_the_sender_would_refuse_is_refused_at_subscription(
     client: TestClient, org: Org, services: Services, url: str
 ) -> None:

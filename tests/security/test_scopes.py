@@ -63,6 +63,27 @@ def test_a_key_that_may_read_and_write_still_gets_the_record(
     assert (response.status_code, response.json()["email"]) == (200, "ada@example.com")
 
 
+def test_a_key_that_may_write_openings_but_not_read_them_gets_no_opening_and_changes_none(
+    client: TestClient, org: Org, world: dict[str, Any], services: Services
+) -> None:
+    """Creating or changing an opening answers with it (its templates, steps and settings): that needs read:openings."""
+    write_only = make_key(client, org, ["write:openings"])
+    opening = world["opening"]
+    calls = [
+        ("POST", "/api/v1/openings", {"kind": "task", "name": "Hidden"}),
+        ("PATCH", f"/api/v1/openings/{opening['id']}", {"name": "Renamed"}),
+        ("POST", "/instaview/v1/jobs", {"title": "Hidden", "description": "Build APIs"}),
+    ]
+    for method, path, body in calls:
+        before = table_counts(services)
+        response = client.request(method, path, json=body, headers=write_only)
+        assert response.status_code == 403, (method, path, response.text)
+        assert "read:" in response.text and opening["id"] not in response.text  # InstaView says read:jobs
+        assert table_counts(services) == before, (method, path)
+    shown = client.get(f"/api/v1/openings/{opening['id']}", headers=org.headers).json()
+    assert (shown["name"], shown["version"]) == (opening["name"], opening["version"])
+
+
 def test_a_key_mints_only_scopes_it_holds(client: TestClient, org: Org, services: Services) -> None:
     admin_only = make_key(client, org, ["admin"])
     before = table_counts(services)

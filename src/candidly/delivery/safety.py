@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import httpcore
 
-from candidly.domain.deliveries import IpAddress, address_refusal
+from candidly.domain.deliveries import IpAddress, address_of_kind, address_refusal
 
 SocketOption = tuple[int, int, int] | tuple[int, int, bytes | bytearray] | tuple[int, int, None, int]
 # host, port -> the addresses it resolves to (tests give their own; the default asks the system).
@@ -45,7 +45,7 @@ def checked_address(host: str, port: int, *, allow_private: bool, resolve: Resol
         for address in addresses:
             if (why := address_refusal(address)) is not None:
                 raise UnsafeTarget(
-                    f"{host} resolves to a {why} address (set CANDIDLY_OUTBOUND_ALLOW_PRIVATE=true to allow it)"
+                    f"{host} resolves to {address_of_kind(why)} (set CANDIDLY_OUTBOUND_ALLOW_PRIVATE=true to allow it)"
                 )
     return addresses[0]
 

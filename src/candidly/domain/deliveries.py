@@ -122,10 +122,42 @@ def literal_host_refusal(host: str) -> str | None:
     if name == "localhost" or name.endswith(".localhost"):
         return "loopback"
     try:
-        address = ipaddress.ip_address(name.split("%")[0])
+        address: IpAddress | None = ipaddress.ip_address(name.split("%")[0])
     except ValueError:
+        address = ipv4_shorthand(name)
+    if address is None:
         return None  # a name: where it points is judged when it is called
     return address_refusal(address)
+
+
+def ipv4_shorthand(name: str) -> ipaddress.IPv4Address | None:
+    """The IPv4 address a resolver reads in ``name`` the way inet_aton does ("127.1", "2130706433", "0x7f.0.0.1"),
+    or None when ``name`` is no such number: such a URL reaches that address without asking DNS."""
+    parts = name.split(".")
+    if not 1 <= len(parts) <= 4:
+        return None
+    numbers = [_inet_aton_part(part) for part in parts]
+    if any(n is None for n in numbers):
+        return None
+    *leading, last = [n for n in numbers if n is not None]
+    if any(n > 0xFF for n in leading) or last >= 1 << (8 * (4 - len(leading))):
+        return None
+    value = last
+    for index, byte in enumerate(leading):
+        value |= byte << (8 * (3 - index))
+    return ipaddress.IPv4Address(value)
+
+
+def _inet_aton_part(part: str) -> int | None:
+    """One dot-separated part as inet_aton reads it: 0x-prefixed hex, 0-prefixed octal, or decimal."""
+    try:
+        if part[:2] in ("0x", "0X"):
+            return int(part[2:], 16) if part[2:].isalnum() else None
+        if len(part) > 1 and part.startswith("0"):
+            return int(part, 8)
+        return int(part) if part.isdigit() else None
+    except ValueError:
+        return None
 
 
 def public_url(value: str, field_name: str = "url") -> str:
@@ -134,10 +166,15 @@ def public_url(value: str, field_name: str = "url") -> str:
     why = literal_host_refusal(urlsplit(url).hostname or "")
     if why is not None:
         raise InvalidField(
-            field_name, f"points at a {why} address, which the server does not call "
+            field_name, f"points at {address_of_kind(why)}, which the server does not call "
             "(the operator may allow it with CANDIDLY_OUTBOUND_ALLOW_PRIVATE=true)",
         )  # fmt: skip
     return url
+
+
+def address_of_kind(kind: str) -> str:
+    """ "a loopback address", "an unspecified address": a refusal's kind in a sentence."""
+    return f"{'an' if kind[:1] in 'aeiou' else 'a'} {kind} address"
 
 
 def webhook_event_types(values: list[str]) -> list[str]:

@@ -49,7 +49,7 @@ _STEP_SETTINGS = (
 )
 
 
-@handles(c.CreateOpening)
+@handles(c.CreateOpening, answers_with=Scope.READ_OPENINGS)
 def create_opening(uow: UnitOfWork, ctx: Context, cmd: c.CreateOpening) -> Opening:
     ctx.actor.principal.require(Scope.WRITE_OPENINGS)
     if cmd.kind not in OpeningKind.__members__.values():
@@ -212,7 +212,7 @@ def load_opening(uow: UnitOfWork, ctx: Context, opening_id: str, field: str | No
     return opening
 
 
-@handles(c.UpdateOpening)
+@handles(c.UpdateOpening, answers_with=Scope.READ_OPENINGS)
 def update_opening(uow: UnitOfWork, ctx: Context, cmd: c.UpdateOpening) -> Opening:
     ctx.actor.principal.require(Scope.WRITE_OPENINGS)
     opening = load_opening(uow, ctx, cmd.opening_id)
