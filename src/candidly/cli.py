@@ -20,7 +20,6 @@ import typer
 import uvicorn
 from rich.console import Console
 from rich.progress import Progress
-from typer._click.core import Context as ClickContext  # the click that typer bundles
 from typer.core import TyperGroup
 
 from candidly import bulk, seed
@@ -37,7 +36,7 @@ from candidly.storage.secrets import SecretKeyMissing, reseal_all
 class OneLineErrors(TyperGroup):
     """Every command's mistakes end it with one line on stderr, never a traceback: 2 for configuration, 1 else."""
 
-    def invoke(self, ctx: ClickContext) -> Any:
+    def invoke(self, ctx: Any) -> Any:  # a click Context; typer bundles its own click, whose type is private
         try:
             return super().invoke(ctx)
         except (ConfigError, TestModeRefused, SecretKeyMissing, seed.SeedError) as error:
