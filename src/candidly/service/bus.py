@@ -28,9 +28,10 @@ def handles(
 ) -> Callable[[Callable[..., R]], Callable[..., R]]:
     """Register the decorated function as the handler of ``command_type``.
 
-    ``answers_with`` is the scope a caller must hold to be handed the handler's result. The bus checks it
-    before the command runs: a key that may write but not read gets a 403 and changes nothing, rather than
-    its change saved and then either the record shown (more than its scopes allow) or a 403 after the fact.
+    ``answers_with`` is the scope a caller must hold to be handed the handler's result. The bus checks it after
+    the handler (so a key missing the write scope is told that one first) and before the commit: a key that may
+    write but not read gets a 403 and changes nothing, rather than its change saved and then either the record
+    shown (more than its scopes allow) or a 403 after the fact.
     """
 
     def register(fn: Callable[..., R]) -> Callable[..., R]:
@@ -76,8 +77,6 @@ class MessageBus:
 
     def execute(self, command: Any, actor: Actor, organization_id: str = "") -> Any:
         handler = HANDLERS[type(command)]
-        if (shown := ANSWER_SCOPES.get(type(command))) is not None:
-            actor.principal.require(shown)
         for attempt in range(self.ATTEMPTS):
             try:
                 return self._run_once(handler, command, actor, organization_id)
@@ -90,6 +89,8 @@ class MessageBus:
         with self.database.unit_of_work(write=True) as uow:
             ctx = Context(actor=actor, organization_id=organization_id, now=self.clock.now())
             result = handler(uow, ctx, command)
+            if (shown := ANSWER_SCOPES.get(type(command))) is not None:
+                actor.principal.require(shown)  # raised inside the unit of work: the change rolls back
             uow.events.append(ctx.events)
             # The request's Idempotency-Key is recorded with the change it answers: both commit, or neither.
             claim = settle_claim(uow.idempotency, command)
