@@ -28,8 +28,8 @@ class SqlErasure:
     def forget_person(
         self, organization_id: str, candidate_id: str, handles: Sequence[str], names: Sequence[str] = ()
     ) -> None:
-        """Blank the person's events, their deliveries and attempts, their test results, and every stored
-        Idempotency-Key answer that names them by one of ``handles`` (ids, email, phone: what only they have).
+        """Blank the person's events, their deliveries and attempts, their test results and interview settings, and
+        every stored Idempotency-Key answer that names them by one of ``handles`` (ids, email, phone: only theirs).
 
         ``names`` are scrubbed from the person's own rows too, but never used to find rows: others share them.
         """
@@ -42,16 +42,21 @@ class SqlErasure:
         self._stored_answers(handles)
 
     def _sessions(self, organization_id: str, candidate_id: str, mentions: Sequence[str]) -> None:
-        """Test results stay (scores are the organization's record); what in them names the person goes."""
+        """Test results stay (scores are the organization's record); what in them names the person goes, and so do
+        the settings an interview was started with (a client's metadata about the person)."""
         s = t.test_sessions
-        rows = self.conn.execute(
-            select(s.c.id, s.c.result).where(s.c.organization_id == organization_id, s.c.candidate_id == candidate_id)
-        ).all()
-        for row in rows:
+        where = (s.c.organization_id == organization_id, s.c.candidate_id == candidate_id)
+        self._scrub_rows(s, s.c.result, where, mentions, settings={})
+
+    def _scrub_rows(
+        self, table: Any, column: Any, where: Sequence[ColumnElement[bool]], mentions: Sequence[str], **also: Any
+    ) -> None:
+        """Scrub ``column`` of each row ``where`` picks, setting ``also`` beside it (a JSON value is walked in
+        Python: no SQL function finds a name nested in it)."""
+        rows = self.conn.execute(select(table.c.id, column).where(*where)).all()
+        for row_id, value in rows:
             self.conn.execute(
-                update(s)
-                .where(s.c.organization_id == organization_id, s.c.id == row.id)
-                .values(result=scrub(row.result, mentions))
+                update(table).where(*where, table.c.id == row_id).values({column.name: scrub(value, mentions), **also})
             )
 
     def _events(self, organization_id: str, candidate_id: str, mentions: Sequence[str]) -> list[str]:
@@ -90,15 +95,8 @@ class SqlErasure:
             self.conn.execute(
                 update(d).where(d.c.organization_id == organization_id, d.c.id == row.id).values(**values)
             )
-            attempts = self.conn.execute(
-                select(a.c.id, a.c.error).where(a.c.organization_id == organization_id, a.c.delivery_id == row.id)
-            ).all()
-            for attempt in attempts:
-                self.conn.execute(
-                    update(a)
-                    .where(a.c.organization_id == organization_id, a.c.id == attempt.id)
-                    .values(error=scrub(attempt.error, mentions))
-                )
+            where = (a.c.organization_id == organization_id, a.c.delivery_id == row.id)
+            self._scrub_rows(a, a.c.error, where, mentions)
 
     def _stored_answers(self, handles: Sequence[str]) -> None:
         """Answers kept for Idempotency-Key replays (a day) that show the person are dropped: a retry of one

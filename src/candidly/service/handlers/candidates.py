@@ -112,10 +112,6 @@ def erase_person(uow: UnitOfWork, ctx: Context, candidate: Candidate, reason: st
         _blank_application(application, ctx)
         save_versioned(uow.applications, application, "application", application.version, None)
     uow.erasure.forget_person(ctx.organization_id, candidate.id, handles, names)
-    for session in uow.sessions.find(ctx.organization_id, candidate_id=candidate.id):
-        if session.settings:  # what an interview was started with may carry the client's metadata about the person
-            session.settings = {}
-            save_versioned(uow.sessions, session, "session", session.version, None)
     ctx.record(
         ev.CANDIDATE_ERASED, "candidate", candidate.id, candidate_id=candidate.id,
         data={"reason": reason, "attachments_removed": removed},
