@@ -8,10 +8,10 @@ from datetime import timedelta
 from candidly.delivery.capture import CapturingSender
 from candidly.delivery.senders import Sender
 from candidly.delivery.worker import Worker
-from candidly.dialects.testinvite.test_instances import render_test_instance
-from candidly.domain.access import ALL_SCOPES, Actor, Principal
+from candidly.dialects.testinvite.instances import render_test_instance
 from candidly.domain.commands import GdprSweep
 from candidly.domain.ids import Clock, SteerableClock, SystemClock
+from candidly.domain.principals import ALL_SCOPES, Actor, Principal
 from candidly.service import handlers  # noqa: F401 - registers every command handler with the bus
 from candidly.service.auth import Authenticator
 from candidly.service.bus import MessageBus

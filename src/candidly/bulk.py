@@ -13,8 +13,8 @@ from typing import IO, Any
 
 from candidly.bootstrap import Services
 from candidly.domain import commands as c
-from candidly.domain.access import ALL_SCOPES, Actor, Principal, Scope
 from candidly.domain.people import Candidate
+from candidly.domain.principals import ALL_SCOPES, Actor, Principal, Scope
 from candidly.service.handlers.imports import ImportResult, Rejected
 from candidly.service.ports import Filters, PageRequest
 

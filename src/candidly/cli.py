@@ -25,8 +25,8 @@ from typer.core import TyperGroup
 from candidly import bulk, seed
 from candidly.bootstrap import Services, build_services, build_worker
 from candidly.domain import commands as c
-from candidly.domain.access import ALL_SCOPES, Actor, Principal
 from candidly.domain.errors import DomainError
+from candidly.domain.principals import ALL_SCOPES, Actor, Principal
 from candidly.preflight import ConfigError, check_database_url, check_port_free, load_settings
 from candidly.settings import Settings
 from candidly.storage.marker import TestModeRefused

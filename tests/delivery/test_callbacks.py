@@ -10,8 +10,8 @@ import pytest
 from candidly.bootstrap import Services
 from candidly.delivery.worker import Worker
 from candidly.domain import commands as c
-from candidly.domain.access import Actor
 from candidly.domain.errors import InvalidField
+from candidly.domain.principals import Actor
 from tests.delivery.conftest import Receiver, finished_session, start_session
 from tests.helpers import Org, TestClient, make_opening, table_counts
 

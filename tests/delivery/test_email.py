@@ -8,7 +8,7 @@ from typing import Any
 from candidly.bootstrap import Services
 from candidly.delivery.worker import Worker
 from candidly.domain import commands as c
-from candidly.domain.access import Actor
+from candidly.domain.principals import Actor
 from tests.delivery.conftest import SmtpServer, text_of
 from tests.helpers import FakeClock, Org, TestClient, make_opening
 

@@ -11,9 +11,9 @@ import pytest
 from sqlalchemy import select
 
 from candidly.bootstrap import Services, build_services
-from candidly.domain.access import ALL_SCOPES, Actor, Principal
 from candidly.domain.commands import CreateCandidate
 from candidly.domain.errors import Conflict
+from candidly.domain.principals import ALL_SCOPES, Actor, Principal
 from candidly.service.idempotency import CURRENT_CLAIM, IdempotencyClaim
 from candidly.settings import Settings
 from candidly.storage.idempotency import ANSWER_PENDING

@@ -19,8 +19,8 @@ import httpx
 import pytest
 
 from candidly.bootstrap import Services
-from candidly.domain.access import ALL_SCOPES, Actor, Principal
 from candidly.domain.commands import CreateCandidate
+from candidly.domain.principals import ALL_SCOPES, Actor, Principal
 from candidly.service.bus import ShuttingDown
 from candidly.settings import Settings
 from candidly.web.app import create_app

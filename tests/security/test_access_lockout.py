@@ -14,8 +14,8 @@ import uvicorn
 from candidly.cli import SERVER_OPTIONS
 from candidly.settings import Settings
 from candidly.web.app import create_app
-from tests.access.conftest import candidate, make_task, sign_in
-from tests.access.live import free_port, wait_until
+from tests.access_page.conftest import candidate, make_task, sign_in
+from tests.access_page.live import free_port, wait_until
 from tests.helpers import ADMIN_TOKEN, FakeClock, Org, TestClient, client_with
 
 WRONG = "ZZZZ-ZZZZ-ZZZZ"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from candidly.bootstrap import Services
-from tests.access.conftest import TI, make_task, sign_in
+from tests.access_page.conftest import TI, make_task, sign_in
 from tests.helpers import FakeClock, Org, TestClient, table_counts
 
 

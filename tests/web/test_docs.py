@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.access.live import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, candidly_server, require_chromium
+from tests.access_page.live import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, candidly_server, require_chromium
 from tests.helpers import TestClient
 
 DOCUMENTS = {

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from candidly.delivery.gender import detect_gender
 from candidly.domain.applications import Application
 from candidly.domain.openings import EmailTemplate, Opening
 from candidly.domain.people import Candidate
-from candidly.service.gender import detect_gender
 
 
 def variables(person: Candidate, application: Application, opening: Opening, public_base_url: str) -> dict[str, Any]:

@@ -12,10 +12,10 @@ from typing import Any
 from candidly.delivery.email import invitation_payload, variables
 from candidly.domain import events as ev
 from candidly.domain.applications import Application
+from candidly.domain.attempts import Attempt
 from candidly.domain.deliveries import Delivery, DeliveryKind, DeliveryStatus, WebhookSubscription
 from candidly.domain.events import Event
 from candidly.domain.ids import new_id
-from candidly.domain.sessions import TestSession
 from candidly.service.ports import UnitOfWork
 
 INVITATION_REQUESTED = "invitation.requested"
@@ -25,7 +25,7 @@ log = logging.getLogger("candidly.delivery")
 
 # Renders a completed session as a callback body in the requested mode ("basic" or "detailed").
 # The surface that accepted the callback supplies it (bootstrap wires it); the default is native.
-CallbackRenderer = Callable[[TestSession, Application, str], dict[str, Any]]
+CallbackRenderer = Callable[[Attempt, Application, str], dict[str, Any]]
 
 
 def jsonable(value: Any) -> Any:
@@ -41,7 +41,7 @@ def jsonable(value: Any) -> Any:
     return value
 
 
-def native_session(session: TestSession, _application: Application, _mode: str) -> dict[str, Any]:
+def native_session(session: Attempt, _application: Application, _mode: str) -> dict[str, Any]:
     return {"session": jsonable(session)}
 
 
@@ -114,7 +114,7 @@ class FanOut:
 
     def _callback(self, event: Event) -> list[Delivery]:
         org = event.organization_id
-        session = self.uow.sessions.get(org, event.subject_id)
+        session = self.uow.attempts.get(org, event.subject_id)
         application = None if session is None else self.uow.applications.get(org, session.application_id)
         if session is None or application is None or not application.callback:
             return []
@@ -130,7 +130,7 @@ class FanOut:
             self._subscriptions[org] = self.uow.webhooks.find(org, deleted_at=None)
         payload = webhook_payload(event)
         if event.type == ev.SESSION_COMPLETED:  # receivers want the score without a round trip
-            payload["data"]["session"] = jsonable(self.uow.sessions.get(org, event.subject_id))
+            payload["data"]["session"] = jsonable(self.uow.attempts.get(org, event.subject_id))
         return [
             self._new(event, DeliveryKind.WEBHOOK, s.url, payload, subscription_id=s.id)
             for s in self._subscriptions[org]

@@ -12,8 +12,8 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
 from starlette.routing import Match
 
-from candidly.domain.access import Actor, Principal
 from candidly.domain.ids import Clock
+from candidly.domain.principals import Actor, Principal
 from candidly.service.auth import Authenticator
 from candidly.service.bus import MessageBus
 from candidly.service.queries import Queries

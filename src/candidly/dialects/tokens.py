@@ -11,8 +11,8 @@ from datetime import timedelta
 import jwt
 
 from candidly.dialects.base import SurfaceServices
-from candidly.domain.access import Principal
 from candidly.domain.errors import Unauthenticated
+from candidly.domain.principals import Principal
 
 ALGORITHM = "HS256"
 

@@ -225,7 +225,7 @@ class GdprSweep:
 
 
 @dataclass(frozen=True, slots=True)
-class StartSession:
+class StartAttempt:
     """Begin an application's next attempt at a step."""
 
     application_id: str
@@ -234,14 +234,14 @@ class StartSession:
 
 
 @dataclass(frozen=True, slots=True)
-class DeleteSession:
+class DeleteAttempt:
     """Withdraw an attempt (an InstaView interview): hidden from then on, still counted against the attempt limit."""
 
     session_id: str
 
 
 @dataclass(frozen=True, slots=True)
-class CompleteSession:
+class CompleteAttempt:
     """End a started session with its result (a scoreboard, and optionally sections, dimensions, effects)."""
 
     session_id: str

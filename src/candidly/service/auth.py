@@ -6,8 +6,8 @@ import hmac
 import time
 from collections.abc import Callable
 
-from candidly.domain.access import ALL_SCOPES, KEY_PREFIX, ApiKey, Principal, hash_token
 from candidly.domain.errors import Unauthenticated
+from candidly.domain.principals import ALL_SCOPES, KEY_PREFIX, ApiKey, Principal, hash_token
 from candidly.service.ports import Database, UnitOfWork
 
 

@@ -7,9 +7,9 @@ import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from candidly.domain.access import Actor, Scope
 from candidly.domain.errors import Conflict, StaleVersion
 from candidly.domain.ids import Clock
+from candidly.domain.principals import Actor, Scope
 from candidly.service.context import Context
 from candidly.service.idempotency import settle_claim
 from candidly.service.ports import Database, UnitOfWork

@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from candidly.domain.access import Actor
 from candidly.domain.events import Event, diff
 from candidly.domain.ids import new_id
+from candidly.domain.principals import Actor
 
 # Fields whose values never go into the event log: the log is read by auditors and webhooks, and
 # these are secrets or bulky personal text. The log records that they changed, not to what.

@@ -8,13 +8,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Generic, Protocol, TypeVar
 
-from candidly.domain.access import ApiKey, Organization
 from candidly.domain.applications import Application
+from candidly.domain.attempts import Attempt
 from candidly.domain.deliveries import Delivery, DeliveryAttempt, WebhookSubscription
 from candidly.domain.events import Event
 from candidly.domain.openings import Opening
+from candidly.domain.organizations import Organization
 from candidly.domain.people import Candidate, User
-from candidly.domain.sessions import TestSession
+from candidly.domain.principals import ApiKey
 from candidly.domain.status_maps import StatusMap
 from candidly.service.idempotency import IdempotencyLedger
 
@@ -171,7 +172,7 @@ class UnitOfWork(Protocol):
     def blobs(self) -> Blobs: ...
 
     @property
-    def sessions(self) -> Repository[TestSession]: ...
+    def attempts(self) -> Repository[Attempt]: ...
 
     @property
     def webhooks(self) -> WebhookRepository: ...

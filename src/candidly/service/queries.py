@@ -7,15 +7,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from candidly.domain.access import Organization, Principal, Scope
 from candidly.domain.applications import Application, EffectiveStep, effective_steps
+from candidly.domain.attempts import Attempt
 from candidly.domain.deliveries import Delivery, DeliveryAttempt, WebhookSubscription
 from candidly.domain.errors import InvalidField, NotFound
 from candidly.domain.events import Event
 from candidly.domain.logins import second_credential_matches
 from candidly.domain.openings import Opening
+from candidly.domain.organizations import Organization
 from candidly.domain.people import Candidate, User
-from candidly.domain.sessions import TestSession
+from candidly.domain.principals import Principal, Scope
 from candidly.domain.status_maps import StatusMap
 from candidly.domain.values import is_digits
 from candidly.service.ports import Database, Filters, Page, PageRequest, UnitOfWork
@@ -30,7 +31,7 @@ class ApplicationView:
     application: Application
     candidate: Candidate
     opening: Opening
-    sessions: list[TestSession]
+    sessions: list[Attempt]
     attachments: list[dict[str, Any]]  # descriptions, without the bytes
 
 
@@ -116,7 +117,7 @@ class Queries:
         Only for surfaces whose vendor answers 403, not 404, for another organization's resource
         (InstaView); it tells which organization, never what the resource holds.
         """
-        repo = {"candidate": "candidates", "opening": "openings", "session": "sessions"}[kind]
+        repo = {"candidate": "candidates", "opening": "openings", "session": "attempts"}[kind]
         found: str | None = self.read(lambda uow: getattr(uow, repo).owner(ident))
         return found
 
@@ -219,19 +220,19 @@ class Queries:
         principal.require(Scope.READ_CANDIDATES)
         return self.read(lambda uow: uow.events.for_candidate(org, candidate_id))
 
-    def session(self, principal: Principal, org: str, ident: str) -> TestSession:
-        return self._visible(principal, Scope.READ_CANDIDATES, lambda u: u.sessions.get(org, ident), "session", ident)
+    def session(self, principal: Principal, org: str, ident: str) -> Attempt:
+        return self._visible(principal, Scope.READ_CANDIDATES, lambda u: u.attempts.get(org, ident), "session", ident)
 
-    def sessions_by_candidate(
+    def attempts_by_candidate(
         self, principal: Principal, org: str, candidate_ids: list[str]
-    ) -> dict[str, list[TestSession]]:
+    ) -> dict[str, list[Attempt]]:
         """Live sessions of many people in one query, oldest first (for rendering a page without N+1 reads)."""
         principal.require(Scope.READ_CANDIDATES)
-        grouped: dict[str, list[TestSession]] = {cid: [] for cid in candidate_ids}
+        grouped: dict[str, list[Attempt]] = {cid: [] for cid in candidate_ids}
         if not candidate_ids:
             return grouped
         filters = Filters(equal={"candidate_id": list(candidate_ids)})
-        found = self.read(lambda uow: uow.sessions.page(org, filters, PageRequest(limit=10_000)))
+        found = self.read(lambda uow: uow.attempts.page(org, filters, PageRequest(limit=10_000)))
         for session in found.items:
             grouped[session.candidate_id].append(session)
         return grouped
@@ -240,10 +241,10 @@ class Queries:
         """The organizations a key spans, oldest first."""
         return self.read(lambda uow: uow.organizations.many(principal.organization_ids))
 
-    def sessions_of(self, principal: Principal, org: str, application_id: str) -> list[TestSession]:
+    def sessions_of(self, principal: Principal, org: str, application_id: str) -> list[Attempt]:
         """Every attempt of an application, oldest first."""
         principal.require(Scope.READ_CANDIDATES)
-        return self.read(lambda uow: uow.sessions.find(org, application_id=application_id))
+        return self.read(lambda uow: uow.attempts.find(org, application_id=application_id))
 
     # The access page's door. A candidate is known by what they hold (an invitation code, credentials),
     # not by an API key, so these reads find the organization instead of being told it.
@@ -286,7 +287,7 @@ class Queries:
             opening = uow.openings.get(org, application.opening_id)
             if opening is None:
                 return None
-            used = Counter(s.step_id for s in uow.sessions.find(org, application_id=application_id))
+            used = Counter(s.step_id for s in uow.attempts.find(org, application_id=application_id))
             return application, opening, dict(used)
 
         found = self.read(fetch)
@@ -311,16 +312,16 @@ class Queries:
 
     def sessions_page(
         self, principal: Principal, org: str, filters: Filters, request: PageRequest
-    ) -> tuple[Page[TestSession], int, dict[str, Application]]:
+    ) -> tuple[Page[Attempt], int, dict[str, Application]]:
         """A page of sessions, the total matching, and the applications the page's sessions belong to."""
         principal.require(Scope.READ_CANDIDATES)
 
-        def fetch(uow: UnitOfWork) -> tuple[Page[TestSession], int, dict[str, Application]]:
-            page = uow.sessions.page(org, filters, request)
+        def fetch(uow: UnitOfWork) -> tuple[Page[Attempt], int, dict[str, Application]]:
+            page = uow.attempts.page(org, filters, request)
             ids = sorted({s.application_id for s in page.items})
             wanted = Filters(equal={"id": ids}, include_deleted=True)
             applications = uow.applications.page(org, wanted, PageRequest(limit=len(ids))).items if ids else []
-            return page, uow.sessions.count(org, filters), {a.id: a for a in applications}
+            return page, uow.attempts.count(org, filters), {a.id: a for a in applications}
 
         return self.read(fetch)
 
@@ -362,7 +363,7 @@ def _views(uow: UnitOfWork, org: str, page: Page[Application]) -> Page[Applicati
     people = {p.id: p for p in uow.candidates.page(org, everyone, PageRequest(limit=len(person_ids))).items}
     openings = {oid: uow.openings.get(org, oid) for oid in {a.opening_id for a in applications}}
     attempts = Filters(equal={"application_id": [a.id for a in applications]})
-    sessions = uow.sessions.page(org, attempts, PageRequest(limit=10_000)).items
+    sessions = uow.attempts.page(org, attempts, PageRequest(limit=10_000)).items
     files = [f for pid in person_ids for f in uow.blobs.attachments(org, pid)]
     views = []
     for a in applications:

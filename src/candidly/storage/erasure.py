@@ -44,7 +44,7 @@ class SqlErasure:
     def _sessions(self, organization_id: str, candidate_id: str, mentions: Sequence[str]) -> None:
         """Test results stay (scores are the organization's record); what in them names the person goes, and so do
         the settings an interview was started with (a client's metadata about the person)."""
-        s = t.test_sessions
+        s = t.attempts
         where = (s.c.organization_id == organization_id, s.c.candidate_id == candidate_id)
         self._scrub_rows(s, s.c.result, where, mentions, settings={})
 

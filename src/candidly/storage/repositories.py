@@ -24,11 +24,12 @@ from sqlalchemy import (
     update,
 )
 
-from candidly.domain.access import ApiKey, Organization
 from candidly.domain.applications import Application
 from candidly.domain.events import Event
 from candidly.domain.openings import EmailTemplate, Opening, Program, Step
+from candidly.domain.organizations import Organization
 from candidly.domain.people import Candidate
+from candidly.domain.principals import ApiKey
 from candidly.service.ports import PERSON_ACTIVITY, Filters, Page, PageRequest
 from candidly.storage import tables as t
 from candidly.storage.secrets import SecretBox

@@ -283,8 +283,8 @@ events = Table(
     Index("ix_events_unpublished", "published_at", "id"),
 )
 
-test_sessions = Table(
-    "test_sessions",
+attempts = Table(
+    "attempts",
     metadata,
     Column("organization_id", String(ID), nullable=False),
     Column("id", String(ID), nullable=False),

@@ -10,8 +10,8 @@ from typing import cast
 
 from sqlalchemy import Connection, Engine, text
 
+from candidly.domain.attempts import Attempt
 from candidly.domain.people import User
-from candidly.domain.sessions import TestSession
 from candidly.domain.status_maps import StatusMap
 from candidly.service.ports import UnitOfWork
 from candidly.storage import tables as t
@@ -45,7 +45,7 @@ class SqlUnitOfWork:
         self.applications = ApplicationRepo(conn)
         self.events = SqlEventLog(conn)
         self.blobs = SqlBlobs(conn)
-        self.sessions = SqlRepository(conn, t.test_sessions, TestSession)
+        self.attempts = SqlRepository(conn, t.attempts, Attempt)
         self.status_maps = SqlRepository(conn, t.status_maps, StatusMap)
         self.webhooks = SqlWebhooks(conn, box)
         self.deliveries = SqlDeliveries(conn)

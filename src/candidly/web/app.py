@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from starlette.staticfiles import StaticFiles
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from candidly import access
+from candidly import access_page
 from candidly.bootstrap import Services, build_services, build_worker
 from candidly.delivery.worker import WorkerThread
 from candidly.dialects import comeet, instaview, native, paradox, testinvite
@@ -88,7 +88,7 @@ def create_app(settings: Settings, clock: Clock | None = None, services: Service
         app.mount(prefix, instaview.build_app(surfaces))
     for surface in documented:
         app.mount(surface.prefix, surface.app)
-    app.mount(access.PREFIX, access.build_app(services))
+    app.mount(access_page.PREFIX, access_page.build_app(services))
     if settings.test_mode:
         app.mount(test_mode.PREFIX, test_mode.build_app(services, surfaces))
     errors = SurfaceErrors(app)

@@ -11,8 +11,8 @@ import binascii
 
 from candidly.dialects.base import SurfaceServices
 from candidly.dialects.tokens import looks_like_jwt, verify_token
-from candidly.domain.access import Principal
 from candidly.domain.errors import DomainError
+from candidly.domain.principals import Principal
 
 
 def _principal(services: SurfaceServices, scheme: str, value: str) -> Principal | None:

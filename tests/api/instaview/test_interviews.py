@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from candidly.bootstrap import Services
-from tests.access.conftest import Page, sign_in
+from tests.access_page.conftest import Page, sign_in
 from tests.api.instaview.conftest import BASE, native, new_candidate, new_job, uuid
 from tests.helpers import Org, TestClient, make_opening, table_counts
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from candidly.domain.access import ALL_SCOPES
+from candidly.domain.principals import ALL_SCOPES
 from tests.helpers import SAMPLE_OPENING, Org, TestClient, make_key, operator_headers
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from candidly.bootstrap import Services
 from candidly.domain import commands as c
-from candidly.domain.access import Actor
+from candidly.domain.principals import Actor
 from tests.api.paradox.conftest import BASE, new_candidate, refused
 from tests.helpers import FakeClock, Org, TestClient
 

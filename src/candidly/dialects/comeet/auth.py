@@ -13,7 +13,7 @@ from fastapi.security import HTTPBearer
 
 from candidly.dialects.base import SurfaceServices, bearer_token
 from candidly.dialects.tokens import looks_like_jwt, verify_token
-from candidly.domain.access import Principal
+from candidly.domain.principals import Principal
 
 CLOCK_SKEW_SECONDS = 60
 # Declares the scheme in the OpenAPI document; ``authenticate`` does the checking, in Comeet's error body.

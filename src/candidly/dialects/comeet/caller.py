@@ -11,9 +11,9 @@ from candidly.dialects.base import DialectCaller, actor
 from candidly.dialects.comeet import auth, files, translate
 from candidly.dialects.comeet import schemas as wire
 from candidly.dialects.comeet.errors import ComeetError
-from candidly.domain.access import Scope
 from candidly.domain.errors import InvalidField, NotFound
 from candidly.domain.openings import Opening, OpeningKind
+from candidly.domain.principals import Scope
 from candidly.domain.values import email_address
 from candidly.service.ports import Filters, Page, PageRequest
 from candidly.service.queries import ApplicationView

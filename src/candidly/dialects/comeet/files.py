@@ -15,8 +15,8 @@ from urllib.parse import urlencode
 from candidly.dialects.comeet.errors import BAD_VALUE, ComeetError
 from candidly.dialects.comeet.schemas import FileIn
 from candidly.dialects.files import decode_base64, sniff
-from candidly.domain.access import Principal
 from candidly.domain.commands import AttachmentSpec
+from candidly.domain.principals import Principal
 
 MAX_BYTES = 6 * 1024 * 1024  # Comeet's limit on every file
 RESUME_TYPES = frozenset({"pdf", "doc", "docx"})

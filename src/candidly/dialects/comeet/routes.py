@@ -15,8 +15,8 @@ from candidly.dialects.comeet import schemas as wire
 from candidly.dialects.comeet.caller import SALARY, Caller, caller
 from candidly.dialects.comeet.errors import ComeetError
 from candidly.domain import commands as c
-from candidly.domain.access import Scope
 from candidly.domain.applications import Application
+from candidly.domain.principals import Scope
 from candidly.service.ports import Filters, PageRequest
 
 router = APIRouter(tags=["candidates"], dependencies=auth.SECURED)

@@ -20,11 +20,11 @@ from candidly.dialects.comeet import files
 from candidly.dialects.comeet.errors import Code, ComeetError
 from candidly.dialects.comeet.schemas import STATUSES, CandidateCreate, CandidateFields
 from candidly.domain.applications import effective_steps
+from candidly.domain.attempts import COMPLETE
 from candidly.domain.commands import AttachmentSpec
 from candidly.domain.errors import InvalidField
 from candidly.domain.openings import Opening
 from candidly.domain.people import User, split_fullname
-from candidly.domain.sessions import COMPLETE
 from candidly.domain.values import email_address, phone_number
 from candidly.service.ports import Filters
 from candidly.service.queries import ApplicationView

@@ -11,8 +11,8 @@ from candidly.dialects.base import FastJSONResponse, SurfaceServices, actor, bea
 from candidly.dialects.instaview import schemas as wire
 from candidly.dialects.instaview import translate
 from candidly.domain import commands as c
-from candidly.domain.access import Organization
 from candidly.domain.errors import Forbidden
+from candidly.domain.organizations import Organization
 
 router = APIRouter(tags=["companies"])
 

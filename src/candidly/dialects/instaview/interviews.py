@@ -17,10 +17,10 @@ from candidly.dialects.instaview import schemas as wire
 from candidly.dialects.instaview.jobs import load_job
 from candidly.dialects.instaview.routes import Caller, CompanyId, caller, load_with_jobs
 from candidly.domain import commands as c
-from candidly.domain.access import Scope
 from candidly.domain.applications import Application
+from candidly.domain.attempts import COMPLETE, STARTED, Attempt
 from candidly.domain.errors import InvalidField, NotFound
-from candidly.domain.sessions import COMPLETE, STARTED, TestSession
+from candidly.domain.principals import Scope
 from candidly.domain.values import json_object
 from candidly.service.ports import Filters, PageRequest
 
@@ -70,11 +70,11 @@ def create_interview(body: wire.InterviewCreate, request: Request, company_id: C
     json_object(settings["metadata"], "metadata", **METADATA_LIMITS)
     application = _application(who, body)
     step_id = _step_id(who, application, body.agent_id)
-    session = who.execute(c.StartSession(application.id, step_id, settings))
+    session = who.execute(c.StartAttempt(application.id, step_id, settings))
     return FastJSONResponse(translate.interview(session), status_code=201)
 
 
-def _load(who: Caller, interview_id: str) -> TestSession:
+def _load(who: Caller, interview_id: str) -> Attempt:
     session_id = ids.core(interview_id)
     try:
         return who.services.queries.session(who.principal, who.organization_id, session_id)
@@ -95,11 +95,11 @@ def delete_interview(interview_id: str, request: Request, company_id: CompanyId 
     """Withdraw an interview: hidden from then on (it still counts against the step's attempts); answers true."""
     who = caller(request, company_id)
     session = _load(who, interview_id)
-    who.execute(c.DeleteSession(session.id))
+    who.execute(c.DeleteAttempt(session.id))
     return FastJSONResponse(True)
 
 
-def _sessions(who: Caller, filters: Filters, number: int, limit: int) -> tuple[list[TestSession], int]:
+def _sessions(who: Caller, filters: Filters, number: int, limit: int) -> tuple[list[Attempt], int]:
     request = PageRequest(limit=limit, offset=(number - 1) * limit, descending=True)
     found, total, _ = who.services.queries.sessions_page(who.principal, who.organization_id, filters, request)
     return found.items, total

@@ -12,9 +12,9 @@ from candidly.dialects.instaview import ids, translate
 from candidly.dialects.instaview import schemas as wire
 from candidly.dialects.instaview.routes import Caller, CompanyId, caller
 from candidly.domain import commands as c
-from candidly.domain.access import Scope
 from candidly.domain.errors import InvalidField, NotFound
 from candidly.domain.openings import Opening
+from candidly.domain.principals import Scope
 from candidly.domain.values import json_object
 from candidly.service.ports import Filters, PageRequest
 

@@ -13,11 +13,11 @@ from candidly.dialects.instaview import ids, translate
 from candidly.dialects.instaview import schemas as wire
 from candidly.dialects.instaview.errors import ForeignCompany
 from candidly.domain import commands as c
-from candidly.domain.access import Principal, Scope
 from candidly.domain.anonymize import with_anonymized_cv
 from candidly.domain.applications import Application
 from candidly.domain.errors import InvalidField, NotFound
 from candidly.domain.people import Candidate
+from candidly.domain.principals import Principal, Scope
 from candidly.service.ports import Filters, PageRequest
 
 router = APIRouter()
@@ -41,7 +41,7 @@ class Caller:
         q = self.services.queries
         if applications is None:
             applications = q.applications_of(self.principal, self.organization_id, person.id)
-        sessions = q.sessions_by_candidate(self.principal, self.organization_id, [person.id])[person.id]
+        sessions = q.attempts_by_candidate(self.principal, self.organization_id, [person.id])[person.id]
         return translate.candidate(person, applications, sessions, self.prefix)
 
     def foreign(self, kind: str, ident: str) -> bool:
@@ -150,7 +150,7 @@ def list_candidates(
     total = q.count(who.principal, Scope.READ_CANDIDATES, "candidates", who.organization_id, filters)
     people = [p.id for p in found.items]
     jobs = q.applications_by_candidate(who.principal, who.organization_id, people)
-    sessions = q.sessions_by_candidate(who.principal, who.organization_id, people)
+    sessions = q.attempts_by_candidate(who.principal, who.organization_id, people)
     rendered = [translate.candidate(p, jobs[p.id], sessions[p.id], who.prefix) for p in found.items]
     return FastJSONResponse(translate.page(rendered, total, page, limit))
 

@@ -9,11 +9,11 @@ from typing import Any
 from candidly.dialects.base import iso
 from candidly.dialects.instaview import schemas as wire
 from candidly.dialects.instaview.ids import wire as wire_id
-from candidly.domain.access import Organization
 from candidly.domain.applications import Application
+from candidly.domain.attempts import COMPLETE, Attempt
 from candidly.domain.openings import Opening
+from candidly.domain.organizations import Organization
 from candidly.domain.people import Candidate
-from candidly.domain.sessions import COMPLETE, TestSession
 
 # Core field -> InstaView field, for the candidate fields that map one to one.
 _CANDIDATE_FIELDS = {"first_name": "first_name", "last_name": "last_name", "email": "email", "phone": "phone_number",
@@ -61,7 +61,7 @@ def page(items: list[Any], total: int, number: int, limit: int) -> dict[str, Any
 
 
 def candidate(
-    person: Candidate, applications: list[Application], sessions: list[TestSession], prefix: str
+    person: Candidate, applications: list[Application], sessions: list[Attempt], prefix: str
 ) -> dict[str, Any]:
     """The candidate; counts and rating follow from its live interviews (``sessions``)."""
     jobs = [wire_id(a.opening_id) for a in sorted(applications, key=lambda a: a.id)]
@@ -144,7 +144,7 @@ def _criteria(result: dict[str, Any]) -> list[dict[str, Any]]:
     return found
 
 
-def analysis(session: TestSession) -> dict[str, Any] | None:
+def analysis(session: Attempt) -> dict[str, Any] | None:
     """The analysis of a completed interview: its score and per-criterion results, from the session's scoreboard."""
     if session.status != COMPLETE:
         return None
@@ -168,7 +168,7 @@ def _minutes(start: datetime, end: datetime | None) -> int | None:
     return None if end is None else max(0, round((end - start).total_seconds() / 60))
 
 
-def interview(session: TestSession) -> dict[str, Any]:
+def interview(session: Attempt) -> dict[str, Any]:
     s = session.settings
     return {
         "id": wire_id(session.id), "candidateId": wire_id(session.candidate_id), "jobId": wire_id(session.opening_id),

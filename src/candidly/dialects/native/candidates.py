@@ -12,8 +12,8 @@ from candidly.dialects.native import schemas as wire
 from candidly.dialects.native.deps import Caller, CallerDep, IfMatch, versioned
 from candidly.dialects.native.translate import application_out, candidate_out, event_out, page_out
 from candidly.domain import commands as c
-from candidly.domain.access import Scope
 from candidly.domain.applications import Application
+from candidly.domain.principals import Scope
 from candidly.service.ports import Filters, PageRequest
 
 router = APIRouter(tags=["candidates"])

@@ -12,8 +12,8 @@ from candidly.dialects.base import FastJSONResponse, iso
 from candidly.dialects.native.deps import CallerDep
 from candidly.dialects.native.translate import page_out
 from candidly.domain import commands as c
-from candidly.domain.access import Scope
 from candidly.domain.deliveries import Delivery, DeliveryAttempt
+from candidly.domain.principals import Scope
 from candidly.service.ports import Filters, PageRequest
 
 router = APIRouter(tags=["deliveries"])

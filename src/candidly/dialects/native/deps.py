@@ -10,7 +10,7 @@ from fastapi.responses import Response
 
 from candidly.dialects.base import FastJSONResponse, SurfaceServices, actor, bearer_token
 from candidly.dialects.native.translate import etag, organization_for, parse_if_match
-from candidly.domain.access import Actor, Principal
+from candidly.domain.principals import Actor, Principal
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,8 +12,8 @@ from candidly.dialects.native import schemas as wire
 from candidly.dialects.native.deps import CallerDep, IfMatch, versioned
 from candidly.dialects.native.translate import opening_out, page_out, user_out
 from candidly.domain import commands as c
-from candidly.domain.access import Scope
 from candidly.domain.openings import POSITION_FIELDS
+from candidly.domain.principals import Scope
 from candidly.service.ports import Filters, PageRequest
 
 router = APIRouter(tags=["openings"])

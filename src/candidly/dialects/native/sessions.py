@@ -12,7 +12,7 @@ from candidly.dialects.base import FastJSONResponse, iso
 from candidly.dialects.native.deps import CallerDep, versioned
 from candidly.dialects.native.schemas import In
 from candidly.domain import commands as c
-from candidly.domain.sessions import TestSession
+from candidly.domain.attempts import Attempt
 
 router = APIRouter(tags=["sessions"])
 
@@ -39,7 +39,7 @@ class SessionOut(BaseModel):
     version: int
 
 
-def session_out(s: TestSession) -> dict[str, Any]:
+def session_out(s: Attempt) -> dict[str, Any]:
     return {
         "id": s.id, "application_id": s.application_id, "candidate_id": s.candidate_id,
         "opening_id": s.opening_id, "step_id": s.step_id, "attempt": s.attempt, "status": s.status,
@@ -51,7 +51,7 @@ def session_out(s: TestSession) -> dict[str, Any]:
 @router.post("/applications/{application_id}/sessions", status_code=201, response_model=SessionOut)
 def start_session(application_id: str, body: SessionStart, who: CallerDep) -> Response:
     """Start the application's next attempt at a step (refused outside its window or attempt limit)."""
-    return versioned(session_out(who.execute(c.StartSession(application_id, body.step_id))), 201)
+    return versioned(session_out(who.execute(c.StartAttempt(application_id, body.step_id))), 201)
 
 
 @router.get("/applications/{application_id}/sessions", response_model=list[SessionOut])
@@ -72,4 +72,4 @@ def get_session(session_id: str, who: CallerDep) -> Response:
 @router.post("/sessions/{session_id}/complete", response_model=SessionOut)
 def complete_session(session_id: str, body: SessionComplete, who: CallerDep) -> Response:
     """Complete a started session with its result: a scoreboard, and optionally sections, dimensions, effects."""
-    return versioned(session_out(who.execute(c.CompleteSession(session_id, body.result))))
+    return versioned(session_out(who.execute(c.CompleteAttempt(session_id, body.result))))

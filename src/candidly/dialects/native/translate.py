@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from candidly.dialects.base import iso
-from candidly.domain.access import Principal
 from candidly.domain.applications import Application, EffectiveStep
 from candidly.domain.errors import InvalidField
 from candidly.domain.events import Event
 from candidly.domain.openings import Opening
 from candidly.domain.people import Candidate, User
+from candidly.domain.principals import Principal
 from candidly.domain.values import is_digits
 from candidly.service.ports import Page
 

@@ -17,8 +17,8 @@ from fastapi.responses import Response
 from candidly.dialects.base import FastJSONResponse, SurfaceServices, bearer_token
 from candidly.dialects.paradox.schemas import TokenOut
 from candidly.dialects.tokens import issue_token, looks_like_jwt, verify_token
-from candidly.domain.access import Principal
 from candidly.domain.errors import InvalidField, Unauthenticated
+from candidly.domain.principals import Principal
 
 router = APIRouter(tags=["auth"])
 

@@ -11,8 +11,8 @@ from candidly.dialects.paradox import schemas as wire
 from candidly.dialects.paradox import translate
 from candidly.dialects.paradox.routes import Caller, caller
 from candidly.domain import commands as c
-from candidly.domain.access import Scope
 from candidly.domain.people import Candidate
+from candidly.domain.principals import Scope
 
 router = APIRouter(tags=["candidates"])
 ATTRIBUTES = translate.NS + "candidate_attribute_data"

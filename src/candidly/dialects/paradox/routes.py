@@ -15,9 +15,9 @@ from candidly.dialects.paradox import schemas as wire
 from candidly.dialects.paradox.body import CandidateRequest, candidate_request, openapi_body
 from candidly.dialects.paradox.errors import UnknownParameter
 from candidly.domain import commands as c
-from candidly.domain.access import Scope
 from candidly.domain.errors import Conflict, InvalidField
 from candidly.domain.people import Candidate
+from candidly.domain.principals import Scope
 from candidly.domain.status_maps import StatusMap
 from candidly.domain.values import email_address, is_digits
 from candidly.service.ports import Filters, PageRequest

@@ -14,10 +14,10 @@ from candidly.dialects.testinvite import translate
 from candidly.dialects.testinvite.errors import named_as
 from candidly.dialects.testinvite.paging import Limit, Mode, PageNumber, mode_of, pagination
 from candidly.domain import commands as c
-from candidly.domain.access import Scope
 from candidly.domain.applications import Application
 from candidly.domain.errors import NotFound
 from candidly.domain.people import Candidate, split_fullname
+from candidly.domain.principals import Scope
 from candidly.service.ports import Filters, PageRequest
 
 # Documents the credential on every operation; the check itself is ``caller``'s, in TestInvite's error body.

@@ -10,16 +10,16 @@ from fastapi.responses import Response
 
 from candidly.dialects.base import FastJSONResponse
 from candidly.dialects.testinvite import schemas as wire
+from candidly.dialects.testinvite.instances import render_test_instance
 from candidly.dialects.testinvite.paging import Limit, Mode, PageNumber, link, mode_of, pagination
 from candidly.dialects.testinvite.routes import BEARER, Caller, caller, people
 from candidly.dialects.testinvite.tasks import task_of
-from candidly.dialects.testinvite.test_instances import render_test_instance
 from candidly.dialects.testinvite.translate import step_test
-from candidly.domain.access import Scope
 from candidly.domain.applications import Application
+from candidly.domain.attempts import Attempt
 from candidly.domain.errors import InvalidField, NotFound
 from candidly.domain.openings import Opening
-from candidly.domain.sessions import TestSession
+from candidly.domain.principals import Scope
 from candidly.service.ports import Filters, Page, PageRequest
 
 router = APIRouter(tags=["test instances"], dependencies=[BEARER])
@@ -39,7 +39,7 @@ def _reader(request: Request, task_id: str) -> tuple[Caller, Opening]:
 
 def _page(
     who: Caller, filters: Filters, request: PageRequest, mode: str
-) -> tuple[list[dict[str, Any]], Page[TestSession], int]:
+) -> tuple[list[dict[str, Any]], Page[Attempt], int]:
     """A page of test instances rendered in ``mode``, the page itself (for its cursor) and the total matching."""
     found, total, applications = who.services.queries.sessions_page(
         who.principal, who.organization_id, filters, request
@@ -154,7 +154,7 @@ def _continues_from(who: Caller, task_id: str, last_doc_id: str) -> None:
         raise InvalidField("lastDocId", f"{last_doc_id!r} is not a test instance of this task") from None
 
 
-def _instance(who: Caller, task_id: str, instance_id: str) -> tuple[TestSession, Application]:
+def _instance(who: Caller, task_id: str, instance_id: str) -> tuple[Attempt, Application]:
     session = who.services.queries.session(who.principal, who.organization_id, instance_id)
     if session.opening_id != task_id:
         raise NotFound("test instance", instance_id)

@@ -16,9 +16,9 @@ from candidly.dialects.testinvite import schemas as wire
 from candidly.dialects.testinvite.paging import Limit, Mode, PageNumber, mode_of, pagination
 from candidly.dialects.testinvite.routes import BEARER, Caller, caller
 from candidly.dialects.testinvite.translate import render_task, task_settings
-from candidly.domain.access import Scope
 from candidly.domain.errors import NotFound
 from candidly.domain.openings import Opening, OpeningKind
+from candidly.domain.principals import Scope
 from candidly.service.ports import Filters, PageRequest
 
 router = APIRouter(tags=["tasks"], dependencies=[BEARER])

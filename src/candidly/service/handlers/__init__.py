@@ -1,27 +1,27 @@
 """Command handlers, one per command; importing this package registers them all with the bus."""
 
 from candidly.service.handlers import (
-    access,
     applications,
+    attempts,
     candidates,
     imports,
     logins,
     openings,
+    organizations,
     people,
-    sessions,
     status_maps,
     webhooks,
 )
 
 __all__ = [
-    "access",
     "applications",
+    "attempts",
     "candidates",
     "imports",
     "logins",
     "openings",
+    "organizations",
     "people",
-    "sessions",
     "status_maps",
     "webhooks",
 ]

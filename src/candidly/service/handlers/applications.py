@@ -7,7 +7,6 @@ from typing import Any
 
 from candidly.domain import commands as c
 from candidly.domain import events as ev
-from candidly.domain.access import Scope
 from candidly.domain.applications import (
     OVERRIDABLE,
     UNIQ_SCOPES,
@@ -22,6 +21,7 @@ from candidly.domain.errors import Conflict, InvalidField, NotAllowed, NotFound
 from candidly.domain.ids import new_id, new_invitation_code
 from candidly.domain.openings import ATTEMPT_LIMIT_RULE, Opening, valid_attempt_limit
 from candidly.domain.people import Candidate, split_fullname
+from candidly.domain.principals import Scope
 from candidly.domain.values import email_address, json_object, string_map, text
 from candidly.service.bus import handles, save_versioned
 from candidly.service.context import Context, changes_between

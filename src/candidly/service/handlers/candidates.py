@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from candidly.domain import commands as c
 from candidly.domain import events as ev
-from candidly.domain.access import Scope
 from candidly.domain.applications import Application
 from candidly.domain.errors import NotFound
 from candidly.domain.people import Candidate
+from candidly.domain.principals import Scope
 from candidly.domain.values import MAX_NAME, text
 from candidly.service.bus import handles, save_versioned
 from candidly.service.context import Context

@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 
 from candidly.domain import commands as c
 from candidly.domain import events as ev
-from candidly.domain.access import Scope
 from candidly.domain.applications import Application
 from candidly.domain.errors import InvalidField
 from candidly.domain.ids import new_id, new_invitation_code
 from candidly.domain.people import Candidate
+from candidly.domain.principals import Scope
 from candidly.service.bus import handles
 from candidly.service.context import Context
 from candidly.service.handlers.openings import load_opening

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from candidly.domain import commands as c
 from candidly.domain import events as ev
-from candidly.domain.access import Scope
 from candidly.domain.applications import Application
+from candidly.domain.principals import Scope
 from candidly.service.bus import handles, save_versioned
 from candidly.service.context import Context, changes_between
 from candidly.service.handlers.applications import load_enterable, snapshot

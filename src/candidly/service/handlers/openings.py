@@ -10,7 +10,6 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from candidly.domain import commands as c
 from candidly.domain import events as ev
-from candidly.domain.access import Scope
 from candidly.domain.errors import InvalidField, NotAllowed, NotFound
 from candidly.domain.ids import new_id
 from candidly.domain.openings import (
@@ -25,6 +24,7 @@ from candidly.domain.openings import (
     Step,
     valid_attempt_limit,
 )
+from candidly.domain.principals import Scope
 from candidly.domain.values import json_object, text
 from candidly.service.bus import handles, save_versioned
 from candidly.service.context import Context, changes_between

@@ -8,10 +8,10 @@ from typing import Any
 
 from candidly.domain import commands as c
 from candidly.domain import events as ev
-from candidly.domain.access import Scope
 from candidly.domain.errors import Conflict, InvalidField, NotFound
 from candidly.domain.ids import new_id
 from candidly.domain.people import Candidate, User
+from candidly.domain.principals import Scope
 from candidly.domain.values import MAX_NAME, email_address, json_object, phone_number, string_map, text
 from candidly.service.bus import handles, save_versioned
 from candidly.service.context import Context, changes_between

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from candidly.domain import commands as c
 from candidly.domain import events as ev
-from candidly.domain.access import Scope
 from candidly.domain.ids import new_id
+from candidly.domain.principals import Scope
 from candidly.domain.status_maps import StatusMap, clean_entries
 from candidly.domain.values import text
 from candidly.service.bus import handles, save_versioned

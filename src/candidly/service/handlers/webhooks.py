@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from candidly.domain import commands as c
-from candidly.domain.access import Scope
 from candidly.domain.deliveries import (
     DeliveryStatus,
     WebhookSubscription,
@@ -13,6 +12,7 @@ from candidly.domain.deliveries import (
 )
 from candidly.domain.errors import NotAllowed, NotFound
 from candidly.domain.ids import new_id
+from candidly.domain.principals import Scope
 from candidly.domain.values import text
 from candidly.service.bus import handles
 from candidly.service.context import Context

@@ -14,13 +14,13 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from candidly.access.cookies import COOKIE, CandidateSession, CookieSigner
-from candidly.access.i18n import Translator, choose, load_catalogs, translator
-from candidly.access.limiter import CODES, FailureLimiter, Verdict
-from candidly.domain.access import Actor, Principal, Scope
+from candidly.access_page.cookies import COOKIE, CandidateSession, CookieSigner
+from candidly.access_page.i18n import Translator, choose, load_catalogs, translator
+from candidly.access_page.limiter import CODES, FailureLimiter, Verdict
 from candidly.domain.applications import Application, Refusal
 from candidly.domain.ids import Clock
 from candidly.domain.logins import StepState, StepStatus, login_refusal
+from candidly.domain.principals import Actor, Principal, Scope
 from candidly.service.bus import MessageBus
 from candidly.service.queries import Queries
 
@@ -137,7 +137,7 @@ class Door:
         self.signer = signer
         self.catalogs = load_catalogs()
         self.templates = Environment(
-            loader=PackageLoader("candidly.access", "templates"), autoescape=True, undefined=StrictUndefined
+            loader=PackageLoader("candidly.access_page", "templates"), autoescape=True, undefined=StrictUndefined
         )
 
     # Language, rendering, headers

@@ -7,10 +7,10 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 from starlette.staticfiles import StaticFiles
 
-from candidly.access import routes
-from candidly.access.cookies import CookieSigner
-from candidly.access.limiter import FailureLimiter
-from candidly.access.pages import AccessServices, Door
+from candidly.access_page import routes
+from candidly.access_page.cookies import CookieSigner
+from candidly.access_page.limiter import FailureLimiter
+from candidly.access_page.pages import AccessServices, Door
 
 PREFIX = "/access"
 
@@ -25,7 +25,7 @@ def build_app(services: AccessServices, limiter: FailureLimiter | None = None) -
         limiter or FailureLimiter(services.clock),
         CookieSigner(services.settings.secret_key, services.clock),
     )
-    app.mount("/static", StaticFiles(packages=[("candidly.access", "static")]), name="static")
+    app.mount("/static", StaticFiles(packages=[("candidly.access_page", "static")]), name="static")
     app.include_router(routes.router)
     app.add_exception_handler(HTTPException, routes.http_error)
     app.add_exception_handler(RequestValidationError, routes.unreadable_form)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from candidly.bootstrap import Services
-from tests.access.conftest import TI, Page, candidate, make_task, read_candidate, sign_in
+from tests.access_page.conftest import TI, Page, candidate, make_task, read_candidate, sign_in
 from tests.helpers import FakeClock, Org, TestClient, table_counts
 
 

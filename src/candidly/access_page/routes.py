@@ -8,12 +8,12 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
-from candidly.access.cookies import COOKIE, CandidateSession
-from candidly.access.i18n import Translator
-from candidly.access.limiter import CODES
-from candidly.access.pages import Door, StepView, candidate_actor, launch_origin, prefix, step_view
+from candidly.access_page.cookies import COOKIE, CandidateSession
+from candidly.access_page.i18n import Translator
+from candidly.access_page.limiter import CODES
+from candidly.access_page.pages import Door, StepView, candidate_actor, launch_origin, prefix, step_view
 from candidly.domain.applications import Application, effective_steps
-from candidly.domain.commands import RecordLogin, StartSession
+from candidly.domain.commands import RecordLogin, StartAttempt
 from candidly.domain.errors import NotAllowed, NotFound
 from candidly.domain.ids import normalize_invitation_code
 from candidly.domain.logins import asks_second_credential, requires_second_credential, step_state
@@ -218,7 +218,7 @@ def start_step(request: Request, step_id: str, token: FormText = "") -> Response
     if target is None:
         return steps(request, d, session, 409, t("start_refused"))
     try:
-        d.services.bus.execute(StartSession(application.id, step_id), actor, session.organization_id)
+        d.services.bus.execute(StartAttempt(application.id, step_id), actor, session.organization_id)
     except (NotAllowed, NotFound):  # closed, outside the window, or no attempts left: the handler decides
         return steps(request, d, session, 409, t("start_refused"))
     return RedirectResponse(target, status_code=303)

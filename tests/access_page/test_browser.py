@@ -11,8 +11,8 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.access.conftest import task_steps
-from tests.access.live import (
+from tests.access_page.conftest import task_steps
+from tests.access_page.live import (
     ARTIFACTS,
     CHROMIUM,
     CHROMIUM_ARGS,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from candidly.access.limiter import FailureLimiter, Verdict, address_key
-from tests.access.conftest import Page, candidate, sign_in
+from candidly.access_page.limiter import FailureLimiter, Verdict, address_key
+from tests.access_page.conftest import Page, candidate, sign_in
 from tests.helpers import FakeClock, Org, TestClient
 
 WRONG = "ZZZZ-ZZZZ-ZZZZ"

@@ -13,7 +13,7 @@ DEFAULT = "en"
 
 def load_catalogs() -> dict[str, dict[str, str]]:
     """Every catalog from the package's ``locales/<lang>.json``."""
-    folder = resources.files("candidly.access") / "locales"
+    folder = resources.files("candidly.access_page") / "locales"
     return {lang: json.loads((folder / f"{lang}.json").read_text(encoding="utf-8")) for lang in SUPPORTED}
 
 

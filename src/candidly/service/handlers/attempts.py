@@ -1,15 +1,15 @@
-"""Test sessions: start an application's attempt at a step within its rules, and complete it with a result."""
+"""Attempts: start an application's attempt at a step within its rules, and complete it with a result."""
 
 from __future__ import annotations
 
 from candidly.domain import commands as c
 from candidly.domain import events as ev
-from candidly.domain.access import Scope
 from candidly.domain.applications import Application, EffectiveStep, effective_steps
+from candidly.domain.attempts import COMPLETE, STARTED, Attempt, clean_result
 from candidly.domain.errors import NotAllowed, NotFound
 from candidly.domain.ids import new_id
 from candidly.domain.openings import Opening
-from candidly.domain.sessions import COMPLETE, STARTED, TestSession, clean_result
+from candidly.domain.principals import Scope
 from candidly.domain.values import json_object
 from candidly.service.bus import handles, save_versioned
 from candidly.service.context import Context
@@ -33,21 +33,21 @@ def _startable_step(application: Application, opening: Opening, step_id: str, ct
     return step
 
 
-@handles(c.StartSession, answers_with=Scope.READ_CANDIDATES)
-def start_session(uow: UnitOfWork, ctx: Context, cmd: c.StartSession) -> TestSession:
+@handles(c.StartAttempt, answers_with=Scope.READ_CANDIDATES)
+def start_session(uow: UnitOfWork, ctx: Context, cmd: c.StartAttempt) -> Attempt:
     ctx.actor.principal.require(Scope.WRITE_CANDIDATES)
     application = load_enterable(uow, ctx, cmd.application_id)
     opening = load_opening(uow, ctx, application.opening_id)
     step = _startable_step(application, opening, cmd.step_id, ctx)
-    used = len(uow.sessions.find(ctx.organization_id, application_id=application.id, step_id=step.step_id))
+    used = len(uow.attempts.find(ctx.organization_id, application_id=application.id, step_id=step.step_id))
     if step.attempts_left(used) == 0:
         raise NotAllowed(f"the step allows {step.attempt_limit} attempt(s) and all are used", field="step_id")
-    session = TestSession(
+    session = Attempt(
         id=new_id(), organization_id=ctx.organization_id, application_id=application.id,
         candidate_id=application.candidate_id, opening_id=opening.id, step_id=step.step_id,
         attempt=used + 1, started_at=ctx.now, settings=json_object(cmd.settings, "settings", **SETTINGS_LIMITS),
     )  # fmt: skip
-    uow.sessions.add(session)
+    uow.attempts.add(session)
     # Bumping the application's version serialises concurrent starts: the loser is replayed and
     # recounts its attempts, so two racing starts cannot both take the last attempt.
     loaded_version = application.version
@@ -60,32 +60,32 @@ def start_session(uow: UnitOfWork, ctx: Context, cmd: c.StartSession) -> TestSes
     return session
 
 
-def _record(ctx: Context, event: str, session: TestSession) -> None:
+def _record(ctx: Context, event: str, session: Attempt) -> None:
     ctx.record(
         event, "session", session.id, candidate_id=session.candidate_id,
         data={"application_id": session.application_id, "step_id": session.step_id, "attempt": session.attempt},
     )  # fmt: skip
 
 
-def load_session(uow: UnitOfWork, ctx: Context, session_id: str) -> TestSession:
-    session = uow.sessions.get(ctx.organization_id, session_id)
+def load_session(uow: UnitOfWork, ctx: Context, session_id: str) -> Attempt:
+    session = uow.attempts.get(ctx.organization_id, session_id)
     if session is None or session.deleted_at is not None:
         raise NotFound("session", session_id)
     return session
 
 
-@handles(c.DeleteSession)
-def delete_session(uow: UnitOfWork, ctx: Context, cmd: c.DeleteSession) -> None:
+@handles(c.DeleteAttempt)
+def delete_session(uow: UnitOfWork, ctx: Context, cmd: c.DeleteAttempt) -> None:
     ctx.actor.principal.require(Scope.DELETE_CANDIDATES)
     session = load_session(uow, ctx, cmd.session_id)
     loaded_version = session.version
     session.deleted_at = ctx.now
-    save_versioned(uow.sessions, session, "session", loaded_version, None)
+    save_versioned(uow.attempts, session, "session", loaded_version, None)
     _record(ctx, ev.SESSION_DELETED, session)
 
 
-@handles(c.CompleteSession, answers_with=Scope.READ_CANDIDATES)
-def complete_session(uow: UnitOfWork, ctx: Context, cmd: c.CompleteSession) -> TestSession:
+@handles(c.CompleteAttempt, answers_with=Scope.READ_CANDIDATES)
+def complete_session(uow: UnitOfWork, ctx: Context, cmd: c.CompleteAttempt) -> Attempt:
     ctx.actor.principal.require(Scope.WRITE_CANDIDATES)
     session = load_session(uow, ctx, cmd.session_id)
     if session.status != STARTED:
@@ -94,6 +94,6 @@ def complete_session(uow: UnitOfWork, ctx: Context, cmd: c.CompleteSession) -> T
     session.result = clean_result(cmd.result)
     session.status = COMPLETE
     session.completed_at = ctx.now
-    save_versioned(uow.sessions, session, "session", loaded_version, None)
+    save_versioned(uow.attempts, session, "session", loaded_version, None)
     _record(ctx, ev.SESSION_COMPLETED, session)
     return session

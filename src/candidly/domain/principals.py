@@ -1,4 +1,4 @@
-"""Organizations, API keys, scopes and the principal a request acts as."""
+"""API keys, scopes and the principal a request acts as."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
 
 from candidly.domain.errors import Forbidden, NotFound
 
@@ -32,19 +31,6 @@ KEY_PREFIX = "cdly"
 def hash_token(token: str) -> str:
     """Keys are stored only as this digest; a 256-bit random token needs no slow hash."""
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-@dataclass(slots=True)
-class Organization:
-    """A tenant: everything else belongs to exactly one."""
-
-    id: str
-    name: str
-    created_at: datetime
-    candidate_seq: int = 0
-    description: str | None = None
-    metadata: dict[str, Any] = field(default_factory=dict)
-    created_by_key_id: str | None = None  # the key that made it (an InstaView ATS key's company)
 
 
 @dataclass(slots=True)

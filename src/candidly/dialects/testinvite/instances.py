@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from candidly.domain.applications import Application, ApplicationKind
-from candidly.domain.sessions import TestSession
+from candidly.domain.attempts import Attempt
 
 # The basic scoreboard has three numbers; the detailed one adds noOfQuestions, and the detailed result always
 # carries its three lists (empty when the completion reported none), as the guide types them.
@@ -17,11 +17,11 @@ _BASIC_SCORES = ("pointsAchieved", "maxAchievablePoints", "achievementRatio")
 _DETAILED_LISTS = ("sections", "dimensions", "effects")
 
 
-def _seconds(session: TestSession) -> int | None:
+def _seconds(session: Attempt) -> int | None:
     return None if session.completed_at is None else int(session.completed_at.timestamp())
 
 
-def _result(session: TestSession, detailed: bool) -> dict[str, Any] | bool:
+def _result(session: Attempt, detailed: bool) -> dict[str, Any] | bool:
     """``false`` until the session completes; then its completion time and scores."""
     if session.completed_at is None:
         return False
@@ -39,7 +39,7 @@ def _result(session: TestSession, detailed: bool) -> dict[str, Any] | bool:
     return result
 
 
-def render_test_instance(session: TestSession, application: Application, mode: str) -> dict[str, Any]:
+def render_test_instance(session: Attempt, application: Application, mode: str) -> dict[str, Any]:
     """The test instance in ``mode`` ("basic", or "detailed" with the candidate and the full result)."""
     detailed = mode == "detailed"
     body: dict[str, Any] = {

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from candidly.access.i18n import SUPPORTED, choose
-from tests.access.conftest import Page, candidate, sign_in
+from candidly.access_page.i18n import SUPPORTED, choose
+from tests.access_page.conftest import Page, candidate, sign_in
 from tests.helpers import Org, TestClient, make_opening
 
 CSP = "default-src 'none'; style-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
@@ -44,7 +44,7 @@ def test_without_the_candidates_language_the_openings_then_the_browsers_is_used(
 
 
 def test_every_catalog_has_every_message_with_the_same_placeholders() -> None:
-    folder = resources.files("candidly.access") / "locales"
+    folder = resources.files("candidly.access_page") / "locales"
     catalogs = {lang: json.loads((folder / f"{lang}.json").read_text(encoding="utf-8")) for lang in SUPPORTED}
 
     def family(key: str) -> str:  # plural forms differ by language: Turkish has one

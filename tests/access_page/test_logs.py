@@ -9,7 +9,7 @@ import pytest
 
 from candidly.bootstrap import Services
 from candidly.settings import Settings
-from tests.access.conftest import candidate, sign_in
+from tests.access_page.conftest import candidate, sign_in
 from tests.helpers import FakeClock, Org, TestClient, client_with
 
 

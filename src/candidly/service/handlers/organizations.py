@@ -6,9 +6,10 @@ import secrets
 from dataclasses import dataclass
 
 from candidly.domain import commands as c
-from candidly.domain.access import ALL_SCOPES, KEY_PREFIX, ApiKey, Organization, Scope, hash_token
 from candidly.domain.errors import Forbidden, InvalidField, NotFound
 from candidly.domain.ids import new_id, new_token
+from candidly.domain.organizations import Organization
+from candidly.domain.principals import ALL_SCOPES, KEY_PREFIX, ApiKey, Scope, hash_token
 from candidly.domain.values import json_object, text
 from candidly.service.bus import handles
 from candidly.service.context import Context

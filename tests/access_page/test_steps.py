@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from candidly.bootstrap import Services
-from tests.access.conftest import TI, Page, candidate, sign_in
+from tests.access_page.conftest import TI, Page, candidate, sign_in
 from tests.helpers import FakeClock, Org, TestClient, table_counts
 
 

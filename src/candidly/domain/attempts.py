@@ -1,4 +1,4 @@
-"""Test sessions: an application's attempts at a step, and the result each one ends with."""
+"""Attempts: an application's tries at a step (test sessions, interviews), and the result each one ends with."""
 
 from __future__ import annotations
 
@@ -15,10 +15,8 @@ SCOREBOARD_FIELDS = ("pointsAchieved", "maxAchievablePoints", "achievementRatio"
 
 
 @dataclass(slots=True)
-class TestSession:
+class Attempt:
     """One attempt of an application at one step (a TestInvite test instance)."""
-
-    __test__ = False  # not a pytest test class, whatever its name says
 
     id: str
     organization_id: str
