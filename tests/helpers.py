@@ -11,7 +11,7 @@ from typing import Any
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")  # starlette nudges towards httpx2; httpx is what we ship
-    from fastapi.testclient import TestClient
+    from fastapi.testclient import TestClient as TestClient  # re-exported for the tests
 
 ADMIN_TOKEN = "test-operator-token"
 SECRET_KEY = "test-server-secret-key"  # seals stored secrets (storage/secrets.py) in every test's settings

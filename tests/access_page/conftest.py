@@ -36,7 +36,8 @@ def make_task(client: TestClient, org: Org, now: datetime, launch: str = "https:
 
 @pytest.fixture
 def task(client: TestClient, org: Org, clock: FakeClock) -> dict[str, Any]:
-    return make_task(client, org, clock.now())
+    task: dict[str, Any] = make_task(client, org, clock.now())
+    return task
 
 
 def candidate(client: TestClient, org: Org, task: dict[str, Any], **body: Any) -> dict[str, Any]:

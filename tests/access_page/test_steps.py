@@ -19,7 +19,7 @@ def signed_in(client: TestClient, org: Org, task: dict[str, Any]) -> dict[str, A
 
 
 def step_id(task: dict[str, Any], name: str) -> str:
-    return next(s["id"] for s in task["steps"] if s["name"] == name)
+    return str(next(s["id"] for s in task["steps"] if s["name"] == name))
 
 
 def start(client: TestClient, task: dict[str, Any], name: str, token: str | None = None, **headers: str) -> Any:

@@ -70,7 +70,7 @@ def test_an_unreachable_smtp_server_is_retried_then_dead_lettered(
 ) -> None:
     opening = make_opening(client, org)
     invite(services, org, opening)
-    worker.settings.smtp_port = 1  # type: ignore[misc]  # nothing listens there
+    worker.settings.smtp_port = 1  # nothing listens there
     for _ in range(4):
         worker.run_once()
         clock.advance(hours=2)

@@ -110,8 +110,8 @@ def test_a_burst_of_creates_with_emails_and_webhooks_drains(
         org = make_org(client)
         task = make_opening(client, org)
         for r in receivers:
-            body = {"url": r.url, "events": ["application.created"]}
-            assert client.post("/api/v1/webhooks", json=body, headers=org.headers).status_code == 201
+            hook = {"url": r.url, "events": ["application.created"]}
+            assert client.post("/api/v1/webhooks", json=hook, headers=org.headers).status_code == 201
         tasks = f"/testinvite/api/integration/rest/v1/tasks/{task['id']}/candidates"
         created = set()
         for n in range(60):

@@ -82,7 +82,7 @@ def _native(client: TestClient, data: Population) -> None:
     data.keep(client.post("/api/v1/users", json={"username": user["first"], "email": user["email"]}, headers=h), 201,
               "user_id")  # fmt: skip
     person = data.person(1)
-    body = {"first_name": person["first"], "last_name": person["last"], "email": person["email"],
+    body: dict[str, Any] = {"first_name": person["first"], "last_name": person["last"], "email": person["email"],
             "external_id": f"{data.tag}-ext-1", "opening_ids": [opening["id"]]}  # fmt: skip
     candidate = data.keep(client.post("/api/v1/candidates", json=body, headers=h), 201, "candidate_id")
     data.identifiers.add(f"{data.tag}-ext-1")
@@ -100,7 +100,7 @@ def _native(client: TestClient, data: Population) -> None:
     data.keep(client.post("/api/v1/webhooks", json=hook, headers=h), 201, "webhook_id")
     status_map = {"name": f"{data.tag}-map", "entries": {"1": "Screening: Passed"}}
     data.keep(client.post("/api/v1/status-maps", json=status_map, headers=h), 201, "name", key="name")
-    data.identifiers |= {f"{data.tag}-map", f"{data.tag}-label", hook["url"]}
+    data.identifiers |= {f"{data.tag}-map", f"{data.tag}-label", str(hook["url"])}
     data.ids["candidate_id"].append(candidate["id"])
 
 

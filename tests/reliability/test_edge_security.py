@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
+import httpx
 import pytest
 
 from candidly.bootstrap import Services
@@ -11,7 +12,7 @@ from candidly.settings import Settings
 from tests.helpers import FakeClock, Org, TestClient, client_with, make_opening, make_org, table_counts
 from tests.reliability.surfaces import paradox_headers
 
-ENVELOPES = {
+ENVELOPES: dict[str, Callable[[httpx.Response], bool]] = {
     "testinvite": lambda r: r.json()["code"] == "invalid_field",
     "instaview": lambda r: (
         r.json()["statusCode"] == r.status_code and r.json()["details"] == {"field": "Idempotency-Key"}

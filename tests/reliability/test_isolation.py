@@ -72,7 +72,7 @@ def routes(client: TestClient) -> list[Route]:
 def _value(draw: Any, schema: dict[str, Any], pool: list[str]) -> Any:
     """A value for a field: a string from the pool, a list of one, or a constant the schema names."""
     options = schema.get("anyOf") or [schema]
-    typed = next((s for s in options if s.get("type") in ("string", "array", "boolean", "integer")), {})
+    typed: dict[str, Any] = next((s for s in options if s.get("type") in ("string", "array", "boolean", "integer")), {})
     if "enum" in typed or "const" in typed:
         return draw(st.sampled_from(typed.get("enum", [typed.get("const")])))
     kind = typed.get("type")

@@ -121,7 +121,7 @@ def test_a_testinvite_callback_is_captured_when_a_session_completes(
     done = httpx.post(f"{candidly_org.base_url}/api/v1/sessions/{session['id']}/complete", json={"result": score},
                       headers=candidly_org.headers)  # fmt: skip
     assert done.status_code == 200, done.text
-    [posted] = candidly_outbox.callbacks(to=callback["url"])
+    [posted] = candidly_outbox.callbacks(to=str(callback["url"]))
     body = posted.json()
     assert (body["testInstanceId"], body["ticketId"], body["params"]) == (
         session["id"],

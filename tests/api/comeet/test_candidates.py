@@ -78,7 +78,7 @@ def test_updated_by_is_the_actor_in_the_event_log(client: TestClient, org: Org, 
 
 def test_a_patch_changes_every_seed_field(client: TestClient, org: Org, position: dict[str, Any]) -> None:
     created = create(client, org, new_candidate(position))
-    patch = {
+    patch: dict[str, Any] = {
         "partner_candidate_id": "p-2", "first_name": "Augusta", "middle_name": "Ada", "last_name": "King",
         "email": "augusta@example.com", "phone": "+44 20 7183 8750", "mobile_phone": "+44 7700 900123",
         "national_id": "AB123456C", "linkedin_url": "https://www.linkedin.com/in/ada", "prospect_status": "Interested",

@@ -145,7 +145,7 @@ def test_comeet_core_reads_a_positions_candidates_and_one_of_them(
     one = core.get_candidate(made[1]["uid"])
     assert one == listed[1]  # the list has the detail call's shape: one request per position, not N+1
     assert core.get_candidate("60235428") is None  # a numeric UI id is not an API uid
-    for step in one["current_steps"] + one["future_steps"]:  # type: ignore[index]
+    for step in one["current_steps"] + one["future_steps"]:
         assert set(step) == STEP_KEYS
 
 
