@@ -86,7 +86,9 @@ def _target(row: Row) -> str:
 
 
 def _tail(row: Row) -> str:
-    times = row.p99 / row.p50 if row.p50 else float("inf")
+    if not row.p50:
+        return "—"  # no request finished within the run
+    times = row.p99 / row.p50
     return f"{times:.1f}" + (f" (**> {TAIL:g}x**)" if times > TAIL else "")
 
 
@@ -126,7 +128,7 @@ def load(run: Run) -> str:
     if run.load_before[0] > run.quiet_load:
         line += (
             f"\n\n**Not a quiet machine: the 1-minute load was {run.load_before[0]:.2f} before the run (above "
-            f"{run.quiet_load:g}). These figures do not count.**"
+            f"{run.quiet_load:.1f}). These figures do not count.**"
         )
     return line
 
