@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import statistics
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
 from bench import servers, wrk
@@ -41,10 +42,11 @@ class Row:
 
     @classmethod
     def of(cls, backend: str, deployment: str, op: str, runs: list[wrk.Result], refs: list[wrk.Result],
-           ratios: list[float], memory: servers.PeakMemory) -> Row:  # fmt: skip
-        def mean(values: list[float]) -> float:
-            return statistics.fmean(values)
-
+           memory: servers.PeakMemory) -> Row:  # fmt: skip
+        """``runs[n]`` was measured between ``refs[n]`` and ``refs[n + 1]``: its ratio is to their mean."""
+        mean = statistics.fmean
+        beside = [mean([before.rps, after.rps]) for before, after in pairwise(refs)]
+        ratios = [run.rps / ref if ref else 0.0 for run, ref in zip(runs, beside, strict=True)]
         return cls(
             backend=backend, deployment=deployment, op=op, rps=mean([r.rps for r in runs]),
             ref_rps=mean([r.rps for r in refs]), ratios=ratios, p50=mean([r.p50_ms for r in runs]),

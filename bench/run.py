@@ -75,25 +75,18 @@ class Bench:
 
 def alternate(bench: Bench, backend: str, ref_base: str, targets: list[Target], name: str) -> list[report.Row]:
     """R, then each deployment, then R, ``rounds`` times; the deployments' order flips every round, so neither
-    sits next to the same reference run each time. A ratio: the run over the mean of its two reference runs."""
+    sits next to the same reference run each time."""
     print(f"  {name}", flush=True)
     ops = {t.deployment: next(op for op in workload.operations(t.world) if op.name == name) for t in targets}
     ref_op = ops[targets[0].deployment]  # the reference answers every path alike
     bench.warm_up(ref_base, targets, ops)
     refs = [bench.reference(ref_base, ref_op)]
     runs: dict[str, list[wrk.Result]] = {t.deployment: [] for t in targets}
-    ratios: dict[str, list[float]] = {t.deployment: [] for t in targets}
     for n in range(bench.args.rounds):
         for target in targets if n % 2 == 0 else targets[::-1]:
             runs[target.deployment].append(bench.candidly(target, ops[target.deployment]))
         refs.append(bench.reference(ref_base, ref_op))
-        beside = (refs[-2].rps + refs[-1].rps) / 2
-        for target in targets:
-            ratios[target.deployment].append(runs[target.deployment][-1].rps / beside)
-    return [
-        report.Row.of(backend, t.deployment, name, runs[t.deployment], refs, ratios[t.deployment], t.memory)
-        for t in targets
-    ]
+    return [report.Row.of(backend, t.deployment, name, runs[t.deployment], refs, t.memory) for t in targets]
 
 
 @contextmanager
