@@ -112,7 +112,7 @@ def memory(rows: list[Row]) -> str:
     """Each deployment's peak, against the target."""
     last = {f"{r.backend} {r.deployment}": r for r in rows}  # the peaks only grow: the last row holds them
     parts = [
-        f"{key} {r.peak_mb:.0f} MB in {r.processes} process{'es' if r.processes > 1 else ''} "
+        f"{key} {r.peak_mb:.1f} MB in {r.processes} process{'es' if r.processes > 1 else ''} "
         f"({'met' if r.peak_mb <= PEAK_RSS_MB else '**not met**'})"
         for key, r in last.items()
     ]

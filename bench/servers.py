@@ -97,11 +97,15 @@ def _status_kb(pid: int, field: str) -> int:
 
 
 def _children(pid: int) -> list[int]:
-    try:
-        kids = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    except FileNotFoundError:
-        return []
-    return [int(k) for k in kids] + [g for k in kids for g in _children(int(k))]
+    """Every descendant of ``pid``. The kernel lists children per thread that started them (the delivery
+    worker's thread starts the template renderer), so every thread's list is read."""
+    kids: list[int] = []
+    for children in Path(f"/proc/{pid}/task").glob("*/children"):
+        try:
+            kids += [int(k) for k in children.read_text().split()]
+        except (FileNotFoundError, ProcessLookupError):
+            continue  # the thread ended
+    return kids + [g for k in kids for g in _children(k)]
 
 
 @contextmanager
@@ -131,16 +135,23 @@ def process(
 
 @contextmanager
 def candidly(
-    database_url: str, workers: int = 1, run_worker: bool = False, *, log: Path | None = None
+    database_url: str,
+    workers: int = 1,
+    run_worker: bool = False,
+    *,
+    log: Path | None = None,
+    settings: dict[str, str] | None = None,
 ) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    """``candidly serve`` on a free port. Without ``log`` it logs warnings only, to our stderr; with ``log`` it
-    logs as the README's ``candidly serve`` does (access log on, level info), into that file."""
+    """``candidly serve`` on a free port, with ``settings`` (``CANDIDLY_*`` variables) added. Without ``log`` it
+    logs warnings only, to our stderr; with ``log`` it logs as the README's ``candidly serve`` does (access log
+    on, level info), into that file."""
     port = free_port()
     env = {
         "CANDIDLY_DATABASE_URL": database_url,
         "CANDIDLY_ADMIN_TOKEN": "bench-operator",
         "CANDIDLY_SECRET_KEY": SECRET_KEY,
         "CANDIDLY_RUN_WORKER": "true" if run_worker else "false",
+        **(settings or {}),
     }
     if log is None:
         env |= {"CANDIDLY_ACCESS_LOG": "false", "CANDIDLY_LOG_LEVEL": "warning"}

@@ -48,6 +48,16 @@ def seed(base: str, candidates: int) -> World:
     return World(headers=headers, opening=opening, candidate_ids=ids)
 
 
+def invite_now(base: str, world: World, email: str) -> None:
+    """A TestInvite candidate whose invitation email goes at once: the worker renders it (in the template
+    renderer's child process, started on first use) and sends it."""
+    task = world.opening["id"]
+    body = {"kind": "temporary-candidate", "fullname": "Mail Warmup", "email": email,
+            "inviteByEmail": {"emailTemplateName": "invite"}}  # fmt: skip
+    path = f"/testinvite/api/integration/rest/v1/tasks/{task}/candidates"
+    httpx.post(f"{base}{path}", json=body, headers=world.headers, timeout=30).raise_for_status()
+
+
 @dataclass(frozen=True)
 class Operation:
     """One measured request: wrk cycles through ``paths`` on Candidly and ``reference_paths`` on the reference."""
