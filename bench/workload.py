@@ -48,13 +48,26 @@ def seed(base: str, candidates: int) -> World:
     return World(headers=headers, opening=opening, candidate_ids=ids)
 
 
+def invite_now(base: str, world: World, email: str) -> None:
+    """A TestInvite candidate whose invitation email goes at once: the worker renders it (in the template
+    renderer's child process, started on first use) and sends it."""
+    task = world.opening["id"]
+    body = {"kind": "temporary-candidate", "fullname": "Mail Warmup", "email": email,
+            "inviteByEmail": {"emailTemplateName": "invite"}}  # fmt: skip
+    path = f"/testinvite/api/integration/rest/v1/tasks/{task}/candidates"
+    httpx.post(f"{base}{path}", json=body, headers=world.headers, timeout=30).raise_for_status()
+
+
 @dataclass(frozen=True)
 class Operation:
+    """One measured request: wrk cycles through ``paths`` on Candidly and ``reference_paths`` on the reference."""
+
     name: str
     method: str
     paths: list[str]
     body: str | None
     reference_paths: list[str]
+    headers: dict[str, str]
 
 
 def create_body(world: World) -> dict[str, Any]:
@@ -76,10 +89,16 @@ def operations(world: World) -> list[Operation]:
     task = world.opening["id"]
     ids = world.candidate_ids
     update = {"firstName": "Updated", "status": "IN_PROCESS", "metadata": {"stage": "screen"}}
+    json_headers = {**world.headers, "Content-Type": "application/json"}
     return [
         Operation("create", "POST", [f"/testinvite/api/integration/rest/v1/tasks/{task}/candidates"],
-                  json.dumps(create_body(world)), ["/ref/create"]),
-        Operation("update", "PATCH", [f"/instaview/candidates/{i}" for i in ids], json.dumps(update), [f"/ref/{i}" for i in ids]),
-        Operation("get", "GET", [f"/instaview/candidates/{i}" for i in ids], None, [f"/ref/{i}" for i in ids]),
-        Operation("list", "GET", [f"/instaview/candidates?limit=50&status=APPLIED&jobId={task}"], None, ["/ref/list"]),
+                  json.dumps(create_body(world)), ["/ref/create"], json_headers),
+        Operation("update", "PATCH", [f"/instaview/candidates/{i}" for i in ids], json.dumps(update),
+                  [f"/ref/{i}" for i in ids], json_headers),
+        Operation("get", "GET", [f"/instaview/candidates/{i}" for i in ids], None, [f"/ref/{i}" for i in ids],
+                  json_headers),
+        Operation("list", "GET", [f"/instaview/candidates?limit=50&status=APPLIED&jobId={task}"], None,
+                  ["/ref/list"], json_headers),
+        # What a load balancer asks every few seconds: no credentials, no database; the edge's cost alone.
+        Operation("healthz", "GET", ["/healthz"], None, ["/ref/healthz"], {}),
     ]  # fmt: skip
