@@ -102,7 +102,8 @@ def test_a_dead_delivery_is_rescheduled_with_a_fresh_round_of_attempts(database:
 def test_attachments_and_notes_are_kept_per_candidate_and_deleted_together(database: Database, org: str) -> None:
     ada, bob = person(org), person(org)
     write(database, ada, bob)
-    cv = {"organization_id": org, "id": new_id(), "candidate_id": ada.id, "application_id": None, "kind": "resume",
+    cv_id = new_id()
+    cv = {"organization_id": org, "id": cv_id, "candidate_id": ada.id, "application_id": None, "kind": "resume",
           "name": "cv.pdf", "content_type": "application/pdf", "size": 3, "content": b"pdf", "created_at": T0}  # fmt: skip
     note = {"organization_id": org, "id": new_id(), "candidate_id": ada.id, "application_id": None, "body": "Strong",
             "author": {"type": "api_key"}, "created_at": T0}  # fmt: skip
@@ -112,13 +113,13 @@ def test_attachments_and_notes_are_kept_per_candidate_and_deleted_together(datab
         uow.commit()
     with database.unit_of_work(write=True) as uow:
         assert uow.blobs.attachments(org, ada.id) == [{k: v for k, v in cv.items() if k != "content"}]
-        assert uow.blobs.attachment(org, cv["id"]) == cv
+        assert uow.blobs.attachment(org, cv_id) == cv
         assert uow.blobs.notes(org, ada.id) == [note]
         assert uow.blobs.attachments(org, bob.id) == [] and uow.blobs.notes(org, bob.id) == []
         assert (uow.blobs.delete_attachments(org, ada.id), uow.blobs.delete_notes(org, ada.id)) == (1, 1)
         uow.commit()
     with database.unit_of_work(write=False) as uow:
-        assert uow.blobs.attachment(org, cv["id"]) is None and uow.blobs.notes(org, ada.id) == []
+        assert uow.blobs.attachment(org, cv_id) is None and uow.blobs.notes(org, ada.id) == []
 
 
 def test_erasure_blanks_what_the_log_the_outbox_and_test_results_copied(database: Database, org: str) -> None:
