@@ -62,3 +62,15 @@ def test_units_of_work_commit_one_after_another(database: Database, org: str) ->
         write(database, person(org, first_name=name))
     with database.unit_of_work(write=False) as uow:
         assert uow.candidates.count(org, Filters()) == 3
+
+
+def test_after_a_commit_the_unit_of_work_goes_on_in_a_new_transaction(database: Database, org: str) -> None:
+    kept, dropped = person(org, first_name="Kept"), person(org, first_name="Dropped")
+    with database.unit_of_work(write=True) as uow:
+        uow.candidates.add(kept)
+        uow.commit()
+        uow.candidates.add(dropped)
+        with database.unit_of_work(write=False) as reader:
+            assert reader.candidates.get(org, dropped.id) is None
+    with database.unit_of_work(write=False) as uow:
+        assert [p.id for p in uow.candidates.find(org)] == [kept.id]
