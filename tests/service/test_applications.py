@@ -13,6 +13,7 @@ from candidly.domain.principals import Scope
 from tests.service.conftest import Service
 
 LATER = datetime(2026, 3, 1, tzinfo=UTC)
+EARLIER = datetime(2026, 2, 1, tzinfo=UTC)
 
 
 def test_an_application_of_a_new_person_is_saved_counted_and_logged(service: Service) -> None:
@@ -55,7 +56,7 @@ def test_an_application_refuses_what_its_opening_does_not_hold(service: Service)
     with service.refuses(InvalidField, field="step_overrides.nope"):
         service.application(job, fields={"step_overrides": {"nope": {"active": False}}})
     with service.refuses(InvalidField, field="active_after"):
-        service.application(job, fields={"active_after": LATER, "active_before": datetime(2026, 2, 1, tzinfo=UTC)})
+        service.application(job, fields={"active_after": LATER, "active_before": EARLIER})
     with service.refuses(NotFound, field="candidate_id"):
         service.run(c.CreateApplication(opening_id=job.id, candidate_id="missing"))
 
@@ -123,6 +124,10 @@ def test_an_update_is_refused_on_a_stale_version_a_bad_field_or_another_opening(
         service.run(c.UpdateApplication(application.id, changes={"rating": 9}))
     with service.refuses(InvalidField, field="steps.nope"):
         service.run(c.UpdateApplication(application.id, step_changes={"nope": {"active": False}}))
+    with service.refuses(InvalidField, field="step_overrides.nope"):
+        service.run(c.UpdateApplication(application.id, changes={"step_overrides": {"nope": {"active": False}}}))
+    with service.refuses(InvalidField, field="active_after"):
+        service.run(c.UpdateApplication(application.id, changes={"active_after": LATER, "active_before": EARLIER}))
     with service.refuses(NotFound):
         service.run(c.UpdateApplication(application.id, changes={"status": "x"}, opening_id=other.id))
     with service.refuses(InvalidField, field="email"):

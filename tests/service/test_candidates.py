@@ -74,6 +74,8 @@ def test_an_update_on_a_stale_version_or_a_missing_candidate_is_refused(service:
         service.run(c.UpdateCandidate("missing", {"last_name": "Lovelace"}))
     with service.refuses(InvalidField, field="shoe_size"):
         service.run(c.UpdateCandidate(ada.id, {"shoe_size": 9}))
+    with service.refuses(InvalidField, field="first_name"):
+        service.run(c.UpdateCandidate(ada.id, {"first_name": "x" * 201}))
 
 
 def test_an_update_with_openings_makes_them_the_candidates_openings_exactly(service: Service) -> None:

@@ -48,6 +48,8 @@ def test_a_malformed_opening_is_refused_by_the_field_at_fault(service: Service) 
         service.opening(programs=(c.ProgramSpec(name="P", step_keys=("nope",)),))
     with service.refuses(InvalidField, field="email_templates[0].body"):
         service.opening(email_templates=(c.TemplateSpec(name="t", subject="Hi", body="{% if %}"),))
+    with service.refuses(InvalidField, field="email_templates[0].subject"):
+        service.opening(email_templates=(c.TemplateSpec(name="t", subject="{{ oops", body=""),))
 
 
 def test_openings_need_the_openings_scopes(service: Service) -> None:

@@ -88,7 +88,11 @@ def test_a_status_map_is_created_then_replaced_by_name(service: Service) -> None
     assert len(service.events(ev.STATUS_MAP_SET)) == 2
     with service.refuses(InvalidField, field="entries"):
         service.run(c.SetStatusMap("ats", {}))
-    with service.refuses(InvalidField):
-        service.run(c.SetStatusMap("ats", {"30": "no colon"}))
+    with service.refuses(InvalidField, field="entries.S-1"):
+        service.run(c.SetStatusMap("ats", {"S-1": "no colon"}))
+    with service.refuses(InvalidField, field="entries.S-1"):
+        service.run(c.SetStatusMap("ats", {"S-1": ": Sent"}))
+    with service.refuses(InvalidField, field="name"):
+        service.run(c.SetStatusMap("", {"S-1": "A: B"}))
     with service.refuses(Forbidden, scope=Scope.READ_CANDIDATES):
         service.run(c.SetStatusMap("ats", {"30": "A: b"}), service.actor(Scope.WRITE_CANDIDATES))
