@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, cast
 
 import pytest
@@ -57,11 +58,12 @@ class Service:
         return {name: dict(rows) for name, rows in self.database.tables.items()}
 
     @contextmanager
-    def refuses(self, error: type[DomainError], **attrs: Any) -> Iterator[None]:
-        """The block raises ``error`` (with these attributes) and commits nothing."""
+    def refuses(self, error: type[DomainError], says: str = "", **attrs: Any) -> Iterator[None]:
+        """The block raises ``error`` (with these attributes, its message saying ``says``) and commits nothing."""
         before = self.tables()
         with pytest.raises(error) as raised:
             yield
+        assert says in raised.value.message, raised.value.message
         for name, value in attrs.items():
             assert getattr(raised.value, name) == value, (name, raised.value)
         assert self.tables() == before
@@ -86,7 +88,13 @@ SAMPLE_OPENING: dict[str, Any] = {
     "kind": "task",
     "name": "Backend assessment",
     "steps": (
-        c.StepSpec(name="Coding test", key="s1", attempt_limit=1, launch_url="https://tests.example/coding"),
+        c.StepSpec(
+            name="Coding test",
+            key="s1",
+            attempt_limit=1,
+            active_before=datetime(2030, 1, 1, tzinfo=UTC),
+            launch_url="https://tests.example/coding",
+        ),
         c.StepSpec(name="Personality", key="s2"),
     ),
     "programs": (c.ProgramSpec(name="Fast track", step_keys=("s1",)),),
