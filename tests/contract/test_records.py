@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import insert
 
 from candidly.domain.attempts import Attempt
-from candidly.domain.deliveries import Delivery, DeliveryStatus, WebhookSubscription
+from candidly.domain.deliveries import Delivery, DeliveryAttempt, DeliveryStatus, WebhookSubscription
 from candidly.domain.errors import Conflict
 from candidly.domain.events import Event
 from candidly.domain.ids import new_id
 from candidly.service.idempotency import IdempotencyClaim
 from candidly.service.ports import Database, Filters, PageRequest, UnitOfWork
+from candidly.storage import tables as t
 from candidly.storage.erasure import ERASED
 from candidly.storage.idempotency import SqlIdempotencyStore
-from candidly.storage.memory import InMemoryDatabase, MemoryIdempotencyLedger
-from candidly.storage.uow import SqlDatabase
+from candidly.storage.memory import InMemoryDatabase, InMemoryUnitOfWork, MemoryIdempotencyLedger
+from candidly.storage.uow import SqlDatabase, SqlUnitOfWork
 from tests.contract.conftest import T0, application, opening, person, write
 
 
@@ -72,6 +75,33 @@ def delivery(org: str, event_id: str | None = None, **fields: Any) -> Delivery:
     return Delivery(id=new_id(), organization_id=org, kind=fields.pop("kind", "webhook"),
                     target=fields.pop("target", "https://hooks.example/in"), payload={"body": "x"}, created_at=T0,
                     next_attempt_at=T0, event_id=event_id, **fields)  # fmt: skip
+
+
+def record_attempt(uow: UnitOfWork, attempt: DeliveryAttempt) -> None:
+    """An attempt as the worker records it (a storage-side write: the SQL worker's needs a lease it claimed)."""
+    if isinstance(uow, SqlUnitOfWork):
+        uow.conn.execute(insert(t.delivery_attempts), [dataclasses.asdict(attempt)])
+    else:
+        assert isinstance(uow, InMemoryUnitOfWork)
+        uow.deliveries.add_attempt(attempt)
+
+
+def attempt_at(delivery: Delivery, number: int, error: str | None = None) -> DeliveryAttempt:
+    return DeliveryAttempt(id=new_id(), organization_id=delivery.organization_id, delivery_id=delivery.id,
+                           number=number, attempted_at=T0 + timedelta(minutes=number), outcome="failed", error=error)  # fmt: skip
+
+
+def test_a_deliverys_attempts_are_listed_in_order(database: Database, org: str) -> None:
+    sent, other = delivery(org), delivery(org)
+    tries = [attempt_at(sent, n) for n in (1, 2, 1)]  # numbers restart after a manual retry; ids keep the order
+    with database.unit_of_work(write=True) as uow:
+        outbox(uow).add(sent)
+        outbox(uow).add(other)
+        for attempt in [*tries, attempt_at(other, 1)]:
+            record_attempt(uow, attempt)
+        uow.commit()
+    with database.unit_of_work(write=False) as uow:
+        assert uow.deliveries.attempts(org, sent.id) == tries
 
 
 def test_a_dead_delivery_is_rescheduled_with_a_fresh_round_of_attempts(database: Database, org: str) -> None:
@@ -135,6 +165,7 @@ def test_erasure_blanks_what_the_log_the_outbox_and_test_results_copied(database
     with database.unit_of_work(write=True) as uow:
         uow.events.append([hers, his])
         outbox(uow).add(email)
+        record_attempt(uow, attempt_at(email, 1, "550 ada@example.com: no such user"))
         uow.attempts.add(test)
         uow.commit()
     with database.unit_of_work(write=True) as uow:
@@ -146,6 +177,7 @@ def test_erasure_blanks_what_the_log_the_outbox_and_test_results_copied(database
         assert uow.events.for_candidate(org, bob.id) == [his]
         sent = uow.deliveries.get(org, email.id)
         assert sent is not None and (sent.target, sent.payload, sent.status) == (ERASED, {}, "dead")
+        assert [a.error for a in uow.deliveries.attempts(org, email.id)] == [ERASED]
         stored = uow.attempts.get(org, test.id)
         assert stored is not None and stored.result == {"notes": ERASED, "score": 3} and stored.settings == {}
 
