@@ -26,6 +26,8 @@ def test_a_webhook_is_subscribed_with_a_secret_and_removed(service: Service) -> 
 def test_a_webhook_is_refused_a_bad_url_an_unknown_event_or_a_key_without_admin(service: Service) -> None:
     with service.refuses(InvalidField, field="url"):
         service.run(c.CreateWebhook("ftp://hooks.example/in", ("candidate.created",)))
+    with service.refuses(InvalidField, field="url"):
+        service.run(c.CreateWebhook("https://user:pw@hooks.example/in", ("candidate.created",)))
     with service.refuses(InvalidField, field="events[0]"):
         service.run(c.CreateWebhook("https://hooks.example/in", ("opening.created",)))
     with service.refuses(InvalidField, field="events"):
