@@ -1,15 +1,18 @@
-"""Test sessions through the native API: the step's window and attempt limit, programs, and the login window."""
+"""Test sessions through the native API: started, completed, refused with a 409 or a 422 that writes nothing.
+
+The rules behind the refusals (attempt limits and their overrides, step and login windows, programs, completing once)
+are checked without HTTP in ``tests/service/test_attempts.py``.
+"""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
 from candidly.bootstrap import Services
 from tests.delivery.conftest import complete_session, start_session
-from tests.helpers import FakeClock, Org, TestClient, make_opening, table_counts
+from tests.helpers import Org, TestClient, make_opening, table_counts
 
 RESULT = {"scoreboard": {"pointsAchieved": 7, "maxAchievablePoints": 10, "achievementRatio": 0.7},
           "sections": [{"uuid": "sec-1", "scoreboard": {"pointsAchieved": 7, "maxAchievablePoints": 10,
@@ -71,44 +74,6 @@ def test_attempts_beyond_the_step_limit_are_refused(
         assert start_session(client, org, application["id"], s2).status_code == 201
 
 
-def test_an_overridden_attempt_limit_applies(client: TestClient, org: Org, opening: dict[str, Any]) -> None:
-    s1, _ = steps(opening)
-    application = make_application(client, org, opening, step_overrides={s1: {"attempt_limit": 2}})
-    assert start_session(client, org, application["id"], s1).json()["attempt"] == 1
-    assert start_session(client, org, application["id"], s1).json()["attempt"] == 2
-    assert start_session(client, org, application["id"], s1).status_code == 409
-
-
-def test_a_step_outside_its_window_is_refused(
-    client: TestClient, org: Org, opening: dict[str, Any], services: Services, clock: FakeClock
-) -> None:
-    s1, s2 = steps(opening)
-    application = make_application(client, org, opening, step_overrides={s2: {"active_after": "2026-02-01T00:00:00Z"}})
-    assert_refused(client, org, services, application["id"], s2, "window")
-    clock.set(datetime(2030, 1, 1, tzinfo=UTC))  # s1 closes exactly now; s2 has opened
-    assert_refused(client, org, services, application["id"], s1, "window")
-    assert start_session(client, org, application["id"], s2).status_code == 201
-
-
-def test_an_inactive_candidate_cannot_start(
-    client: TestClient, org: Org, opening: dict[str, Any], services: Services, clock: FakeClock
-) -> None:
-    s1, _ = steps(opening)
-    inactive = make_application(client, org, opening, active=False)
-    assert_refused(client, org, services, inactive["id"], s1, "inactive")
-    closing = make_application(client, org, opening, active_before="2026-01-16T00:00:00Z")
-    clock.advance(days=2)
-    assert_refused(client, org, services, closing["id"], s1, "login window")
-
-
-def test_a_step_outside_the_candidates_programs_is_refused(
-    client: TestClient, org: Org, opening: dict[str, Any], services: Services
-) -> None:
-    _, s2 = steps(opening)
-    application = make_application(client, org, opening, program_ids=[opening["programs"][0]["id"]])
-    assert_refused(client, org, services, application["id"], s2, "programs")
-
-
 def test_an_unknown_step_is_an_invalid_field(client: TestClient, org: Org, opening: dict[str, Any]) -> None:
     application = make_application(client, org, opening)
     response = start_session(client, org, application["id"], "nope")
@@ -125,13 +90,6 @@ def test_a_result_without_a_scoreboard_is_rejected_and_changes_nothing(
     response = complete_session(client, org.headers, session["id"], bad)
     assert response.status_code == 422 and response.json()["field"] == "result.scoreboard.pointsAchieved"
     assert table_counts(services) == before
-
-
-def test_a_session_completes_only_once(client: TestClient, org: Org, opening: dict[str, Any]) -> None:
-    application = make_application(client, org, opening)
-    session = start_session(client, org, application["id"], steps(opening)[0]).json()
-    assert complete_session(client, org.headers, session["id"], RESULT).status_code == 200
-    assert complete_session(client, org.headers, session["id"], RESULT).status_code == 409
 
 
 def test_another_organizations_sessions_are_not_found(

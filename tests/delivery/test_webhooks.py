@@ -157,10 +157,8 @@ def test_a_deleted_subscription_stops_receiving(
 @pytest.mark.parametrize(
     ("body", "field"),
     [
+        # The surface's refusal; the other rules of a subscription are checked without HTTP in tests/service.
         ({"url": "ftp://example.com/x", "events": ["candidate.created"]}, "url"),
-        ({"url": "https://user:pw@example.com/x", "events": ["candidate.created"]}, "url"),
-        ({"url": "https://example.com/x", "events": ["candidate.exploded"]}, "events[0]"),
-        ({"url": "https://example.com/x", "events": []}, "events"),
     ],
 )
 def test_a_bad_subscription_names_its_field_and_writes_nothing(

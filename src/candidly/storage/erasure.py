@@ -33,7 +33,7 @@ class SqlErasure:
 
         ``names`` are scrubbed from the person's own rows too, but never used to find rows: others share them.
         """
-        handles = [m for m in dict.fromkeys([*handles, *_id_forms(candidate_id)]) if m]
+        handles = person_handles(candidate_id, handles)
         mentions = [*handles, *names]
         event_ids = self._events(organization_id, candidate_id, mentions)
         for chunk in _chunks(event_ids):
@@ -84,14 +84,7 @@ class SqlErasure:
             )
         ).all()
         for row in rows:
-            values: dict[str, Any] = {
-                "payload": {},
-                "target": ERASED if row.kind == DeliveryKind.EMAIL else row.target,
-                "last_error": scrub(row.last_error, mentions),
-            }
-            if row.status == DeliveryStatus.PENDING:
-                values |= {"status": DeliveryStatus.DEAD, "last_error": "not sent: the candidate was erased",
-                           "lease_owner": None, "lease_until": None}  # fmt: skip
+            values = forgotten_delivery(row.kind, row.target, row.status, row.last_error, mentions)
             self.conn.execute(
                 update(d).where(d.c.organization_id == organization_id, d.c.id == row.id).values(**values)
             )
@@ -102,8 +95,7 @@ class SqlErasure:
         """Answers kept for Idempotency-Key replays (a day) that show the person are dropped: a retry of one
         of those requests then runs again, which is better than replaying an erased person's record."""
         k = t.idempotency_keys
-        # Short handles (a uniqId of "42") would match strangers' answers too: six characters at least.
-        matches = [self._holds(k.c.response_body, m.encode()) for m in handles if len(m) >= 6]
+        matches = [self._holds(k.c.response_body, m) for m in answer_needles(handles)]
         if matches:
             self.conn.execute(delete(k).where(and_(k.c.status_code != 0, or_(*matches))))
 
@@ -113,6 +105,32 @@ class SqlErasure:
             return func.instr(column, needle) > 0
         # An unescaped _ or % in the needle only widens the match: a little more is forgotten, never less.
         return column.op("LIKE", is_comparison=True)(b"%" + needle + b"%")
+
+
+def person_handles(candidate_id: str, handles: Sequence[str]) -> list[str]:
+    """The handles to search by: those given and the person's id in every form the surfaces write it."""
+    return [m for m in dict.fromkeys([*handles, *_id_forms(candidate_id)]) if m]
+
+
+def answer_needles(handles: Sequence[str]) -> list[bytes]:
+    """What marks a stored answer as the person's. Short handles (a uniqId of "42") would match strangers' answers
+    too: six characters at least."""
+    return [m.encode() for m in handles if len(m) >= 6]
+
+
+def forgotten_delivery(
+    kind: str, target: str, status: str, last_error: str | None, mentions: Sequence[str]
+) -> dict[str, Any]:
+    """A delivery's new values once its person is erased: no body, no email address, never sent if not yet sent."""
+    values: dict[str, Any] = {
+        "payload": {},
+        "target": ERASED if kind == DeliveryKind.EMAIL else target,
+        "last_error": scrub(last_error, mentions),
+    }
+    if status == DeliveryStatus.PENDING:
+        values |= {"status": DeliveryStatus.DEAD, "last_error": "not sent: the candidate was erased",
+                   "lease_owner": None, "lease_until": None}  # fmt: skip
+    return values
 
 
 def scrub(value: Any, mentions: Sequence[str]) -> Any:

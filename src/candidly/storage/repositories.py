@@ -160,7 +160,7 @@ class SqlRepository(Generic[E]):
             clauses.append(_json_contains(self.conn, c.labels, filters.contains_label))
         if filters.search:
             pattern = f"%{filters.search.lower()}%"
-            clauses.append(or_(*(func.lower(c[n]).like(pattern) for n in _SEARCHABLE if n in c)))
+            clauses.append(or_(*(func.lower(c[n]).like(pattern) for n in SEARCHABLE if n in c)))
         if filters.in_opening is not None:
             a = t.applications.c
             clauses.append(
@@ -190,19 +190,7 @@ class SqlRepository(Generic[E]):
         order = c.id.desc() if forward_desc else c.id.asc()
         stmt = self._select.where(and_(*clauses)).order_by(order)
         stmt = stmt.offset(request.offset).limit(request.limit + 1)
-        rows = [self._to_entity(r) for r in self.conn.execute(stmt)]
-        more = len(rows) > request.limit
-        rows = rows[: request.limit]
-        if request.backwards:
-            rows.reverse()
-        ids = [getattr(r, "id") for r in rows]  # noqa: B009 - E is generic
-        has_next = more if not request.backwards else request.cursor is not None
-        has_prev = request.cursor is not None if not request.backwards else more
-        return Page(
-            items=rows,
-            next_cursor=ids[-1] if ids and has_next else None,
-            prev_cursor=ids[0] if ids and has_prev else None,
-        )
+        return keyset_page([self._to_entity(r) for r in self.conn.execute(stmt)], request)
 
     def owner(self, ident: str) -> str | None:
         """The organization of the live row ``ident``, across organizations."""
@@ -217,6 +205,22 @@ class SqlRepository(Generic[E]):
         return int(self.conn.execute(stmt).scalar_one())
 
 
+def keyset_page(rows: list[E], request: PageRequest) -> Page[E]:
+    """The page of ``rows`` read in keyset order after the offset, ``limit + 1`` at most: the extra one says there is more."""
+    more = len(rows) > request.limit
+    rows = rows[: request.limit]
+    if request.backwards:
+        rows.reverse()
+    ids = [getattr(r, "id") for r in rows]  # noqa: B009 - E is generic
+    has_next = more if not request.backwards else request.cursor is not None
+    has_prev = request.cursor is not None if not request.backwards else more
+    return Page(
+        items=rows,
+        next_cursor=ids[-1] if ids and has_next else None,
+        prev_cursor=ids[0] if ids and has_prev else None,
+    )
+
+
 def _within(column: Any, bounds: tuple[datetime | None, datetime | None]) -> list[ColumnElement[bool]]:
     low, high = bounds
     return [clause for clause in (
@@ -224,7 +228,7 @@ def _within(column: Any, bounds: tuple[datetime | None, datetime | None]) -> lis
     ) if clause is not None]  # fmt: skip
 
 
-_SEARCHABLE = ("first_name", "last_name", "email", "fullname", "name", "username")
+SEARCHABLE = ("first_name", "last_name", "email", "fullname", "name", "username")
 
 
 def _json_contains(conn: Connection, column: Any, value: str) -> ColumnElement[bool]:
