@@ -22,10 +22,11 @@ from candidly.storage.idempotency import SqlIdempotencyStore
 from candidly.web import docs, ops, test_mode
 from candidly.web.credentials import api_key_of
 from candidly.web.delivery_status import OutboxCollector
-from candidly.web.faults import FaultAnswers, FaultBarrier, Faults
-from candidly.web.idempotency import IdempotencyMiddleware
-from candidly.web.middleware import Metrics, RequestContextMiddleware, SecurityHeadersMiddleware
-from candidly.web.rate_limit import HOUR_SECONDS, FailedAuthLimitMiddleware, FixedWindowLimiter, RateLimitMiddleware
+from candidly.web.edge import BodyLimits, Edge
+from candidly.web.faults import FaultAnswers, Faults
+from candidly.web.idempotency import Idempotency
+from candidly.web.metrics import Metrics
+from candidly.web.rate_limit import HOUR_SECONDS, FailedAuthLimit, FixedWindowLimiter, RateLimit
 from candidly.web.surface_errors import SurfaceErrors
 
 
@@ -98,36 +99,30 @@ def create_app(settings: Settings, clock: Clock | None = None, services: Service
     faults = app.state.faults = Faults(services.clock)
     answers = FaultAnswers(errors, faults)
     answers.install(app)
-    # Added first, so it runs innermost: after the body limit, around every mounted surface.
-    store = SqlIdempotencyStore(services.database)
-    app.add_middleware(
-        IdempotencyMiddleware, store=store, clock=services.clock, errors=errors, faults=faults,
-        key_of=partial(api_key_of, surfaces),
-    )  # fmt: skip
-    app.add_middleware(FaultBarrier, answers=answers)
-    # Before the idempotency store, so a client over its limit costs no database work. Without a configured
-    # limit only InstaView's answers are counted, to carry its documented default in their headers.
+    # Without a configured limit only InstaView's answers are counted, to carry its documented default in their headers.
     per_minute = settings.rate_limit_per_minute or instaview.DEFAULT_LIMIT_PER_MINUTE
     per_hour = settings.rate_limit_per_minute * 60 or instaview.DEFAULT_LIMIT_PER_HOUR
-    app.add_middleware(
-        RateLimitMiddleware, limiter=FixedWindowLimiter(per_minute, services.clock), errors=errors,
-        announce=(instaview.PREFIX,), hourly=FixedWindowLimiter(per_hour, services.clock, HOUR_SECONDS),
-        enforce=settings.rate_limit_per_minute > 0,
+    rate_limit = RateLimit(
+        FixedWindowLimiter(per_minute, services.clock), announce=(instaview.PREFIX,),
+        hourly=FixedWindowLimiter(per_hour, services.clock, HOUR_SECONDS), enforce=settings.rate_limit_per_minute > 0,
     )  # fmt: skip
-    if settings.auth_failures_per_minute > 0:
-        # Outside the per-credential limit: a guessing address is refused before anything else is counted.
-        failures = FixedWindowLimiter(settings.auth_failures_per_minute, services.clock)
-        app.add_middleware(FailedAuthLimitMiddleware, limiter=failures, errors=errors)
-    app.add_middleware(SecurityHeadersMiddleware)
+    failures = settings.auth_failures_per_minute
     app.add_middleware(
-        RequestContextMiddleware,
-        max_body=settings.max_body_bytes,
-        max_json_depth=settings.max_json_depth,
+        Edge,
+        limits=BodyLimits(
+            settings.max_body_bytes, settings.max_json_depth, ((comeet.PREFIX, paradox.PREFIX), settings.max_upload_body_bytes)
+        ),
+        rate_limit=rate_limit,
+        failed_auth=FailedAuthLimit(FixedWindowLimiter(failures, services.clock)) if failures > 0 else None,
+        idempotency=Idempotency(
+            store=SqlIdempotencyStore(services.database), clock=services.clock, errors=errors, faults=faults,
+            key_of=partial(api_key_of, surfaces),
+        ),
+        answers=answers,
         errors=errors,
-        uploads=((comeet.PREFIX, paradox.PREFIX), settings.max_upload_body_bytes),
         metrics=app.state.metrics,
         access_log=settings.access_log,
-    )
+    )  # fmt: skip
     if settings.forwarded_allow_ips:
         # Outermost: every layer (logs, limits, the access page's lockout) sees the client behind a trusted proxy.
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.forwarded_allow_ips)

@@ -13,7 +13,7 @@ from candidly.bootstrap import Services
 from candidly.storage.uow import sqlite_path
 from candidly.web.delivery_status import mail_warnings
 from candidly.web.faults import Faults
-from candidly.web.middleware import Metrics
+from candidly.web.metrics import Metrics
 
 router = APIRouter(include_in_schema=False)
 # A fault seen this recently keeps /readyz failing; past it the node reports ready again by itself.
