@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from functools import partial
 
 from fastapi import FastAPI
@@ -19,7 +19,7 @@ from candidly.dialects.base import SurfaceServices
 from candidly.domain.ids import Clock
 from candidly.settings import Settings
 from candidly.storage.idempotency import SqlIdempotencyStore
-from candidly.web import docs, ops, test_mode
+from candidly.web import docs, log_queue, ops, test_mode
 from candidly.web.credentials import api_key_of
 from candidly.web.delivery_status import OutboxCollector
 from candidly.web.edge import BodyLimits, Edge
@@ -40,35 +40,46 @@ def surface_services(services: Services) -> SurfaceServices:
     )
 
 
-def worker_lifespan(services: Services) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+def worker_lifespan(
+    services: Services, *, queued_logging: bool = False
+) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
     """Run the delivery worker on a thread while the app serves (unless settings.run_worker is off).
 
-    Test mode runs none: /_candidly drives the worker itself, so a test sees every message it caused.
+    Test mode runs none: /_candidly drives the worker itself, so a test sees every message it caused. With
+    ``queued_logging`` the process's log lines go through a queue from the first to the last (``web/log_queue.py``).
     """
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        services.bus.open()  # services may outlive an app (tests build several over one database)
-        settings = services.settings
-        thread = WorkerThread(build_worker(services)) if settings.run_worker and not settings.test_mode else None
-        if thread is not None:
-            thread.start()
-        try:
-            yield
-        finally:
-            # The server stopped waiting for requests (they finished, or its grace period ran out and it cut them):
-            # a cut request still running on a thread must not commit after its client was dropped.
-            services.bus.close()
+        with log_queue.queued() if queued_logging else nullcontext():
+            services.bus.open()  # services may outlive an app (tests build several over one database)
+            settings = services.settings
+            thread = WorkerThread(build_worker(services)) if settings.run_worker and not settings.test_mode else None
             if thread is not None:
-                await asyncio.to_thread(thread.stop)  # let the current send finish, off the event loop
+                thread.start()
+            try:
+                yield
+            finally:
+                # The server stopped waiting for requests (they finished, or its grace period ran out and it cut
+                # them): a cut request still running on a thread must not commit after its client was dropped.
+                services.bus.close()
+                if thread is not None:
+                    await asyncio.to_thread(thread.stop)  # let the current send finish, off the event loop
 
     return lifespan
 
 
-def create_app(settings: Settings, clock: Clock | None = None, services: Services | None = None) -> FastAPI:
-    """Build the whole HTTP application. Migrations are applied here, before the first request."""
+def create_app(
+    settings: Settings, clock: Clock | None = None, services: Services | None = None, *, queued_logging: bool = False
+) -> FastAPI:
+    """Build the whole HTTP application. Migrations are applied here, before the first request.
+
+    ``queued_logging`` is for a server process of its own (``candidly serve``): it moves the process's logging
+    behind a queue while the app serves. An app inside a test or a host process leaves their logging alone.
+    """
     services = services or build_services(settings, clock)
-    app = FastAPI(title="Candidly", docs_url=None, redoc_url=None, openapi_url=None, lifespan=worker_lifespan(services))
+    lifespan = worker_lifespan(services, queued_logging=queued_logging)
+    app = FastAPI(title="Candidly", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
     app.state.services = services
     app.state.metrics = Metrics()
     app.state.metrics.registry.register(OutboxCollector(services))
