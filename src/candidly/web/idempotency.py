@@ -1,7 +1,8 @@
 """Idempotency-Key on every POST of every surface: a retry with the same key and body replays the first answer.
 
-Flow: the key is looked up before the request runs; a key seen before answers from what is stored (a replay, or a
-refusal in the surface's own error envelope). A new key is handed to the request as a claim (a context variable),
+Flow: the edge (``web/edge.py``) hands a POST carrying a key to ``Idempotency.run``, which looks the key up before
+the request runs; a key seen before answers from what is stored (a replay, or a refusal in the surface's own error
+envelope). A new key is handed to the request as a claim (a context variable),
 and the command bus records it in the same transaction as the change it answers (``service.idempotency``): the
 change and the key commit together or not at all. So a request that changes nothing (refused by authentication,
 validation or a fault) stores nothing, and a committed change can never run a second time for its key, crash or

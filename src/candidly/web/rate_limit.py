@@ -1,4 +1,5 @@
-"""Per-credential rate limits: a fixed one-minute window per key (per client address without one), in-process.
+"""Rate limits the edge (``web/edge.py``) asks before a request runs: per credential, and failed authentications per
+client address, each a fixed one-minute window (per key, per client address without one), in-process.
 
 Each process counts on its own: with several API nodes (or ``serve`` workers) a client may make the limit once
 per process, so set the per-process limit to the total divided by their number (docs/deploy.md). The credential
