@@ -107,6 +107,17 @@ def create_app(
     # A path a mount's pattern does not match (a decoded newline) still answers in its surface's envelope.
     app.add_exception_handler(404, errors.handle)
     app.add_exception_handler(405, errors.handle)
+    add_edge(app, settings, services, surfaces, errors)
+    if settings.forwarded_allow_ips:
+        # Outermost: every layer (logs, limits, the access page's lockout) sees the client behind a trusted proxy.
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.forwarded_allow_ips)
+    return app
+
+
+def add_edge(
+    app: FastAPI, settings: Settings, services: Services, surfaces: SurfaceServices, errors: SurfaceErrors
+) -> None:
+    """Put the edge (``web/edge.py``) in front of every surface, and let every surface answer database faults."""
     faults = app.state.faults = Faults(services.clock)
     answers = FaultAnswers(errors, faults)
     answers.install(app)
@@ -118,11 +129,10 @@ def create_app(
         hourly=FixedWindowLimiter(per_hour, services.clock, HOUR_SECONDS), enforce=settings.rate_limit_per_minute > 0,
     )  # fmt: skip
     failures = settings.auth_failures_per_minute
+    uploads = ((comeet.PREFIX, paradox.PREFIX), settings.max_upload_body_bytes)
     app.add_middleware(
         Edge,
-        limits=BodyLimits(
-            settings.max_body_bytes, settings.max_json_depth, ((comeet.PREFIX, paradox.PREFIX), settings.max_upload_body_bytes)
-        ),
+        limits=BodyLimits(settings.max_body_bytes, settings.max_json_depth, uploads),
         rate_limit=rate_limit,
         failed_auth=FailedAuthLimit(FixedWindowLimiter(failures, services.clock)) if failures > 0 else None,
         idempotency=Idempotency(
@@ -134,7 +144,3 @@ def create_app(
         metrics=app.state.metrics,
         access_log=settings.access_log,
     )  # fmt: skip
-    if settings.forwarded_allow_ips:
-        # Outermost: every layer (logs, limits, the access page's lockout) sees the client behind a trusted proxy.
-        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.forwarded_allow_ips)
-    return app

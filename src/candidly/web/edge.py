@@ -146,7 +146,7 @@ class Edge:
         try:
             await self._answer(scope, receive, exchange, headers, address)
         finally:
-            if self.failed_auth is not None and exchange.started:
+            if self.failed_auth is not None and exchange.started and scope["path"] not in EXEMPT:
                 self.failed_auth.answered(address, exchange.status)
             self.metrics.in_progress.dec()
             self._record(scope, exchange, time.perf_counter() - started)
@@ -154,29 +154,11 @@ class Edge:
     async def _answer(
         self, scope: Scope, receive: Receive, exchange: Exchange, headers: dict[bytes, bytes], address: str
     ) -> None:
-        path = scope["path"]
-        limit = self.limits.limit(path)
-        if declared_too_large(headers.get(b"content-length"), limit):
-            await self._refuse(scope, exchange, BodyTooLarge(limit))
+        limit = self.limits.limit(scope["path"])
+        refusal = self._refusal(scope["path"], headers, address, limit, exchange)
+        if refusal is not None:
+            await self._refuse(scope, exchange, refusal)
             return
-        if path not in EXEMPT and self.failed_auth is not None:
-            verdict = self.failed_auth.refusal(address)
-            if verdict is not None:
-                detail = f"too many failed authentications from this address; retry in {verdict.retry_after} seconds"
-                await self._refuse(
-                    scope, exchange, HTTPException(429, detail, {"Retry-After": str(verdict.retry_after)})
-                )
-                return
-        # Before the idempotency store, so a client over its limit costs no database work.
-        counted = self.rate_limit.count(path, address, headers.get(b"authorization"))
-        if counted is not None and counted.refusal is not None:
-            retry = {"Retry-After": str(counted.retry_after)}
-            await self._refuse(scope, exchange, HTTPException(429, counted.refusal, {**counted.headers, **retry}))
-            return
-        if counted is not None:
-            exchange.limit_headers = [
-                (name.lower().encode(), value.encode()) for name, value in counted.headers.items()
-            ]
         body = self.limits.receive(receive, limit, headers.get(b"content-type"))
         try:
             key = headers.get(b"idempotency-key") if scope["method"] == "POST" else None
@@ -196,6 +178,26 @@ class Edge:
                 raise
             response = await self.answers.answer(scope, kind, exc)
             await response(scope, _no_body, exchange.send)
+
+    def _refusal(
+        self, path: str, headers: dict[bytes, bytes], address: str, limit: int, exchange: Exchange
+    ) -> HTTPException | None:
+        """What the limits refuse before the request runs, in this order; else None (the rate limit's headers set)."""
+        if declared_too_large(headers.get(b"content-length"), limit):
+            return BodyTooLarge(limit)
+        if path not in EXEMPT and self.failed_auth is not None:
+            verdict = self.failed_auth.refusal(address)
+            if verdict is not None:
+                detail = f"too many failed authentications from this address; retry in {verdict.retry_after} seconds"
+                return HTTPException(429, detail, {"Retry-After": str(verdict.retry_after)})
+        # Before the idempotency store, so a client over its limit costs no database work.
+        counted = self.rate_limit.count(path, address, headers.get(b"authorization"))
+        if counted is None:
+            return None
+        if counted.refusal is not None:
+            return HTTPException(429, counted.refusal, {**counted.headers, "Retry-After": str(counted.retry_after)})
+        exchange.limit_headers = [(name.lower().encode(), value.encode()) for name, value in counted.headers.items()]
+        return None
 
     async def _refuse(self, scope: Scope, exchange: Exchange, refusal: HTTPException) -> None:
         response = await self.errors.response(scope, refusal.status_code, refusal.detail, refusal.headers)
