@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 import os
 import secrets
 import signal
@@ -31,6 +30,7 @@ from candidly.preflight import ConfigError, check_database_url, check_port_free,
 from candidly.settings import Settings
 from candidly.storage.marker import TestModeRefused
 from candidly.storage.secrets import SecretKeyMissing, reseal_all
+from candidly.web import log_queue
 
 
 class OneLineErrors(TyperGroup):
@@ -91,10 +91,6 @@ def checked_settings() -> Settings:
     return settings
 
 
-def _logging(level: str) -> None:
-    logging.basicConfig(level=level.upper(), format="%(message)s")
-
-
 @app.command()
 def serve(
     host: Annotated[
@@ -118,7 +114,7 @@ def serve(
         refuse_test_mode(settings, "the clock and the captured outbox live in one process: serve with --workers 1")
     host, port = host or settings.host, port or settings.port
     check_port_free(host, port)
-    _logging(settings.log_level)
+    log_queue.configure(settings.log_level)
     build_services(settings)  # migrate once, before any worker process starts
     uvicorn.run(
         "candidly.web.factory:app",
@@ -136,7 +132,7 @@ def serve(
 def worker() -> None:
     """Run a delivery worker on its own (scale-out: any number may run beside the servers)."""
     settings = checked_settings()
-    _logging(settings.log_level)
+    log_queue.configure(settings.log_level)
     refuse_test_mode(settings, "the server's /_candidly endpoints deliver test mode's messages; run no worker")
     delivery = build_worker(build_services(settings))
     stop = threading.Event()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from functools import partial
 
 from fastapi import FastAPI
@@ -19,13 +19,14 @@ from candidly.dialects.base import SurfaceServices
 from candidly.domain.ids import Clock
 from candidly.settings import Settings
 from candidly.storage.idempotency import SqlIdempotencyStore
-from candidly.web import docs, ops, test_mode
+from candidly.web import docs, log_queue, ops, test_mode
 from candidly.web.credentials import api_key_of
 from candidly.web.delivery_status import OutboxCollector
-from candidly.web.faults import FaultAnswers, FaultBarrier, Faults
-from candidly.web.idempotency import IdempotencyMiddleware
-from candidly.web.middleware import Metrics, RequestContextMiddleware, SecurityHeadersMiddleware
-from candidly.web.rate_limit import HOUR_SECONDS, FailedAuthLimitMiddleware, FixedWindowLimiter, RateLimitMiddleware
+from candidly.web.edge import BodyLimits, Edge
+from candidly.web.faults import FaultAnswers, Faults
+from candidly.web.idempotency import Idempotency
+from candidly.web.metrics import Metrics
+from candidly.web.rate_limit import HOUR_SECONDS, FailedAuthLimit, FixedWindowLimiter, RateLimit
 from candidly.web.surface_errors import SurfaceErrors
 
 
@@ -39,35 +40,46 @@ def surface_services(services: Services) -> SurfaceServices:
     )
 
 
-def worker_lifespan(services: Services) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+def worker_lifespan(
+    services: Services, *, queued_logging: bool = False
+) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
     """Run the delivery worker on a thread while the app serves (unless settings.run_worker is off).
 
-    Test mode runs none: /_candidly drives the worker itself, so a test sees every message it caused.
+    Test mode runs none: /_candidly drives the worker itself, so a test sees every message it caused. With
+    ``queued_logging`` the process's log lines go through a queue from the first to the last (``web/log_queue.py``).
     """
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        services.bus.open()  # services may outlive an app (tests build several over one database)
-        settings = services.settings
-        thread = WorkerThread(build_worker(services)) if settings.run_worker and not settings.test_mode else None
-        if thread is not None:
-            thread.start()
-        try:
-            yield
-        finally:
-            # The server stopped waiting for requests (they finished, or its grace period ran out and it cut them):
-            # a cut request still running on a thread must not commit after its client was dropped.
-            services.bus.close()
+        with log_queue.queued() if queued_logging else nullcontext():
+            services.bus.open()  # services may outlive an app (tests build several over one database)
+            settings = services.settings
+            thread = WorkerThread(build_worker(services)) if settings.run_worker and not settings.test_mode else None
             if thread is not None:
-                await asyncio.to_thread(thread.stop)  # let the current send finish, off the event loop
+                thread.start()
+            try:
+                yield
+            finally:
+                # The server stopped waiting for requests (they finished, or its grace period ran out and it cut
+                # them): a cut request still running on a thread must not commit after its client was dropped.
+                services.bus.close()
+                if thread is not None:
+                    await asyncio.to_thread(thread.stop)  # let the current send finish, off the event loop
 
     return lifespan
 
 
-def create_app(settings: Settings, clock: Clock | None = None, services: Services | None = None) -> FastAPI:
-    """Build the whole HTTP application. Migrations are applied here, before the first request."""
+def create_app(
+    settings: Settings, clock: Clock | None = None, services: Services | None = None, *, queued_logging: bool = False
+) -> FastAPI:
+    """Build the whole HTTP application. Migrations are applied here, before the first request.
+
+    ``queued_logging`` is for a server process of its own (``candidly serve``): it moves the process's logging
+    behind a queue while the app serves. An app inside a test or a host process leaves their logging alone.
+    """
     services = services or build_services(settings, clock)
-    app = FastAPI(title="Candidly", docs_url=None, redoc_url=None, openapi_url=None, lifespan=worker_lifespan(services))
+    lifespan = worker_lifespan(services, queued_logging=queued_logging)
+    app = FastAPI(title="Candidly", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
     app.state.services = services
     app.state.metrics = Metrics()
     app.state.metrics.registry.register(OutboxCollector(services))
@@ -95,40 +107,40 @@ def create_app(settings: Settings, clock: Clock | None = None, services: Service
     # A path a mount's pattern does not match (a decoded newline) still answers in its surface's envelope.
     app.add_exception_handler(404, errors.handle)
     app.add_exception_handler(405, errors.handle)
-    faults = app.state.faults = Faults(services.clock)
-    answers = FaultAnswers(errors, faults)
-    answers.install(app)
-    # Added first, so it runs innermost: after the body limit, around every mounted surface.
-    store = SqlIdempotencyStore(services.database)
-    app.add_middleware(
-        IdempotencyMiddleware, store=store, clock=services.clock, errors=errors, faults=faults,
-        key_of=partial(api_key_of, surfaces),
-    )  # fmt: skip
-    app.add_middleware(FaultBarrier, answers=answers)
-    # Before the idempotency store, so a client over its limit costs no database work. Without a configured
-    # limit only InstaView's answers are counted, to carry its documented default in their headers.
-    per_minute = settings.rate_limit_per_minute or instaview.DEFAULT_LIMIT_PER_MINUTE
-    per_hour = settings.rate_limit_per_minute * 60 or instaview.DEFAULT_LIMIT_PER_HOUR
-    app.add_middleware(
-        RateLimitMiddleware, limiter=FixedWindowLimiter(per_minute, services.clock), errors=errors,
-        announce=(instaview.PREFIX,), hourly=FixedWindowLimiter(per_hour, services.clock, HOUR_SECONDS),
-        enforce=settings.rate_limit_per_minute > 0,
-    )  # fmt: skip
-    if settings.auth_failures_per_minute > 0:
-        # Outside the per-credential limit: a guessing address is refused before anything else is counted.
-        failures = FixedWindowLimiter(settings.auth_failures_per_minute, services.clock)
-        app.add_middleware(FailedAuthLimitMiddleware, limiter=failures, errors=errors)
-    app.add_middleware(SecurityHeadersMiddleware)
-    app.add_middleware(
-        RequestContextMiddleware,
-        max_body=settings.max_body_bytes,
-        max_json_depth=settings.max_json_depth,
-        errors=errors,
-        uploads=((comeet.PREFIX, paradox.PREFIX), settings.max_upload_body_bytes),
-        metrics=app.state.metrics,
-        access_log=settings.access_log,
-    )
+    add_edge(app, settings, services, surfaces, errors)
     if settings.forwarded_allow_ips:
         # Outermost: every layer (logs, limits, the access page's lockout) sees the client behind a trusted proxy.
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.forwarded_allow_ips)
     return app
+
+
+def add_edge(
+    app: FastAPI, settings: Settings, services: Services, surfaces: SurfaceServices, errors: SurfaceErrors
+) -> None:
+    """Put the edge (``web/edge.py``) in front of every surface, and let every surface answer database faults."""
+    faults = app.state.faults = Faults(services.clock)
+    answers = FaultAnswers(errors, faults)
+    answers.install(app)
+    # Without a configured limit only InstaView's answers are counted, to carry its documented default in their headers.
+    per_minute = settings.rate_limit_per_minute or instaview.DEFAULT_LIMIT_PER_MINUTE
+    per_hour = settings.rate_limit_per_minute * 60 or instaview.DEFAULT_LIMIT_PER_HOUR
+    rate_limit = RateLimit(
+        FixedWindowLimiter(per_minute, services.clock), announce=(instaview.PREFIX,),
+        hourly=FixedWindowLimiter(per_hour, services.clock, HOUR_SECONDS), enforce=settings.rate_limit_per_minute > 0,
+    )  # fmt: skip
+    failures = settings.auth_failures_per_minute
+    uploads = ((comeet.PREFIX, paradox.PREFIX), settings.max_upload_body_bytes)
+    app.add_middleware(
+        Edge,
+        limits=BodyLimits(settings.max_body_bytes, settings.max_json_depth, uploads),
+        rate_limit=rate_limit,
+        failed_auth=FailedAuthLimit(FixedWindowLimiter(failures, services.clock)) if failures > 0 else None,
+        idempotency=Idempotency(
+            store=SqlIdempotencyStore(services.database), clock=services.clock, errors=errors, faults=faults,
+            key_of=partial(api_key_of, surfaces),
+        ),
+        answers=answers,
+        errors=errors,
+        metrics=app.state.metrics,
+        access_log=settings.access_log,
+    )  # fmt: skip

@@ -9,7 +9,7 @@ recently (``Faults.recent``).
 
 Mounted surfaces are Starlette apps whose outermost middleware answers 500 and re-raises any exception no handler
 took: each gets ``FaultAnswers.handle`` as the handler of database errors (``install``). What runs outside them (the
-idempotency lookup) is covered by ``FaultBarrier``.
+idempotency lookup) is answered by the edge (``web/edge.py``) with ``FaultAnswers.answer``.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Mount
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Scope
 
 from candidly.domain.ids import Clock
 from candidly.service.bus import ShuttingDown
@@ -131,31 +131,3 @@ class FaultAnswers:
             each.add_exception_handler(DBAPIError, self.handle)
             each.add_exception_handler(PoolTimeout, self.handle)
             each.add_exception_handler(ShuttingDown, self.handle)
-
-
-class FaultBarrier:
-    """Answers a database fault raised by middleware inside it (the idempotency lookup) before anything was sent."""
-
-    def __init__(self, app: ASGIApp, *, answers: FaultAnswers) -> None:
-        self.app = app
-        self.answers = answers
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        started = False
-
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
-        try:
-            await self.app(scope, receive, tracking_send)
-        except Exception as exc:
-            kind = fault_kind(exc)
-            if kind is None or started:
-                raise
-            response = await self.answers.answer(scope, kind, exc)
-            await response(scope, receive, send)

@@ -1,7 +1,8 @@
 """Idempotency-Key on every POST of every surface: a retry with the same key and body replays the first answer.
 
-Flow: the key is looked up before the request runs; a key seen before answers from what is stored (a replay, or a
-refusal in the surface's own error envelope). A new key is handed to the request as a claim (a context variable),
+Flow: the edge (``web/edge.py``) hands a POST carrying a key to ``Idempotency.run``, which looks the key up before
+the request runs; a key seen before answers from what is stored (a replay, or a refusal in the surface's own error
+envelope). A new key is handed to the request as a claim (a context variable),
 and the command bus records it in the same transaction as the change it answers (``service.idempotency``): the
 change and the key commit together or not at all. So a request that changes nothing (refused by authentication,
 validation or a fault) stores nothing, and a committed change can never run a second time for its key, crash or
@@ -49,10 +50,6 @@ _REFUSALS: dict[int, tuple[int, str]] = {
 }
 
 
-def _header(scope: Scope, name: bytes) -> bytes | None:
-    return next((v for k, v in scope["headers"] if k == name), None)
-
-
 @dataclass(frozen=True, slots=True)
 class Answer:
     status: int
@@ -64,12 +61,13 @@ class Answer:
 KeyOf = Callable[[bytes | None], str | None]
 
 
-class IdempotencyMiddleware:
+class Idempotency:
+    """What the edge does with a POST carrying an Idempotency-Key: replay, refuse, or run it under a claim."""
+
     def __init__(
-        self, app: ASGIApp, *, store: SqlIdempotencyStore, clock: Clock, errors: SurfaceErrors, faults: Faults,
+        self, *, store: SqlIdempotencyStore, clock: Clock, errors: SurfaceErrors, faults: Faults,
         key_of: KeyOf = lambda _header: None,
     ) -> None:  # fmt: skip
-        self.app = app
         self.key_of = key_of
         self.store = store
         self.clock = clock
@@ -77,22 +75,21 @@ class IdempotencyMiddleware:
         self.faults = faults
         self.unsaved: OrderedDict[tuple[str, str], Answer] = OrderedDict()
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        key = _header(scope, b"idempotency-key") if scope["type"] == "http" and scope["method"] == "POST" else None
-        if key is None:
-            await self.app(scope, receive, send)
-            return
+    async def run(
+        self, app: ASGIApp, scope: Scope, receive: Receive, send: Send, key: bytes, authorization: bytes | None
+    ) -> None:
+        """Answer the request with ``key`` from ``app``, or from what the key already holds."""
         if not 1 <= len(key) <= 255:
             await self._refuse(scope, send, 400, InvalidField(FIELD, "must be 1 to 255 characters"))
             return
         body = await _read_body(receive)
-        owner = await self._owner(_header(scope, b"authorization"))
+        owner = await self._owner(authorization)
         digest = hashlib.sha256(
             b"\n".join([scope["method"].encode(), scope["path"].encode(), scope.get("query_string", b""), body])
         ).hexdigest()
         claim = IdempotencyClaim(owner, key.decode("latin-1"), digest, self.clock.now())
         if not await self._answered(scope, send, claim):
-            await self._run(scope, body, send, claim)
+            await self._run(app, scope, body, send, claim)
 
     async def _owner(self, header: bytes | None) -> str:
         """Whose keys these are: the API key behind the credential, so that a retry with a new access token (or
@@ -128,7 +125,7 @@ class IdempotencyMiddleware:
 
         await response(scope, no_body, send)
 
-    async def _run(self, scope: Scope, body: bytes, send: Send, claim: IdempotencyClaim) -> None:
+    async def _run(self, app: ASGIApp, scope: Scope, body: bytes, send: Send, claim: IdempotencyClaim) -> None:
         status = 500
         headers: list[list[str]] = []
         chunks: list[bytes] = []
@@ -160,7 +157,7 @@ class IdempotencyMiddleware:
 
         token = CURRENT_CLAIM.set(claim)
         try:
-            await self.app(scope, replay_body, capture)
+            await app(scope, replay_body, capture)
         finally:
             CURRENT_CLAIM.reset(token)
 

@@ -1,4 +1,5 @@
-"""Per-credential rate limits: a fixed one-minute window per key (per client address without one), in-process.
+"""Rate limits the edge (``web/edge.py``) asks before a request runs: per credential, and failed authentications per
+client address, each a fixed one-minute window (per key, per client address without one), in-process.
 
 Each process counts on its own: with several API nodes (or ``serve`` workers) a client may make the limit once
 per process, so set the per-process limit to the total divided by their number (docs/deploy.md). The credential
@@ -10,13 +11,11 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Mapping
 from dataclasses import dataclass
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Scope
 
 from candidly.domain.ids import Clock
-from candidly.web.surface_errors import SurfaceErrors
 
 EXEMPT = frozenset({"/healthz", "/readyz", "/metrics"})
 WINDOW_SECONDS = 60
@@ -76,13 +75,11 @@ def address_of(scope: Scope) -> str:
     return f"address:{client[0] if client else ''}"
 
 
-def credential_of(scope: Scope) -> tuple[str, str]:
+def credential_of(authorization: bytes | None, address: str) -> tuple[str, str]:
     """(the credential a request counts against, its client address as the fallback)."""
-    address = address_of(scope)
-    header = next((value for key, value in scope["headers"] if key == b"authorization"), None)
-    if header is None:
+    if authorization is None:
         return address, address
-    return "credential:" + hashlib.sha256(header).hexdigest()[:32], address
+    return "credential:" + hashlib.sha256(authorization).hexdigest()[:32], address
 
 
 def limit_headers(verdict: Verdict, hour: Verdict | None = None) -> dict[str, str]:
@@ -96,8 +93,17 @@ def limit_headers(verdict: Verdict, hour: Verdict | None = None) -> dict[str, st
     return headers
 
 
-class RateLimitMiddleware:
-    """Answers 429 with Retry-After once a credential has used its window, in the surface's own error envelope.
+@dataclass(frozen=True, slots=True)
+class Counted:
+    """A request the rate limit counted: the headers its answer carries, and the 429 to send instead, if any."""
+
+    headers: dict[str, str]
+    refusal: str | None = None  # the 429's detail
+    retry_after: int = 0
+
+
+class RateLimit:
+    """Once a credential has used its window, its requests are refused (429 with Retry-After; the edge renders it).
 
     Paths under ``announce`` prefixes carry the limit headers on every answer, the hour's too (InstaView does).
     With ``enforce`` off (no limit configured) only those paths are counted, against ``limiter``'s advertised
@@ -105,22 +111,20 @@ class RateLimitMiddleware:
     """
 
     def __init__(
-        self, app: ASGIApp, *, limiter: FixedWindowLimiter, errors: SurfaceErrors, announce: tuple[str, ...] = (),
-        hourly: FixedWindowLimiter | None = None, enforce: bool = True,
+        self, limiter: FixedWindowLimiter, *, announce: tuple[str, ...] = (), hourly: FixedWindowLimiter | None = None,
+        enforce: bool = True,
     ) -> None:  # fmt: skip
-        self.app = app
         self.limiter = limiter
-        self.errors = errors
         self.announce = announce
         self.hourly = hourly
         self.enforce = enforce
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        announced = scope["type"] == "http" and self._announces(scope["path"])
-        if scope["type"] != "http" or scope["path"] in EXEMPT or not (self.enforce or announced):
-            await self.app(scope, receive, send)
-            return
-        credential = credential_of(scope)
+    def count(self, path: str, address: str, authorization: bytes | None) -> Counted | None:
+        """Count a request to ``path``; None when this path is not counted at all."""
+        announced = any(path == prefix or path.startswith(prefix + "/") for prefix in self.announce)
+        if path in EXEMPT or not (self.enforce or announced):
+            return None
+        credential = credential_of(authorization, address)
         verdict = self.limiter.hit(*credential)
         hour = self.hourly.hit(*credential) if self.hourly is not None and announced else None
         headers = limit_headers(verdict, hour) if announced else {}
@@ -128,63 +132,28 @@ class RateLimitMiddleware:
             detail = (
                 f"rate limit of {verdict.limit} requests per minute reached; retry in {verdict.retry_after} seconds"
             )
-            response = await self.errors.response(
-                scope, 429, detail, {**headers, "Retry-After": str(verdict.retry_after)}
-            )
-            await response(scope, receive, send)
-            return
-        await self.app(scope, receive, _with_headers(send, headers) if headers else send)
-
-    def _announces(self, path: str) -> bool:
-        return any(path == prefix or path.startswith(prefix + "/") for prefix in self.announce)
+            return Counted(headers, detail, verdict.retry_after)
+        return Counted(headers)
 
 
-class FailedAuthLimitMiddleware:
+class FailedAuthLimit:
     """Failed authentications count per client address: past the limit in a window, the address gets 429 until the
     window ends, whatever credential it sends next.
 
     Each guessed token would otherwise get a budget of its own under the per-credential limit, so a token (the
     operator's included) could be guessed at full speed. Counted on the service clock; a refusal is made before any
-    credential is checked, so guessing costs no database work either, and comes in the surface's own envelope.
+    credential is checked, so guessing costs no database work either.
     """
 
-    def __init__(self, app: ASGIApp, *, limiter: FixedWindowLimiter, errors: SurfaceErrors) -> None:
-        self.app = app
+    def __init__(self, limiter: FixedWindowLimiter) -> None:
         self.limiter = limiter
-        self.errors = errors
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"] in EXEMPT:
-            await self.app(scope, receive, send)
-            return
-        address = address_of(scope)
+    def refusal(self, address: str) -> Verdict | None:
+        """The verdict refusing this address now, or None when it may go on."""
         verdict = self.limiter.peek(address)
-        if not verdict.allowed:
-            detail = f"too many failed authentications from this address; retry in {verdict.retry_after} seconds"
-            response = await self.errors.response(scope, 429, detail, {"Retry-After": str(verdict.retry_after)})
-            await response(scope, receive, send)
-            return
-        status = 0
+        return None if verdict.allowed else verdict
 
-        async def watching_send(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
-        try:
-            await self.app(scope, receive, watching_send)
-        finally:
-            if status == 401:
-                self.limiter.hit(address, address)
-
-
-def _with_headers(send: Send, headers: Mapping[str, str]) -> Send:
-    encoded = [(name.lower().encode(), value.encode()) for name, value in headers.items()]
-
-    async def send_with_headers(message: Message) -> None:
-        if message["type"] == "http.response.start":
-            message["headers"] = [*message.get("headers", []), *encoded]
-        await send(message)
-
-    return send_with_headers
+    def answered(self, address: str, status: int) -> None:
+        """Note the status the request was answered with: a 401 is one more failure of its address."""
+        if status == 401:
+            self.limiter.hit(address, address)
