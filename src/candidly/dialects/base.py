@@ -121,7 +121,11 @@ def actor(principal: Principal, surface: str, **kw: Any) -> Actor:
 
 @dataclass(frozen=True)
 class DialectCaller:
-    """Who a request acts as on a surface, and in which organization; runs commands as that actor."""
+    """Who a request acts as on a surface, and in which organization; runs commands as that actor.
+
+    Being replaced by ``service.caller.Caller`` bound through ``caller_dependency`` (the native surface uses it);
+    phase 2 of the request path ports the vendor surfaces and deletes this class and the old ``Queries`` reads.
+    """
 
     surface: ClassVar[str] = "native"
     services: SurfaceServices

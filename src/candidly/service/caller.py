@@ -14,7 +14,7 @@ No HTTP here: each surface binds a Caller through ``dialects.base.caller_depende
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar, overload
 
 from candidly.domain.principals import Actor, Principal
@@ -61,6 +61,10 @@ class Caller:
         in_uow = None if answer is None else (lambda uow, result: answer(self.reader(uow), result))
         bus, actor, org = self.backend.bus, self.actor, self.organization_id
         return await self.backend.executor.run(lambda: bus.execute(command, actor, org, answer=in_uow))
+
+    def acting_as(self, kind: str, name: str | None, email: str | None) -> Caller:
+        """The same caller, recording someone the client names as the actor of its changes (Comeet's updated_by)."""
+        return replace(self, actor=replace(self.actor, type=kind, name=name, email=email))
 
     def reader(self, uow: UnitOfWork) -> Reader:
         return Reader(uow, self.principal, self.organization_id)

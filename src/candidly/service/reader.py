@@ -35,6 +35,17 @@ class _Paged(Protocol[T]):
 
 
 @dataclass(frozen=True, slots=True)
+class ApplicationView:
+    """An application with what a surface needs to render it whole: its person, opening, attempts and files."""
+
+    application: Application
+    candidate: Candidate
+    opening: Opening
+    sessions: list[Attempt]
+    attachments: list[dict[str, Any]]  # descriptions, without the bytes
+
+
+@dataclass(frozen=True, slots=True)
 class PersonRecord:
     """Everything held about a person (a GDPR access request): attachment descriptions, not their bytes."""
 
@@ -111,6 +122,19 @@ class Reader:
     def deliveries(self, filters: Filters, request: PageRequest) -> Page[Delivery]:
         return self._page(Scope.ADMIN, self.uow.deliveries, filters, request)
 
+    # An application with all a surface renders of it (its person, opening, attempts, files), in one read.
+
+    def application_view(self, ident: str) -> ApplicationView | None:
+        """One application, deleted or not (a surface may render a deleted one as a tombstone); None if unknown."""
+        self.principal.require(Scope.READ_CANDIDATES)
+        application = self.uow.applications.get(self.organization_id, ident)
+        if application is None:
+            return None
+        return views(self.uow, self.organization_id, Page(items=[application], next_cursor=None)).items[0]
+
+    def application_views(self, filters: Filters, request: PageRequest) -> Page[ApplicationView]:
+        return views(self.uow, self.organization_id, self.applications(filters, request))
+
     # What belongs to a resource.
 
     def effective_steps(self, application: Application) -> list[EffectiveStep]:
@@ -164,3 +188,27 @@ def _live(entity: T | None, kind: str, ident: str) -> T:
     if entity is None or getattr(entity, "deleted_at", None) is not None:
         raise NotFound(kind, ident)
     return entity
+
+
+def views(uow: UnitOfWork, org: str, page: Page[Application]) -> Page[ApplicationView]:
+    """Join a page of applications with their people, openings, sessions and attachments (no N+1 for the rows)."""
+    applications = page.items
+    if not applications:
+        return Page(items=[], next_cursor=page.next_cursor, prev_cursor=page.prev_cursor)
+    person_ids = sorted({a.candidate_id for a in applications})
+    everyone = Filters(equal={"id": person_ids}, include_deleted=True)
+    people = {p.id: p for p in uow.candidates.page(org, everyone, PageRequest(limit=len(person_ids))).items}
+    openings = {oid: uow.openings.get(org, oid) for oid in {a.opening_id for a in applications}}
+    attempts = Filters(equal={"application_id": [a.id for a in applications]})
+    sessions = uow.attempts.page(org, attempts, PageRequest(limit=10_000)).items
+    files = [f for pid in person_ids for f in uow.blobs.attachments(org, pid)]
+    views = []
+    for a in applications:
+        opening = openings[a.opening_id]
+        assert opening is not None  # an application's opening is never removed, only marked deleted
+        views.append(ApplicationView(
+            application=a, candidate=people[a.candidate_id], opening=opening,
+            sessions=[s for s in sessions if s.application_id == a.id],
+            attachments=[f for f in files if f["application_id"] == a.id],
+        ))  # fmt: skip
+    return Page(items=views, next_cursor=page.next_cursor, prev_cursor=page.prev_cursor)
