@@ -15,6 +15,8 @@ from candidly.domain.principals import ALL_SCOPES, Actor, Principal
 from candidly.service import handlers  # noqa: F401 - registers every command handler with the bus
 from candidly.service.auth import Authenticator
 from candidly.service.bus import MessageBus
+from candidly.service.caller import Backend
+from candidly.service.executor import POSTGRES_THREADS, SQLITE_THREADS, DatabaseExecutor
 from candidly.service.queries import Queries
 from candidly.settings import Settings
 from candidly.storage.engine import make_engine
@@ -35,6 +37,7 @@ class Services:
     bus: MessageBus
     queries: Queries
     auth: Authenticator
+    backend: Backend  # the bus, the database and the executor every request's Caller runs on
     # Test mode only: where the worker's sends go instead of the network (web/test_mode.py reads it).
     outbox: CapturingSender | None = None
 
@@ -55,11 +58,16 @@ def build_services(settings: Settings, clock: Clock | None = None, *, migrate: b
     except Exception:
         engine.dispose()
         raise
+    bus = MessageBus(database, clock)
+    threads = settings.database_threads
+    if threads is None:
+        threads = SQLITE_THREADS if database.is_sqlite else POSTGRES_THREADS
     return Services(
         settings=settings,
         clock=clock,
         database=database,
-        bus=MessageBus(database, clock),
+        bus=bus,
+        backend=Backend(bus, database, DatabaseExecutor(threads)),
         queries=Queries(database),
         auth=Authenticator(database, settings.admin_token),
         outbox=CapturingSender(clock) if settings.test_mode else None,

@@ -23,6 +23,9 @@ class Settings(BaseSettings):
     max_json_depth: int = Field(default=32, ge=2)
     log_level: str = "info"
     access_log: bool = True
+    # Threads that run requests' database work (service/executor.py); None sizes them to the engine's pool.
+    # 0 runs it inline on the event loop (for measurement: a writer waiting for SQLite's lock then stalls all).
+    database_threads: int | None = Field(default=None, ge=0, le=64)
 
     run_worker: bool = True
     worker_poll_seconds: float = 1.0

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, ClassVar, Protocol
+from typing import Annotated, Any, ClassVar, Protocol
 
 import orjson
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
 from starlette.routing import Match
 
@@ -16,6 +16,7 @@ from candidly.domain.ids import Clock
 from candidly.domain.principals import Actor, Principal
 from candidly.service.auth import Authenticator
 from candidly.service.bus import MessageBus
+from candidly.service.caller import Backend, Caller
 from candidly.service.queries import Queries
 
 
@@ -32,7 +33,8 @@ class SurfaceServices:
     """The part of the composition root a surface may use: commands, queries, auth, time."""
 
     bus: MessageBus
-    queries: Queries
+    backend: Backend  # what a Caller's reads and commands run on
+    queries: Queries  # the old per-read transactions: phase 2 of the request path ports the dialects off them
     auth: Authenticator
     clock: Clock
     settings: SurfaceSettings
@@ -45,6 +47,58 @@ def bearer_token(request: Request) -> str | None:
     if scheme.lower() != "bearer" or not token.strip():
         return None
     return token.strip()
+
+
+def surface_services(request: Request) -> SurfaceServices:
+    """The services of the surface app serving ``request``."""
+    return request.app.state.services  # type: ignore[no-any-return]
+
+
+async def bearer_principal(request: Request) -> Principal:
+    """The principal of the request's ``Authorization: Bearer`` API key or operator token.
+
+    A cached key is answered on the event loop; only a cache miss reads the database, on its executor.
+    """
+    services = surface_services(request)
+    token = bearer_token(request)
+    known = services.auth.known(token)
+    if known is not None:
+        return known
+    return await services.backend.executor.run(lambda: services.auth.authenticate(token))
+
+
+# A FastAPI dependency giving the request's principal (it may declare headers and depend on others).
+PrincipalDependency = Callable[..., Awaitable[Principal]]
+# A FastAPI dependency giving the organization the request acts in; it may depend on the surface's principal
+# dependency too (FastAPI runs that one once per request and hands both the same principal).
+OrganizationDependency = Callable[..., Awaitable[str]]
+
+
+def caller_dependency(
+    surface: str, organization: OrganizationDependency, principal: PrincipalDependency = bearer_principal
+) -> Callable[..., Awaitable[Caller]]:
+    """The one way a surface binds its requests' Caller: its name, how it authenticates, how it picks the
+    organization. Use it as ``Who = Annotated[Caller, Depends(caller_dependency("native", organization))]``.
+
+    Both are ``async def`` dependencies on purpose: FastAPI runs a sync one in its thread pool, a hop per request.
+    """
+
+    async def bind(request: Request, who: Principal, organization_id: str) -> Caller:
+        return bind_caller(request, who, surface, organization_id)
+
+    # Real objects, not this module's postponed strings: FastAPI cannot resolve the closure's names from them.
+    bind.__annotations__ = {
+        "request": Request,
+        "who": Annotated[Principal, Depends(principal)],
+        "organization_id": Annotated[str, Depends(organization)],
+        "return": Caller,
+    }
+    return bind
+
+
+def bind_caller(request: Request, who: Principal, surface: str, organization_id: str) -> Caller:
+    """A Caller for a route that picks its organization itself (the operator's routes, which may name none)."""
+    return Caller(who, organization_id, Actor(who, surface), surface_services(request).backend)
 
 
 def allowed_methods(request: Request) -> str:
@@ -67,7 +121,11 @@ def actor(principal: Principal, surface: str, **kw: Any) -> Actor:
 
 @dataclass(frozen=True)
 class DialectCaller:
-    """Who a request acts as on a surface, and in which organization; runs commands as that actor."""
+    """Who a request acts as on a surface, and in which organization; runs commands as that actor.
+
+    Being replaced by ``service.caller.Caller`` bound through ``caller_dependency`` (the native surface uses it);
+    phase 2 of the request path ports the vendor surfaces and deletes this class and the old ``Queries`` reads.
+    """
 
     surface: ClassVar[str] = "native"
     services: SurfaceServices

@@ -26,6 +26,18 @@ class Authenticator:
         self._cache: dict[str, tuple[float, Principal]] = {}
 
     def authenticate(self, token: str | None) -> Principal:
+        principal = self.known(token)
+        if principal is not None:
+            return principal
+        digest = hash_token(token or "")
+        return self._cached(digest, lambda uow: uow.api_keys.by_hash(digest))
+
+    def known(self, token: str | None) -> Principal | None:
+        """The principal of ``token`` when it needs no database (the operator, a cached key); None when it does.
+
+        For async callers: a cache hit is answered on the event loop, only a miss goes to the database executor.
+        Raises Unauthenticated for what no lookup could accept.
+        """
         if not token:
             raise Unauthenticated("missing credentials")
         if self.admin_token and hmac.compare_digest(token.encode(), self.admin_token.encode()):
@@ -33,8 +45,7 @@ class Authenticator:
         if not self.admin_token and not token.startswith(f"{KEY_PREFIX}_"):
             # Not an API key; the likeliest intent is the operator token, which this server does not have.
             raise Unauthenticated("no operator token is configured on this server: set CANDIDLY_ADMIN_TOKEN")
-        digest = hash_token(token)
-        return self._cached(digest, lambda uow: uow.api_keys.by_hash(digest))
+        return self._recall(hash_token(token))
 
     def forget(self, key_id: str) -> None:
         """Drop a key from the cache (after revoking it)."""
@@ -46,9 +57,9 @@ class Authenticator:
 
     def _cached(self, cache_key: str, load: Callable[[UnitOfWork], ApiKey | None]) -> Principal:
         """The live key ``load`` finds, remembered under ``cache_key`` (a token's digest, or its id)."""
-        cached = self._cache.get(cache_key)
-        if cached is not None and time.monotonic() - cached[0] < self.cache_seconds:
-            return cached[1]
+        cached = self._recall(cache_key)
+        if cached is not None:
+            return cached
         with self.database.unit_of_work(write=False) as uow:
             key = load(uow)
         if key is None or key.revoked_at is not None:
@@ -59,6 +70,12 @@ class Authenticator:
             self._cache.clear()
         self._cache[cache_key] = (time.monotonic(), principal)
         return principal
+
+    def _recall(self, cache_key: str) -> Principal | None:
+        cached = self._cache.get(cache_key)
+        if cached is not None and time.monotonic() - cached[0] < self.cache_seconds:
+            return cached[1]
+        return None
 
     def verify_secret(self, key_id: str, secret: str) -> Principal:
         """Check a (key id, token) pair, as OAuth client credentials present them."""

@@ -75,22 +75,43 @@ class MessageBus:
         """Refuse every commit until ``open``: a request the server stopped waiting for must not write afterwards."""
         self.closed = True
 
-    def execute(self, command: Any, actor: Actor, organization_id: str = "") -> Any:
+    def execute(
+        self,
+        command: Any,
+        actor: Actor,
+        organization_id: str = "",
+        answer: Callable[[UnitOfWork, Any], Any] | None = None,
+    ) -> Any:
+        """Run ``command``; return ``answer(uow, result)`` when given, else the handler's result.
+
+        ``answer`` runs in the command's own transaction, after the handler and the answer-scope check and before
+        the commit: what the response shows (the record with what it joins) is read without a second transaction,
+        and an answer that fails rolls the change back. It is replayed with the command on a lost race.
+        """
         handler = HANDLERS[type(command)]
         for attempt in range(self.ATTEMPTS):
             try:
-                return self._run_once(handler, command, actor, organization_id)
+                return self._run_once(handler, command, actor, organization_id, answer)
             except RetryableConflict:
                 pause = min(self.MAX_PAUSE_SECONDS, self.FIRST_PAUSE_SECONDS * 2**attempt)
                 time.sleep(random.uniform(0, pause))  # noqa: S311 -- jitter, not a secret
         raise Conflict("the resource kept changing while this request ran; send it again")
 
-    def _run_once(self, handler: Handler, command: Any, actor: Actor, organization_id: str) -> Any:
+    def _run_once(
+        self,
+        handler: Handler,
+        command: Any,
+        actor: Actor,
+        organization_id: str,
+        answer: Callable[[UnitOfWork, Any], Any] | None,
+    ) -> Any:
         with self.database.unit_of_work(write=True) as uow:
             ctx = Context(actor=actor, organization_id=organization_id, now=self.clock.now())
             result = handler(uow, ctx, command)
             if (shown := ANSWER_SCOPES.get(type(command))) is not None:
                 actor.principal.require(shown)  # raised inside the unit of work: the change rolls back
+            if answer is not None:
+                result = answer(uow, result)
             uow.events.append(ctx.events)
             # The request's Idempotency-Key is recorded with the change it answers: both commit, or neither.
             claim = settle_claim(uow.idempotency, command)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from candidly.domain.applications import Application, EffectiveStep, effective_steps
@@ -20,19 +19,10 @@ from candidly.domain.principals import Principal, Scope
 from candidly.domain.status_maps import StatusMap
 from candidly.domain.values import is_digits
 from candidly.service.ports import Database, Filters, Page, PageRequest, UnitOfWork
+from candidly.service.reader import ApplicationView as ApplicationView  # re-exported for the unported dialects
+from candidly.service.reader import Reader
 
 T = TypeVar("T")
-
-
-@dataclass(frozen=True, slots=True)
-class ApplicationView:
-    """An application with what a surface needs to render it whole: its person, opening, attempts and files."""
-
-    application: Application
-    candidate: Candidate
-    opening: Opening
-    sessions: list[Attempt]
-    attachments: list[dict[str, Any]]  # descriptions, without the bytes
 
 
 class Queries:
@@ -329,20 +319,11 @@ class Queries:
         self, principal: Principal, org: str, filters: Filters, request: PageRequest
     ) -> Page[ApplicationView]:
         """A page of applications, each with its person, opening, sessions and attachments, in one read."""
-        principal.require(Scope.READ_CANDIDATES)
-        return self.read(lambda uow: _views(uow, org, uow.applications.page(org, filters, request)))
+        return self.read(lambda uow: Reader(uow, principal, org).application_views(filters, request))
 
     def application_view(self, principal: Principal, org: str, ident: str) -> ApplicationView | None:
         """One application, deleted or not (a surface may render a deleted one as a tombstone); None if unknown."""
-        principal.require(Scope.READ_CANDIDATES)
-
-        def fetch(uow: UnitOfWork) -> ApplicationView | None:
-            application = uow.applications.get(org, ident)
-            if application is None:
-                return None
-            return _views(uow, org, Page(items=[application], next_cursor=None)).items[0]
-
-        return self.read(fetch)
+        return self.read(lambda uow: Reader(uow, principal, org).application_view(ident))
 
     def attachment(self, principal: Principal, org: str, ident: str) -> dict[str, Any]:
         """An attachment with its bytes."""
@@ -351,27 +332,3 @@ class Queries:
         if found is None:
             raise NotFound("attachment", ident)
         return found
-
-
-def _views(uow: UnitOfWork, org: str, page: Page[Application]) -> Page[ApplicationView]:
-    """Join a page of applications with their people, openings, sessions and attachments (no N+1 for the rows)."""
-    applications = page.items
-    if not applications:
-        return Page(items=[], next_cursor=page.next_cursor, prev_cursor=page.prev_cursor)
-    person_ids = sorted({a.candidate_id for a in applications})
-    everyone = Filters(equal={"id": person_ids}, include_deleted=True)
-    people = {p.id: p for p in uow.candidates.page(org, everyone, PageRequest(limit=len(person_ids))).items}
-    openings = {oid: uow.openings.get(org, oid) for oid in {a.opening_id for a in applications}}
-    attempts = Filters(equal={"application_id": [a.id for a in applications]})
-    sessions = uow.attempts.page(org, attempts, PageRequest(limit=10_000)).items
-    files = [f for pid in person_ids for f in uow.blobs.attachments(org, pid)]
-    views = []
-    for a in applications:
-        opening = openings[a.opening_id]
-        assert opening is not None  # an application's opening is never removed, only marked deleted
-        views.append(ApplicationView(
-            application=a, candidate=people[a.candidate_id], opening=opening,
-            sessions=[s for s in sessions if s.application_id == a.id],
-            attachments=[f for f in files if f["application_id"] == a.id],
-        ))  # fmt: skip
-    return Page(items=views, next_cursor=page.next_cursor, prev_cursor=page.prev_cursor)

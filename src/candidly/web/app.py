@@ -33,6 +33,7 @@ from candidly.web.surface_errors import SurfaceErrors
 def surface_services(services: Services) -> SurfaceServices:
     return SurfaceServices(
         bus=services.bus,
+        backend=services.backend,
         queries=services.queries,
         auth=services.auth,
         clock=services.clock,

@@ -9,11 +9,10 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 
 from candidly.dialects.base import FastJSONResponse, iso
-from candidly.dialects.native.deps import CallerDep
+from candidly.dialects.native.deps import Who
 from candidly.dialects.native.translate import page_out
 from candidly.domain import commands as c
 from candidly.domain.deliveries import Delivery, DeliveryAttempt
-from candidly.domain.principals import Scope
 from candidly.service.ports import Filters, PageRequest
 
 router = APIRouter(tags=["deliveries"])
@@ -61,8 +60,8 @@ def delivery_out(d: Delivery, attempts: list[DeliveryAttempt] | None = None) -> 
 
 
 @router.get("/deliveries", response_model=None)
-def list_deliveries(
-    who: CallerDep,
+async def list_deliveries(
+    who: Who,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(max_length=64)] = None,
     status: Literal["pending", "delivered", "dead"] | None = None,
@@ -70,23 +69,19 @@ def list_deliveries(
 ) -> Response:
     """The delivery log, newest first, filtered by status or kind."""
     equal = {k: v for k, v in {"status": status, "kind": kind}.items() if v}
-    page = who.services.queries.page(
-        who.principal, Scope.ADMIN, "deliveries", who.organization_id,
-        Filters(equal=equal), PageRequest(limit, cursor, descending=True),
-    )  # fmt: skip
+    page = await who.read(lambda r: r.deliveries(Filters(equal=equal), PageRequest(limit, cursor, descending=True)))
     return FastJSONResponse(page_out(page, delivery_out))
 
 
 @router.get("/deliveries/{delivery_id}", response_model=DeliveryOut)
-def get_delivery(delivery_id: str, who: CallerDep) -> Response:
+async def get_delivery(delivery_id: str, who: Who) -> Response:
     """One delivery with every attempt: when, the status code, the error."""
-    delivery, attempts = who.services.queries.delivery(who.principal, who.organization_id, delivery_id)
+    delivery, attempts = await who.read(lambda r: r.delivery(delivery_id))
     return FastJSONResponse(delivery_out(delivery, attempts))
 
 
 @router.post("/deliveries/{delivery_id}/retry", status_code=202, response_model=DeliveryOut)
-def retry_delivery(delivery_id: str, who: CallerDep) -> Response:
+async def retry_delivery(delivery_id: str, who: Who) -> Response:
     """Send a pending or dead-lettered delivery again now, with a fresh round of attempts."""
-    who.execute(c.RetryDelivery(delivery_id))
-    delivery, attempts = who.services.queries.delivery(who.principal, who.organization_id, delivery_id)
+    delivery, attempts = await who.execute(c.RetryDelivery(delivery_id), answer=lambda r, _: r.delivery(delivery_id))
     return FastJSONResponse(delivery_out(delivery, attempts), status_code=202)

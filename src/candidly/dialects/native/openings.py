@@ -9,11 +9,10 @@ from fastapi.responses import Response
 
 from candidly.dialects.base import FastJSONResponse
 from candidly.dialects.native import schemas as wire
-from candidly.dialects.native.deps import CallerDep, IfMatch, versioned
+from candidly.dialects.native.deps import IfMatch, Who, versioned
 from candidly.dialects.native.translate import opening_out, page_out, user_out
 from candidly.domain import commands as c
 from candidly.domain.openings import POSITION_FIELDS
-from candidly.domain.principals import Scope
 from candidly.service.ports import Filters, PageRequest
 
 router = APIRouter(tags=["openings"])
@@ -22,7 +21,7 @@ Cursor = Annotated[str | None, Query(max_length=64)]
 
 
 @router.post("/openings", status_code=201, response_model=wire.OpeningOut)
-def create_opening(body: wire.OpeningCreate, who: CallerDep) -> Response:
+async def create_opening(body: wire.OpeningCreate, who: Who) -> Response:
     """Create an opening with its steps, programs and email templates."""
     cmd = c.CreateOpening(
         kind=body.kind, name=body.name, external_id=body.external_id, language=body.language,
@@ -32,90 +31,76 @@ def create_opening(body: wire.OpeningCreate, who: CallerDep) -> Response:
         email_templates=tuple(c.TemplateSpec(**t.model_dump()) for t in body.email_templates),
         fields={"status": body.status, **body.model_dump(include=set(POSITION_FIELDS), exclude_unset=True)},
     )  # fmt: skip
-    return versioned(opening_out(who.execute(cmd)), 201)
+    return versioned(opening_out(await who.execute(cmd)), 201)
 
 
 @router.get("/openings/{opening_id}", response_model=wire.OpeningOut)
-def get_opening(opening_id: str, who: CallerDep) -> Response:
+async def get_opening(opening_id: str, who: Who) -> Response:
     """Fetch an opening."""
-    return versioned(opening_out(who.services.queries.opening(who.principal, who.organization_id, opening_id)))
+    return versioned(opening_out(await who.read(lambda r: r.opening(opening_id))))
 
 
 @router.get("/openings", response_model=wire.PageOut)
-def list_openings(
-    who: CallerDep, limit: Limit = 50, cursor: Cursor = None,
+async def list_openings(
+    who: Who, limit: Limit = 50, cursor: Cursor = None,
     kind: Annotated[str | None, Query(max_length=20)] = None,
     external_id: Annotated[str | None, Query(max_length=255)] = None,
 ) -> Response:  # fmt: skip
     """List openings, newest last, a keyset page at a time."""
     equal = {k: v for k, v in {"kind": kind, "external_id": external_id}.items() if v is not None}
-    page = who.services.queries.page(
-        who.principal,
-        Scope.READ_OPENINGS,
-        "openings",
-        who.organization_id,
-        Filters(equal=equal),
-        PageRequest(limit, cursor),
-    )
+    page = await who.read(lambda r: r.openings(Filters(equal=equal), PageRequest(limit, cursor)))
     return FastJSONResponse(page_out(page, opening_out))
 
 
 @router.patch("/openings/{opening_id}", response_model=wire.OpeningOut)
-def update_opening(opening_id: str, body: wire.OpeningPatch, who: CallerDep, version: IfMatch) -> Response:
+async def update_opening(opening_id: str, body: wire.OpeningPatch, who: Who, version: IfMatch) -> Response:
     """Change an opening's fields, step settings or email templates."""
     changes = body.model_dump(exclude_unset=True)
     if body.steps is not None:
         changes["steps"] = {k: v.model_dump(exclude_unset=True) for k, v in body.steps.items()}
     if body.email_templates is not None:
         changes["email_templates"] = [c.TemplateSpec(**t.model_dump()) for t in body.email_templates]
-    return versioned(opening_out(who.execute(c.UpdateOpening(opening_id, changes, version))))
+    return versioned(opening_out(await who.execute(c.UpdateOpening(opening_id, changes, version))))
 
 
 @router.delete("/openings/{opening_id}", status_code=204)
-def delete_opening(opening_id: str, who: CallerDep, version: IfMatch) -> Response:
+async def delete_opening(opening_id: str, who: Who, version: IfMatch) -> Response:
     """Delete an opening that has no applications."""
-    who.execute(c.DeleteOpening(opening_id, version))
+    await who.execute(c.DeleteOpening(opening_id, version))
     return Response(status_code=204)
 
 
 @router.post("/users", status_code=201, response_model=wire.UserOut, tags=["users"])
-def create_user(body: wire.UserCreate, who: CallerDep) -> Response:
+async def create_user(body: wire.UserCreate, who: Who) -> Response:
     """Create a user (an organization member)."""
-    return versioned(user_out(who.execute(c.CreateUser(**body.model_dump()))), 201)
+    return versioned(user_out(await who.execute(c.CreateUser(**body.model_dump()))), 201)
 
 
 @router.get("/users/{user_id}", response_model=wire.UserOut, tags=["users"])
-def get_user(user_id: str, who: CallerDep) -> Response:
+async def get_user(user_id: str, who: Who) -> Response:
     """Fetch a user."""
-    return versioned(user_out(who.services.queries.user(who.principal, who.organization_id, user_id)))
+    return versioned(user_out(await who.read(lambda r: r.user(user_id))))
 
 
 @router.get("/users", response_model=wire.PageOut, tags=["users"])
-def list_users(
-    who: CallerDep, limit: Limit = 50, cursor: Cursor = None,
+async def list_users(
+    who: Who, limit: Limit = 50, cursor: Cursor = None,
     username: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Response:  # fmt: skip
     """List users."""
     equal = {"username": username} if username else {}
-    page = who.services.queries.page(
-        who.principal,
-        Scope.READ_USERS,
-        "users",
-        who.organization_id,
-        Filters(equal=equal),
-        PageRequest(limit, cursor),
-    )
+    page = await who.read(lambda r: r.users(Filters(equal=equal), PageRequest(limit, cursor)))
     return FastJSONResponse(page_out(page, user_out))
 
 
 @router.patch("/users/{user_id}", response_model=wire.UserOut, tags=["users"])
-def update_user(user_id: str, body: wire.UserPatch, who: CallerDep, version: IfMatch) -> Response:
+async def update_user(user_id: str, body: wire.UserPatch, who: Who, version: IfMatch) -> Response:
     """Change a user."""
-    return versioned(user_out(who.execute(c.UpdateUser(user_id, body.model_dump(exclude_unset=True), version))))
+    return versioned(user_out(await who.execute(c.UpdateUser(user_id, body.model_dump(exclude_unset=True), version))))
 
 
 @router.delete("/users/{user_id}", status_code=204, tags=["users"])
-def delete_user(user_id: str, who: CallerDep, version: IfMatch) -> Response:
+async def delete_user(user_id: str, who: Who, version: IfMatch) -> Response:
     """Delete a user."""
-    who.execute(c.DeleteUser(user_id, version))
+    await who.execute(c.DeleteUser(user_id, version))
     return Response(status_code=204)

@@ -9,7 +9,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from candidly.dialects.base import FastJSONResponse, iso
-from candidly.dialects.native.deps import CallerDep, versioned
+from candidly.dialects.native.deps import Who, versioned
 from candidly.dialects.native.schemas import In
 from candidly.domain import commands as c
 from candidly.domain.attempts import Attempt
@@ -49,27 +49,25 @@ def session_out(s: Attempt) -> dict[str, Any]:
 
 
 @router.post("/applications/{application_id}/sessions", status_code=201, response_model=SessionOut)
-def start_session(application_id: str, body: SessionStart, who: CallerDep) -> Response:
+async def start_session(application_id: str, body: SessionStart, who: Who) -> Response:
     """Start the application's next attempt at a step (refused outside its window or attempt limit)."""
-    return versioned(session_out(who.execute(c.StartAttempt(application_id, body.step_id))), 201)
+    return versioned(session_out(await who.execute(c.StartAttempt(application_id, body.step_id))), 201)
 
 
 @router.get("/applications/{application_id}/sessions", response_model=list[SessionOut])
-def list_sessions(application_id: str, who: CallerDep) -> Response:
+async def list_sessions(application_id: str, who: Who) -> Response:
     """Every attempt of an application, oldest first."""
-    queries = who.services.queries
-    queries.application(who.principal, who.organization_id, application_id)
-    sessions = queries.sessions_of(who.principal, who.organization_id, application_id)
+    sessions = await who.read(lambda r: r.sessions_of(application_id))
     return FastJSONResponse([session_out(s) for s in sessions])
 
 
 @router.get("/sessions/{session_id}", response_model=SessionOut)
-def get_session(session_id: str, who: CallerDep) -> Response:
+async def get_session(session_id: str, who: Who) -> Response:
     """Fetch one session with its result."""
-    return versioned(session_out(who.services.queries.session(who.principal, who.organization_id, session_id)))
+    return versioned(session_out(await who.read(lambda r: r.session(session_id))))
 
 
 @router.post("/sessions/{session_id}/complete", response_model=SessionOut)
-def complete_session(session_id: str, body: SessionComplete, who: CallerDep) -> Response:
+async def complete_session(session_id: str, body: SessionComplete, who: Who) -> Response:
     """Complete a started session with its result: a scoreboard, and optionally sections, dimensions, effects."""
-    return versioned(session_out(who.execute(c.CompleteAttempt(session_id, body.result))))
+    return versioned(session_out(await who.execute(c.CompleteAttempt(session_id, body.result))))

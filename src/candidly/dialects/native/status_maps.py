@@ -9,10 +9,9 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from candidly.dialects.base import FastJSONResponse, iso
-from candidly.dialects.native.deps import CallerDep
+from candidly.dialects.native.deps import Who
 from candidly.dialects.native.schemas import In
 from candidly.domain import commands as c
-from candidly.domain.errors import NotFound
 from candidly.domain.status_maps import MAX_ENTRIES, StatusMap
 
 router = APIRouter(tags=["status maps"])
@@ -38,23 +37,20 @@ def status_map_out(m: StatusMap) -> dict[str, Any]:
 
 
 @router.post("/status-maps", status_code=201, response_model=StatusMapOut)
-def set_status_map(body: StatusMapIn, who: CallerDep) -> Response:
+async def set_status_map(body: StatusMapIn, who: Who) -> Response:
     """Create a status map, or replace the entries of the one with that name."""
-    status_map = who.execute(c.SetStatusMap(body.name, body.entries))
+    status_map = await who.execute(c.SetStatusMap(body.name, body.entries))
     return FastJSONResponse(status_map_out(status_map), status_code=201)
 
 
 @router.get("/status-maps", response_model=list[StatusMapOut])
-def list_status_maps(who: CallerDep) -> Response:
+async def list_status_maps(who: Who) -> Response:
     """Every status map of the organization."""
-    maps = who.services.queries.status_maps(who.principal, who.organization_id)
+    maps = await who.read(lambda r: r.status_maps())
     return FastJSONResponse([status_map_out(m) for m in maps])
 
 
 @router.get("/status-maps/{name}", response_model=StatusMapOut)
-def get_status_map(name: str, who: CallerDep) -> Response:
+async def get_status_map(name: str, who: Who) -> Response:
     """One status map, by name."""
-    found = who.services.queries.status_map(who.principal, who.organization_id, name)
-    if found is None:
-        raise NotFound("status_map", name)
-    return FastJSONResponse(status_map_out(found))
+    return FastJSONResponse(status_map_out(await who.read(lambda r: r.status_map(name))))

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from candidly.dialects.base import FastJSONResponse, iso
-from candidly.dialects.native.deps import CallerDep
+from candidly.dialects.base import FastJSONResponse, iso, surface_services
+from candidly.dialects.native.deps import Who
 from candidly.dialects.native.schemas import In
 from candidly.domain import commands as c
 from candidly.domain.deliveries import WebhookSubscription, public_url
@@ -42,33 +42,33 @@ def webhook_out(w: WebhookSubscription, *, with_secret: bool = False) -> dict[st
 
 
 @router.post("/webhooks", status_code=201, response_model=WebhookOut)
-def create_webhook(body: WebhookCreate, who: CallerDep) -> Response:
+async def create_webhook(body: WebhookCreate, who: Who, request: Request) -> Response:
     """Subscribe a URL to event types. The ``secret`` (Standard Webhooks ``whsec_``) is shown here and on get.
 
     A URL the sender would refuse (an internal address on its face, unless the operator allows them) is
     refused here, rather than accepted and then dead-lettered. Names are checked when they are called.
     """
-    url = body.url if who.services.settings.outbound_allow_private else public_url(body.url)
-    subscription = who.execute(c.CreateWebhook(url, tuple(body.events), body.description))
+    url = body.url if surface_services(request).settings.outbound_allow_private else public_url(body.url)
+    subscription = await who.execute(c.CreateWebhook(url, tuple(body.events), body.description))
     return FastJSONResponse(webhook_out(subscription, with_secret=True), status_code=201)
 
 
 @router.get("/webhooks", response_model=list[WebhookOut])
-def list_webhooks(who: CallerDep) -> Response:
+async def list_webhooks(who: Who) -> Response:
     """Every live subscription of the organization (secrets are shown only one at a time)."""
-    subscriptions = who.services.queries.webhooks(who.principal, who.organization_id)
+    subscriptions = await who.read(lambda r: r.webhooks())
     return FastJSONResponse([webhook_out(w) for w in subscriptions])
 
 
 @router.get("/webhooks/{webhook_id}", response_model=WebhookOut)
-def get_webhook(webhook_id: str, who: CallerDep) -> Response:
+async def get_webhook(webhook_id: str, who: Who) -> Response:
     """One subscription, with its secret (admin scope only)."""
-    subscription = who.services.queries.webhook(who.principal, who.organization_id, webhook_id)
+    subscription = await who.read(lambda r: r.webhook(webhook_id))
     return FastJSONResponse(webhook_out(subscription, with_secret=True))
 
 
 @router.delete("/webhooks/{webhook_id}", status_code=204)
-def delete_webhook(webhook_id: str, who: CallerDep) -> Response:
+async def delete_webhook(webhook_id: str, who: Who) -> Response:
     """Stop sending to a subscription; its pending deliveries are dead-lettered when their turn comes."""
-    who.execute(c.DeleteWebhook(webhook_id))
+    await who.execute(c.DeleteWebhook(webhook_id))
     return Response(status_code=204)

@@ -1,0 +1,214 @@
+"""The read side of one request: typed reads scoped to a caller, over the request's one unit of work.
+
+A ``Reader`` is bound to a principal, an organization and ONE open unit of work; every read checks the
+principal's scope and hides what is missing or deleted (NotFound). A request gets one through
+``Caller.read(fn)`` (a read-only transaction) or as the first argument of a command's ``answer`` (inside the
+command's own transaction, after its handler), so all the reads of a request share one transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Protocol, TypeVar
+
+from candidly.domain.applications import Application, EffectiveStep, effective_steps
+from candidly.domain.attempts import Attempt
+from candidly.domain.deliveries import Delivery, DeliveryAttempt, WebhookSubscription
+from candidly.domain.errors import NotFound
+from candidly.domain.events import Event
+from candidly.domain.openings import Opening
+from candidly.domain.people import Candidate, User
+from candidly.domain.principals import Principal, Scope
+from candidly.domain.status_maps import StatusMap
+from candidly.service.ports import Filters, Page, PageRequest, UnitOfWork
+
+T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
+
+
+class _ById(Protocol[T_co]):
+    def get(self, organization_id: str, ident: str) -> T_co | None: ...
+
+
+class _Paged(Protocol[T]):
+    def page(self, organization_id: str, filters: Filters, request: PageRequest) -> Page[T]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class ApplicationView:
+    """An application with what a surface needs to render it whole: its person, opening, attempts and files."""
+
+    application: Application
+    candidate: Candidate
+    opening: Opening
+    sessions: list[Attempt]
+    attachments: list[dict[str, Any]]  # descriptions, without the bytes
+
+
+@dataclass(frozen=True, slots=True)
+class PersonRecord:
+    """Everything held about a person (a GDPR access request): attachment descriptions, not their bytes."""
+
+    candidate: Candidate
+    applications: list[Application]
+    notes: list[dict[str, Any]]  # row dicts until notes and attachments get types of their own
+    attachments: list[dict[str, Any]]
+    events: list[Event]
+
+
+@dataclass(frozen=True, slots=True)
+class Reader:
+    """Reads as ``principal`` in ``organization_id``, all in ``uow``. Deleted resources are hidden."""
+
+    uow: UnitOfWork
+    principal: Principal
+    organization_id: str
+
+    def _visible(self, scope: Scope, repo: _ById[T], kind: str, ident: str) -> T:
+        self.principal.require(scope)
+        return _live(repo.get(self.organization_id, ident), kind, ident)
+
+    def _page(self, scope: Scope, repo: _Paged[T], filters: Filters, request: PageRequest) -> Page[T]:
+        self.principal.require(scope)
+        return repo.page(self.organization_id, filters, request)
+
+    # One resource by id (NotFound when missing or deleted).
+
+    def candidate(self, ident: str) -> Candidate:
+        return self._visible(Scope.READ_CANDIDATES, self.uow.candidates, "candidate", ident)
+
+    def application(self, ident: str) -> Application:
+        return self._visible(Scope.READ_CANDIDATES, self.uow.applications, "application", ident)
+
+    def opening(self, ident: str) -> Opening:
+        return self._visible(Scope.READ_OPENINGS, self.uow.openings, "opening", ident)
+
+    def user(self, ident: str) -> User:
+        return self._visible(Scope.READ_USERS, self.uow.users, "user", ident)
+
+    def session(self, ident: str) -> Attempt:
+        return self._visible(Scope.READ_CANDIDATES, self.uow.attempts, "session", ident)
+
+    def webhook(self, ident: str) -> WebhookSubscription:
+        return self._visible(Scope.ADMIN, self.uow.webhooks, "webhook", ident)
+
+    def delivery(self, ident: str) -> tuple[Delivery, list[DeliveryAttempt]]:
+        """A delivery with every attempt made at it."""
+        self.principal.require(Scope.ADMIN)
+        found = _live(self.uow.deliveries.get(self.organization_id, ident), "delivery", ident)
+        return found, self.uow.deliveries.attempts(self.organization_id, ident)
+
+    def status_map(self, name: str) -> StatusMap:
+        self.principal.require(Scope.READ_CANDIDATES)
+        found = self.uow.status_maps.find(self.organization_id, name=name)
+        if not found:
+            raise NotFound("status_map", name)
+        return found[0]
+
+    # A page of one kind of resource, each read with its kind's scope.
+
+    def candidates(self, filters: Filters, request: PageRequest) -> Page[Candidate]:
+        return self._page(Scope.READ_CANDIDATES, self.uow.candidates, filters, request)
+
+    def applications(self, filters: Filters, request: PageRequest) -> Page[Application]:
+        return self._page(Scope.READ_CANDIDATES, self.uow.applications, filters, request)
+
+    def openings(self, filters: Filters, request: PageRequest) -> Page[Opening]:
+        return self._page(Scope.READ_OPENINGS, self.uow.openings, filters, request)
+
+    def users(self, filters: Filters, request: PageRequest) -> Page[User]:
+        return self._page(Scope.READ_USERS, self.uow.users, filters, request)
+
+    def deliveries(self, filters: Filters, request: PageRequest) -> Page[Delivery]:
+        return self._page(Scope.ADMIN, self.uow.deliveries, filters, request)
+
+    # An application with all a surface renders of it (its person, opening, attempts, files), in one read.
+
+    def application_view(self, ident: str) -> ApplicationView | None:
+        """One application, deleted or not (a surface may render a deleted one as a tombstone); None if unknown."""
+        self.principal.require(Scope.READ_CANDIDATES)
+        application = self.uow.applications.get(self.organization_id, ident)
+        if application is None:
+            return None
+        return views(self.uow, self.organization_id, Page(items=[application], next_cursor=None)).items[0]
+
+    def application_views(self, filters: Filters, request: PageRequest) -> Page[ApplicationView]:
+        return views(self.uow, self.organization_id, self.applications(filters, request))
+
+    # What belongs to a resource.
+
+    def effective_steps(self, application: Application) -> list[EffectiveStep]:
+        """The steps an application sees, each with its opening's settings under its overrides."""
+        return effective_steps(application, self.opening_of(application))
+
+    def opening_of(self, application: Application) -> Opening:
+        """An application's opening, deleted or not: part of the application, read with its scope."""
+        self.principal.require(Scope.READ_CANDIDATES)
+        opening = self.uow.openings.get(self.organization_id, application.opening_id)
+        if opening is None:
+            raise NotFound("opening", application.opening_id)
+        return opening
+
+    def applications_of(self, candidate_id: str) -> list[Application]:
+        """A person's live applications."""
+        self.principal.require(Scope.READ_CANDIDATES)
+        return self.uow.applications.find(self.organization_id, candidate_id=candidate_id, deleted_at=None)
+
+    def sessions_of(self, application_id: str) -> list[Attempt]:
+        """Every attempt of a live application, oldest first."""
+        self.application(application_id)
+        return self.uow.attempts.find(self.organization_id, application_id=application_id)
+
+    def events_of(self, candidate_id: str) -> list[Event]:
+        """A live person's event log, in order."""
+        self.candidate(candidate_id)
+        return self.uow.events.for_candidate(self.organization_id, candidate_id)
+
+    def everything_about(self, candidate_id: str) -> PersonRecord:
+        """All Candidly holds about a live person."""
+        org = self.organization_id
+        return PersonRecord(
+            candidate=self.candidate(candidate_id),
+            applications=self.applications_of(candidate_id),
+            notes=self.uow.blobs.notes(org, candidate_id),
+            attachments=self.uow.blobs.attachments(org, candidate_id),
+            events=self.uow.events.for_candidate(org, candidate_id),
+        )
+
+    def webhooks(self) -> list[WebhookSubscription]:
+        self.principal.require(Scope.ADMIN)
+        return self.uow.webhooks.find(self.organization_id, deleted_at=None)
+
+    def status_maps(self) -> list[StatusMap]:
+        self.principal.require(Scope.READ_CANDIDATES)
+        return self.uow.status_maps.find(self.organization_id)
+
+
+def _live(entity: T | None, kind: str, ident: str) -> T:
+    if entity is None or getattr(entity, "deleted_at", None) is not None:
+        raise NotFound(kind, ident)
+    return entity
+
+
+def views(uow: UnitOfWork, org: str, page: Page[Application]) -> Page[ApplicationView]:
+    """Join a page of applications with their people, openings, sessions and attachments (no N+1 for the rows)."""
+    applications = page.items
+    if not applications:
+        return Page(items=[], next_cursor=page.next_cursor, prev_cursor=page.prev_cursor)
+    person_ids = sorted({a.candidate_id for a in applications})
+    everyone = Filters(equal={"id": person_ids}, include_deleted=True)
+    people = {p.id: p for p in uow.candidates.page(org, everyone, PageRequest(limit=len(person_ids))).items}
+    openings = {oid: uow.openings.get(org, oid) for oid in {a.opening_id for a in applications}}
+    attempts = Filters(equal={"application_id": [a.id for a in applications]})
+    sessions = uow.attempts.page(org, attempts, PageRequest(limit=10_000)).items
+    files = [f for pid in person_ids for f in uow.blobs.attachments(org, pid)]
+    views = []
+    for a in applications:
+        opening = openings[a.opening_id]
+        assert opening is not None  # an application's opening is never removed, only marked deleted
+        views.append(ApplicationView(
+            application=a, candidate=people[a.candidate_id], opening=opening,
+            sessions=[s for s in sessions if s.application_id == a.id],
+            attachments=[f for f in files if f["application_id"] == a.id],
+        ))  # fmt: skip
+    return Page(items=views, next_cursor=page.next_cursor, prev_cursor=page.prev_cursor)
