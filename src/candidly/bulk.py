@@ -13,9 +13,8 @@ from typing import IO, Any
 
 from candidly.bootstrap import Services
 from candidly.domain import commands as c
-from candidly.domain.people import Candidate
+from candidly.domain.people import Candidate, ImportResult, Rejected
 from candidly.domain.principals import ALL_SCOPES, Actor, Principal, Scope
-from candidly.service.handlers.imports import ImportResult, Rejected
 from candidly.service.ports import Filters, PageRequest
 
 # The columns import reads and export writes; `metadata` travels as a JSON object.

@@ -1,5 +1,6 @@
 """Commands: what a caller asks Candidly to change. Every write is one command in one transaction.
 
+Each command names what its handler returns (``Command[R]``), so ``MessageBus.execute`` hands back an ``R``.
 Partial updates carry ``changes``: only the keys present are changed, so "absent" and "set to null"
 stay distinct, as every vendor's PATCH semantics need.
 """
@@ -8,16 +9,33 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Generic, TypeVar
+
+from candidly.domain.applications import Application
+from candidly.domain.attempts import Attempt
+from candidly.domain.deliveries import WebhookSubscription
+from candidly.domain.openings import Opening
+from candidly.domain.organizations import Organization
+from candidly.domain.people import Candidate, ImportResult, User
+from candidly.domain.principals import IssuedKey
+from candidly.domain.status_maps import StatusMap
+
+R = TypeVar("R")
+
+
+class Command(Generic[R]):
+    """A request to change something; ``R`` is what its handler returns (the bus's answer)."""
+
+    __slots__ = ()
 
 
 @dataclass(frozen=True, slots=True)
-class CreateOrganization:
+class CreateOrganization(Command[tuple[Organization, IssuedKey]]):
     name: str
 
 
 @dataclass(frozen=True, slots=True)
-class CreateOrganizationForKey:
+class CreateOrganizationForKey(Command[Organization]):
     """A key the operator allowed to create organizations makes one, and spans it from then on (an ATS company)."""
 
     name: str
@@ -26,7 +44,7 @@ class CreateOrganizationForKey:
 
 
 @dataclass(frozen=True, slots=True)
-class CreateApiKey:
+class CreateApiKey(Command[IssuedKey]):
     name: str
     scopes: tuple[str, ...]
     organization_ids: tuple[str, ...] = ()
@@ -34,7 +52,7 @@ class CreateApiKey:
 
 
 @dataclass(frozen=True, slots=True)
-class RevokeApiKey:
+class RevokeApiKey(Command[None]):
     key_id: str
 
 
@@ -64,7 +82,7 @@ class TemplateSpec:
 
 
 @dataclass(frozen=True, slots=True)
-class CreateOpening:
+class CreateOpening(Command[Opening]):
     kind: str
     name: str
     external_id: str | None = None
@@ -79,20 +97,20 @@ class CreateOpening:
 
 
 @dataclass(frozen=True, slots=True)
-class UpdateOpening:
+class UpdateOpening(Command[Opening]):
     opening_id: str
     changes: dict[str, Any]
     if_version: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
-class DeleteOpening:
+class DeleteOpening(Command[None]):
     opening_id: str
     if_version: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
-class CreateUser:
+class CreateUser(Command[User]):
     username: str
     fullname: str | None = None
     email: str | None = None
@@ -100,14 +118,14 @@ class CreateUser:
 
 
 @dataclass(frozen=True, slots=True)
-class UpdateUser:
+class UpdateUser(Command[User]):
     user_id: str
     changes: dict[str, Any]
     if_version: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
-class DeleteUser:
+class DeleteUser(Command[None]):
     user_id: str
     if_version: int | None = None
 
@@ -123,7 +141,7 @@ class AttachmentSpec:
 
 
 @dataclass(frozen=True, slots=True)
-class CreateCandidate:
+class CreateCandidate(Command[Candidate]):
     """Create a person. ``fields`` holds Candidate attributes (first_name, email, metadata, ...)."""
 
     fields: dict[str, Any]
@@ -133,7 +151,7 @@ class CreateCandidate:
 
 
 @dataclass(frozen=True, slots=True)
-class UpdateCandidate:
+class UpdateCandidate(Command[Candidate]):
     candidate_id: str
     changes: dict[str, Any]
     if_version: int | None = None
@@ -143,13 +161,13 @@ class UpdateCandidate:
 
 
 @dataclass(frozen=True, slots=True)
-class DeleteCandidate:
+class DeleteCandidate(Command[None]):
     candidate_id: str
     if_version: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
-class SetSubscription:
+class SetSubscription(Command[Candidate]):
     """A candidate stops (``unsubscribed``) or resumes receiving messages; the outbox honours the flag."""
 
     candidate_id: str
@@ -157,7 +175,7 @@ class SetSubscription:
 
 
 @dataclass(frozen=True, slots=True)
-class MessageCandidate:
+class MessageCandidate(Command[None]):
     """Send a candidate a free-text message: recorded in the event log, emailed by the outbox when it can be."""
 
     candidate_id: str
@@ -166,7 +184,7 @@ class MessageCandidate:
 
 
 @dataclass(frozen=True, slots=True)
-class EraseCandidate:
+class EraseCandidate(Command[Candidate]):
     """GDPR erasure: blank personal data and attachments, keep a tombstone."""
 
     candidate_id: str
@@ -174,7 +192,7 @@ class EraseCandidate:
 
 
 @dataclass(frozen=True, slots=True)
-class CreateApplication:
+class CreateApplication(Command[Application]):
     """Put a candidate into an opening.
 
     The candidate is ``candidate_id`` (an existing person), ``user_id`` (an internal candidate made
@@ -196,7 +214,7 @@ class CreateApplication:
 
 
 @dataclass(frozen=True, slots=True)
-class UpdateApplication:
+class UpdateApplication(Command[Application]):
     """Change an application; ``candidate_changes`` change its person in the same transaction."""
 
     application_id: str
@@ -210,7 +228,7 @@ class UpdateApplication:
 
 
 @dataclass(frozen=True, slots=True)
-class DeleteApplication:
+class DeleteApplication(Command[None]):
     application_id: str
     if_version: int | None = None
     opening_id: str | None = None
@@ -218,14 +236,14 @@ class DeleteApplication:
 
 
 @dataclass(frozen=True, slots=True)
-class GdprSweep:
+class GdprSweep(Command[int]):
     """Erase every candidate whose GDPR expiry date is before ``today``."""
 
     today: date
 
 
 @dataclass(frozen=True, slots=True)
-class StartAttempt:
+class StartAttempt(Command[Attempt]):
     """Begin an application's next attempt at a step."""
 
     application_id: str
@@ -234,14 +252,14 @@ class StartAttempt:
 
 
 @dataclass(frozen=True, slots=True)
-class DeleteAttempt:
+class DeleteAttempt(Command[None]):
     """Withdraw an attempt (an InstaView interview): hidden from then on, still counted against the attempt limit."""
 
     session_id: str
 
 
 @dataclass(frozen=True, slots=True)
-class CompleteAttempt:
+class CompleteAttempt(Command[Attempt]):
     """End a started session with its result (a scoreboard, and optionally sections, dimensions, effects)."""
 
     session_id: str
@@ -249,7 +267,7 @@ class CompleteAttempt:
 
 
 @dataclass(frozen=True, slots=True)
-class ImportCandidates:
+class ImportCandidates(Command[ImportResult]):
     """Create many people at once (bulk import); each row is validated on its own.
 
     ``rows`` maps each row's number in the source to its Candidate attributes. Rows that fail
@@ -261,7 +279,7 @@ class ImportCandidates:
 
 
 @dataclass(frozen=True, slots=True)
-class CreateWebhook:
+class CreateWebhook(Command[WebhookSubscription]):
     """Subscribe ``url`` to event types; deliveries are signed with a secret made for it."""
 
     url: str
@@ -270,19 +288,19 @@ class CreateWebhook:
 
 
 @dataclass(frozen=True, slots=True)
-class DeleteWebhook:
+class DeleteWebhook(Command[None]):
     webhook_id: str
 
 
 @dataclass(frozen=True, slots=True)
-class RetryDelivery:
+class RetryDelivery(Command[None]):
     """Send a pending or dead-lettered delivery again now, with a fresh round of attempts."""
 
     delivery_id: str
 
 
 @dataclass(frozen=True, slots=True)
-class SetStatusMap:
+class SetStatusMap(Command[StatusMap]):
     """Create or replace the organization's status map called ``name``: external status id -> journey status."""
 
     name: str
@@ -290,7 +308,7 @@ class SetStatusMap:
 
 
 @dataclass(frozen=True, slots=True)
-class RecordLogin:
+class RecordLogin(Command[Application]):
     """A candidate came in through the access page (``method``: invitation_code or credentials).
 
     Marks the application logged in, once: a later login changes nothing. TestInvite refuses to

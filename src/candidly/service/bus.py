@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from candidly.domain.commands import Command, R
 from candidly.domain.errors import Conflict, StaleVersion
 from candidly.domain.ids import Clock
 from candidly.domain.principals import Actor, Scope
@@ -14,19 +15,22 @@ from candidly.service.context import Context
 from candidly.service.idempotency import settle_claim
 from candidly.service.ports import Database, UnitOfWork
 
-R = TypeVar("R")
+C = TypeVar("C", bound=Command[Any])
 Handler = Callable[[UnitOfWork, Context, Any], Any]
 
 # Filled by candidly.service.handlers: command type -> handler.
-HANDLERS: dict[type[Any], Handler] = {}
+HANDLERS: dict[type[Command[Any]], Handler] = {}
 # Command type -> the scope needed to see what its handler returns (the record it wrote, personal data).
-ANSWER_SCOPES: dict[type[Any], Scope] = {}
+ANSWER_SCOPES: dict[type[Command[Any]], Scope] = {}
 
 
 def handles(
-    command_type: type[Any], *, answers_with: Scope | None = None
-) -> Callable[[Callable[..., R]], Callable[..., R]]:
+    command_type: type[Command[R]], *, answers_with: Scope | None = None
+) -> Callable[[Callable[[UnitOfWork, Context, C], R]], Callable[[UnitOfWork, Context, C], R]]:
     """Register the decorated function as the handler of ``command_type``.
+
+    The handler must return the command's ``R`` (mypy checks it); that it takes the command it is registered for
+    is checked by tests/service/test_bus_registry.py, which the type system cannot express.
 
     ``answers_with`` is the scope a caller must hold to be handed the handler's result. The bus checks it after
     the handler (so a key missing the write scope is told that one first) and before the commit: a key that may
@@ -34,7 +38,7 @@ def handles(
     shown (more than its scopes allow) or a 403 after the fact.
     """
 
-    def register(fn: Callable[..., R]) -> Callable[..., R]:
+    def register(fn: Callable[[UnitOfWork, Context, C], R]) -> Callable[[UnitOfWork, Context, C], R]:
         HANDLERS[command_type] = fn
         if answers_with is not None:
             ANSWER_SCOPES[command_type] = answers_with
@@ -75,17 +79,18 @@ class MessageBus:
         """Refuse every commit until ``open``: a request the server stopped waiting for must not write afterwards."""
         self.closed = True
 
-    def execute(self, command: Any, actor: Actor, organization_id: str = "") -> Any:
+    def execute(self, command: Command[R], actor: Actor, organization_id: str = "") -> R:
         handler = HANDLERS[type(command)]
         for attempt in range(self.ATTEMPTS):
             try:
-                return self._run_once(handler, command, actor, organization_id)
+                result: R = self._run_once(handler, command, actor, organization_id)
+                return result
             except RetryableConflict:
                 pause = min(self.MAX_PAUSE_SECONDS, self.FIRST_PAUSE_SECONDS * 2**attempt)
                 time.sleep(random.uniform(0, pause))  # noqa: S311 -- jitter, not a secret
         raise Conflict("the resource kept changing while this request ran; send it again")
 
-    def _run_once(self, handler: Handler, command: Any, actor: Actor, organization_id: str) -> Any:
+    def _run_once(self, handler: Handler, command: Command[Any], actor: Actor, organization_id: str) -> Any:
         with self.database.unit_of_work(write=True) as uow:
             ctx = Context(actor=actor, organization_id=organization_id, now=self.clock.now())
             result = handler(uow, ctx, command)

@@ -15,6 +15,7 @@ from candidly.dialects.instaview.errors import ForeignCompany
 from candidly.domain import commands as c
 from candidly.domain.anonymize import with_anonymized_cv
 from candidly.domain.applications import Application
+from candidly.domain.commands import Command, R
 from candidly.domain.errors import InvalidField, NotFound
 from candidly.domain.people import Candidate
 from candidly.domain.principals import Principal, Scope
@@ -34,7 +35,7 @@ class Caller:
     organization_id: str
     prefix: str
 
-    def execute(self, command: Any) -> Any:
+    def execute(self, command: Command[R]) -> R:
         return self.services.bus.execute(command, actor(self.principal, "instaview"), self.organization_id)
 
     def render(self, person: Candidate, applications: list[Application] | None = None) -> dict[str, Any]:

@@ -11,8 +11,7 @@ from candidly.dialects.base import FastJSONResponse, actor
 from candidly.dialects.native import schemas as wire
 from candidly.dialects.native.deps import principal, services
 from candidly.domain import commands as c
-from candidly.domain.principals import Principal
-from candidly.service.handlers.organizations import IssuedKey
+from candidly.domain.principals import IssuedKey, Principal
 
 router = APIRouter(tags=["admin"])
 PrincipalDep = Annotated[Principal, Depends(principal)]

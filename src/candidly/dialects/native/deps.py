@@ -10,6 +10,7 @@ from fastapi.responses import Response
 
 from candidly.dialects.base import FastJSONResponse, SurfaceServices, actor, bearer_token
 from candidly.dialects.native.translate import etag, organization_for, parse_if_match
+from candidly.domain.commands import Command, R
 from candidly.domain.principals import Actor, Principal
 
 
@@ -20,7 +21,7 @@ class Caller:
     actor: Actor
     services: SurfaceServices
 
-    def execute(self, command: Any) -> Any:
+    def execute(self, command: Command[R]) -> R:
         return self.services.bus.execute(command, self.actor, self.organization_id)
 
 
