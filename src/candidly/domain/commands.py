@@ -7,9 +7,10 @@ stay distinct, as every vendor's PATCH semantics need.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypedDict, TypeVar
 
 from candidly.domain.applications import Application
 from candidly.domain.attempts import Attempt
@@ -27,6 +28,89 @@ class Command(Generic[R]):
     """A request to change something; ``R`` is what its handler returns (the bus's answer)."""
 
     __slots__ = ()
+
+
+# What a partial update may carry, per entity: only the keys present change, and null clears where the field
+# allows it. The handlers check every value (a surface may pass what its client sent) and name any other key.
+
+
+class CandidateChanges(TypedDict, total=False):
+    first_name: str | None
+    last_name: str | None
+    middle_name: str | None
+    email: str | None
+    phone: str | None
+    external_id: str | None
+    status: str | None
+    language: str | None
+    gender: str | None
+    cv: str | None
+    gdpr_expiry_date: date | None
+    metadata: dict[str, Any] | None
+    attributes: dict[str, Any] | None
+    # Merged into ``attributes`` (a null value drops that key), so that each surface keeps only its own keys.
+    attributes_patch: dict[str, Any]
+
+
+class ApplicationChanges(TypedDict, total=False):
+    group: str
+    labels: list[str] | None
+    tags: dict[str, str] | None
+    external_id: str | None
+    external_data: dict[str, Any] | None
+    language: str | None
+    program_ids: list[str] | None
+    extra_emails: list[str] | None
+    active: bool
+    active_after: datetime | None
+    active_before: datetime | None
+    price_amount: float | None
+    price_currency: str | None
+    favorite: bool
+    rating: int | None
+    stage: str | None
+    status: str | None
+    credential1: str | None
+    credential2: str | None
+    logged_in: bool
+    source: str
+    callback: dict[str, Any] | None
+    attributes: dict[str, Any] | None
+    # step id -> the settings it overrides (active, active_after, active_before, attempt_limit)
+    step_overrides: dict[str, dict[str, Any]] | None
+    salary_expectations: str | None
+    # Edits rather than values: labels added or removed, attributes merged (a null value drops that key).
+    labels_add: list[str]
+    labels_remove: list[str]
+    attributes_patch: dict[str, Any]
+    # Set by the handler for a user's own application, never by a surface.
+    kind: str
+    uniq_id: str
+
+
+class OpeningChanges(TypedDict, total=False):
+    name: str
+    external_id: str | None
+    language: str
+    default_group: str
+    settings: dict[str, Any] | None
+    status: str | None
+    department: str | None
+    location: dict[str, str | None] | None
+    experience_level: str | None
+    employment_type: str | None
+    details: list[dict[str, str]] | None
+    lead_recruiter_id: str | None
+    email_templates: Sequence[TemplateSpec] | None
+    # step id -> the step's settings to change (name, type, active, active_after, active_before, ...)
+    steps: dict[str, dict[str, Any]] | None
+
+
+class UserChanges(TypedDict, total=False):
+    username: str
+    fullname: str | None
+    email: str | None
+    tags: dict[str, str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,13 +177,13 @@ class CreateOpening(Command[Opening]):
     programs: tuple[ProgramSpec, ...] = ()
     email_templates: tuple[TemplateSpec, ...] = ()
     # ``status`` and the position fields (department, location, ...), each checked as UpdateOpening checks it.
-    fields: dict[str, Any] = field(default_factory=dict)
+    fields: OpeningChanges = field(default_factory=lambda: OpeningChanges())
 
 
 @dataclass(frozen=True, slots=True)
 class UpdateOpening(Command[Opening]):
     opening_id: str
-    changes: dict[str, Any]
+    changes: OpeningChanges
     if_version: int | None = None
 
 
@@ -120,7 +204,7 @@ class CreateUser(Command[User]):
 @dataclass(frozen=True, slots=True)
 class UpdateUser(Command[User]):
     user_id: str
-    changes: dict[str, Any]
+    changes: UserChanges
     if_version: int | None = None
 
 
@@ -144,7 +228,7 @@ class AttachmentSpec:
 class CreateCandidate(Command[Candidate]):
     """Create a person. ``fields`` holds Candidate attributes (first_name, email, metadata, ...)."""
 
-    fields: dict[str, Any]
+    fields: CandidateChanges
     opening_ids: tuple[str, ...] = ()
     attachments: tuple[AttachmentSpec, ...] = ()
     notes: tuple[str, ...] = ()
@@ -153,7 +237,7 @@ class CreateCandidate(Command[Candidate]):
 @dataclass(frozen=True, slots=True)
 class UpdateCandidate(Command[Candidate]):
     candidate_id: str
-    changes: dict[str, Any]
+    changes: CandidateChanges
     if_version: int | None = None
     opening_ids: tuple[str, ...] | None = None
     attachments: tuple[AttachmentSpec, ...] = ()
@@ -204,8 +288,8 @@ class CreateApplication(Command[Application]):
     opening_id: str
     candidate_id: str | None = None
     user_id: str | None = None
-    candidate: dict[str, Any] = field(default_factory=dict)
-    fields: dict[str, Any] = field(default_factory=dict)
+    candidate: CandidateChanges = field(default_factory=lambda: CandidateChanges())
+    fields: ApplicationChanges = field(default_factory=lambda: ApplicationChanges())
     uniq_scope: str | None = None
     invite: dict[str, Any] | None = None
     reuse_person_by_email: bool = False
@@ -218,8 +302,8 @@ class UpdateApplication(Command[Application]):
     """Change an application; ``candidate_changes`` change its person in the same transaction."""
 
     application_id: str
-    changes: dict[str, Any] = field(default_factory=dict)
-    candidate_changes: dict[str, Any] = field(default_factory=dict)
+    changes: ApplicationChanges = field(default_factory=lambda: ApplicationChanges())
+    candidate_changes: CandidateChanges = field(default_factory=lambda: CandidateChanges())
     step_changes: dict[str, dict[str, Any]] = field(default_factory=dict)
     if_version: int | None = None
     opening_id: str | None = None
@@ -274,7 +358,7 @@ class ImportCandidates(Command[ImportResult]):
     validation are reported back and skipped; the valid ones commit together.
     """
 
-    rows: tuple[tuple[int, dict[str, Any]], ...]
+    rows: tuple[tuple[int, CandidateChanges], ...]
     opening_id: str | None = None
 
 

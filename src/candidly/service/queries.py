@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from candidly.domain.applications import Application, EffectiveStep, effective_steps
+from candidly.domain.attachments import Attachment, Note
 from candidly.domain.attempts import Attempt
 from candidly.domain.deliveries import Delivery, DeliveryAttempt, WebhookSubscription
 from candidly.domain.errors import InvalidField, NotFound
@@ -32,7 +33,19 @@ class ApplicationView:
     candidate: Candidate
     opening: Opening
     sessions: list[Attempt]
-    attachments: list[dict[str, Any]]  # descriptions, without the bytes
+    attachments: list[Attachment]
+
+
+@dataclass(frozen=True, slots=True)
+class PersonalData:
+    """All Candidly holds about a person: the person, applications, notes, attachment descriptions (not their
+    bytes) and the event log."""
+
+    candidate: Candidate
+    applications: list[Application]
+    notes: list[Note]
+    attachments: list[Attachment]
+    events: list[Event]
 
 
 class Queries:
@@ -164,12 +177,11 @@ class Queries:
             grouped[application.candidate_id].append(application)
         return grouped
 
-    def everything_about(self, principal: Principal, org: str, candidate_id: str) -> dict[str, Any]:
-        """All Candidly holds about a person (GDPR access request): the person, applications, notes,
-        attachment descriptions (not their bytes) and the event log."""
+    def everything_about(self, principal: Principal, org: str, candidate_id: str) -> PersonalData:
+        """All Candidly holds about a person (GDPR access request)."""
         person, applications = self.candidate_with_applications(principal, org, candidate_id)
 
-        def fetch(uow: UnitOfWork) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[Event]]:
+        def fetch(uow: UnitOfWork) -> tuple[list[Note], list[Attachment], list[Event]]:
             return (
                 uow.blobs.notes(org, candidate_id),
                 uow.blobs.attachments(org, candidate_id),
@@ -177,13 +189,7 @@ class Queries:
             )
 
         notes, attachments, events = self.read(fetch)
-        return {
-            "candidate": person,
-            "applications": applications,
-            "notes": notes,
-            "attachments": attachments,
-            "events": events,
-        }
+        return PersonalData(person, applications, notes, attachments, events)
 
     def candidate_with_applications(
         self, principal: Principal, org: str, ident: str
@@ -206,7 +212,7 @@ class Queries:
         principal.require(Scope.READ_CANDIDATES)
         return self.read(lambda uow: uow.applications.find(org, candidate_id=candidate_id, deleted_at=None))
 
-    def notes_of(self, principal: Principal, org: str, candidate_ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+    def notes_of(self, principal: Principal, org: str, candidate_ids: Sequence[str]) -> dict[str, list[Note]]:
         """Each candidate's notes, oldest first, read in one unit of work (a page of candidates at a time)."""
         principal.require(Scope.READ_CANDIDATES)
         return self.read(lambda uow: {cid: uow.blobs.notes(org, cid) for cid in candidate_ids})
@@ -344,7 +350,7 @@ class Queries:
 
         return self.read(fetch)
 
-    def attachment(self, principal: Principal, org: str, ident: str) -> dict[str, Any]:
+    def attachment(self, principal: Principal, org: str, ident: str) -> tuple[Attachment, bytes]:
         """An attachment with its bytes."""
         principal.require(Scope.READ_CANDIDATES)
         found = self.read(lambda uow: uow.blobs.attachment(org, ident))
@@ -372,6 +378,6 @@ def _views(uow: UnitOfWork, org: str, page: Page[Application]) -> Page[Applicati
         views.append(ApplicationView(
             application=a, candidate=people[a.candidate_id], opening=opening,
             sessions=[s for s in sessions if s.application_id == a.id],
-            attachments=[f for f in files if f["application_id"] == a.id],
+            attachments=[f for f in files if f.application_id == a.id],
         ))  # fmt: skip
     return Page(items=views, next_cursor=page.next_cursor, prev_cursor=page.prev_cursor)

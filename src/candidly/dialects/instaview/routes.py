@@ -93,7 +93,7 @@ def load_with_jobs(who: Caller, candidate_id: str) -> tuple[Candidate, list[Appl
         raise
 
 
-def _require_contact(fields: dict[str, Any], current: Candidate | None = None) -> None:
+def _require_contact(fields: c.CandidateChanges, current: Candidate | None = None) -> None:
     email = fields.get("email", current.email if current else None)
     phone = fields.get("phone", current.phone if current else None)
     if not email and not phone:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import math
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from candidly.dialects.base import iso
 from candidly.dialects.instaview import schemas as wire
 from candidly.dialects.instaview.ids import wire as wire_id
+from candidly.domain import commands as c
 from candidly.domain.applications import Application
 from candidly.domain.attempts import COMPLETE, Attempt
 from candidly.domain.openings import Opening
@@ -29,10 +30,12 @@ _STATUS_WORDS = (
 )
 
 
-def candidate_fields(body: wire.CandidateCreate | wire.CandidateUpdate) -> dict[str, Any]:
+def candidate_fields(body: wire.CandidateCreate | wire.CandidateUpdate) -> c.CandidateChanges:
     """The fields the client sent (null included: it clears), as Candidate attributes."""
     given = body.model_fields_set
-    return {core: getattr(body, attr) for core, attr in _CANDIDATE_FIELDS.items() if attr in given}
+    return cast(
+        c.CandidateChanges, {core: getattr(body, attr) for core, attr in _CANDIDATE_FIELDS.items() if attr in given}
+    )
 
 
 def job_ids_of(body: wire.CandidateCreate | wire.CandidateUpdate) -> list[str] | None:
