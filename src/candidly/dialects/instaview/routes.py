@@ -12,6 +12,7 @@ from candidly.dialects.base import FastJSONResponse, SurfaceServices, actor, bea
 from candidly.dialects.instaview import ids, translate
 from candidly.dialects.instaview import schemas as wire
 from candidly.dialects.instaview.errors import ForeignCompany
+from candidly.dialects.instaview.fields import NOT_NULL, wire_name
 from candidly.domain import commands as c
 from candidly.domain.anonymize import with_anonymized_cv
 from candidly.domain.applications import Application
@@ -22,9 +23,6 @@ from candidly.domain.principals import Principal, Scope
 from candidly.service.ports import Filters, PageRequest
 
 router = APIRouter()
-# Fields a PATCH may not set to null: a candidate always has them (create requires them). ``gender``, ``cv`` and
-# ``metadata`` null clear; ``email``/``phoneNumber`` null clear while the other remains (decision 9).
-NOT_NULL = ("firstName", "lastName", "status", "gdprExpiryDate", "jobIds")
 CompanyId = Annotated[str | None, Query(alias="companyId", max_length=64)]
 
 
@@ -74,9 +72,8 @@ def _check_jobs(who: Caller, job_ids: list[str] | None) -> None:
     """Another company's job is 403; a job that does not exist is left to the core (400)."""
     for i, job_id in enumerate(job_ids or []):
         if who.foreign("opening", job_id):
-            raise ForeignCompany(
-                f"jobIds[{i}]: job {ids.wire(job_id)} belongs to another company", field=f"jobIds[{i}]"
-            )
+            path = f"{wire_name('job_ids')}[{i}]"
+            raise ForeignCompany(f"{path}: job {ids.wire(job_id)} belongs to another company", field=path)
 
 
 def _load(who: Caller, candidate_id: str) -> Candidate:
@@ -101,10 +98,10 @@ def _require_contact(fields: c.CandidateChanges, current: Candidate | None = Non
 
 
 def _refuse_nulls(body: wire.CandidateUpdate) -> None:
-    sent = body.model_dump(by_alias=True, exclude_unset=True)
+    sent = body.model_dump(exclude_unset=True)
     for name in NOT_NULL:
         if name in sent and sent[name] is None:
-            raise InvalidField(name, "must not be null")
+            raise InvalidField(wire_name(name), "must not be null")
 
 
 @router.post("/candidates", status_code=201, response_model=wire.Candidate, tags=["candidates"])
@@ -115,7 +112,7 @@ def create_candidate(body: wire.CandidateCreate, request: Request, company_id: C
     fields = translate.candidate_fields(body)
     _require_contact(fields)
     if body.gdpr_expiry_date is None:
-        raise InvalidField("gdprExpiryDate", "is required")
+        raise InvalidField("gdpr_expiry_date", "is required")
     fields.setdefault("status", "APPLIED")
     jobs = ids.core_all(translate.job_ids_of(body))
     _check_jobs(who, jobs)

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any, cast
 
 from candidly.dialects.base import iso
+from candidly.dialects.instaview import fields
 from candidly.dialects.instaview import schemas as wire
 from candidly.dialects.instaview.ids import wire as wire_id
 from candidly.domain import commands as c
@@ -16,10 +17,6 @@ from candidly.domain.openings import Opening
 from candidly.domain.organizations import Organization
 from candidly.domain.people import Candidate
 
-# Core field -> InstaView field, for the candidate fields that map one to one.
-_CANDIDATE_FIELDS = {"first_name": "first_name", "last_name": "last_name", "email": "email", "phone": "phone_number",
-                     "gdpr_expiry_date": "gdpr_expiry_date", "metadata": "metadata", "gender": "gender", "cv": "cv",
-                     "status": "status"}  # fmt: skip
 STATUSES = ("UNDEFINED", "APPLIED", "IN_PROCESS", "REJECTED", "ACCEPTED")
 # A status another surface set, read as one of InstaView's (docs/vendors/instaview.md, decision 10): the first rule whose word the
 # status contains wins; a status no rule names is IN_PROCESS (the candidate is somewhere in the pipeline).
@@ -34,7 +31,7 @@ def candidate_fields(body: wire.CandidateCreate | wire.CandidateUpdate) -> c.Can
     """The fields the client sent (null included: it clears), as Candidate attributes."""
     given = body.model_fields_set
     return cast(
-        c.CandidateChanges, {core: getattr(body, attr) for core, attr in _CANDIDATE_FIELDS.items() if attr in given}
+        c.CandidateChanges, {core: getattr(body, attr) for core, attr in fields.CANDIDATE.items() if attr in given}
     )
 
 
