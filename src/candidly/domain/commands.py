@@ -275,6 +275,13 @@ class EraseCandidate(Command[Candidate]):
     reason: str = "request"
 
 
+class Invitation(TypedDict):
+    """An invitation email to send with a new application: the opening's template, now or at ``send_at``."""
+
+    template_name: str
+    send_at: datetime | None
+
+
 @dataclass(frozen=True, slots=True)
 class CreateApplication(Command[Application]):
     """Put a candidate into an opening.
@@ -291,7 +298,7 @@ class CreateApplication(Command[Application]):
     candidate: CandidateChanges = field(default_factory=lambda: CandidateChanges())
     fields: ApplicationChanges = field(default_factory=lambda: ApplicationChanges())
     uniq_scope: str | None = None
-    invite: dict[str, Any] | None = None
+    invite: Invitation | None = None
     reuse_person_by_email: bool = False
     attachments: tuple[AttachmentSpec, ...] = ()
     notes: tuple[str, ...] = ()

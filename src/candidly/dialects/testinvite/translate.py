@@ -50,7 +50,7 @@ def _common_fields(body: wire.Common) -> c.ApplicationChanges:
 
 def create_command(task_id: str, body: wire.TemporaryCandidate | wire.InternalCandidate) -> c.CreateApplication:
     fields = _common_fields(body)
-    invite = None
+    invite: c.Invitation | None = None
     if body.invite_by_email is not None:
         invite = {"template_name": body.invite_by_email.email_template_name,
                   "send_at": from_epoch(body.invite_by_email.date_to_send)}  # fmt: skip

@@ -230,7 +230,7 @@ def request_invitation(
     application: Application,
     opening: Opening,
     person: Candidate,
-    invite: dict[str, Any],
+    invite: c.Invitation,
 ) -> None:
     """Record an invitation email to send (now or at ``send_at``); the delivery worker sends it."""
     name = invite["template_name"]
