@@ -19,6 +19,8 @@ from typing import Any
 
 from candidly import bulk
 from candidly.bootstrap import build_services
+from candidly.domain.commands import CandidateChanges
+from candidly.domain.people import Rejected
 from candidly.settings import Settings
 from candidly.web.app import create_app
 
@@ -29,7 +31,7 @@ with warnings.catch_warnings():
 STATUSES = ("APPLIED", "IN_PROCESS", "REJECTED", "ACCEPTED")
 
 
-def rows(start: int, stop: int) -> Iterator[tuple[int, dict[str, Any]]]:
+def rows(start: int, stop: int) -> Iterator[tuple[int, CandidateChanges | Rejected]]:
     for i in range(start, stop):
         yield i, {"first_name": f"F{i}", "last_name": "Scale", "email": f"user{i}@scale.example",
                   "external_id": f"ext-{i}", "status": STATUSES[i % len(STATUSES)]}  # fmt: skip

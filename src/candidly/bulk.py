@@ -9,13 +9,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from itertools import islice
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from candidly.bootstrap import Services
 from candidly.domain import commands as c
-from candidly.domain.people import Candidate
+from candidly.domain.people import Candidate, ImportResult, Rejected
 from candidly.domain.principals import ALL_SCOPES, Actor, Principal, Scope
-from candidly.service.handlers.imports import ImportResult, Rejected
 from candidly.service.ports import Filters, PageRequest
 
 # The columns import reads and export writes; `metadata` travels as a JSON object.
@@ -39,7 +38,7 @@ def detect_format(path: Path, explicit: str | None) -> str:
     return "csv" if path.suffix.lower() == ".csv" else "jsonl"
 
 
-def read_rows(stream: IO[str], fmt: str) -> Iterator[tuple[int, dict[str, Any] | Rejected]]:
+def read_rows(stream: IO[str], fmt: str) -> Iterator[tuple[int, c.CandidateChanges | Rejected]]:
     """(row number, fields) for each record; a record that cannot even be parsed is a Rejected."""
     if fmt == "csv":
         for number, record in enumerate(csv.DictReader(stream), start=2):  # row 1 is the header
@@ -59,7 +58,7 @@ def read_rows(stream: IO[str], fmt: str) -> Iterator[tuple[int, dict[str, Any] |
         )
 
 
-def _from_csv(number: int, record: dict[str, str | None]) -> dict[str, Any] | Rejected:
+def _from_csv(number: int, record: dict[str, str | None]) -> c.CandidateChanges | Rejected:
     values: dict[str, Any] = {k: v for k, v in record.items() if k and v not in (None, "")}
     if "metadata" in values:
         try:
@@ -69,7 +68,7 @@ def _from_csv(number: int, record: dict[str, str | None]) -> dict[str, Any] | Re
     return _fields(number, values)
 
 
-def _fields(number: int, record: dict[str, Any]) -> dict[str, Any] | Rejected:
+def _fields(number: int, record: dict[str, Any]) -> c.CandidateChanges | Rejected:
     unknown = sorted(set(record) - set(COLUMNS))
     if unknown:
         return Rejected(number, unknown[0], "is not a candidate column")
@@ -84,11 +83,11 @@ def _fields(number: int, record: dict[str, Any]) -> dict[str, Any] | Rejected:
             return Rejected(number, key, "must be a string")
         if key == "metadata" and not isinstance(value, dict):
             return Rejected(number, key, "must be a JSON object")
-    return fields
+    return cast(c.CandidateChanges, fields)  # every key a column, every value of its column's type
 
 
 def import_rows(
-    services: Services, organization_id: str, rows: Iterable[tuple[int, dict[str, Any] | Rejected]],
+    services: Services, organization_id: str, rows: Iterable[tuple[int, c.CandidateChanges | Rejected]],
     opening_id: str | None = None, on_batch: Any = None,
 ) -> ImportReport:  # fmt: skip
     """Import in batches of BATCH rows, one command (one transaction) per batch."""

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy import insert
 
+from candidly.domain.attachments import Attachment, Note
 from candidly.domain.attempts import Attempt
 from candidly.domain.deliveries import Delivery, DeliveryAttempt, DeliveryStatus, WebhookSubscription
 from candidly.domain.errors import Conflict
@@ -133,17 +134,17 @@ def test_attachments_and_notes_are_kept_per_candidate_and_deleted_together(datab
     ada, bob = person(org), person(org)
     write(database, ada, bob)
     cv_id = new_id()
-    cv = {"organization_id": org, "id": cv_id, "candidate_id": ada.id, "application_id": None, "kind": "resume",
-          "name": "cv.pdf", "content_type": "application/pdf", "size": 3, "content": b"pdf", "created_at": T0}  # fmt: skip
-    note = {"organization_id": org, "id": new_id(), "candidate_id": ada.id, "application_id": None, "body": "Strong",
-            "author": {"type": "api_key"}, "created_at": T0}  # fmt: skip
+    cv = Attachment(id=cv_id, organization_id=org, candidate_id=ada.id, application_id=None, kind="resume",
+                    name="cv.pdf", content_type="application/pdf", size=3, created_at=T0)  # fmt: skip
+    note = Note(id=new_id(), organization_id=org, candidate_id=ada.id, application_id=None, body="Strong",
+                author={"type": "api_key"}, created_at=T0)  # fmt: skip
     with database.unit_of_work(write=True) as uow:
-        uow.blobs.add_attachment(cv)
+        uow.blobs.add_attachment(cv, b"pdf")
         uow.blobs.add_note(note)
         uow.commit()
     with database.unit_of_work(write=True) as uow:
-        assert uow.blobs.attachments(org, ada.id) == [{k: v for k, v in cv.items() if k != "content"}]
-        assert uow.blobs.attachment(org, cv_id) == cv
+        assert uow.blobs.attachments(org, ada.id) == [cv]
+        assert uow.blobs.attachment(org, cv_id) == (cv, b"pdf")
         assert uow.blobs.notes(org, ada.id) == [note]
         assert uow.blobs.attachments(org, bob.id) == [] and uow.blobs.notes(org, bob.id) == []
         assert (uow.blobs.delete_attachments(org, ada.id), uow.blobs.delete_notes(org, ada.id)) == (1, 1)

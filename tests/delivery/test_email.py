@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 from candidly.bootstrap import Services
 from candidly.delivery.worker import Worker
@@ -18,7 +18,7 @@ def invite(services: Services, org: Org, opening: dict[str, Any], **invitation: 
     actor = Actor(services.auth.authenticate(org.token), surface="test")
     command = c.CreateApplication(
         opening["id"], candidate={"first_name": "Ada", "last_name": "Lovelace", "email": "ada@example.com"},
-        invite={"template_name": "invite", **invitation},
+        invite=cast(c.Invitation, {"template_name": "invite", **invitation}),
     )  # fmt: skip
     return services.bus.execute(command, actor, org.id)
 

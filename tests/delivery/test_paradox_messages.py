@@ -66,7 +66,9 @@ def test_an_unsubscribed_candidate_receives_no_further_messages_or_invitations(
     opening = make_opening(client, org)
     person = next(p for p in client.get("/api/v1/candidates", headers=org.headers).json()["items"])
     actor = Actor(services.auth.authenticate(org.token), surface="test")
-    invitation = c.CreateApplication(opening["id"], candidate_id=person["id"], invite={"template_name": "invite"})
+    invitation = c.CreateApplication(
+        opening["id"], candidate_id=person["id"], invite={"template_name": "invite", "send_at": None}
+    )
     services.bus.execute(invitation, actor, org.id)
     worker.run_once()
     assert [text_of(m).strip() for m in smtp.inbox.messages] == ["Before"]

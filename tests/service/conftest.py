@@ -76,7 +76,12 @@ class Service:
 
     def candidate(self, **fields: Any) -> Candidate:
         return cast(
-            Candidate, self.run(c.CreateCandidate(fields={"first_name": "Ada", "email": "ada@example.com", **fields}))
+            Candidate,
+            self.run(
+                c.CreateCandidate(
+                    fields=cast(c.CandidateChanges, {"first_name": "Ada", "email": "ada@example.com", **fields})
+                )
+            ),
         )
 
     def application(self, opening: Opening, **command: Any) -> Application:

@@ -25,9 +25,9 @@ def test_an_application_of_a_new_person_is_saved_counted_and_logged(service: Ser
         assert person is not None and person.email == "ada@example.com"
         assert uow.openings.get(service.org, job.id).application_count == 1  # type: ignore[union-attr]
     assert (application.group, application.labels, application.invitation_code is not None) == ("night", ["vip"], True)
-    [created] = service.events(ev.APPLICATION_CREATED)
+    [created] = service.events(ev.EventType.APPLICATION_CREATED)
     assert created.data == {"opening_id": job.id} and created.changes["group"] == [None, "night"]
-    assert [e.type for e in service.events()][-2:] == [ev.CANDIDATE_CREATED, ev.APPLICATION_CREATED]
+    assert [e.type for e in service.events()][-2:] == [ev.EventType.CANDIDATE_CREATED, ev.EventType.APPLICATION_CREATED]
 
 
 def test_an_application_takes_an_existing_person_a_user_or_the_person_with_that_email(service: Service) -> None:
@@ -91,7 +91,7 @@ def test_salary_expectations_need_their_own_scope(service: Service) -> None:
         service.run(c.CreateApplication(opening_id=job.id, candidate={"first_name": "Ada"},
                                         fields={"salary_expectations": "100k"}), service.actor(*others))  # fmt: skip
     application = service.application(job, fields={"salary_expectations": "100k"})
-    [created] = service.events(ev.APPLICATION_CREATED)
+    [created] = service.events(ev.EventType.APPLICATION_CREATED)
     assert application.salary_expectations == "100k"
     assert created.changes["salary_expectations"] == ["[redacted]", "[redacted]"]  # the log never holds it
 
@@ -107,9 +107,9 @@ def test_an_update_changes_the_application_its_steps_and_its_person_together(ser
     ))  # fmt: skip
     assert (updated.version, updated.status, updated.labels) == (2, "hired", ["a", "b"])
     assert updated.status_changed_at == service.clock.now() and updated.step_overrides == {s2: {"attempt_limit": 3}}
-    [change] = service.events(ev.APPLICATION_UPDATED)
+    [change] = service.events(ev.EventType.APPLICATION_UPDATED)
     assert change.changes["status"] == [None, "hired"] and change.changes["labels"] == [["a"], ["a", "b"]]
-    [person_change] = service.events(ev.CANDIDATE_UPDATED)
+    [person_change] = service.events(ev.EventType.CANDIDATE_UPDATED)
     assert person_change.changes == {"last_name": [None, "Lovelace"]}
     reverted = service.run(c.UpdateApplication(application.id, step_changes={s2: {"attempt_limit": DEFAULT}}))
     assert reverted.step_overrides == {}
@@ -144,7 +144,7 @@ def test_deleting_an_application_frees_its_uniq_id_and_code(service: Service) ->
         gone = uow.applications.get(service.org, application.id)
         assert gone is not None and (gone.uniq_key, gone.invitation_code) == (None, None)
         assert uow.openings.get(service.org, job.id).application_count == 0  # type: ignore[union-attr]
-    assert service.events()[-1].type == ev.APPLICATION_DELETED
+    assert service.events()[-1].type == ev.EventType.APPLICATION_DELETED
     service.application(job, fields={"uniq_id": "U1"})  # free again
     with service.refuses(NotFound):
         service.run(c.DeleteApplication(application.id))
@@ -164,7 +164,7 @@ def test_a_login_marks_the_application_once_inside_its_window(service: Service) 
     application = service.application(job)
     assert service.run(c.RecordLogin(application.id, "credentials")).logged_in is True
     service.run(c.RecordLogin(application.id, "credentials"))  # coming back changes nothing
-    [login] = service.events(ev.APPLICATION_UPDATED)
+    [login] = service.events(ev.EventType.APPLICATION_UPDATED)
     assert (login.changes, login.data) == ({"logged_in": [False, True]}, {"login": "credentials"})
     closed = service.application(job, fields={"active_before": service.clock.now()})
     with service.refuses(NotAllowed, field="application_id"):

@@ -25,7 +25,7 @@ def test_an_attempt_starts_numbered_and_counted_on_its_application(service: Serv
         assert uow.attempts.get(service.org, first.id) == first
         stored = uow.applications.get(service.org, application.id)
         assert stored is not None and (stored.session_count, stored.version) == (2, 3)
-    started = service.events(ev.SESSION_STARTED)
+    started = service.events(ev.EventType.SESSION_STARTED)
     assert [e.data["attempt"] for e in started] == [1, 2] and started[0].candidate_id == application.candidate_id
 
 
@@ -61,7 +61,7 @@ def test_an_attempt_completes_once_with_a_scoreboard(service: Service) -> None:
     service.clock.advance(minutes=30)
     done = service.run(c.CompleteAttempt(attempt.id, SCORE))
     assert (done.status, done.result, done.completed_at) == (COMPLETE, SCORE, service.clock.now())
-    [completed] = service.events(ev.SESSION_COMPLETED)
+    [completed] = service.events(ev.EventType.SESSION_COMPLETED)
     assert completed.subject_id == attempt.id and completed.data["step_id"] == job.steps[1].id
     with service.refuses(NotAllowed):
         service.run(c.CompleteAttempt(attempt.id, SCORE))
@@ -76,7 +76,7 @@ def test_a_deleted_attempt_is_hidden_but_still_counts_against_the_limit(service:
     with service.refuses(Forbidden, scope=Scope.DELETE_CANDIDATES):
         service.run(c.DeleteAttempt(attempt.id), service.actor(Scope.WRITE_CANDIDATES))
     service.run(c.DeleteAttempt(attempt.id))
-    assert service.events()[-1].type == ev.SESSION_DELETED
+    assert service.events()[-1].type == ev.EventType.SESSION_DELETED
     with service.refuses(NotFound):
         service.run(c.CompleteAttempt(attempt.id, SCORE))
     with service.refuses(NotAllowed, field="step_id"):

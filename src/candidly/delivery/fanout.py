@@ -10,15 +10,13 @@ from datetime import datetime
 from typing import Any
 
 from candidly.delivery.email import invitation_payload, variables
-from candidly.domain import events as ev
 from candidly.domain.applications import Application
 from candidly.domain.attempts import Attempt
 from candidly.domain.deliveries import Delivery, DeliveryKind, DeliveryStatus, WebhookSubscription
-from candidly.domain.events import Event
+from candidly.domain.events import WEBHOOK_EVENT_TYPES, Event, EventType
 from candidly.domain.ids import new_id
 from candidly.service.ports import UnitOfWork
 
-INVITATION_REQUESTED = "invitation.requested"
 UNSUBSCRIBED = "the candidate has unsubscribed from messages"
 MESSAGE_SUBJECT = "A message about your application"
 log = logging.getLogger("candidly.delivery")
@@ -57,13 +55,13 @@ class FanOut:
 
     def deliveries(self, event: Event) -> list[Delivery]:
         builders: list[tuple[DeliveryKind, Callable[[Event], list[Delivery]]]] = []
-        if event.type == INVITATION_REQUESTED:
+        if event.type == EventType.INVITATION_REQUESTED:
             builders.append((DeliveryKind.EMAIL, lambda e: [self._invitation(e)]))
-        if event.type == ev.CANDIDATE_MESSAGED:
+        if event.type == EventType.CANDIDATE_MESSAGED:
             builders.append((DeliveryKind.EMAIL, self._message))
-        if event.type == ev.SESSION_COMPLETED:
+        if event.type == EventType.SESSION_COMPLETED:
             builders.append((DeliveryKind.CALLBACK, self._callback))
-        if event.type in ev.WEBHOOK_EVENT_TYPES:
+        if event.type in WEBHOOK_EVENT_TYPES:
             builders.append((DeliveryKind.WEBHOOK, self._webhooks))
         out: list[Delivery] = []
         for kind, build in builders:
@@ -129,7 +127,7 @@ class FanOut:
         if org not in self._subscriptions:
             self._subscriptions[org] = self.uow.webhooks.find(org, deleted_at=None)
         payload = webhook_payload(event)
-        if event.type == ev.SESSION_COMPLETED:  # receivers want the score without a round trip
+        if event.type == EventType.SESSION_COMPLETED:  # receivers want the score without a round trip
             payload["data"]["session"] = jsonable(self.uow.attempts.get(org, event.subject_id))
         return [
             self._new(event, DeliveryKind.WEBHOOK, s.url, payload, subscription_id=s.id)

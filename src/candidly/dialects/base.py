@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
 from starlette.routing import Match
 
+from candidly.domain.commands import Command, R
 from candidly.domain.ids import Clock
 from candidly.domain.principals import Actor, Principal
 from candidly.service.auth import Authenticator
@@ -132,7 +133,7 @@ class DialectCaller:
     principal: Principal
     organization_id: str
 
-    def execute(self, command: Any) -> Any:
+    def execute(self, command: Command[R]) -> R:
         return self.services.bus.execute(command, actor(self.principal, self.surface), self.organization_id)
 
 

@@ -8,9 +8,10 @@ shape anonymizes in milliseconds, and callers run it before a write transaction 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
+from candidly.domain.commands import CandidateChanges
 from candidly.domain.people import Candidate
 
 # An email starts where a run of address characters starts (the lookbehind fails at once inside a run), and its
@@ -80,7 +81,7 @@ def _full_name(line: str) -> str:
 _NAME_FIELDS = ("first_name", "middle_name", "last_name")
 
 
-def with_anonymized_cv(changes: dict[str, Any], current: Candidate | None = None) -> dict[str, Any]:
+def with_anonymized_cv(changes: CandidateChanges, current: Candidate | None = None) -> CandidateChanges:
     """``changes`` (Candidate attributes) with the CV anonymized against the names the candidate will have.
 
     A new CV is anonymized; so is the stored one when a name changes (the new name may appear in it). Callers run
@@ -94,5 +95,6 @@ def with_anonymized_cv(changes: dict[str, Any], current: Candidate | None = None
         return changes
     if not isinstance(cv, str):
         return changes  # null clears the CV; any other type is refused by the candidate's own validation
-    names = [changes.get(key, getattr(current, key, None)) for key in _NAME_FIELDS]
+    given: Mapping[str, Any] = changes
+    names = [given.get(key, getattr(current, key, None)) for key in _NAME_FIELDS]
     return {**changes, "cv": anonymize_cv(cv, [n for n in names if isinstance(n, str)])}

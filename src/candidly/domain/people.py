@@ -69,3 +69,20 @@ class User:
     tags: dict[str, str] = field(default_factory=dict)
     version: int = 1
     deleted_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Rejected:
+    """A row of a bulk import that was not created: which field was wrong, and why."""
+
+    row: int
+    field: str
+    reason: str
+
+
+@dataclass(slots=True)
+class ImportResult:
+    """What a bulk import made (the new candidates' ids) and the rows it refused."""
+
+    created: list[str] = field(default_factory=list)
+    rejected: list[Rejected] = field(default_factory=list)

@@ -51,6 +51,14 @@ class ApiKey:
 
 
 @dataclass(frozen=True, slots=True)
+class IssuedKey:
+    """A new key with its token, which is shown this once and never again."""
+
+    key: ApiKey
+    token: str
+
+
+@dataclass(frozen=True, slots=True)
 class Principal:
     """Who a request acts as: the operator, or an API key with its organizations and scopes."""
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
+from candidly.domain.commands import Command, R
 from candidly.domain.errors import Conflict, StaleVersion
 from candidly.domain.ids import Clock
 from candidly.domain.principals import Actor, Scope
@@ -14,19 +15,23 @@ from candidly.service.context import Context
 from candidly.service.idempotency import settle_claim
 from candidly.service.ports import Database, UnitOfWork
 
-R = TypeVar("R")
+C = TypeVar("C", bound=Command[Any])
+A = TypeVar("A")
 Handler = Callable[[UnitOfWork, Context, Any], Any]
 
 # Filled by candidly.service.handlers: command type -> handler.
-HANDLERS: dict[type[Any], Handler] = {}
+HANDLERS: dict[type[Command[Any]], Handler] = {}
 # Command type -> the scope needed to see what its handler returns (the record it wrote, personal data).
-ANSWER_SCOPES: dict[type[Any], Scope] = {}
+ANSWER_SCOPES: dict[type[Command[Any]], Scope] = {}
 
 
 def handles(
-    command_type: type[Any], *, answers_with: Scope | None = None
-) -> Callable[[Callable[..., R]], Callable[..., R]]:
+    command_type: type[Command[R]], *, answers_with: Scope | None = None
+) -> Callable[[Callable[[UnitOfWork, Context, C], R]], Callable[[UnitOfWork, Context, C], R]]:
     """Register the decorated function as the handler of ``command_type``.
+
+    The handler must return the command's ``R`` (mypy checks it); that it takes the command it is registered for
+    is checked by tests/service/test_bus_registry.py, which the type system cannot express.
 
     ``answers_with`` is the scope a caller must hold to be handed the handler's result. The bus checks it after
     the handler (so a key missing the write scope is told that one first) and before the commit: a key that may
@@ -34,7 +39,7 @@ def handles(
     shown (more than its scopes allow) or a 403 after the fact.
     """
 
-    def register(fn: Callable[..., R]) -> Callable[..., R]:
+    def register(fn: Callable[[UnitOfWork, Context, C], R]) -> Callable[[UnitOfWork, Context, C], R]:
         HANDLERS[command_type] = fn
         if answers_with is not None:
             ANSWER_SCOPES[command_type] = answers_with
@@ -75,9 +80,17 @@ class MessageBus:
         """Refuse every commit until ``open``: a request the server stopped waiting for must not write afterwards."""
         self.closed = True
 
+    @overload
+    def execute(self, command: Command[R], actor: Actor, organization_id: str = "", answer: None = None) -> R: ...
+
+    @overload
+    def execute(
+        self, command: Command[R], actor: Actor, organization_id: str, answer: Callable[[UnitOfWork, R], A]
+    ) -> A: ...
+
     def execute(
         self,
-        command: Any,
+        command: Command[Any],
         actor: Actor,
         organization_id: str = "",
         answer: Callable[[UnitOfWork, Any], Any] | None = None,
@@ -100,7 +113,7 @@ class MessageBus:
     def _run_once(
         self,
         handler: Handler,
-        command: Any,
+        command: Command[Any],
         actor: Actor,
         organization_id: str,
         answer: Callable[[UnitOfWork, Any], Any] | None,

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from candidly.domain.events import Event, diff
+from candidly.domain.events import Event, EventType, diff
 from candidly.domain.ids import new_id
 from candidly.domain.principals import Actor
 
@@ -24,7 +24,7 @@ class Context:
 
     def record(
         self,
-        type_: str,
+        type_: EventType,
         subject_type: str,
         subject_id: str,
         *,

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from candidly.domain.applications import Application, EffectiveStep, effective_steps
+from candidly.domain.attachments import Attachment, Note
 from candidly.domain.attempts import Attempt
 from candidly.domain.deliveries import Delivery, DeliveryAttempt, WebhookSubscription
 from candidly.domain.errors import InvalidField, NotFound
@@ -20,7 +21,7 @@ from candidly.domain.status_maps import StatusMap
 from candidly.domain.values import is_digits
 from candidly.service.ports import Database, Filters, Page, PageRequest, UnitOfWork
 from candidly.service.reader import ApplicationView as ApplicationView  # re-exported for the unported dialects
-from candidly.service.reader import Reader
+from candidly.service.reader import PersonalData, Reader
 
 T = TypeVar("T")
 
@@ -154,12 +155,11 @@ class Queries:
             grouped[application.candidate_id].append(application)
         return grouped
 
-    def everything_about(self, principal: Principal, org: str, candidate_id: str) -> dict[str, Any]:
-        """All Candidly holds about a person (GDPR access request): the person, applications, notes,
-        attachment descriptions (not their bytes) and the event log."""
+    def everything_about(self, principal: Principal, org: str, candidate_id: str) -> PersonalData:
+        """All Candidly holds about a person (GDPR access request)."""
         person, applications = self.candidate_with_applications(principal, org, candidate_id)
 
-        def fetch(uow: UnitOfWork) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[Event]]:
+        def fetch(uow: UnitOfWork) -> tuple[list[Note], list[Attachment], list[Event]]:
             return (
                 uow.blobs.notes(org, candidate_id),
                 uow.blobs.attachments(org, candidate_id),
@@ -167,13 +167,7 @@ class Queries:
             )
 
         notes, attachments, events = self.read(fetch)
-        return {
-            "candidate": person,
-            "applications": applications,
-            "notes": notes,
-            "attachments": attachments,
-            "events": events,
-        }
+        return PersonalData(person, applications, notes, attachments, events)
 
     def candidate_with_applications(
         self, principal: Principal, org: str, ident: str
@@ -196,7 +190,7 @@ class Queries:
         principal.require(Scope.READ_CANDIDATES)
         return self.read(lambda uow: uow.applications.find(org, candidate_id=candidate_id, deleted_at=None))
 
-    def notes_of(self, principal: Principal, org: str, candidate_ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+    def notes_of(self, principal: Principal, org: str, candidate_ids: Sequence[str]) -> dict[str, list[Note]]:
         """Each candidate's notes, oldest first, read in one unit of work (a page of candidates at a time)."""
         principal.require(Scope.READ_CANDIDATES)
         return self.read(lambda uow: {cid: uow.blobs.notes(org, cid) for cid in candidate_ids})
@@ -325,7 +319,7 @@ class Queries:
         """One application, deleted or not (a surface may render a deleted one as a tombstone); None if unknown."""
         return self.read(lambda uow: Reader(uow, principal, org).application_view(ident))
 
-    def attachment(self, principal: Principal, org: str, ident: str) -> dict[str, Any]:
+    def attachment(self, principal: Principal, org: str, ident: str) -> tuple[Attachment, bytes]:
         """An attachment with its bytes."""
         principal.require(Scope.READ_CANDIDATES)
         found = self.read(lambda uow: uow.blobs.attachment(org, ident))

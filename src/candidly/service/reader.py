@@ -9,9 +9,10 @@ command's own transaction, after its handler), so all the reads of a request sha
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Protocol, TypeVar
+from typing import Protocol, TypeVar
 
 from candidly.domain.applications import Application, EffectiveStep, effective_steps
+from candidly.domain.attachments import Attachment, Note
 from candidly.domain.attempts import Attempt
 from candidly.domain.deliveries import Delivery, DeliveryAttempt, WebhookSubscription
 from candidly.domain.errors import NotFound
@@ -42,17 +43,17 @@ class ApplicationView:
     candidate: Candidate
     opening: Opening
     sessions: list[Attempt]
-    attachments: list[dict[str, Any]]  # descriptions, without the bytes
+    attachments: list[Attachment]  # descriptions, without the bytes
 
 
 @dataclass(frozen=True, slots=True)
-class PersonRecord:
+class PersonalData:
     """Everything held about a person (a GDPR access request): attachment descriptions, not their bytes."""
 
     candidate: Candidate
     applications: list[Application]
-    notes: list[dict[str, Any]]  # row dicts until notes and attachments get types of their own
-    attachments: list[dict[str, Any]]
+    notes: list[Note]
+    attachments: list[Attachment]
     events: list[Event]
 
 
@@ -164,10 +165,10 @@ class Reader:
         self.candidate(candidate_id)
         return self.uow.events.for_candidate(self.organization_id, candidate_id)
 
-    def everything_about(self, candidate_id: str) -> PersonRecord:
+    def everything_about(self, candidate_id: str) -> PersonalData:
         """All Candidly holds about a live person."""
         org = self.organization_id
-        return PersonRecord(
+        return PersonalData(
             candidate=self.candidate(candidate_id),
             applications=self.applications_of(candidate_id),
             notes=self.uow.blobs.notes(org, candidate_id),
@@ -209,6 +210,6 @@ def views(uow: UnitOfWork, org: str, page: Page[Application]) -> Page[Applicatio
         views.append(ApplicationView(
             application=a, candidate=people[a.candidate_id], opening=opening,
             sessions=[s for s in sessions if s.application_id == a.id],
-            attachments=[f for f in files if f["application_id"] == a.id],
+            attachments=[f for f in files if f.application_id == a.id],
         ))  # fmt: skip
     return Page(items=views, next_cursor=page.next_cursor, prev_cursor=page.prev_cursor)

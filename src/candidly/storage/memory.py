@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
 from candidly.domain.applications import Application
+from candidly.domain.attachments import Attachment, Note
 from candidly.domain.attempts import Attempt
 from candidly.domain.deliveries import Delivery, DeliveryAttempt, DeliveryStatus, WebhookSubscription
 from candidly.domain.errors import Conflict
@@ -280,50 +281,52 @@ class MemoryEventLog:
 
 
 class MemoryBlobs:
-    """Attachments and notes as the rows the port hands over."""
+    """Attachments (each kept with its bytes) and notes, as typed records."""
 
     def __init__(self, state: _State) -> None:
         self.state = state
 
-    def _add(self, table: str, row: dict[str, Any]) -> None:
-        self.state.write(table)[(row["organization_id"], row["id"])] = copy.deepcopy(row)
-
-    def _of(self, table: str, organization_id: str, candidate_id: str) -> list[dict[str, Any]]:
-        rows: dict[tuple[str, str], dict[str, Any]] = self.state.read(table)
-        found = [r for (org, _), r in rows.items() if org == organization_id and r["candidate_id"] == candidate_id]
-        return [copy.deepcopy(r) for r in sorted(found, key=lambda r: r["id"])]
+    def _of(self, table: str, organization_id: str, candidate_id: str) -> list[Any]:
+        rows: dict[tuple[str, str], Any] = self.state.read(table)
+        found = [
+            r for (org, _), r in rows.items() if org == organization_id and _record(r).candidate_id == candidate_id
+        ]
+        return sorted(found, key=lambda r: _record(r).id)
 
     def _delete(self, table: str, organization_id: str, candidate_id: str) -> int:
-        doomed = [(organization_id, r["id"]) for r in self._of(table, organization_id, candidate_id)]
+        doomed = [(organization_id, _record(r).id) for r in self._of(table, organization_id, candidate_id)]
         rows = self.state.write(table) if doomed else {}
         for key in doomed:
             del rows[key]
         return len(doomed)
 
-    def add_attachment(self, row: dict[str, Any]) -> None:
-        self._add("attachments", row)
+    def add_attachment(self, attachment: Attachment, content: bytes) -> None:
+        self.state.write("attachments")[(attachment.organization_id, attachment.id)] = (attachment, content)
 
-    def attachments(self, organization_id: str, candidate_id: str) -> list[dict[str, Any]]:
+    def attachments(self, organization_id: str, candidate_id: str) -> list[Attachment]:
         """Descriptions, without the bytes."""
-        return [
-            {k: v for k, v in r.items() if k != "content"}
-            for r in self._of("attachments", organization_id, candidate_id)
-        ]
+        return [description for description, _ in self._of("attachments", organization_id, candidate_id)]
 
-    def attachment(self, organization_id: str, ident: str) -> dict[str, Any] | None:
-        return copy.deepcopy(self.state.read("attachments").get((organization_id, ident)))
+    def attachment(self, organization_id: str, ident: str) -> tuple[Attachment, bytes] | None:
+        found: tuple[Attachment, bytes] | None = self.state.read("attachments").get((organization_id, ident))
+        return found
 
     def delete_attachments(self, organization_id: str, candidate_id: str) -> int:
         return self._delete("attachments", organization_id, candidate_id)
 
-    def add_note(self, row: dict[str, Any]) -> None:
-        self._add("notes", row)
+    def add_note(self, note: Note) -> None:
+        self.state.write("notes")[(note.organization_id, note.id)] = note
 
-    def notes(self, organization_id: str, candidate_id: str) -> list[dict[str, Any]]:
+    def notes(self, organization_id: str, candidate_id: str) -> list[Note]:
         return self._of("notes", organization_id, candidate_id)
 
     def delete_notes(self, organization_id: str, candidate_id: str) -> int:
         return self._delete("notes", organization_id, candidate_id)
+
+
+def _record(row: Any) -> Attachment | Note:
+    """A note, or the description of an attachment kept with its bytes."""
+    return row[0] if isinstance(row, tuple) else row  # type: ignore[no-any-return]
 
 
 class MemoryWebhooks(MemoryRepository[WebhookSubscription]):

@@ -25,6 +25,7 @@ from sqlalchemy import (
 )
 
 from candidly.domain.applications import Application
+from candidly.domain.attachments import Attachment, Note
 from candidly.domain.events import Event
 from candidly.domain.openings import EmailTemplate, Opening, Program, Step
 from candidly.domain.organizations import Organization
@@ -458,26 +459,34 @@ class SqlEventLog:
 
 
 class SqlBlobs:
+    """Attachments (their bytes in the same row, read only when one file is asked for) and notes."""
+
+    _DESCRIPTION = tuple(t.attachments.c[f.name] for f in dataclasses.fields(Attachment))
+
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
 
-    def add_attachment(self, row: dict[str, Any]) -> None:
-        self.conn.execute(insert(t.attachments), [row])
+    def add_attachment(self, attachment: Attachment, content: bytes) -> None:
+        self.conn.execute(insert(t.attachments), [{**dataclasses.asdict(attachment), "content": content}])
 
-    def attachments(self, organization_id: str, candidate_id: str) -> list[dict[str, Any]]:
+    def attachments(self, organization_id: str, candidate_id: str) -> list[Attachment]:
         c = t.attachments.c
-        cols = [col for col in t.attachments.c if col.name != "content"]
         rows = self.conn.execute(
-            select(*cols).where(c.organization_id == organization_id, c.candidate_id == candidate_id).order_by(c.id)
+            select(*self._DESCRIPTION)
+            .where(c.organization_id == organization_id, c.candidate_id == candidate_id)
+            .order_by(c.id)
         )
-        return [dict(r._mapping) for r in rows]
+        return [Attachment(**r._mapping) for r in rows]
 
-    def attachment(self, organization_id: str, ident: str) -> dict[str, Any] | None:
+    def attachment(self, organization_id: str, ident: str) -> tuple[Attachment, bytes] | None:
         c = t.attachments.c
         row = self.conn.execute(
-            select(t.attachments).where(c.organization_id == organization_id, c.id == ident)
+            select(*self._DESCRIPTION, c.content).where(c.organization_id == organization_id, c.id == ident)
         ).first()
-        return None if row is None else dict(row._mapping)
+        if row is None:
+            return None
+        *description, content = row
+        return Attachment(*description), content
 
     def delete_attachments(self, organization_id: str, candidate_id: str) -> int:
         c = t.attachments.c
@@ -487,15 +496,15 @@ class SqlBlobs:
             ).rowcount
         )
 
-    def add_note(self, row: dict[str, Any]) -> None:
-        self.conn.execute(insert(t.notes), [row])
+    def add_note(self, note: Note) -> None:
+        self.conn.execute(insert(t.notes), [dataclasses.asdict(note)])
 
-    def notes(self, organization_id: str, candidate_id: str) -> list[dict[str, Any]]:
+    def notes(self, organization_id: str, candidate_id: str) -> list[Note]:
         c = t.notes.c
         rows = self.conn.execute(
             select(t.notes).where(c.organization_id == organization_id, c.candidate_id == candidate_id).order_by(c.id)
         )
-        return [dict(r._mapping) for r in rows]
+        return [Note(**r._mapping) for r in rows]
 
     def delete_notes(self, organization_id: str, candidate_id: str) -> int:
         c = t.notes.c

@@ -34,7 +34,11 @@ def imported(services: Services, org: Org, email: str, **paradox: Any) -> int:
     """A candidate whose Paradox conversation fields (source, start keyword, group...) an importer set, as the
     native service stores them; the Paradox API itself never writes these. Its OID."""
     actor = Actor(services.auth.authenticate(org.token), surface="test")
-    fields = {"first_name": "Imp", "email": email, "attributes": {f"paradox.{k}": v for k, v in paradox.items()}}
+    fields: c.CandidateChanges = {
+        "first_name": "Imp",
+        "email": email,
+        "attributes": {f"paradox.{k}": v for k, v in paradox.items()},
+    }
     person = services.bus.execute(c.CreateCandidate(fields), actor, org.id)
     return int(person.seq)
 

@@ -11,6 +11,7 @@ from candidly.dialects.base import DialectCaller, actor
 from candidly.dialects.comeet import auth, files, translate
 from candidly.dialects.comeet import schemas as wire
 from candidly.dialects.comeet.errors import ComeetError
+from candidly.domain.commands import Command, R
 from candidly.domain.errors import InvalidField, NotFound
 from candidly.domain.openings import Opening, OpeningKind
 from candidly.domain.principals import Scope
@@ -24,13 +25,13 @@ SALARY = "salary_expectations"
 class Caller(DialectCaller):
     surface = "comeet"
 
-    def as_updater(self, command: Any, updated_by: wire.UpdatedBy | None) -> Any:
+    def as_updater(self, command: Command[R], updated_by: wire.UpdatedBy | None) -> R:
         """Run ``command`` with ``updated_by`` recorded as the actor of the change."""
         if updated_by is None:
             return self.execute(command)
         return self.as_author(command, updated_by.type, updated_by.name, updated_by.email, "updated_by.email")
 
-    def as_author(self, command: Any, kind: str, name: str | None, email: str | None, email_field: str) -> Any:
+    def as_author(self, command: Command[R], kind: str, name: str | None, email: str | None, email_field: str) -> R:
         """Run ``command`` as the person the client names (an updater, a note's writer)."""
         who = actor(self.principal, self.surface, type=kind, name=name, email=_writer_email(email, email_field))
         return self.services.bus.execute(command, who, self.organization_id)

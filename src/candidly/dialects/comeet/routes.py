@@ -174,9 +174,9 @@ def download(
     principal = services.auth.by_key_id(key)
     if not files.check_signature(principal, attachment_id, expires, signature, services.clock.now()):
         raise ComeetError(403, "no_permission", "the file link has expired or is not valid")
-    found = services.queries.attachment(principal, principal.organization(), attachment_id)
-    headers = {"Content-Disposition": content_disposition(found["name"]), "Cache-Control": "private"}
-    return Response(found["content"], media_type=found["content_type"] or "application/octet-stream", headers=headers)
+    found, content = services.queries.attachment(principal, principal.organization(), attachment_id)
+    headers = {"Content-Disposition": content_disposition(found.name), "Cache-Control": "private"}
+    return Response(content, media_type=found.content_type or "application/octet-stream", headers=headers)
 
 
 def _present(values: dict[str, Any]) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 import iso3166
@@ -21,7 +21,7 @@ from candidly.dialects.comeet.errors import Code, ComeetError
 from candidly.dialects.comeet.schemas import STATUSES, CandidateCreate, CandidateFields
 from candidly.domain.applications import effective_steps
 from candidly.domain.attempts import COMPLETE
-from candidly.domain.commands import AttachmentSpec
+from candidly.domain.commands import ApplicationChanges, AttachmentSpec, CandidateChanges
 from candidly.domain.errors import InvalidField
 from candidly.domain.openings import Opening
 from candidly.domain.people import User, split_fullname
@@ -85,7 +85,7 @@ def _address(body: CandidateFields) -> dict[str, Any] | None:
     return address or None
 
 
-def person_changes(body: CandidateFields) -> dict[str, Any]:
+def person_changes(body: CandidateFields) -> CandidateChanges:
     """Core candidate changes (only the fields sent; null clears), with ``attributes_patch`` for the rest."""
     given = body.model_fields_set
     out: dict[str, Any] = {k: getattr(body, k) for k in ("first_name", "middle_name", "last_name") if k in given}
@@ -103,7 +103,7 @@ def person_changes(body: CandidateFields) -> dict[str, Any]:
         extras[NS + "address"] = _address(body)
     if extras:
         out["attributes_patch"] = extras
-    return out
+    return cast(CandidateChanges, out)
 
 
 def _custom_fields(body: CandidateFields, allowed: list[str], held: dict[str, Any]) -> dict[str, Any] | None:
@@ -124,7 +124,7 @@ def _source_contact(body: CandidateFields) -> dict[str, Any] | None:
             "phone": contact.phone}  # fmt: skip
 
 
-def process_changes(body: CandidateFields, allowed_custom: list[str], held: dict[str, Any]) -> dict[str, Any]:
+def process_changes(body: CandidateFields, allowed_custom: list[str], held: dict[str, Any]) -> ApplicationChanges:
     """Application changes: the partner id, the restricted salary, and the process's own Comeet fields."""
     given = body.model_fields_set
     out: dict[str, Any] = {}
@@ -144,7 +144,7 @@ def process_changes(body: CandidateFields, allowed_custom: list[str], held: dict
         extras[NS + "custom_fields"] = _custom_fields(body, allowed_custom, held.get(NS + "custom_fields") or {})
     if extras:
         out["attributes_patch"] = extras
-    return out
+    return cast(ApplicationChanges, out)
 
 
 def tags(body: CandidateCreate) -> list[str]:
@@ -201,9 +201,9 @@ def _files(view: ApplicationView, url: FileUrl) -> dict[str, Any]:
     latest: dict[str, dict[str, Any]] = {}
     others = []
     for item in view.attachments:  # oldest first
-        shown = {"name": item["name"], "url": url(item["id"])}
-        if item["kind"] in ("resume", "picture"):
-            latest[item["kind"]] = shown
+        shown = {"name": item.name, "url": url(item.id)}
+        if item.kind in ("resume", "picture"):
+            latest[item.kind] = shown
         else:
             others.append(shown)
     return {"resume": latest.get("resume"), "picture": latest.get("picture"), "files": others}

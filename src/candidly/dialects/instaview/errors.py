@@ -13,11 +13,10 @@ from fastapi.responses import Response
 from starlette.exceptions import HTTPException
 
 from candidly.dialects.instaview import ids
+from candidly.dialects.instaview.fields import WIRE_NAMES
 from candidly.dialects.instaview.schemas import Error
 from candidly.domain import errors as e
 
-FIELD_NAMES = {"first_name": "firstName", "last_name": "lastName", "phone": "phoneNumber",
-               "gdpr_expiry_date": "gdprExpiryDate", "opening_ids": "jobIds", "opening_id": "jobId"}  # fmt: skip
 SCOPE_NAMES = {"read:openings": "read:jobs", "write:openings": "write:jobs"}
 REASONS = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed",
            409: "Conflict", 413: "Payload Too Large", 415: "Unsupported Media Type", 429: "Too Many Requests",
@@ -49,7 +48,7 @@ def wire_field(field: str | None) -> str | None:
     if field is None:
         return None
     head = re.split(r"[.\[]", field, maxsplit=1)[0]
-    return FIELD_NAMES.get(head, head) + field[len(head) :]
+    return WIRE_NAMES.get(head, head) + field[len(head) :]
 
 
 def error(

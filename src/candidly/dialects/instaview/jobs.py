@@ -67,7 +67,7 @@ def update_job(job_id: str, body: wire.JobUpdate, request: Request, company_id: 
     who.principal.require(Scope.WRITE_OPENINGS)
     current = load_job(who, job_id)
     _check_metadata(body)
-    changes: dict[str, object] = {"settings": translate.job_settings(body, current.settings)}
+    changes: c.OpeningChanges = {"settings": translate.job_settings(body, current.settings)}
     sent = body.model_fields_set
     if "title" in sent:
         if body.title is None:

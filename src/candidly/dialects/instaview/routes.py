@@ -12,18 +12,17 @@ from candidly.dialects.base import FastJSONResponse, SurfaceServices, actor, bea
 from candidly.dialects.instaview import ids, translate
 from candidly.dialects.instaview import schemas as wire
 from candidly.dialects.instaview.errors import ForeignCompany
+from candidly.dialects.instaview.fields import NOT_NULL, wire_name
 from candidly.domain import commands as c
 from candidly.domain.anonymize import with_anonymized_cv
 from candidly.domain.applications import Application
+from candidly.domain.commands import Command, R
 from candidly.domain.errors import InvalidField, NotFound
 from candidly.domain.people import Candidate
 from candidly.domain.principals import Principal, Scope
 from candidly.service.ports import Filters, PageRequest
 
 router = APIRouter()
-# Fields a PATCH may not set to null: a candidate always has them (create requires them). ``gender``, ``cv`` and
-# ``metadata`` null clear; ``email``/``phoneNumber`` null clear while the other remains (decision 9).
-NOT_NULL = ("firstName", "lastName", "status", "gdprExpiryDate", "jobIds")
 CompanyId = Annotated[str | None, Query(alias="companyId", max_length=64)]
 
 
@@ -34,7 +33,7 @@ class Caller:
     organization_id: str
     prefix: str
 
-    def execute(self, command: Any) -> Any:
+    def execute(self, command: Command[R]) -> R:
         return self.services.bus.execute(command, actor(self.principal, "instaview"), self.organization_id)
 
     def render(self, person: Candidate, applications: list[Application] | None = None) -> dict[str, Any]:
@@ -73,9 +72,8 @@ def _check_jobs(who: Caller, job_ids: list[str] | None) -> None:
     """Another company's job is 403; a job that does not exist is left to the core (400)."""
     for i, job_id in enumerate(job_ids or []):
         if who.foreign("opening", job_id):
-            raise ForeignCompany(
-                f"jobIds[{i}]: job {ids.wire(job_id)} belongs to another company", field=f"jobIds[{i}]"
-            )
+            path = f"{wire_name('job_ids')}[{i}]"
+            raise ForeignCompany(f"{path}: job {ids.wire(job_id)} belongs to another company", field=path)
 
 
 def _load(who: Caller, candidate_id: str) -> Candidate:
@@ -92,7 +90,7 @@ def load_with_jobs(who: Caller, candidate_id: str) -> tuple[Candidate, list[Appl
         raise
 
 
-def _require_contact(fields: dict[str, Any], current: Candidate | None = None) -> None:
+def _require_contact(fields: c.CandidateChanges, current: Candidate | None = None) -> None:
     email = fields.get("email", current.email if current else None)
     phone = fields.get("phone", current.phone if current else None)
     if not email and not phone:
@@ -100,10 +98,10 @@ def _require_contact(fields: dict[str, Any], current: Candidate | None = None) -
 
 
 def _refuse_nulls(body: wire.CandidateUpdate) -> None:
-    sent = body.model_dump(by_alias=True, exclude_unset=True)
+    sent = body.model_dump(exclude_unset=True)
     for name in NOT_NULL:
         if name in sent and sent[name] is None:
-            raise InvalidField(name, "must not be null")
+            raise InvalidField(wire_name(name), "must not be null")
 
 
 @router.post("/candidates", status_code=201, response_model=wire.Candidate, tags=["candidates"])
@@ -114,7 +112,7 @@ def create_candidate(body: wire.CandidateCreate, request: Request, company_id: C
     fields = translate.candidate_fields(body)
     _require_contact(fields)
     if body.gdpr_expiry_date is None:
-        raise InvalidField("gdprExpiryDate", "is required")
+        raise InvalidField("gdpr_expiry_date", "is required")
     fields.setdefault("status", "APPLIED")
     jobs = ids.core_all(translate.job_ids_of(body))
     _check_jobs(who, jobs)

@@ -7,6 +7,8 @@ from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+from candidly.dialects.instaview.fields import wire_name
+
 T = TypeVar("T")
 Status = Literal["UNDEFINED", "APPLIED", "IN_PROCESS", "REJECTED", "ACCEPTED"]
 Name = Annotated[str, Field(min_length=1, max_length=100)]
@@ -47,27 +49,32 @@ class Wire(BaseModel):
     model_config = ConfigDict(extra="ignore", populate_by_name=True)
 
 
-class CandidateCreate(Wire):
-    first_name: Name = Field(alias="firstName")
-    last_name: Name = Field(alias="lastName")
+class CandidateWire(Wire):
+    # Each attribute's wire name is derived from it (fields.py): firstName, phoneNumber, gdprExpiryDate, jobIds.
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, alias_generator=wire_name)
+
+
+class CandidateCreate(CandidateWire):
+    first_name: Name
+    last_name: Name
     email: str | None = Field(default=None, max_length=254)
-    phone_number: Phone | None = Field(default=None, alias="phoneNumber")
-    gdpr_expiry_date: GdprDate | None = Field(default=None, alias="gdprExpiryDate")
-    job_id: JobId | None = Field(default=None, alias="jobId")
-    job_ids: list[JobId] | None = Field(default=None, alias="jobIds", min_length=1, max_length=50)
+    phone_number: Phone | None = None
+    gdpr_expiry_date: GdprDate | None = None
+    job_id: JobId | None = None
+    job_ids: list[JobId] | None = Field(default=None, min_length=1, max_length=50)
     metadata: dict[str, Any] | None = Field(default=None, max_length=50)
     gender: Literal["male", "female"] | None = None
     cv: str | None = Field(default=None, max_length=50_000)
 
 
-class CandidateUpdate(Wire):
-    first_name: Name | None = Field(default=None, alias="firstName")
-    last_name: Name | None = Field(default=None, alias="lastName")
+class CandidateUpdate(CandidateWire):
+    first_name: Name | None = None
+    last_name: Name | None = None
     email: str | None = Field(default=None, max_length=254)
-    phone_number: Phone | None = Field(default=None, alias="phoneNumber")
-    gdpr_expiry_date: GdprDate | None = Field(default=None, alias="gdprExpiryDate")
+    phone_number: Phone | None = None
+    gdpr_expiry_date: GdprDate | None = None
     status: Status | None = None
-    job_ids: list[JobId] | None = Field(default=None, alias="jobIds", max_length=50)
+    job_ids: list[JobId] | None = Field(default=None, max_length=50)
     metadata: dict[str, Any] | None = Field(default=None, max_length=50)
     gender: Literal["male", "female"] | None = None
     cv: str | None = Field(default=None, max_length=50_000)

@@ -4,21 +4,19 @@ from __future__ import annotations
 
 import math
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from candidly.dialects.base import iso
+from candidly.dialects.instaview import fields
 from candidly.dialects.instaview import schemas as wire
 from candidly.dialects.instaview.ids import wire as wire_id
+from candidly.domain import commands as c
 from candidly.domain.applications import Application
 from candidly.domain.attempts import COMPLETE, Attempt
 from candidly.domain.openings import Opening
 from candidly.domain.organizations import Organization
 from candidly.domain.people import Candidate
 
-# Core field -> InstaView field, for the candidate fields that map one to one.
-_CANDIDATE_FIELDS = {"first_name": "first_name", "last_name": "last_name", "email": "email", "phone": "phone_number",
-                     "gdpr_expiry_date": "gdpr_expiry_date", "metadata": "metadata", "gender": "gender", "cv": "cv",
-                     "status": "status"}  # fmt: skip
 STATUSES = ("UNDEFINED", "APPLIED", "IN_PROCESS", "REJECTED", "ACCEPTED")
 # A status another surface set, read as one of InstaView's (docs/vendors/instaview.md, decision 10): the first rule whose word the
 # status contains wins; a status no rule names is IN_PROCESS (the candidate is somewhere in the pipeline).
@@ -29,10 +27,12 @@ _STATUS_WORDS = (
 )
 
 
-def candidate_fields(body: wire.CandidateCreate | wire.CandidateUpdate) -> dict[str, Any]:
+def candidate_fields(body: wire.CandidateCreate | wire.CandidateUpdate) -> c.CandidateChanges:
     """The fields the client sent (null included: it clears), as Candidate attributes."""
     given = body.model_fields_set
-    return {core: getattr(body, attr) for core, attr in _CANDIDATE_FIELDS.items() if attr in given}
+    return cast(
+        c.CandidateChanges, {core: getattr(body, attr) for core, attr in fields.CANDIDATE.items() if attr in given}
+    )
 
 
 def job_ids_of(body: wire.CandidateCreate | wire.CandidateUpdate) -> list[str] | None:

@@ -9,7 +9,7 @@ from candidly.dialects.base import FastJSONResponse, bind_caller, surface_servic
 from candidly.dialects.native import schemas as wire
 from candidly.dialects.native.deps import PrincipalDep
 from candidly.domain import commands as c
-from candidly.service.handlers.organizations import IssuedKey
+from candidly.domain.principals import IssuedKey
 
 router = APIRouter(tags=["admin"])
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
@@ -25,7 +25,7 @@ Text = Annotated[str | None, Query(max_length=255)]
 @router.post("/candidates", status_code=201, response_model=wire.CandidateOut)
 async def create_candidate(body: wire.CandidateCreate, who: Who) -> Response:
     """Create a person, optionally putting them into openings."""
-    fields = body.model_dump(exclude_unset=True, exclude={"opening_ids"})
+    fields = cast(c.CandidateChanges, body.model_dump(exclude_unset=True, exclude={"opening_ids"}))
     return versioned(candidate_out(await who.execute(c.CreateCandidate(fields, tuple(body.opening_ids)))), 201)
 
 
@@ -49,7 +49,7 @@ async def list_candidates(
 @router.patch("/candidates/{candidate_id}", response_model=wire.CandidateOut)
 async def update_candidate(candidate_id: str, body: wire.CandidatePatch, who: Who, version: IfMatch) -> Response:
     """Change a person; ``opening_ids`` replaces the set of openings they are in."""
-    changes = body.model_dump(exclude_unset=True, exclude={"opening_ids"})
+    changes = cast(c.CandidateChanges, body.model_dump(exclude_unset=True, exclude={"opening_ids"}))
     openings = None if body.opening_ids is None else tuple(body.opening_ids)
     return versioned(candidate_out(await who.execute(c.UpdateCandidate(candidate_id, changes, version, openings))))
 
@@ -75,9 +75,9 @@ async def export_candidate(candidate_id: str, who: Who) -> Response:
     body = {
         "candidate": candidate_out(held.candidate),
         "applications": [application_out(a, []) for a in held.applications],
-        "notes": [{"id": n["id"], "body": n["body"], "author": n["author"], "created_at": iso(n["created_at"])} for n in held.notes],
-        "attachments": [{"id": a["id"], "kind": a["kind"], "name": a["name"], "content_type": a["content_type"],
-                         "size": a["size"], "created_at": iso(a["created_at"])} for a in held.attachments],
+        "notes": [{"id": n.id, "body": n.body, "author": n.author, "created_at": iso(n.created_at)} for n in held.notes],
+        "attachments": [{"id": a.id, "kind": a.kind, "name": a.name, "content_type": a.content_type, "size": a.size,
+                         "created_at": iso(a.created_at)} for a in held.attachments],
         "events": [event_out(e) for e in held.events],
     }  # fmt: skip
     return FastJSONResponse(body)
@@ -94,17 +94,17 @@ def _application_body(r: Reader, application: Application) -> dict[str, Any]:
     return application_out(application, r.effective_steps(application))
 
 
-def _application_fields(body: wire.ApplicationFields) -> dict[str, Any]:
+def _application_fields(body: wire.ApplicationFields) -> c.ApplicationChanges:
     fields = body.model_dump(exclude_unset=True, exclude={"opening_id", "candidate_id", "candidate"})
     if body.step_overrides is not None:
         fields["step_overrides"] = {k: v.model_dump(exclude_unset=True) for k, v in body.step_overrides.items()}
-    return fields
+    return cast(c.ApplicationChanges, fields)
 
 
 @router.post("/applications", status_code=201, response_model=wire.ApplicationOut, tags=["applications"])
 async def create_application(body: wire.ApplicationCreate, who: Who) -> Response:
     """Put a candidate (existing, or new from ``candidate``) into an opening."""
-    person = body.candidate.model_dump(exclude_unset=True) if body.candidate else {}
+    person = cast(c.CandidateChanges, body.candidate.model_dump(exclude_unset=True) if body.candidate else {})
     cmd = c.CreateApplication(
         body.opening_id,
         candidate_id=body.candidate_id,

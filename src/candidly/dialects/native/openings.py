@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, cast
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
@@ -29,7 +29,7 @@ async def create_opening(body: wire.OpeningCreate, who: Who) -> Response:
         steps=tuple(c.StepSpec(**s.model_dump()) for s in body.steps),
         programs=tuple(c.ProgramSpec(p.name, tuple(p.step_keys)) for p in body.programs),
         email_templates=tuple(c.TemplateSpec(**t.model_dump()) for t in body.email_templates),
-        fields={"status": body.status, **body.model_dump(include=set(POSITION_FIELDS), exclude_unset=True)},
+        fields=cast(c.OpeningChanges, {"status": body.status, **body.model_dump(include=set(POSITION_FIELDS), exclude_unset=True)}),
     )  # fmt: skip
     return versioned(opening_out(await who.execute(cmd)), 201)
 
@@ -60,7 +60,9 @@ async def update_opening(opening_id: str, body: wire.OpeningPatch, who: Who, ver
         changes["steps"] = {k: v.model_dump(exclude_unset=True) for k, v in body.steps.items()}
     if body.email_templates is not None:
         changes["email_templates"] = [c.TemplateSpec(**t.model_dump()) for t in body.email_templates]
-    return versioned(opening_out(await who.execute(c.UpdateOpening(opening_id, changes, version))))
+    return versioned(
+        opening_out(await who.execute(c.UpdateOpening(opening_id, cast(c.OpeningChanges, changes), version)))
+    )
 
 
 @router.delete("/openings/{opening_id}", status_code=204)
@@ -96,7 +98,8 @@ async def list_users(
 @router.patch("/users/{user_id}", response_model=wire.UserOut, tags=["users"])
 async def update_user(user_id: str, body: wire.UserPatch, who: Who, version: IfMatch) -> Response:
     """Change a user."""
-    return versioned(user_out(await who.execute(c.UpdateUser(user_id, body.model_dump(exclude_unset=True), version))))
+    changes = cast(c.UserChanges, body.model_dump(exclude_unset=True))
+    return versioned(user_out(await who.execute(c.UpdateUser(user_id, changes, version))))
 
 
 @router.delete("/users/{user_id}", status_code=204, tags=["users"])

@@ -48,7 +48,7 @@ class Caller(DialectCaller):
 
     def notes(self, people: Sequence[Candidate]) -> dict[str, list[str]]:
         found = self.services.queries.notes_of(self.principal, self.organization_id, [p.id for p in people])
-        return {cid: [str(n["body"]) for n in rows] for cid, rows in found.items()}
+        return {cid: [n.body for n in rows] for cid, rows in found.items()}
 
     def conversations(self, people: Sequence[Candidate]) -> dict[str, list[dict[str, Any]]]:
         found = self.services.queries.events_of_many(self.principal, self.organization_id, [p.id for p in people])

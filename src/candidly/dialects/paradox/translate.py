@@ -7,15 +7,15 @@ speaks lives in ``Candidate.attributes`` under ``paradox.<field>`` keys, merged 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 from candidly.dialects.base import iso
 from candidly.dialects.paradox import files
 from candidly.dialects.paradox.errors import MissingField
 from candidly.dialects.paradox.schemas import CandidateIn
-from candidly.domain.commands import AttachmentSpec
+from candidly.domain.commands import AttachmentSpec, CandidateChanges
 from candidly.domain.errors import InvalidField
-from candidly.domain.events import CANDIDATE_MESSAGED, Event
+from candidly.domain.events import Event, EventType
 from candidly.domain.people import Candidate
 from candidly.domain.status_maps import StatusMap, journey_status
 from candidly.domain.values import email_address, is_digits
@@ -144,7 +144,7 @@ def _extras(body: CandidateIn, given: set[str], current: Candidate | None, looku
     return patch
 
 
-def candidate_changes(body: CandidateIn, current: Candidate | None, lookup: StatusMapLookup) -> dict[str, Any]:
+def candidate_changes(body: CandidateIn, current: Candidate | None, lookup: StatusMapLookup) -> CandidateChanges:
     """The core changes the body asks for (only the fields sent; null clears)."""
     given = set(body.model_fields_set)
     changes = _names(body, given, current)
@@ -168,7 +168,7 @@ def candidate_changes(body: CandidateIn, current: Candidate | None, lookup: Stat
     extras = _extras(body, given, current, lookup)
     if extras:
         changes["attributes_patch"] = extras
-    return changes
+    return cast(CandidateChanges, changes)
 
 
 def attachments(body: CandidateIn, uploads: Mapping[str, bytes]) -> tuple[AttachmentSpec, ...]:
@@ -238,5 +238,5 @@ def conversation(events: Sequence[Event]) -> list[dict[str, Any]]:
             "message_type": FREE_TEXT, "question_text": None, "answer_text": e.data.get("message"),
             "media_url": None, "from_who": 1, "created_at": iso(e.occurred_at), "updated_at": iso(e.occurred_at),
         }
-        for e in events if e.type == CANDIDATE_MESSAGED
+        for e in events if e.type == EventType.CANDIDATE_MESSAGED
     ]  # fmt: skip

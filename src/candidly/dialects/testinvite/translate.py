@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any, get_args
+from typing import Any, cast, get_args
 
 from candidly.dialects.base import epoch_seconds, from_epoch
 from candidly.dialects.testinvite import errors
@@ -16,9 +16,9 @@ from candidly.domain.openings import ATTEMPT_LIMIT_RULE, Opening, Step, valid_at
 from candidly.domain.people import Candidate, split_fullname
 
 
-def person_fields(fullname: str | None, email: str | None) -> dict[str, Any]:
+def person_fields(fullname: str | None, email: str | None) -> c.CandidateChanges:
     """A TestInvite full name and email as Candidate fields (only those given)."""
-    fields: dict[str, Any] = {}
+    fields: c.CandidateChanges = {}
     if fullname is not None:
         fields["first_name"], fields["last_name"] = split_fullname(fullname)
     if email is not None:
@@ -26,7 +26,7 @@ def person_fields(fullname: str | None, email: str | None) -> dict[str, Any]:
     return fields
 
 
-def _common_fields(body: wire.Common) -> dict[str, Any]:
+def _common_fields(body: wire.Common) -> c.ApplicationChanges:
     fields: dict[str, Any] = {}
     simple = {"group": body.group, "labels": body.labels, "tags": body.tags, "external_id": body.external_id,
               "external_data": body.external_data, "language": body.lang, "program_ids": body.program_ids,
@@ -45,18 +45,21 @@ def _common_fields(body: wire.Common) -> dict[str, Any]:
         }  # fmt: skip
     if body.callback is not None:
         fields["callback"] = body.callback.model_dump()
-    return fields
+    return cast(c.ApplicationChanges, fields)
 
 
 def create_command(task_id: str, body: wire.TemporaryCandidate | wire.InternalCandidate) -> c.CreateApplication:
     fields = _common_fields(body)
-    invite = None
+    invite: c.Invitation | None = None
     if body.invite_by_email is not None:
         invite = {"template_name": body.invite_by_email.email_template_name,
                   "send_at": from_epoch(body.invite_by_email.date_to_send)}  # fmt: skip
     if isinstance(body, wire.InternalCandidate):
         return c.CreateApplication(task_id, user_id=body.id, fields=fields, invite=invite)
-    fields.update({k: v for k, v in (("credential1", body.credential1), ("credential2", body.credential2)) if v})
+    if body.credential1:
+        fields["credential1"] = body.credential1
+    if body.credential2:
+        fields["credential2"] = body.credential2
     scope = None
     if body.tracking is not None:
         fields["uniq_id"], scope = body.tracking.uniq_id, body.tracking.scope
@@ -66,7 +69,7 @@ def create_command(task_id: str, body: wire.TemporaryCandidate | wire.InternalCa
 
 def update_command(task_id: str, application_id: str, body: wire.UpdateCandidate) -> c.UpdateApplication:
     changes: dict[str, Any] = {}
-    person: dict[str, Any] = {}
+    person: c.CandidateChanges = {}
     f = body.fields
     if f is not None:
         given = f.model_fields_set
@@ -87,7 +90,11 @@ def update_command(task_id: str, application_id: str, body: wire.UpdateCandidate
             changes["labels_remove"] = f.labels.remove
     steps = {sid: step_changes(sid, change) for sid, change in (body.steps or {}).items()}
     return c.UpdateApplication(
-        application_id, changes=changes, candidate_changes=person, step_changes=steps, opening_id=task_id
+        application_id,
+        changes=cast(c.ApplicationChanges, changes),
+        candidate_changes=person,
+        step_changes=steps,
+        opening_id=task_id,
     )
 
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
 from candidly.domain import commands as c
-from candidly.domain import events as ev
 from candidly.domain.applications import (
     OVERRIDABLE,
     UNIQ_SCOPES,
@@ -18,6 +18,7 @@ from candidly.domain.applications import (
 )
 from candidly.domain.deliveries import callback_spec
 from candidly.domain.errors import Conflict, InvalidField, NotAllowed, NotFound
+from candidly.domain.events import EventType
 from candidly.domain.ids import new_id, new_invitation_code
 from candidly.domain.openings import ATTEMPT_LIMIT_RULE, Opening, valid_attempt_limit
 from candidly.domain.people import Candidate, split_fullname
@@ -141,8 +142,8 @@ def _resolve_person(uow: UnitOfWork, ctx: Context, cmd: c.CreateApplication, fie
         fields["credential1"] = user.username
         fields["uniq_id"] = user.username
         return new_candidate(uow, ctx, {"first_name": first, "last_name": last, "email": user.email})
-    if cmd.reuse_person_by_email and cmd.candidate.get("email"):
-        email = email_address(cmd.candidate["email"])
+    if cmd.reuse_person_by_email and (given := cmd.candidate.get("email")):
+        email = email_address(given)
         existing = uow.candidates.find(ctx.organization_id, email=email, deleted_at=None)
         if existing:
             return existing[0]
@@ -153,7 +154,7 @@ def _resolve_person(uow: UnitOfWork, ctx: Context, cmd: c.CreateApplication, fie
 def create_application(uow: UnitOfWork, ctx: Context, cmd: c.CreateApplication) -> Application:
     ctx.actor.principal.require(Scope.WRITE_CANDIDATES)
     opening = load_opening(uow, ctx, cmd.opening_id, field="opening_id")
-    fields = dict(cmd.fields)
+    fields: dict[str, Any] = dict(cmd.fields)
     _require_restricted(ctx, fields)
     person = _resolve_person(uow, ctx, cmd, fields)
     application = new_application(uow, ctx, person, opening, fields, cmd.uniq_scope)
@@ -163,7 +164,7 @@ def create_application(uow: UnitOfWork, ctx: Context, cmd: c.CreateApplication) 
     return application
 
 
-def _require_restricted(ctx: Context, changes: dict[str, Any]) -> None:
+def _require_restricted(ctx: Context, changes: Mapping[str, Any]) -> None:
     """Restricted fields need their own scope to be written, whatever else the key may do."""
     if "salary_expectations" in changes:
         ctx.actor.principal.require(Scope.READ_SALARY)
@@ -199,7 +200,7 @@ def new_application(
     uow.applications.add(application)
     uow.openings.add_counts(ctx.organization_id, opening.id, 1)
     ctx.record(
-        ev.APPLICATION_CREATED, "application", application.id, candidate_id=person.id,
+        EventType.APPLICATION_CREATED, "application", application.id, candidate_id=person.id,
         data={"opening_id": opening.id}, changes=changes_between({}, snapshot(application)),
     )  # fmt: skip
     return application
@@ -229,7 +230,7 @@ def request_invitation(
     application: Application,
     opening: Opening,
     person: Candidate,
-    invite: dict[str, Any],
+    invite: c.Invitation,
 ) -> None:
     """Record an invitation email to send (now or at ``send_at``); the delivery worker sends it."""
     name = invite["template_name"]
@@ -239,7 +240,7 @@ def request_invitation(
         raise InvalidField("invite", "the candidate has no email address to send to")
     send_at = invite.get("send_at")
     ctx.record(
-        "invitation.requested", "application", application.id, candidate_id=person.id,
+        EventType.INVITATION_REQUESTED, "application", application.id, candidate_id=person.id,
         data={"template_name": name, "opening_id": opening.id, "send_at": send_at.isoformat() if send_at else None},
     )  # fmt: skip
 
@@ -294,13 +295,13 @@ def update_application(uow: UnitOfWork, ctx: Context, cmd: c.UpdateApplication) 
     save_versioned(uow.applications, application, "application", loaded_version, cmd.if_version)
     add_files_and_notes(uow, ctx, application.candidate_id, application.id, cmd.attachments, cmd.notes)
     ctx.record(
-        ev.APPLICATION_UPDATED, "application", application.id, candidate_id=application.candidate_id,
+        EventType.APPLICATION_UPDATED, "application", application.id, candidate_id=application.candidate_id,
         changes=changes_between(before, snapshot(application)),
     )  # fmt: skip
     return application
 
 
-def _apply_changes(application: Application, opening: Opening, changes: dict[str, Any]) -> None:
+def _apply_changes(application: Application, opening: Opening, changes: Mapping[str, Any]) -> None:
     """Set each field; ``labels_add``/``labels_remove`` edit labels, ``attributes_patch`` merges (null drops a key)."""
     for key, value in changes.items():
         if key == "attributes_patch":
@@ -337,7 +338,7 @@ def remove_application(uow: UnitOfWork, ctx: Context, application: Application) 
     application.invitation_code = None
     save_versioned(uow.applications, application, "application", loaded_version, None)
     uow.openings.add_counts(ctx.organization_id, application.opening_id, -1)
-    ctx.record(ev.APPLICATION_DELETED, "application", application.id, candidate_id=application.candidate_id)
+    ctx.record(EventType.APPLICATION_DELETED, "application", application.id, candidate_id=application.candidate_id)
 
 
 def set_openings(uow: UnitOfWork, ctx: Context, person: Candidate, opening_ids: tuple[str, ...]) -> list[Application]:

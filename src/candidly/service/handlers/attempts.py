@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from candidly.domain import commands as c
-from candidly.domain import events as ev
 from candidly.domain.applications import Application, EffectiveStep, effective_steps
 from candidly.domain.attempts import COMPLETE, STARTED, Attempt, clean_result
 from candidly.domain.errors import NotAllowed, NotFound
+from candidly.domain.events import EventType
 from candidly.domain.ids import new_id
 from candidly.domain.openings import Opening
 from candidly.domain.principals import Scope
@@ -54,13 +54,13 @@ def start_session(uow: UnitOfWork, ctx: Context, cmd: c.StartAttempt) -> Attempt
     application.session_count += 1
     save_versioned(uow.applications, application, "application", loaded_version, None)
     ctx.record(
-        ev.SESSION_STARTED, "session", session.id, candidate_id=application.candidate_id,
+        EventType.SESSION_STARTED, "session", session.id, candidate_id=application.candidate_id,
         data={"application_id": application.id, "step_id": step.step_id, "attempt": session.attempt},
     )  # fmt: skip
     return session
 
 
-def _record(ctx: Context, event: str, session: Attempt) -> None:
+def _record(ctx: Context, event: EventType, session: Attempt) -> None:
     ctx.record(
         event, "session", session.id, candidate_id=session.candidate_id,
         data={"application_id": session.application_id, "step_id": session.step_id, "attempt": session.attempt},
@@ -81,7 +81,7 @@ def delete_session(uow: UnitOfWork, ctx: Context, cmd: c.DeleteAttempt) -> None:
     loaded_version = session.version
     session.deleted_at = ctx.now
     save_versioned(uow.attempts, session, "session", loaded_version, None)
-    _record(ctx, ev.SESSION_DELETED, session)
+    _record(ctx, EventType.SESSION_DELETED, session)
 
 
 @handles(c.CompleteAttempt, answers_with=Scope.READ_CANDIDATES)
@@ -95,5 +95,5 @@ def complete_session(uow: UnitOfWork, ctx: Context, cmd: c.CompleteAttempt) -> A
     session.status = COMPLETE
     session.completed_at = ctx.now
     save_versioned(uow.attempts, session, "session", loaded_version, None)
-    _record(ctx, ev.SESSION_COMPLETED, session)
+    _record(ctx, EventType.SESSION_COMPLETED, session)
     return session

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from candidly.domain import commands as c
-from candidly.domain import events as ev
 from candidly.domain.applications import Application
 from candidly.domain.errors import NotFound
+from candidly.domain.events import EventType
 from candidly.domain.people import Candidate
 from candidly.domain.principals import Scope
 from candidly.domain.values import MAX_NAME, text
@@ -54,7 +54,7 @@ def delete_candidate(uow: UnitOfWork, ctx: Context, cmd: c.DeleteCandidate) -> N
     save_versioned(uow.candidates, candidate, "candidate", loaded_version, cmd.if_version)
     for application in uow.applications.find(ctx.organization_id, candidate_id=candidate.id, deleted_at=None):
         remove_application(uow, ctx, application)
-    ctx.record(ev.CANDIDATE_DELETED, "candidate", candidate.id, candidate_id=candidate.id)
+    ctx.record(EventType.CANDIDATE_DELETED, "candidate", candidate.id, candidate_id=candidate.id)
 
 
 @handles(c.SetSubscription)
@@ -68,7 +68,7 @@ def set_subscription(uow: UnitOfWork, ctx: Context, cmd: c.SetSubscription) -> C
     candidate.unsubscribed, candidate.updated_at = cmd.unsubscribed, ctx.now
     save_versioned(uow.candidates, candidate, "candidate", loaded_version, None)
     ctx.record(
-        ev.CANDIDATE_UPDATED, "candidate", candidate.id, candidate_id=candidate.id,
+        EventType.CANDIDATE_UPDATED, "candidate", candidate.id, candidate_id=candidate.id,
         changes={"unsubscribed": [before, cmd.unsubscribed]},
     )  # fmt: skip
     return candidate
@@ -82,7 +82,7 @@ def message_candidate(uow: UnitOfWork, ctx: Context, cmd: c.MessageCandidate) ->
     data = {"message": text(cmd.message, "message", min_length=1, max_length=MESSAGE_MAX)}
     if cmd.subject is not None:
         data["subject"] = text(cmd.subject, "subject", min_length=1, max_length=MAX_NAME)
-    ctx.record(ev.CANDIDATE_MESSAGED, "candidate", candidate.id, candidate_id=candidate.id, data=data)
+    ctx.record(EventType.CANDIDATE_MESSAGED, "candidate", candidate.id, candidate_id=candidate.id, data=data)
 
 
 @handles(c.EraseCandidate)
@@ -113,7 +113,7 @@ def erase_person(uow: UnitOfWork, ctx: Context, candidate: Candidate, reason: st
         save_versioned(uow.applications, application, "application", application.version, None)
     uow.erasure.forget_person(ctx.organization_id, candidate.id, handles, names)
     ctx.record(
-        ev.CANDIDATE_ERASED, "candidate", candidate.id, candidate_id=candidate.id,
+        EventType.CANDIDATE_ERASED, "candidate", candidate.id, candidate_id=candidate.id,
         data={"reason": reason, "attachments_removed": removed},
     )  # fmt: skip
 

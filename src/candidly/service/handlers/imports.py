@@ -3,33 +3,19 @@
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass, field
 
 from candidly.domain import commands as c
-from candidly.domain import events as ev
 from candidly.domain.applications import Application
 from candidly.domain.errors import InvalidField
+from candidly.domain.events import EventType
 from candidly.domain.ids import new_id, new_invitation_code
-from candidly.domain.people import Candidate
+from candidly.domain.people import Candidate, ImportResult, Rejected
 from candidly.domain.principals import Scope
 from candidly.service.bus import handles
 from candidly.service.context import Context
 from candidly.service.handlers.openings import load_opening
 from candidly.service.handlers.people import apply_candidate_changes
 from candidly.service.ports import UnitOfWork
-
-
-@dataclass(frozen=True, slots=True)
-class Rejected:
-    row: int
-    field: str
-    reason: str
-
-
-@dataclass(slots=True)
-class ImportResult:
-    created: list[str] = field(default_factory=list)
-    rejected: list[Rejected] = field(default_factory=list)
 
 
 @handles(c.ImportCandidates)
@@ -56,7 +42,7 @@ def import_candidates(uow: UnitOfWork, ctx: Context, cmd: c.ImportCandidates) ->
     for offset, person in enumerate(people):
         person.seq = first + offset
         # The audit trail names the import, not every field: the row itself is the record of what was set.
-        ctx.record(ev.CANDIDATE_CREATED, "candidate", person.id, candidate_id=person.id, data={"import": True})
+        ctx.record(EventType.CANDIDATE_CREATED, "candidate", person.id, candidate_id=person.id, data={"import": True})
     uow.candidates.add_many(people)
     if opening is not None:
         uow.applications.add_many(

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from candidly.domain import commands as c
-from candidly.domain import events as ev
 from candidly.domain.applications import Application
+from candidly.domain.events import EventType
 from candidly.domain.principals import Scope
 from candidly.service.bus import handles, save_versioned
 from candidly.service.context import Context, changes_between
@@ -24,7 +24,7 @@ def record_login(uow: UnitOfWork, ctx: Context, cmd: c.RecordLogin) -> Applicati
     application.updated_at = ctx.now
     save_versioned(uow.applications, application, "application", loaded_version, None)
     ctx.record(
-        ev.APPLICATION_UPDATED, "application", application.id, candidate_id=application.candidate_id,
+        EventType.APPLICATION_UPDATED, "application", application.id, candidate_id=application.candidate_id,
         changes=changes_between(before, snapshot(application)), data={"login": cmd.method},
     )  # fmt: skip
     return application

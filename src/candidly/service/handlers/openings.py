@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from typing import Any
 
 from jinja2 import TemplateSyntaxError
 from jinja2.sandbox import SandboxedEnvironment
 
 from candidly.domain import commands as c
-from candidly.domain import events as ev
 from candidly.domain.errors import InvalidField, NotAllowed, NotFound
+from candidly.domain.events import EventType
 from candidly.domain.ids import new_id
 from candidly.domain.openings import (
     ATTEMPT_LIMIT_RULE,
@@ -71,7 +72,7 @@ def create_opening(uow: UnitOfWork, ctx: Context, cmd: c.CreateOpening) -> Openi
     opening.programs = _programs(opening, cmd.programs)
     opening.email_templates = _templates(opening, cmd.email_templates)
     uow.openings.add(opening)
-    ctx.record(ev.OPENING_CREATED, "opening", opening.id, data={"name": opening.name})
+    ctx.record(EventType.OPENING_CREATED, "opening", opening.id, data={"name": opening.name})
     return opening
 
 
@@ -112,7 +113,7 @@ def _details(value: Any) -> list[dict[str, str]]:
     return out
 
 
-def _set_fields(uow: UnitOfWork, ctx: Context, opening: Opening, changes: dict[str, Any]) -> None:
+def _set_fields(uow: UnitOfWork, ctx: Context, opening: Opening, changes: Mapping[str, Any]) -> None:
     """Set the opening's own fields; a position is open or closed, and its lead recruiter is a live user."""
     for key, value in changes.items():
         if key not in _SCALARS:
@@ -217,8 +218,9 @@ def update_opening(uow: UnitOfWork, ctx: Context, cmd: c.UpdateOpening) -> Openi
     ctx.actor.principal.require(Scope.WRITE_OPENINGS)
     opening = load_opening(uow, ctx, cmd.opening_id)
     before = {k: getattr(opening, k) for k in _SCALARS}
-    _set_fields(uow, ctx, opening, {k: v for k, v in cmd.changes.items() if k in _SCALARS})
-    for key, value in cmd.changes.items():
+    changes: Mapping[str, Any] = cmd.changes  # each value is checked by the field's own rule
+    _set_fields(uow, ctx, opening, {k: v for k, v in changes.items() if k in _SCALARS})
+    for key, value in changes.items():
         if key in _SCALARS:
             continue
         if key == "email_templates":  # null empties them, as it empties every other collection
@@ -230,7 +232,7 @@ def update_opening(uow: UnitOfWork, ctx: Context, cmd: c.UpdateOpening) -> Openi
     opening.updated_at = ctx.now
     save_versioned(uow.openings, opening, "opening", opening.version, cmd.if_version)
     ctx.record(
-        ev.OPENING_UPDATED,
+        EventType.OPENING_UPDATED,
         "opening",
         opening.id,
         changes=changes_between(before, {k: getattr(opening, k) for k in _SCALARS}),
@@ -258,4 +260,4 @@ def delete_opening(uow: UnitOfWork, ctx: Context, cmd: c.DeleteOpening) -> None:
         raise NotAllowed("an opening with applications cannot be deleted", field="opening_id")
     opening.deleted_at = ctx.now
     save_versioned(uow.openings, opening, "opening", opening.version, cmd.if_version)
-    ctx.record(ev.OPENING_DELETED, "opening", opening.id)
+    ctx.record(EventType.OPENING_DELETED, "opening", opening.id)

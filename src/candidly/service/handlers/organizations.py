@@ -3,25 +3,16 @@
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
 
 from candidly.domain import commands as c
 from candidly.domain.errors import Forbidden, InvalidField, NotFound
 from candidly.domain.ids import new_id, new_token
 from candidly.domain.organizations import Organization
-from candidly.domain.principals import ALL_SCOPES, KEY_PREFIX, ApiKey, Scope, hash_token
+from candidly.domain.principals import ALL_SCOPES, KEY_PREFIX, ApiKey, IssuedKey, Scope, hash_token
 from candidly.domain.values import json_object, text
 from candidly.service.bus import handles
 from candidly.service.context import Context
 from candidly.service.ports import UnitOfWork
-
-
-@dataclass(frozen=True, slots=True)
-class IssuedKey:
-    """A new key with its token, which is shown this once and never again."""
-
-    key: ApiKey
-    token: str
 
 
 @handles(c.CreateOrganization)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
 from candidly.domain import commands as c
-from candidly.domain import events as ev
+from candidly.domain.attachments import Attachment, Note
 from candidly.domain.errors import Conflict, InvalidField, NotFound
+from candidly.domain.events import EventType
 from candidly.domain.ids import new_id
 from candidly.domain.people import Candidate, User
 from candidly.domain.principals import Scope
@@ -61,7 +63,7 @@ def clean_candidate_field(key: str, value: Any, today: date) -> Any:
     raise InvalidField(key, "is not a candidate field")
 
 
-def apply_candidate_changes(candidate: Candidate, changes: dict[str, Any], today: date) -> None:
+def apply_candidate_changes(candidate: Candidate, changes: Mapping[str, Any], today: date) -> None:
     """Apply validated changes; ``attributes_patch`` merges into attributes (a null value drops a key)."""
     for key, value in changes.items():
         if key == "attributes_patch":
@@ -77,7 +79,7 @@ def snapshot(candidate: Candidate) -> dict[str, Any]:
     return {k: getattr(candidate, k) for k in CANDIDATE_FIELDS}
 
 
-def new_candidate(uow: UnitOfWork, ctx: Context, fields: dict[str, Any]) -> Candidate:
+def new_candidate(uow: UnitOfWork, ctx: Context, fields: Mapping[str, Any]) -> Candidate:
     """Build, validate and add a person; records candidate.created."""
     candidate = Candidate(
         id=new_id(),
@@ -90,7 +92,7 @@ def new_candidate(uow: UnitOfWork, ctx: Context, fields: dict[str, Any]) -> Cand
     apply_candidate_changes(candidate, fields, ctx.now.date())
     uow.candidates.add(candidate)
     ctx.record(
-        ev.CANDIDATE_CREATED, "candidate", candidate.id, candidate_id=candidate.id,
+        EventType.CANDIDATE_CREATED, "candidate", candidate.id, candidate_id=candidate.id,
         changes=changes_between({}, snapshot(candidate)),
     )  # fmt: skip
     return candidate
@@ -107,7 +109,7 @@ def update_candidate_fields(
     uow: UnitOfWork,
     ctx: Context,
     candidate: Candidate,
-    changes: dict[str, Any],
+    changes: Mapping[str, Any],
     if_version: int | None,
 ) -> None:
     """Apply ``changes`` to a loaded candidate, save it under optimistic locking, record the event."""
@@ -117,7 +119,7 @@ def update_candidate_fields(
     candidate.updated_at = ctx.now
     save_versioned(uow.candidates, candidate, "candidate", loaded_version, if_version)
     ctx.record(
-        ev.CANDIDATE_UPDATED, "candidate", candidate.id, candidate_id=candidate.id,
+        EventType.CANDIDATE_UPDATED, "candidate", candidate.id, candidate_id=candidate.id,
         changes=changes_between(before, snapshot(candidate)),
     )  # fmt: skip
 
@@ -132,22 +134,21 @@ def add_files_and_notes(
 ) -> None:
     """Store the command's files and notes with the person (and the application), in the command's transaction."""
     for spec in attachments:
-        uow.blobs.add_attachment({
-            "organization_id": ctx.organization_id, "id": new_id(), "candidate_id": candidate_id,
-            "application_id": application_id, "kind": text(spec.kind, "attachments.kind", max_length=40),
-            "name": text(spec.name, "attachments.name", min_length=1, max_length=255),
-            "content_type": spec.content_type, "size": len(spec.content), "content": spec.content,
-            "created_at": ctx.now,
-        })  # fmt: skip
+        attachment = Attachment(
+            id=new_id(), organization_id=ctx.organization_id, candidate_id=candidate_id, application_id=application_id,
+            kind=text(spec.kind, "attachments.kind", max_length=40),
+            name=text(spec.name, "attachments.name", min_length=1, max_length=255),
+            content_type=spec.content_type, size=len(spec.content), created_at=ctx.now,
+        )  # fmt: skip
+        uow.blobs.add_attachment(attachment, spec.content)
     for body in notes:
-        uow.blobs.add_note({
-            "organization_id": ctx.organization_id, "id": new_id(), "candidate_id": candidate_id,
-            "application_id": application_id, "body": text(body, "note", min_length=1, max_length=NOTE_MAX), "author": ctx.actor.as_dict(),
-            "created_at": ctx.now,
-        })  # fmt: skip
+        uow.blobs.add_note(Note(
+            id=new_id(), organization_id=ctx.organization_id, candidate_id=candidate_id, application_id=application_id,
+            body=text(body, "note", min_length=1, max_length=NOTE_MAX), author=ctx.actor.as_dict(), created_at=ctx.now,
+        ))  # fmt: skip
 
 
-def _clean_user(changes: dict[str, Any]) -> dict[str, Any]:
+def _clean_user(changes: Mapping[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in changes.items():
         if key == "username":
@@ -181,7 +182,7 @@ def create_user(uow: UnitOfWork, ctx: Context, cmd: c.CreateUser) -> User:
         **fields,
     )
     uow.users.add(user)
-    ctx.record(ev.USER_CREATED, "user", user.id)
+    ctx.record(EventType.USER_CREATED, "user", user.id)
     return user
 
 
@@ -205,7 +206,7 @@ def update_user(uow: UnitOfWork, ctx: Context, cmd: c.UpdateUser) -> User:
         setattr(user, key, value)
     user.updated_at = ctx.now
     save_versioned(uow.users, user, "user", loaded_version, cmd.if_version)
-    ctx.record(ev.USER_UPDATED, "user", user.id, changes=changes_between(before, fields))
+    ctx.record(EventType.USER_UPDATED, "user", user.id, changes=changes_between(before, fields))
     return user
 
 
@@ -216,4 +217,4 @@ def delete_user(uow: UnitOfWork, ctx: Context, cmd: c.DeleteUser) -> None:
     loaded_version = user.version
     user.deleted_at = ctx.now
     save_versioned(uow.users, user, "user", loaded_version, cmd.if_version)
-    ctx.record(ev.USER_DELETED, "user", user.id)
+    ctx.record(EventType.USER_DELETED, "user", user.id)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from candidly.domain import commands as c
-from candidly.domain import events as ev
+from candidly.domain.events import EventType
 from candidly.domain.ids import new_id
 from candidly.domain.principals import Scope
 from candidly.domain.status_maps import StatusMap, clean_entries
@@ -28,5 +28,5 @@ def set_status_map(uow: UnitOfWork, ctx: Context, cmd: c.SetStatusMap) -> Status
     else:
         current = StatusMap(new_id(), ctx.organization_id, name, ctx.now, ctx.now, entries)
         uow.status_maps.add(current)
-    ctx.record(ev.STATUS_MAP_SET, "status_map", current.id, data={"name": name})
+    ctx.record(EventType.STATUS_MAP_SET, "status_map", current.id, data={"name": name})
     return current

@@ -11,6 +11,7 @@ from candidly.domain.deliveries import (
     webhook_event_types,
 )
 from candidly.domain.errors import NotAllowed, NotFound
+from candidly.domain.events import EventType
 from candidly.domain.ids import new_id
 from candidly.domain.principals import Scope
 from candidly.domain.values import text
@@ -28,7 +29,7 @@ def create_webhook(uow: UnitOfWork, ctx: Context, cmd: c.CreateWebhook) -> Webho
         description=None if cmd.description is None else text(cmd.description, "description", max_length=200),
     )  # fmt: skip
     uow.webhooks.add(subscription)
-    ctx.record("webhook.created", "webhook", subscription.id, data={"url": subscription.url})
+    ctx.record(EventType.WEBHOOK_CREATED, "webhook", subscription.id, data={"url": subscription.url})
     return subscription
 
 
@@ -39,7 +40,7 @@ def delete_webhook(uow: UnitOfWork, ctx: Context, cmd: c.DeleteWebhook) -> None:
     if subscription is None or subscription.deleted_at is not None:
         raise NotFound("webhook", cmd.webhook_id)
     uow.webhooks.remove(ctx.organization_id, subscription.id, ctx.now)
-    ctx.record("webhook.deleted", "webhook", subscription.id)
+    ctx.record(EventType.WEBHOOK_DELETED, "webhook", subscription.id)
 
 
 @handles(c.RetryDelivery)
@@ -51,4 +52,4 @@ def retry_delivery(uow: UnitOfWork, ctx: Context, cmd: c.RetryDelivery) -> None:
     if delivery.status == DeliveryStatus.DELIVERED:
         raise NotAllowed("the delivery has already been delivered")
     uow.deliveries.reschedule(ctx.organization_id, delivery.id, ctx.now)
-    ctx.record("delivery.retried", "delivery", delivery.id, data={"previous_status": delivery.status})
+    ctx.record(EventType.DELIVERY_RETRIED, "delivery", delivery.id, data={"previous_status": delivery.status})
