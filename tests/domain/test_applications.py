@@ -12,6 +12,7 @@ from candidly.domain.applications import (
     UNIQ_SCOPES,
     clean_application_field,
 )
+from candidly.domain.commands import TemplateSpec
 from candidly.domain.errors import InvalidField, NotAllowed
 from candidly.domain.openings import MAX_ATTEMPTS
 from tests.domain.build import HOUR, NOW, application, opening, step
@@ -265,3 +266,24 @@ def test_removing_frees_the_uniq_id_and_invitation_code() -> None:
     app.remove(NOW)
     assert (app.deleted_at, app.updated_at, app.uniq_key, app.invitation_code) == (NOW, NOW, None, None)
     assert app.uniq_id == "U-1"  # still shown on the tombstone; only the key that keeps it unique goes
+
+
+def test_an_invitation_names_a_template_of_the_opening_and_needs_an_address() -> None:
+    with_template = opening(step("s1"))
+    with_template.set_templates((TemplateSpec(name="invite", subject="Hi", body="Come"),))
+    application().check_invitation(with_template, "invite", "ada@example.com")
+    with pytest.raises(InvalidField) as caught:
+        application().check_invitation(with_template, "welcome", "ada@example.com")
+    assert (caught.value.field, caught.value.reason) == (
+        "invite.template_name",
+        "no email template named 'welcome' in this opening",
+    )
+    with pytest.raises(InvalidField) as caught:
+        application().check_invitation(with_template, "invite", None)
+    assert (caught.value.field, caught.value.reason) == ("invite", "the candidate has no email address to send to")
+
+
+def test_the_snapshot_holds_every_field_the_event_log_compares() -> None:
+    app = application(group="g", labels=["a"])
+    assert list(app.snapshot()) == list(APPLICATION_FIELDS)
+    assert (app.snapshot()["group"], app.snapshot()["labels"]) == ("g", ["a"])

@@ -63,7 +63,9 @@ def test_a_phone_number_without_its_country_code_is_refused(given: str) -> None:
     )
 
 
-@pytest.mark.parametrize("given", ["+1 555", "+1 000 000 0000", "+44 12", "+999 123456", "+1 415 555 26710000"])
+@pytest.mark.parametrize(
+    "given", ["+1 555", "+1 000 000 0000", "+44 12", "+999 123456", "+999123456789", "+1 415 555 26710000"]
+)
 def test_a_number_no_plan_allows_is_refused(given: str) -> None:
     with pytest.raises(InvalidField) as caught:
         phone_number(given, "phone_number")

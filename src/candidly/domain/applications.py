@@ -198,6 +198,17 @@ class Application:
             self.status_changed_at = now
         self.updated_at = now
 
+    def snapshot(self) -> dict[str, Any]:
+        """The application's fields, as the event log compares them."""
+        return {k: getattr(self, k) for k in APPLICATION_FIELDS}
+
+    def check_invitation(self, opening: Opening, template_name: str, email: str | None) -> None:
+        """An invitation names one of the opening's templates and goes to the candidate's address."""
+        if opening.template(template_name) is None:
+            raise InvalidField("invite.template_name", f"no email template named {template_name!r} in this opening")
+        if email is None:
+            raise InvalidField("invite", "the candidate has no email address to send to")
+
     def _patched(self, key: str, value: Any) -> tuple[str, Any]:
         """The field and whole value an edit command (``labels_add``, ...) stands for."""
         if key == "attributes_patch":

@@ -6,8 +6,8 @@ from typing import Any
 
 from candidly.domain import commands as c
 from candidly.domain import events as ev
-from candidly.domain.applications import APPLICATION_FIELDS, UNIQ_WITHIN, Application, ApplicationKind
-from candidly.domain.errors import Conflict, InvalidField, NotFound
+from candidly.domain.applications import UNIQ_WITHIN, Application, ApplicationKind
+from candidly.domain.errors import Conflict, NotFound
 from candidly.domain.ids import new_id, new_invitation_code
 from candidly.domain.openings import Opening
 from candidly.domain.people import Candidate, split_fullname
@@ -91,7 +91,7 @@ def new_application(
     uow.openings.add_counts(ctx.organization_id, opening.id, 1)
     ctx.record(
         ev.APPLICATION_CREATED, "application", application.id, candidate_id=person.id,
-        data={"opening_id": opening.id}, changes=changes_between({}, snapshot(application)),
+        data={"opening_id": opening.id}, changes=changes_between({}, application.snapshot()),
     )  # fmt: skip
     return application
 
@@ -116,19 +116,12 @@ def request_invitation(
 ) -> None:
     """Record an invitation email to send (now or at ``send_at``); the delivery worker sends it."""
     name = invite["template_name"]
-    if opening.template(name) is None:
-        raise InvalidField("invite.template_name", f"no email template named {name!r} in this opening")
-    if person.email is None:
-        raise InvalidField("invite", "the candidate has no email address to send to")
+    application.check_invitation(opening, name, person.email)
     send_at = invite.get("send_at")
     ctx.record(
         "invitation.requested", "application", application.id, candidate_id=person.id,
         data={"template_name": name, "opening_id": opening.id, "send_at": send_at.isoformat() if send_at else None},
     )  # fmt: skip
-
-
-def snapshot(application: Application) -> dict[str, Any]:
-    return {k: getattr(application, k) for k in APPLICATION_FIELDS}
 
 
 def load_application(uow: UnitOfWork, ctx: Context, application_id: str, opening_id: str | None = None) -> Application:
@@ -156,7 +149,7 @@ def update_application(uow: UnitOfWork, ctx: Context, cmd: c.UpdateApplication) 
     _require_restricted(ctx, cmd.changes)
     opening = load_opening(uow, ctx, application.opening_id)
     loaded_version = application.version
-    before = snapshot(application)
+    before = application.snapshot()
     application.apply(cmd.changes, opening, ctx.now, cmd.step_changes)
     if cmd.candidate_changes:
         person = load_candidate(uow, ctx, application.candidate_id)
@@ -165,7 +158,7 @@ def update_application(uow: UnitOfWork, ctx: Context, cmd: c.UpdateApplication) 
     add_files_and_notes(uow, ctx, application.candidate_id, application.id, cmd.attachments, cmd.notes)
     ctx.record(
         ev.APPLICATION_UPDATED, "application", application.id, candidate_id=application.candidate_id,
-        changes=changes_between(before, snapshot(application)),
+        changes=changes_between(before, application.snapshot()),
     )  # fmt: skip
     return application
 
