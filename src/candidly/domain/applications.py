@@ -36,6 +36,10 @@ class ApplicationKind(StrEnum):
 OVERRIDABLE = ("active", "active_after", "active_before", "attempt_limit")
 
 
+# Client JSON an application carries for the client (external data, a callback), bounded alike.
+_CLIENT_JSON_10K = json_within(10 * 1024, max_depth=10, max_keys=1000)
+
+
 def _labels(value: list[Any], field: str) -> list[str]:
     if len(value) > 100:
         raise InvalidField(field, "must have at most 100 labels")
@@ -88,8 +92,6 @@ def _override(opening: Opening, path: str, step_id: str, override: dict[str, Any
             raise InvalidField(f"{path}.{key}", "must be true or false")
     return dict(override)
 
-
-_CLIENT_JSON_10K = json_within(10 * 1024, max_depth=10, max_keys=1000)
 
 # Every field an application command may set, in the order the event log lists changes. ``group`` and
 # ``source`` are required (null is refused); null empties a collection, as it empties metadata.
