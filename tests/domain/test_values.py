@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import phonenumbers
 import pytest
+from phonenumbers import PhoneNumberFormat
 
 from candidly.domain.errors import InvalidField
 from candidly.domain.values import email_address, is_digits, json_object, phone_number, string_map, text
@@ -149,3 +151,36 @@ def test_client_json_within_its_bounds_is_kept(value: dict[str, Any]) -> None:
                                                 ("-1", False), ("١٢", False)])  # fmt: skip
 def test_digits_are_ascii_digits_only(value: str, digits: bool) -> None:
     assert is_digits(value) is digits
+
+
+def _plans() -> list[tuple[str, str, str, str]]:
+    """Each numbering plan's example number: (region, international form, national form, E.164)."""
+    found = []
+    for region in sorted(phonenumbers.SUPPORTED_REGIONS):
+        example = phonenumbers.example_number(region)
+        if example is not None:
+            international, national, e164 = (phonenumbers.format_number(example, f) for f in _FORMATS)
+            found.append((region, international, national, e164))
+    return found
+
+
+_FORMATS = (PhoneNumberFormat.INTERNATIONAL, PhoneNumberFormat.NATIONAL, PhoneNumberFormat.E164)
+PLANS = _plans()
+
+
+@pytest.mark.parametrize(("international", "stored"), [(p[1], p[3]) for p in PLANS], ids=[p[0] for p in PLANS])
+def test_a_number_of_any_countrys_plan_written_internationally_is_stored_in_e164(
+    international: str, stored: str
+) -> None:
+    assert phone_number(international) == stored
+
+
+@pytest.mark.parametrize("national", [p[2] for p in PLANS if not p[2].startswith("+")], ids=[p[0] for p in PLANS if
+                                                                                          not p[2].startswith("+")])  # fmt: skip
+def test_a_number_written_as_at_home_without_its_country_code_is_refused(national: str) -> None:
+    with pytest.raises(InvalidField) as caught:
+        phone_number(national)
+    assert caught.value.reason in (
+        "must be an international number with its country code",
+        "is not a valid phone number",
+    )
