@@ -6,12 +6,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from candidly.domain.errors import InvalidField
+from candidly.domain.errors import InvalidField, NotAllowed
 from candidly.domain.values import json_object
 
 STARTED = "STARTED"
 COMPLETE = "COMPLETE"
 SCOREBOARD_FIELDS = ("pointsAchieved", "maxAchievablePoints", "achievementRatio")
+# What a starter may say about an attempt (questions, language, a time, metadata): bounded like any client JSON.
+SETTINGS_LIMITS = {"max_bytes": 64 * 1024, "max_depth": 6, "max_keys": 500}
 
 
 @dataclass(slots=True)
@@ -33,6 +35,22 @@ class Attempt:
     settings: dict[str, Any] = field(default_factory=dict)
     version: int = 1
     deleted_at: datetime | None = None
+
+    def complete(self, result: dict[str, Any], now: datetime) -> None:
+        """End a started attempt with its result; an attempt completes once."""
+        if self.status != STARTED:
+            raise NotAllowed("the session is already complete")
+        self.result = clean_result(result)
+        self.status = COMPLETE
+        self.completed_at = now
+
+    def remove(self, now: datetime) -> None:
+        self.deleted_at = now
+
+
+def clean_attempt_settings(settings: dict[str, Any]) -> dict[str, Any]:
+    """What the starter said about the attempt, bounded."""
+    return json_object(settings, "settings", **SETTINGS_LIMITS)
 
 
 def clean_result(result: dict[str, Any]) -> dict[str, Any]:

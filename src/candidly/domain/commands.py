@@ -16,6 +16,9 @@ from candidly.domain.applications import Application
 from candidly.domain.attempts import Attempt
 from candidly.domain.deliveries import WebhookSubscription
 from candidly.domain.openings import Opening
+from candidly.domain.openings import ProgramSpec as ProgramSpec  # an opening's parts, as commands name them
+from candidly.domain.openings import StepSpec as StepSpec
+from candidly.domain.openings import TemplateSpec as TemplateSpec
 from candidly.domain.organizations import Organization
 from candidly.domain.people import Candidate, ImportResult, User
 from candidly.domain.principals import IssuedKey
@@ -138,31 +141,6 @@ class CreateApiKey(Command[IssuedKey]):
 @dataclass(frozen=True, slots=True)
 class RevokeApiKey(Command[None]):
     key_id: str
-
-
-@dataclass(frozen=True, slots=True)
-class StepSpec:
-    name: str
-    key: str | None = None
-    type: str | None = None
-    active: bool = True
-    active_after: datetime | None = None
-    active_before: datetime | None = None
-    attempt_limit: int = -1
-    launch_url: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class ProgramSpec:
-    name: str
-    step_keys: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class TemplateSpec:
-    name: str
-    subject: str
-    body: str
 
 
 @dataclass(frozen=True, slots=True)

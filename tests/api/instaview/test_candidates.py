@@ -140,17 +140,16 @@ def test_delete_is_soft_answers_true_and_hides_the_candidate(client: TestClient,
     assert client.delete(f"{BASE}/candidates/{person['id']}", headers=org.headers).status_code == 404
 
 
+# One case per rule family through InstaView's envelope and field names; the variants of each pure rule (every
+# kind of bad phone number, of oversized metadata) are checked without HTTP in tests/domain.
 REJECTS: list[tuple[str, str, dict[str, Any], int, str]] = [
     ("empty first name", "PATCH", {"firstName": ""}, 400, "firstName"),
     ("long last name", "PATCH", {"lastName": "x" * 101}, 400, "lastName"),
     ("bad email", "PATCH", {"email": "nope"}, 400, "email"),
     ("phone not E.164", "PATCH", {"phoneNumber": "0901 234 567"}, 400, "phoneNumber"),
-    ("phone not a real number", "PATCH", {"phoneNumber": "+999123456789"}, 400, "phoneNumber"),
     ("past GDPR date", "PATCH", {"gdprExpiryDate": "2020-01-01"}, 400, "gdprExpiryDate"),
     ("unknown status", "PATCH", {"status": "HIRED"}, 400, "status"),
     ("unknown job", "PATCH", {"jobIds": ["nope"]}, 400, "jobIds[0]"),
-    ("wide metadata", "PATCH", {"metadata": {f"k{i}": i for i in range(51)}}, 400, "metadata"),
-    ("deep metadata", "PATCH", {"metadata": {"a": {"b": {"c": {"d": {"e": {"f": 1}}}}}}}, 400, "metadata"),
     ("big metadata", "PATCH", {"metadata": {"blob": "x" * 11_000}}, 400, "metadata"),
     ("bad gender", "PATCH", {"gender": "other"}, 400, "gender"),
     ("long cv", "PATCH", {"cv": "x" * 50_001}, 400, "cv"),

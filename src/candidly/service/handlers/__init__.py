@@ -8,8 +8,8 @@ from candidly.service.handlers import (
     logins,
     openings,
     organizations,
-    people,
     status_maps,
+    users,
     webhooks,
 )
 
@@ -21,7 +21,7 @@ __all__ = [
     "logins",
     "openings",
     "organizations",
-    "people",
     "status_maps",
+    "users",
     "webhooks",
 ]

@@ -12,8 +12,7 @@ from candidly.domain.values import MAX_NAME, text
 from candidly.service.bus import handles, save_versioned
 from candidly.service.context import Context
 from candidly.service.handlers.applications import remove_application, set_openings
-from candidly.service.handlers.people import (
-    CANDIDATE_FIELDS,
+from candidly.service.handlers.candidate_records import (
     add_files_and_notes,
     load_candidate,
     new_candidate,
@@ -101,8 +100,7 @@ def erase_person(uow: UnitOfWork, ctx: Context, candidate: Candidate, reason: st
     loaded_version = candidate.version
     applications = uow.applications.find(ctx.organization_id, candidate_id=candidate.id)
     handles, names = _handles(candidate, applications), _names(candidate, applications)
-    for key in CANDIDATE_FIELDS:
-        setattr(candidate, key, {} if key in ("metadata", "attributes") else None)
+    candidate.blank()
     candidate.erased_at = candidate.updated_at = ctx.now
     candidate.deleted_at = candidate.deleted_at or ctx.now
     save_versioned(uow.candidates, candidate, "candidate", loaded_version, None)

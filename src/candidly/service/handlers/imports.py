@@ -14,7 +14,6 @@ from candidly.domain.principals import Scope
 from candidly.service.bus import handles
 from candidly.service.context import Context
 from candidly.service.handlers.openings import load_opening
-from candidly.service.handlers.people import apply_candidate_changes
 from candidly.service.ports import UnitOfWork
 
 
@@ -31,7 +30,7 @@ def import_candidates(uow: UnitOfWork, ctx: Context, cmd: c.ImportCandidates) ->
             created_at=ctx.now, updated_at=ctx.now,
         )  # fmt: skip
         try:
-            apply_candidate_changes(person, row, today)
+            person.apply(row, today)
         except InvalidField as exc:
             result.rejected.append(Rejected(number, exc.field, exc.reason))
             continue

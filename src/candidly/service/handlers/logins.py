@@ -8,7 +8,7 @@ from candidly.domain.events import EventType
 from candidly.domain.principals import Scope
 from candidly.service.bus import handles, save_versioned
 from candidly.service.context import Context, changes_between
-from candidly.service.handlers.applications import load_enterable, snapshot
+from candidly.service.handlers.applications import load_enterable
 from candidly.service.ports import UnitOfWork
 
 
@@ -19,12 +19,12 @@ def record_login(uow: UnitOfWork, ctx: Context, cmd: c.RecordLogin) -> Applicati
     if application.logged_in:
         return application  # coming back changes nothing: no write, no event
     loaded_version = application.version
-    before = snapshot(application)
+    before = application.snapshot()
     application.logged_in = True
     application.updated_at = ctx.now
     save_versioned(uow.applications, application, "application", loaded_version, None)
     ctx.record(
         EventType.APPLICATION_UPDATED, "application", application.id, candidate_id=application.candidate_id,
-        changes=changes_between(before, snapshot(application)), data={"login": cmd.method},
+        changes=changes_between(before, application.snapshot()), data={"login": cmd.method},
     )  # fmt: skip
     return application
