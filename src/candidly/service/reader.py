@@ -35,6 +35,10 @@ class _Paged(Protocol[T]):
     def page(self, organization_id: str, filters: Filters, request: PageRequest) -> Page[T]: ...
 
 
+class _Counted(Protocol):
+    def count(self, organization_id: str, filters: Filters) -> int: ...
+
+
 @dataclass(frozen=True, slots=True)
 class ApplicationView:
     """An application with what a surface needs to render it whole: its person, opening, attempts and files."""
@@ -183,6 +187,24 @@ class Reader:
     def status_maps(self) -> list[StatusMap]:
         self.principal.require(Scope.READ_CANDIDATES)
         return self.uow.status_maps.find(self.organization_id)
+
+    # Test sessions a page at a time, and how many of each kind match (a numbered page's total).
+
+    def sessions(self, filters: Filters, request: PageRequest) -> Page[Attempt]:
+        return self._page(Scope.READ_CANDIDATES, self.uow.attempts, filters, request)
+
+    def count_applications(self, filters: Filters) -> int:
+        return self._count(Scope.READ_CANDIDATES, self.uow.applications, filters)
+
+    def count_openings(self, filters: Filters) -> int:
+        return self._count(Scope.READ_OPENINGS, self.uow.openings, filters)
+
+    def count_sessions(self, filters: Filters) -> int:
+        return self._count(Scope.READ_CANDIDATES, self.uow.attempts, filters)
+
+    def _count(self, scope: Scope, repo: _Counted, filters: Filters) -> int:
+        self.principal.require(scope)
+        return repo.count(self.organization_id, filters)
 
 
 def _live(entity: T | None, kind: str, ident: str) -> T:

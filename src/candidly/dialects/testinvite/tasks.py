@@ -8,20 +8,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Query, Request
+from fastapi import APIRouter, Body, Query
 from fastapi.responses import Response
 
 from candidly.dialects.base import FastJSONResponse
 from candidly.dialects.testinvite import schemas as wire
+from candidly.dialects.testinvite.deps import BEARER, CredentialLast, Who
 from candidly.dialects.testinvite.paging import Limit, Mode, PageNumber, mode_of, pagination
-from candidly.dialects.testinvite.routes import BEARER, Caller, caller
 from candidly.dialects.testinvite.translate import render_task, task_settings
 from candidly.domain.errors import NotFound
 from candidly.domain.openings import Opening, OpeningKind
-from candidly.domain.principals import Scope
 from candidly.service.ports import Filters, PageRequest
+from candidly.service.reader import Reader
 
-router = APIRouter(tags=["tasks"], dependencies=[BEARER])
+router = APIRouter(tags=["tasks"], dependencies=[BEARER], route_class=CredentialLast)
 TASKS = "/api/integration/rest/v1/tasks"
 # The search page writes its path without v1; a client copying it from there finds it too.
 UNVERSIONED = "/api/integration/rest/tasks"
@@ -30,22 +30,21 @@ MAX_TASKS = 10_000
 Keep = Callable[[Opening], bool]
 
 
-def task_of(who: Caller, task_id: str) -> Opening:
+def task_of(r: Reader, task_id: str) -> Opening:
     """The caller's task ``task_id`` (an opening of another kind is not a task: 404)."""
-    opening = who.services.queries.opening(who.principal, who.organization_id, task_id)
+    opening = r.opening(task_id)
     if opening.kind != OpeningKind.TASK:
         raise NotFound("task", task_id)
     return opening
 
 
-def _tasks(who: Caller, title: str | None, keep: Keep | None, limit: int, page: int) -> tuple[list[Opening], int]:
+def _tasks(r: Reader, title: str | None, keep: Keep | None, limit: int, page: int) -> tuple[list[Opening], int]:
     """One page of the organization's tasks whose title contains ``title`` and that ``keep`` keeps; and their total."""
-    queries, query = who.services.queries, Filters(equal={"kind": OpeningKind.TASK.value}, search=title)
-    read = (who.principal, Scope.READ_OPENINGS, "openings", who.organization_id, query)
+    query = Filters(equal={"kind": OpeningKind.TASK.value}, search=title)
     if keep is None:
-        found = queries.page(*read, PageRequest(limit=limit, offset=(page - 1) * limit))
-        return found.items, queries.count(*read)
-    matching = [o for o in queries.page(*read, PageRequest(limit=MAX_TASKS)).items if keep(o)]
+        found = r.openings(query, PageRequest(limit=limit, offset=(page - 1) * limit))
+        return found.items, r.count_openings(query)
+    matching = [o for o in r.openings(query, PageRequest(limit=MAX_TASKS)).items if keep(o)]
     return matching[(page - 1) * limit : page * limit], len(matching)
 
 
@@ -58,12 +57,12 @@ def _answer(found: list[Opening], total: int, mode: str, limit: int, page: int, 
 
 
 @router.get(TASKS, response_model=wire.TaskList)
-def list_tasks(
-    request: Request, mode: Mode = "basic", limit: Limit = 10, page: PageNumber = 1,
+async def list_tasks(
+    who: Who, mode: Mode = "basic", limit: Limit = 10, page: PageNumber = 1,
     title: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Response:  # fmt: skip
     """The organization's tasks, a page at a time, optionally those whose title contains ``title`` (any case)."""
-    found, total = _tasks(caller(request), title or None, None, limit, page)
+    found, total = await who.read(lambda r: _tasks(r, title or None, None, limit, page))
     return _answer(found, total, mode, limit, page, {"title": title} if title else {})
 
 
@@ -86,17 +85,18 @@ def _keep(body: wire.TaskFilter) -> Keep | None:
 
 @router.post(UNVERSIONED + "/filter", response_model=wire.TaskList)
 @router.post(TASKS + "/filter", response_model=wire.TaskList)
-def search_tasks(
-    request: Request, body: Annotated[wire.TaskFilter | None, Body()] = None, mode: Mode = "basic",
+async def search_tasks(
+    who: Who, body: Annotated[wire.TaskFilter | None, Body()] = None, mode: Mode = "basic",
     limit: Limit = 10, page: PageNumber = 1,
 ) -> Response:  # fmt: skip
     """The tasks that satisfy every filter of the body (folder, labels, favorite, title), a page at a time."""
     body = body or wire.TaskFilter()
-    found, total = _tasks(caller(request), body.title or None, _keep(body), limit, page)
+    title, keep = body.title or None, _keep(body)
+    found, total = await who.read(lambda r: _tasks(r, title, keep, limit, page))
     return _answer(found, total, mode, limit, page, {})  # the filters travel in the body, not in the links
 
 
 @router.get(TASKS + "/{task_id}", response_model=wire.DetailedTask | wire.BasicTask)
-def get_task(request: Request, task_id: str, mode: Mode = "basic") -> Response:
+async def get_task(who: Who, task_id: str, mode: Mode = "basic") -> Response:
     """One task; detailed, with its steps, programs (and the steps each opens), email templates and language."""
-    return FastJSONResponse(render_task(task_of(caller(request), task_id), mode_of(mode)))
+    return FastJSONResponse(render_task(await who.read(lambda r: task_of(r, task_id)), mode_of(mode)))
