@@ -113,7 +113,9 @@ class Renderer:
 
     def __init__(self, budget: Budget | None = None, children: int = 2) -> None:
         self.budget = budget or Budget()
-        self.idle: queue.SimpleQueue[_Child] = queue.SimpleQueue()
+        # Last in, first out: the child used last renders next, so a second child starts (and takes its 20 MB)
+        # only when two renders overlap, not on the second email.
+        self.idle: queue.LifoQueue[_Child] = queue.LifoQueue()
         self.all = [_Child(self.budget) for _ in range(children)]
         for child in self.all:
             self.idle.put(child)
