@@ -6,6 +6,7 @@ import json
 import os
 import secrets
 import signal
+import subprocess
 import sys
 import tempfile
 import threading
@@ -115,7 +116,7 @@ def serve(
     host, port = host or settings.host, port or settings.port
     check_port_free(host, port)
     log_queue.configure(settings.log_level)
-    build_services(settings)  # migrate once, before any worker process starts
+    migrate_apart()
     uvicorn.run(
         "candidly.web.factory:app",
         factory=True,
@@ -126,6 +127,15 @@ def serve(
         timeout_graceful_shutdown=settings.shutdown_grace_seconds,
         **SERVER_OPTIONS,
     )
+
+
+def migrate_apart() -> None:
+    """``candidly migrate`` in a process of its own, once, before any server process starts: Alembic (7 MB) stays
+    out of the server (docs/performance.md, "Memory"). Its errors are its own one line on stderr, and its status
+    is ours."""
+    done = subprocess.run([sys.executable, "-m", "candidly", "migrate"], stdout=subprocess.DEVNULL, check=False)
+    if done.returncode:
+        raise typer.Exit(code=done.returncode)
 
 
 @app.command()

@@ -30,7 +30,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 
@@ -77,6 +76,8 @@ class Scenario(BaseModel):
 
 def load(path: Path) -> Scenario:
     """Read a scenario from YAML (``.yaml``/``.yml``) or JSON (anything else)."""
+    import yaml  # here: ``candidly serve`` imports this module (for its errors) and needs no YAML parser (2 MB)
+
     try:
         text = path.read_text()
         raw = yaml.safe_load(text) if path.suffix.lower() in (".yaml", ".yml") else json.loads(text)

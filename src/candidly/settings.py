@@ -56,6 +56,9 @@ class Settings(BaseSettings):
     ready_min_free_bytes: int = Field(default=64 * 1024 * 1024, ge=0)
     # On SIGTERM, requests in progress get this long to finish; one cut after it writes nothing.
     shutdown_grace_seconds: int = Field(default=10, ge=0)
+    # Threads running requests at once (endpoints are sync). More than a few buy nothing on 2 cores and one GIL:
+    # each holds a database connection and its caches, and 40 (anyio's default) cost 25 MB more under load.
+    request_threads: int = Field(default=8, ge=1, le=256)
     access_token_ttl_seconds: int = 3600
     attachment_url_ttl_seconds: int = 900
     # Seals stored secrets (storage/secrets.py) and signs the access page's cookie. Unset with SQLite: a key file

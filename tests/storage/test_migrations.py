@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import text
 
 from candidly.bootstrap import Services
-from candidly.storage.migrate import upgrade
+from candidly.storage.engine import make_engine
+from candidly.storage.migrate import alembic_config, code_heads, is_at_head, upgrade
 from candidly.storage.tables import metadata
 
 
@@ -20,3 +23,21 @@ def test_upgrading_twice_is_harmless_and_readiness_reports_head(services: Servic
     upgrade(services.database.engine)
     assert services.database.at_head()
     assert services.database.ping()
+
+
+def test_the_heads_read_from_the_migration_files_are_alembics() -> None:
+    scripts = ScriptDirectory.from_config(alembic_config())
+    assert code_heads() == set(scripts.get_heads())
+
+
+def test_a_database_without_migrations_or_behind_them_is_not_at_head(sqlite_url: str) -> None:
+    engine = make_engine(sqlite_url)
+    try:
+        assert not is_at_head(engine)  # no version table yet
+        upgrade(engine)
+        assert is_at_head(engine)
+        with engine.begin() as conn:
+            conn.execute(text("UPDATE alembic_version SET version_num = 'older'"))
+        assert not is_at_head(engine)
+    finally:
+        engine.dispose()

@@ -2,17 +2,16 @@
 
 A template is written by an API client: sandboxed Jinja2 keeps it from Python's internals, but not from
 burning CPU (nested loops) or memory (``{{ 'x' * 10**9 }}``). So the worker never renders in its own
-process, and never inside a transaction: a long-lived child renders one template at a time, under an
+process, and never inside a transaction: a long-lived child (``render_child.py``, which imports Jinja2 and
+little else) renders one template at a time, under an
 address-space limit, streaming and counting what it writes; the worker kills a child that overruns its
 time and starts another. A template over budget fails its delivery with a RenderError saying why.
 """
 
 from __future__ import annotations
 
-import functools
 import os
 import queue
-import resource
 import select
 import subprocess
 import sys
@@ -22,15 +21,14 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from jinja2 import Template, TemplateError
-from jinja2.sandbox import SandboxedEnvironment
+
+from candidly.delivery.render_child import READY
 
 
 class RenderError(Exception):
     """A template that cannot be rendered: a syntax error, something the sandbox forbids, or over budget."""
 
 
-READY = b"ready\n"
 STARTUP_SECONDS = 60.0
 
 
@@ -39,55 +37,6 @@ class Budget:
     seconds: float = 2.0  # wall time of one render
     max_chars: int = 1_000_000  # subject and body together
     memory_bytes: int = 512 * 1024 * 1024  # the child's whole address space
-
-
-# The child's side ------------------------------------------------------------------------------------
-
-
-_ENV = SandboxedEnvironment(autoescape=False)  # plain-text mail needs no HTML escaping
-
-
-@functools.lru_cache(maxsize=256)
-def _compiled(source: str) -> Template:
-    """Compiling costs more than rendering, and an opening's invitations share one template."""
-    return _ENV.from_string(source)
-
-
-def _render_part(source: str, context: dict[str, Any], room: int) -> str:
-    """``source`` rendered chunk by chunk, stopping as soon as it outgrows ``room`` characters."""
-    out: list[str] = []
-    for chunk in _compiled(source).generate(context):
-        room -= len(chunk)
-        if room < 0:
-            raise RenderError("the rendered email is larger than the budget allows")
-        out.append(chunk)
-    return "".join(out)
-
-
-def render_in_child(request: dict[str, Any]) -> dict[str, Any]:
-    """One request, as the child answers it: ``{"subject", "body"}`` or ``{"error"}``."""
-    room = int(request["max_chars"])
-    try:
-        subject = _render_part(request["subject"], request["context"], room)
-        body = _render_part(request["body"], request["context"], room - len(subject))
-    except (TemplateError, RenderError) as exc:
-        return {"error": str(exc)}
-    except MemoryError:
-        return {"error": "rendering the template needed more memory than the budget allows"}
-    except Exception as exc:  # whatever a template provokes (OverflowError, ...) is that template's fault
-        return {"error": f"{exc.__class__.__name__}: {exc}"}
-    return {"subject": subject, "body": body}
-
-
-def child_main() -> None:
-    """Serve render requests, one JSON line in, one JSON line out, until stdin closes."""
-    memory = int(sys.argv[1])
-    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-    sys.stdout.buffer.write(READY)
-    sys.stdout.buffer.flush()
-    for line in sys.stdin.buffer:
-        sys.stdout.buffer.write(orjson.dumps(render_in_child(orjson.loads(line))) + b"\n")
-        sys.stdout.buffer.flush()
 
 
 # The worker's side -----------------------------------------------------------------------------------
@@ -125,7 +74,7 @@ class _Child:
 
     def _start(self) -> subprocess.Popen[bytes]:
         self.process = process = subprocess.Popen(  # noqa: S603 - our own interpreter and module, no outside input
-            [sys.executable, "-c", "from candidly.delivery.renderer import child_main; child_main()",
+            [sys.executable, "-c", "from candidly.delivery.render_child import main; main()",
              str(self.budget.memory_bytes)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
         )  # fmt: skip
@@ -164,7 +113,9 @@ class Renderer:
 
     def __init__(self, budget: Budget | None = None, children: int = 2) -> None:
         self.budget = budget or Budget()
-        self.idle: queue.SimpleQueue[_Child] = queue.SimpleQueue()
+        # Last in, first out: the child used last renders next, so a second child starts (and takes its 20 MB)
+        # only when two renders overlap, not on the second email.
+        self.idle: queue.LifoQueue[_Child] = queue.LifoQueue()
         self.all = [_Child(self.budget) for _ in range(children)]
         for child in self.all:
             self.idle.put(child)

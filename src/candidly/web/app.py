@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from functools import partial
 
+import anyio.to_thread
 from fastapi import FastAPI
 from starlette.staticfiles import StaticFiles
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
@@ -53,6 +54,8 @@ def worker_lifespan(
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         with log_queue.queued() if queued_logging else nullcontext():
+            # The event loop's thread pool, which sync endpoints run on (docs/performance.md, "Memory").
+            anyio.to_thread.current_default_thread_limiter().total_tokens = services.settings.request_threads
             services.bus.open()  # services may outlive an app (tests build several over one database)
             settings = services.settings
             thread = WorkerThread(build_worker(services)) if settings.run_worker and not settings.test_mode else None
