@@ -8,6 +8,7 @@ command's own transaction, after its handler), so all the reads of a request sha
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
@@ -183,6 +184,21 @@ class Reader:
     def status_maps(self) -> list[StatusMap]:
         self.principal.require(Scope.READ_CANDIDATES)
         return self.uow.status_maps.find(self.organization_id)
+
+    def count_candidates(self, filters: Filters) -> int:
+        """How many candidates match ``filters``, over every page."""
+        self.principal.require(Scope.READ_CANDIDATES)
+        return self.uow.candidates.count(self.organization_id, filters)
+
+    def notes_by_candidate(self, candidate_ids: Sequence[str]) -> dict[str, list[Note]]:
+        """Each candidate's notes, oldest first (a page of candidates at a time)."""
+        self.principal.require(Scope.READ_CANDIDATES)
+        return {cid: self.uow.blobs.notes(self.organization_id, cid) for cid in candidate_ids}
+
+    def events_by_candidate(self, candidate_ids: Sequence[str]) -> dict[str, list[Event]]:
+        """Each candidate's event log, in order (a page of candidates at a time)."""
+        self.principal.require(Scope.READ_CANDIDATES)
+        return {cid: self.uow.events.for_candidate(self.organization_id, cid) for cid in candidate_ids}
 
 
 def _live(entity: T | None, kind: str, ident: str) -> T:
