@@ -115,3 +115,20 @@ def table_counts(services: Any) -> dict[str, int]:
                     select(func.coalesce(func.sum(table.c.version), 0))
                 ).scalar_one()
     return counts
+
+
+@contextmanager
+def transactions(services: Any) -> Iterator[list[str]]:
+    """Every transaction the server begins while the block runs (one ``"begin"`` each)."""
+    from sqlalchemy import event
+
+    begun: list[str] = []
+
+    def count(_conn: Any) -> None:
+        begun.append("begin")
+
+    event.listen(services.database.engine, "begin", count)
+    try:
+        yield begun
+    finally:
+        event.remove(services.database.engine, "begin", count)

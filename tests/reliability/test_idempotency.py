@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+import threading
 from dataclasses import replace
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from candidly.bootstrap import Services, build_services
 from candidly.domain.commands import CreateCandidate
@@ -192,3 +193,23 @@ def test_an_answer_the_database_cannot_take_is_replayed_from_memory_and_saved_la
     with services.database.engine.connect() as conn:
         assert conn.execute(select(idempotency_keys.c.status_code)).scalar_one() == 201
     services.database.engine.dispose()
+
+
+def test_a_keyed_request_reads_its_key_on_the_database_threads_only(
+    client: TestClient, org: Org, services: Services
+) -> None:
+    headers = {**org.headers, "Idempotency-Key": "on-the-executor"}
+    first = client.post("/api/v1/candidates", json={"first_name": "Ada"}, headers=headers)  # the API key is cached
+    threads: list[str] = []
+
+    def begun(_conn: Any) -> None:
+        threads.append(threading.current_thread().name)
+
+    event.listen(services.database.engine, "begin", begun)
+    try:
+        again = client.post("/api/v1/candidates", json={"first_name": "Ada"}, headers=headers)
+    finally:
+        event.remove(services.database.engine, "begin", begun)
+    assert again.json() == first.json() and again.headers["idempotent-replayed"] == "true"
+    # One read of the stored key, on the services' database executor; the cached API key needs none.
+    assert len(threads) == 1 and threads[0].startswith("candidly-db"), threads

@@ -15,7 +15,7 @@ from starlette.routing import Match
 from candidly.domain.commands import Command, R
 from candidly.domain.ids import Clock
 from candidly.domain.principals import Actor, Principal
-from candidly.service.auth import Authenticator
+from candidly.service.auth import Authenticator, same_key
 from candidly.service.bus import MessageBus
 from candidly.service.caller import Backend, Caller
 from candidly.service.queries import Queries
@@ -60,12 +60,20 @@ async def bearer_principal(request: Request) -> Principal:
 
     A cached key is answered on the event loop; only a cache miss reads the database, on its executor.
     """
-    services = surface_services(request)
-    token = bearer_token(request)
+    return await key_principal(surface_services(request), bearer_token(request))
+
+
+async def key_principal(services: SurfaceServices, token: str | None) -> Principal:
+    """The principal of an API key or operator token: a cached one on the event loop, a miss on the executor."""
     known = services.auth.known(token)
     if known is not None:
         return known
     return await services.backend.executor.run(lambda: services.auth.authenticate(token))
+
+
+async def client_principal(services: SurfaceServices, key_id: str, secret: str) -> Principal:
+    """The principal of OAuth client credentials or HTTP Basic (a key's id and its token), as ``key_principal``."""
+    return same_key(await key_principal(services, secret), key_id)
 
 
 # A FastAPI dependency giving the request's principal (it may declare headers and depend on others).

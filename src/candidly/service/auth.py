@@ -55,6 +55,10 @@ class Authenticator:
         """The principal of a key named by its id (JWT ``iss``, OAuth ``client_id``), for signed schemes."""
         return self._cached(f"id:{key_id}", lambda uow: uow.api_keys.get(key_id))
 
+    def known_key_id(self, key_id: str) -> Principal | None:
+        """``by_key_id`` when the key is cached (no database, for async callers); None when it needs a lookup."""
+        return self._recall(f"id:{key_id}")
+
     def _cached(self, cache_key: str, load: Callable[[UnitOfWork], ApiKey | None]) -> Principal:
         """The live key ``load`` finds, remembered under ``cache_key`` (a token's digest, or its id)."""
         cached = self._recall(cache_key)
@@ -79,10 +83,14 @@ class Authenticator:
 
     def verify_secret(self, key_id: str, secret: str) -> Principal:
         """Check a (key id, token) pair, as OAuth client credentials present them."""
-        principal = self.authenticate(secret)
-        if principal.key_id != key_id:
-            raise Unauthenticated("client_id and client_secret do not match")
-        return principal
+        return same_key(self.authenticate(secret), key_id)
+
+
+def same_key(principal: Principal, key_id: str) -> Principal:
+    """``principal``, when it is the key ``key_id`` names (OAuth client credentials name both)."""
+    if principal.key_id != key_id:
+        raise Unauthenticated("client_id and client_secret do not match")
+    return principal
 
 
 def _principal(key: ApiKey) -> Principal:

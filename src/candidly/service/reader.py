@@ -8,6 +8,7 @@ command's own transaction, after its handler), so all the reads of a request sha
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
@@ -193,6 +194,9 @@ class Reader:
     def sessions(self, filters: Filters, request: PageRequest) -> Page[Attempt]:
         return self._page(Scope.READ_CANDIDATES, self.uow.attempts, filters, request)
 
+    def count_candidates(self, filters: Filters) -> int:
+        return self._count(Scope.READ_CANDIDATES, self.uow.candidates, filters)
+
     def count_applications(self, filters: Filters) -> int:
         return self._count(Scope.READ_CANDIDATES, self.uow.applications, filters)
 
@@ -205,6 +209,16 @@ class Reader:
     def _count(self, scope: Scope, repo: _Counted, filters: Filters) -> int:
         self.principal.require(scope)
         return repo.count(self.organization_id, filters)
+
+    def notes_by_candidate(self, candidate_ids: Sequence[str]) -> dict[str, list[Note]]:
+        """Each candidate's notes, oldest first (a page of candidates at a time)."""
+        self.principal.require(Scope.READ_CANDIDATES)
+        return {cid: self.uow.blobs.notes(self.organization_id, cid) for cid in candidate_ids}
+
+    def events_by_candidate(self, candidate_ids: Sequence[str]) -> dict[str, list[Event]]:
+        """Each candidate's event log, in order (a page of candidates at a time)."""
+        self.principal.require(Scope.READ_CANDIDATES)
+        return {cid: self.uow.events.for_candidate(self.organization_id, cid) for cid in candidate_ids}
 
 
 def _live(entity: T | None, kind: str, ident: str) -> T:

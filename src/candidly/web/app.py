@@ -140,8 +140,8 @@ def add_edge(
         rate_limit=rate_limit,
         failed_auth=FailedAuthLimit(FixedWindowLimiter(failures, services.clock)) if failures > 0 else None,
         idempotency=Idempotency(
-            store=SqlIdempotencyStore(services.database), clock=services.clock, errors=errors, faults=faults,
-            key_of=partial(api_key_of, surfaces),
+            store=SqlIdempotencyStore(services.database), executor=surfaces.backend.executor, clock=services.clock,
+            errors=errors, faults=faults, key_of=partial(api_key_of, surfaces),
         ),
         answers=answers,
         errors=errors,

@@ -9,29 +9,32 @@ from __future__ import annotations
 import base64
 import binascii
 
-from candidly.dialects.base import SurfaceServices
-from candidly.dialects.tokens import looks_like_jwt, verify_token
+from candidly.dialects.base import SurfaceServices, client_principal, key_principal
+from candidly.dialects.tokens import looks_like_jwt, token_principal
 from candidly.domain.errors import DomainError
 from candidly.domain.principals import Principal
 
 
-def _principal(services: SurfaceServices, scheme: str, value: str) -> Principal | None:
+async def _principal(services: SurfaceServices, scheme: str, value: str) -> Principal | None:
     if scheme == "basic":
         key_id, colon, secret = base64.b64decode(value, validate=True).decode("utf-8").partition(":")
-        return services.auth.verify_secret(key_id, secret) if colon else None
+        return await client_principal(services, key_id, secret) if colon else None
     if scheme != "bearer":
         return None
-    return verify_token(services, value) if looks_like_jwt(value) else services.auth.authenticate(value)
+    return await (token_principal(services, value) if looks_like_jwt(value) else key_principal(services, value))
 
 
-def api_key_of(services: SurfaceServices, header: bytes | None) -> str | None:
+async def api_key_of(services: SurfaceServices, header: bytes | None) -> str | None:
     """The id of the valid API key an ``Authorization`` header stands for; None for anything else (the operator,
-    a refused or unreadable credential), which the caller then tells apart by the header itself."""
+    a refused or unreadable credential), which the caller then tells apart by the header itself.
+
+    A cached key is answered on the event loop; only a cache miss reads the database, on its executor.
+    """
     if not header:
         return None
     scheme, _, value = header.decode("latin-1").partition(" ")
     try:
-        principal = _principal(services, scheme.lower(), value.strip())
+        principal = await _principal(services, scheme.lower(), value.strip())
     except (DomainError, binascii.Error, ValueError):
         return None
     return None if principal is None else principal.key_id

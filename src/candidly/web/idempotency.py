@@ -18,14 +18,14 @@ from __future__ import annotations
 
 import hashlib
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-import anyio.to_thread
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from candidly.domain.errors import Conflict, DomainError, InvalidField
 from candidly.domain.ids import Clock
+from candidly.service.executor import DatabaseExecutor
 from candidly.service.idempotency import CURRENT_CLAIM, IdempotencyClaim
 from candidly.storage.idempotency import ANSWER_PENDING, IN_FLIGHT, WITHHELD, SqlIdempotencyStore
 from candidly.web.faults import Faults, fault_kind
@@ -58,18 +58,23 @@ class Answer:
 
 
 # The API key an Authorization header stands for (None when it stands for none): see ``web.credentials``.
-KeyOf = Callable[[bytes | None], str | None]
+KeyOf = Callable[[bytes | None], Awaitable[str | None]]
+
+
+async def no_key(_header: bytes | None) -> str | None:
+    return None
 
 
 class Idempotency:
     """What the edge does with a POST carrying an Idempotency-Key: replay, refuse, or run it under a claim."""
 
     def __init__(
-        self, *, store: SqlIdempotencyStore, clock: Clock, errors: SurfaceErrors, faults: Faults,
-        key_of: KeyOf = lambda _header: None,
+        self, *, store: SqlIdempotencyStore, executor: DatabaseExecutor, clock: Clock, errors: SurfaceErrors,
+        faults: Faults, key_of: KeyOf = no_key,
     ) -> None:  # fmt: skip
         self.key_of = key_of
         self.store = store
+        self.executor = executor  # the services' database threads: the key's lookup and its answer's save
         self.clock = clock
         self.errors = errors
         self.faults = faults
@@ -94,7 +99,7 @@ class Idempotency:
     async def _owner(self, header: bytes | None) -> str:
         """Whose keys these are: the API key behind the credential, so that a retry with a new access token (or
         with Basic instead of a token) finds its first answer; else a digest of the header as it is."""
-        key_id = await anyio.to_thread.run_sync(self.key_of, header)
+        key_id = await self.key_of(header)
         return key_id or hashlib.sha256(header or b"").hexdigest()[:32]
 
     async def _answered(self, scope: Scope, send: Send, claim: IdempotencyClaim) -> bool:
@@ -104,7 +109,7 @@ class Idempotency:
             await _replay(send, held)
             await self._save(claim, held)
             return True
-        stored = await anyio.to_thread.run_sync(self.store.find, claim.scope, claim.key)
+        stored = await self.executor.run(lambda: self.store.find(claim.scope, claim.key))
         if stored is None or stored.expired(claim.at):
             return False
         if stored.request_hash != claim.request_hash:
@@ -180,7 +185,7 @@ class Idempotency:
     async def _store(self, where: tuple[str, str], answer: Answer) -> bool:
         """Save one answer; False (the fault noted) when the database cannot take it now."""
         try:
-            await anyio.to_thread.run_sync(self.store.complete, *where, answer.status, answer.headers, answer.body)
+            await self.executor.run(lambda: self.store.complete(*where, answer.status, answer.headers, answer.body))
         except Exception as exc:
             kind = fault_kind(exc)
             if kind is None:

@@ -3,34 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from sqlalchemy import event
 
 from candidly.bootstrap import Services
 from candidly.domain import commands as c
 from candidly.domain.principals import ALL_SCOPES, Actor, Principal
 from candidly.service.caller import Caller
 from candidly.service.reader import Reader
-from tests.helpers import Org, TestClient, make_opening, table_counts
-
-
-@contextmanager
-def transactions(services: Services) -> Iterator[list[str]]:
-    """Every transaction the server begins while the block runs."""
-    begun: list[str] = []
-
-    def count(_conn: Any) -> None:
-        begun.append("begin")
-
-    event.listen(services.database.engine, "begin", count)
-    try:
-        yield begun
-    finally:
-        event.remove(services.database.engine, "begin", count)
+from tests.helpers import Org, TestClient, make_opening, table_counts, transactions
 
 
 def new_application(client: TestClient, org: Org) -> dict[str, Any]:

@@ -11,14 +11,22 @@ import base64
 import binascii
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 
-from candidly.dialects.base import FastJSONResponse, SurfaceServices, bearer_token
+from candidly.dialects.base import (
+    FastJSONResponse,
+    bearer_token,
+    caller_dependency,
+    client_principal,
+    key_principal,
+    surface_services,
+)
 from candidly.dialects.paradox.schemas import TokenOut
-from candidly.dialects.tokens import issue_token, looks_like_jwt, verify_token
+from candidly.dialects.tokens import issue_token, looks_like_jwt, token_principal
 from candidly.domain.errors import InvalidField, Unauthenticated
 from candidly.domain.principals import Principal
+from candidly.service.caller import Caller
 
 router = APIRouter(tags=["auth"])
 
@@ -38,23 +46,33 @@ def basic_credentials(request: Request) -> tuple[str, str] | None:
     return client_id, secret
 
 
-def authenticate(request: Request) -> Principal:
-    """HTTP Basic (the key's id and token), a Paradox access token (a JWT), or a plain Candidly key."""
-    services: SurfaceServices = request.app.state.services
+async def principal(request: Request) -> Principal:
+    """HTTP Basic (the key's id and token), a Paradox access token (a JWT), or a plain Candidly key.
+
+    A cached key is answered on the event loop; only a cache miss reads the database, on its executor.
+    """
+    services = surface_services(request)
     basic = basic_credentials(request)
     if basic is not None:
-        return services.auth.verify_secret(*basic)
+        return await client_principal(services, *basic)
     token = bearer_token(request)
     if token is not None and looks_like_jwt(token):
-        return verify_token(services, token)
-    return services.auth.authenticate(token)
+        return await token_principal(services, token)
+    return await key_principal(services, token)
+
+
+async def organization(who: Annotated[Principal, Depends(principal)]) -> str:
+    return who.organization()
+
+
+Who = Annotated[Caller, Depends(caller_dependency("paradox", organization, principal))]
 
 
 @router.post(
     "/auth/token", response_model=TokenOut,
     openapi_extra={"security": [{}, {"basic": []}]},  # the credentials go in the form (or Basic), no token yet
 )  # fmt: skip
-def token(
+async def token(
     request: Request,
     client_id: Annotated[str | None, Form(max_length=64)] = None,
     client_secret: Annotated[str | None, Form(max_length=512)] = None,
@@ -68,8 +86,8 @@ def token(
         raise InvalidField("client_id", "is required")
     if not pair[1]:
         raise InvalidField("client_secret", "is required")
-    services: SurfaceServices = request.app.state.services
-    principal = services.auth.verify_secret(pair[0], pair[1])
+    services = surface_services(request)
+    principal = await client_principal(services, pair[0], pair[1])
     ttl = services.settings.access_token_ttl_seconds
     body = {"access_token": issue_token(services, principal), "expires_in": ttl, "token_type": "bearer"}
     return FastJSONResponse(body)

@@ -9,18 +9,22 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
-from candidly.dialects.base import DialectCaller, FastJSONResponse
-from candidly.dialects.paradox import auth, translate
+from candidly.dialects.base import FastJSONResponse
 from candidly.dialects.paradox import schemas as wire
+from candidly.dialects.paradox import translate
+from candidly.dialects.paradox.auth import Who
 from candidly.dialects.paradox.body import CandidateRequest, candidate_request, openapi_body
 from candidly.dialects.paradox.errors import UnknownParameter
+from candidly.dialects.paradox.translate import StatusMapLookup
 from candidly.domain import commands as c
-from candidly.domain.errors import Conflict, InvalidField
+from candidly.domain.errors import Conflict, InvalidField, NotFound
 from candidly.domain.people import Candidate
 from candidly.domain.principals import Scope
 from candidly.domain.status_maps import StatusMap
 from candidly.domain.values import email_address, is_digits
+from candidly.service.caller import Caller
 from candidly.service.ports import Filters, PageRequest
+from candidly.service.reader import Reader
 
 router = APIRouter(tags=["candidates"])
 NS = translate.NS
@@ -28,82 +32,98 @@ SOURCES = {"SMS": 1, "WIDGET": 2, "RECRUITER_PAGE": 3, "COMPANY_PAGE": 4, "EMBED
 BODY = {"requestBody": openapi_body()}
 
 
-class Caller(DialectCaller):
-    surface = "paradox"
-
-    def find(self, ref: str) -> Candidate:
-        return self.services.queries.candidate_by_reference(self.principal, self.organization_id, ref)
-
-    def status_map(self, name: str) -> StatusMap | None:
-        return self.services.queries.status_map(self.principal, self.organization_id, name)
-
-    def first(self, repo: str, scope: Scope, filters: Filters) -> Any:
-        found = self.services.queries.page(self.principal, scope, repo, self.organization_id, filters,
-                                           PageRequest(limit=1))  # fmt: skip
-        return found.items[0] if found.items else None
-
-    def opening_with_external_id(self, external_id: str) -> str | None:
-        found = self.first("openings", Scope.READ_OPENINGS, Filters(equal={"external_id": external_id}))
-        return None if found is None else str(found.id)
-
-    def notes(self, people: Sequence[Candidate]) -> dict[str, list[str]]:
-        found = self.services.queries.notes_of(self.principal, self.organization_id, [p.id for p in people])
-        return {cid: [n.body for n in rows] for cid, rows in found.items()}
-
-    def conversations(self, people: Sequence[Candidate]) -> dict[str, list[dict[str, Any]]]:
-        found = self.services.queries.events_of_many(self.principal, self.organization_id, [p.id for p in people])
-        return {cid: translate.conversation(events) for cid, events in found.items()}
+def find(r: Reader, ref: str) -> Candidate:
+    """A live candidate named by its OID (all digits), its external_oid or its ex_id, tried in that order; an
+    ex_id that several live candidates share is ambiguous."""
+    r.principal.require(Scope.READ_CANDIDATES)
+    tries: list[dict[str, Any]] = [{"public_ref": ref}, {"external_id": ref}]
+    if is_digits(ref) and len(ref) < 19:
+        tries.insert(0, {"seq": int(ref)})
+    for equal in tries:
+        found = [p for p in r.uow.candidates.find(r.organization_id, **equal) if p.deleted_at is None]
+        if len(found) > 1:
+            raise InvalidField("id", f"{ref} names {len(found)} candidates")
+        if found:
+            return found[0]
+    raise NotFound("candidate", ref)
 
 
-def caller(request: Request) -> Caller:
-    principal = auth.authenticate(request)
-    return Caller(request.app.state.services, principal, principal.organization())
+def status_maps(r: Reader) -> StatusMapLookup:
+    """The organization's status maps by name, for a body that asks for one (None: no such map)."""
+
+    def lookup(name: str) -> StatusMap | None:
+        try:
+            return r.status_map(name)
+        except NotFound:
+            return None
+
+    return lookup
 
 
-def answer(who: Caller, person: Candidate, note: bool = True, conversation: bool = False) -> Response:
+def _no_status_maps(_name: str) -> StatusMap | None:
+    """The lookup of a create that asks for no status map (``_reads_first``): never called."""
+    return None
+
+
+def _first_candidate(r: Reader, filters: Filters) -> Candidate | None:
+    found = r.candidates(filters, PageRequest(limit=1)).items
+    return found[0] if found else None
+
+
+def _notes(r: Reader, people: Sequence[Candidate]) -> dict[str, list[str]]:
+    return {cid: [n.body for n in rows] for cid, rows in r.notes_by_candidate([p.id for p in people]).items()}
+
+
+def _conversations(r: Reader, people: Sequence[Candidate]) -> dict[str, list[dict[str, Any]]]:
+    found = r.events_by_candidate([p.id for p in people])
+    return {cid: translate.conversation(events) for cid, events in found.items()}
+
+
+def envelope(r: Reader, person: Candidate, note: bool = True, conversation: bool = False) -> dict[str, Any]:
     """``{success, candidate, stage, conversation}``: notes unless ``note`` is false, messages if ``conversation``."""
-    notes = who.notes([person])[person.id] if note else None
-    talk = who.conversations([person])[person.id] if conversation else []
-    body = {"success": True, "candidate": translate.candidate(person, notes), "stage": translate.stage(person),
+    notes = _notes(r, [person])[person.id] if note else None
+    talk = _conversations(r, [person])[person.id] if conversation else []
+    return {"success": True, "candidate": translate.candidate(person, notes), "stage": translate.stage(person),
             "conversation": talk}  # fmt: skip
-    return FastJSONResponse(body)
 
 
-def _openings(who: Caller, body: wire.CandidateIn, current: Candidate | None) -> tuple[str, ...] | None:
+async def answered(who: Caller, command: c.Command[Candidate]) -> Response:
+    """Run a create or update and answer with the candidate's envelope, read in the command's transaction."""
+    return FastJSONResponse(await who.execute(command, answer=envelope))
+
+
+def _openings(r: Reader, body: wire.CandidateIn, current: Candidate | None) -> tuple[str, ...] | None:
     """The person's openings after ``job_req_id`` joins the one with that external id (None: unchanged)."""
     if not body.job_req_id:
         return None
-    opening_id = who.opening_with_external_id(body.job_req_id)
-    if opening_id is None:
+    found = r.openings(Filters(equal={"external_id": body.job_req_id}), PageRequest(limit=1)).items
+    if not found:
         return None  # no such opening: the id is kept as data only
-    held = [] if current is None else [a.opening_id for a in who.services.queries.applications_of(
-        who.principal, who.organization_id, current.id)]  # fmt: skip
-    return None if opening_id in held else (*held, opening_id)
+    held = [] if current is None else [a.opening_id for a in r.applications_of(current.id)]
+    return None if found[0].id in held else (*held, found[0].id)
 
 
-def _ex_id_free(who: Caller, current: Candidate, ex_id: str | None) -> None:
+def _ex_id_free(r: Reader, current: Candidate, ex_id: str | None) -> None:
     """An update may not give a candidate the ``ex_id`` another one holds: the path's ``ID`` would then name two
     candidates (docs/vendors/paradox.md, decision 4). A create with a held ``ex_id`` updates its holder instead."""
     if ex_id is None or ex_id == current.external_id:
         return
-    holder: Candidate | None = who.first("candidates", Scope.READ_CANDIDATES, Filters(equal={"external_id": ex_id}))
+    holder = _first_candidate(r, Filters(equal={"external_id": ex_id}))
     if holder is not None and holder.id != current.id:
         raise Conflict(f"ex_id: {ex_id!r} is the ex_id of candidate {holder.seq}", field="ex_id")
 
 
-def _update(who: Caller, current: Candidate, sent: CandidateRequest) -> Candidate:
+def _update(r: Reader, current: Candidate, sent: CandidateRequest) -> c.UpdateCandidate:
     body = sent.body
-    changes = translate.candidate_changes(body, current, who.status_map)
-    _ex_id_free(who, current, changes.get("external_id"))
-    command = c.UpdateCandidate(
-        current.id, changes, None, _openings(who, body, current), translate.attachments(body, sent.uploads),
+    changes = translate.candidate_changes(body, current, status_maps(r))
+    _ex_id_free(r, current, changes.get("external_id"))
+    return c.UpdateCandidate(
+        current.id, changes, None, _openings(r, body, current), translate.attachments(body, sent.uploads),
         translate.notes(body),
     )  # fmt: skip
-    person: Candidate = who.execute(command)
-    return person
 
 
-def _returning(who: Caller, body: wire.CandidateIn) -> Candidate | None:
+def _returning(r: Reader, body: wire.CandidateIn) -> Candidate | None:
     """The candidate a create names again: by ``job_application_id`` when ``use_application_id_for_identity`` is
     set, then by ``ex_id``. Such a create updates that candidate instead of adding one (docs/vendors/paradox.md,
     decision 10)."""
@@ -113,39 +133,53 @@ def _returning(who: Caller, body: wire.CandidateIn) -> Candidate | None:
     if body.ex_id and body.ex_id.strip():
         tries.append(Filters(equal={"external_id": body.ex_id.strip()}))
     for filters in tries:
-        found: Candidate | None = who.first("candidates", Scope.READ_CANDIDATES, filters)
+        found = _first_candidate(r, filters)
         if found is not None:
             return found
     return None
 
 
+def _new(sent: CandidateRequest, lookup: StatusMapLookup, openings: tuple[str, ...] | None) -> c.CreateCandidate:
+    body = sent.body
+    changes = translate.candidate_changes(body, None, lookup)
+    changes["attributes"] = {k: v for k, v in changes.pop("attributes_patch", {}).items() if v is not None}
+    return c.CreateCandidate(changes, openings or (), translate.attachments(body, sent.uploads), translate.notes(body))
+
+
+def _reads_first(body: wire.CandidateIn) -> bool:
+    """Whether a create names what is stored (a returning candidate, an opening, a status map): only then is it
+    planned in a read of its own before its command."""
+    returning = bool(body.ex_id and body.ex_id.strip()) or bool(
+        body.use_application_id_for_identity and body.job_application_id
+    )
+    return returning or bool(body.job_req_id) or bool(body.use_paradox_status_map)
+
+
+def _create_or_update(r: Reader, sent: CandidateRequest) -> c.CreateCandidate | c.UpdateCandidate:
+    current = _returning(r, sent.body)
+    if current is not None:
+        return _update(r, current, sent)
+    return _new(sent, status_maps(r), _openings(r, sent.body, None))
+
+
 @router.post("/candidates", response_model=wire.CandidateEnvelope, openapi_extra=BODY)
-def create_candidate(request: Request, sent: Annotated[CandidateRequest, Depends(candidate_request)]) -> Response:
+async def create_candidate(sent: Annotated[CandidateRequest, Depends(candidate_request)], who: Who) -> Response:
     """Create a candidate (or update the returning one: same ``ex_id``, or same ``job_application_id`` when
     ``use_application_id_for_identity`` is true). JSON, or multipart with ``resume``/``offer_letter`` files."""
-    who = caller(request)
     who.principal.require(Scope.WRITE_CANDIDATES)
-    body = sent.body
-    current = _returning(who, body)
-    if current is not None:
-        return answer(who, _update(who, current, sent))
-    changes = translate.candidate_changes(body, None, who.status_map)
-    changes["attributes"] = {k: v for k, v in changes.pop("attributes_patch", {}).items() if v is not None}
-    command = c.CreateCandidate(
-        changes, _openings(who, body, None) or (), translate.attachments(body, sent.uploads), translate.notes(body)
-    )
-    return answer(who, who.execute(command))
+    if _reads_first(sent.body):
+        return await answered(who, await who.read(lambda r: _create_or_update(r, sent)))
+    return await answered(who, _new(sent, _no_status_maps, None))
 
 
 Flag = Annotated[bool, Query(description="true/false, yes/no or 1/0")]
 
 
 @router.get("/candidates/{ID}", response_model=wire.CandidateEnvelope)
-def get_candidate(ID: str, request: Request, conversation: Flag = False, note: Flag = True) -> Response:
+async def get_candidate(ID: str, request: Request, who: Who, conversation: Flag = False, note: Flag = True) -> Response:
     """A candidate by OID, external_oid or ex_id; ``conversation`` adds its messages, ``note=false`` drops notes."""
-    who = caller(request)
     _known_parameters(request, {"conversation", "note"})
-    return answer(who, who.find(ID), note, conversation)
+    return FastJSONResponse(await who.read(lambda r: envelope(r, find(r, ID), note, conversation)))
 
 
 LIST_PARAMETERS = {
@@ -187,8 +221,8 @@ def _attribute_filters(query: dict[str, str | None]) -> dict[str, str]:
 
 
 @router.get("/candidates", response_model=wire.CandidateList)
-def list_candidates(
-    request: Request,
+async def list_candidates(
+    request: Request, who: Who,
     limit: Annotated[int, Query(ge=1, le=50)] = 50, offset: Annotated[int | None, Query(ge=0, le=1_000_000)] = None,
     page: Annotated[int | None, Query(ge=1, le=20_000, description="1-based; offset = (page - 1) * limit")] = None,
     start_date: When = None, end_date: When = None, created_start_date: When = None,
@@ -201,7 +235,6 @@ def list_candidates(
     """The company's candidates in creation order, each as ``{candidate, stage, conversation, note}``; ``count``
     is the total that match the filters. ``start_date``/``end_date`` bound the last update, ``created_start_date``
     the creation."""
-    who = caller(request)
     _known_parameters(request, LIST_PARAMETERS)
     if page is not None and offset is not None:
         raise InvalidField("page", "give offset or page, not both")
@@ -223,20 +256,22 @@ def list_candidates(
         equal=equal, attributes=attributes, created_after=_utc(created_start_date),
         ranges={"updated_at": (_utc(start_date), _utc(end_date))},
     )  # fmt: skip
-    q = who.services.queries
-    found = q.page(who.principal, Scope.READ_CANDIDATES, "candidates", who.organization_id, filters,
-                   PageRequest(limit=limit, offset=skip))  # fmt: skip
-    total = q.count(who.principal, Scope.READ_CANDIDATES, "candidates", who.organization_id, filters)
-    items = _items(who, found.items, note, conversation, interviews, include_attributes)
-    return FastJSONResponse({"success": True, "limit": limit, "count": total, "offset": skip, "candidates": items})
+
+    def listed(r: Reader) -> dict[str, Any]:
+        people = r.candidates(filters, PageRequest(limit=limit, offset=skip)).items
+        items = _items(r, people, note, conversation, interviews, include_attributes)
+        return {"success": True, "limit": limit, "count": r.count_candidates(filters), "offset": skip,
+                "candidates": items}  # fmt: skip
+
+    return FastJSONResponse(await who.read(listed))
 
 
 def _items(
-    who: Caller, people: list[Candidate], note: bool, conversation: bool, interviews: bool, attributes: bool
+    r: Reader, people: list[Candidate], note: bool, conversation: bool, interviews: bool, attributes: bool
 ) -> list[dict[str, Any]]:
-    """The list's items; notes and messages are read (one unit of work each) only when asked for."""
-    notes = who.notes(people) if note else {}
-    talks = who.conversations(people) if conversation else {}
+    """The list's items; notes and messages are read only when asked for."""
+    notes = _notes(r, people) if note else {}
+    talks = _conversations(r, people) if conversation else {}
     items = []
     for person in people:
         shown = notes.get(person.id) if note else None
@@ -253,19 +288,17 @@ def _items(
 
 @router.put("/candidates/{ID}", response_model=wire.CandidateEnvelope, openapi_extra=BODY)
 @router.patch("/candidates/{ID}", response_model=wire.CandidateEnvelope, openapi_extra=BODY)
-def update_candidate(
-    ID: str, request: Request, sent: Annotated[CandidateRequest, Depends(candidate_request)]
+async def update_candidate(
+    ID: str, sent: Annotated[CandidateRequest, Depends(candidate_request)], who: Who
 ) -> Response:
     """Change only the fields sent; ``candidate_attribute_data`` merges, ``note`` appends a note. JSON or multipart."""
-    who = caller(request)
     who.principal.require(Scope.WRITE_CANDIDATES)
-    return answer(who, _update(who, who.find(ID), sent))
+    return await answered(who, await who.read(lambda r: _update(r, find(r, ID), sent)))
 
 
 @router.delete("/candidates/{ID}", response_model=wire.Success)
-def delete_candidate(ID: str, request: Request) -> Response:
+async def delete_candidate(ID: str, who: Who) -> Response:
     """Delete a candidate: gone from get and list afterwards."""
-    who = caller(request)
-    person = who.find(ID)
-    who.execute(c.DeleteCandidate(person.id))
+    person = await who.read(lambda r: find(r, ID))
+    await who.execute(c.DeleteCandidate(person.id))
     return FastJSONResponse({"success": True})
