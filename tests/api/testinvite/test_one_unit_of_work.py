@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from candidly.bootstrap import Services
-from tests.api.native.test_one_unit_of_work import transactions
 from tests.api.testinvite.conftest import BASE, case, ids_of
-from tests.helpers import Org, TestClient
+from tests.helpers import Org, TestClient, transactions
 
 
 def warm(client: TestClient, org: Org, task: dict[str, Any]) -> None:
