@@ -9,7 +9,7 @@ command's own transaction, after its handler), so all the reads of a request sha
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol, TypeVar
+from typing import Literal, Protocol, TypeVar
 
 from candidly.domain.applications import Application, EffectiveStep, effective_steps
 from candidly.domain.attachments import Attachment, Note
@@ -18,6 +18,7 @@ from candidly.domain.deliveries import Delivery, DeliveryAttempt, WebhookSubscri
 from candidly.domain.errors import NotFound
 from candidly.domain.events import Event
 from candidly.domain.openings import Opening
+from candidly.domain.organizations import Organization
 from candidly.domain.people import Candidate, User
 from candidly.domain.principals import Principal, Scope
 from candidly.domain.status_maps import StatusMap
@@ -33,6 +34,14 @@ class _ById(Protocol[T_co]):
 
 class _Paged(Protocol[T]):
     def page(self, organization_id: str, filters: Filters, request: PageRequest) -> Page[T]: ...
+
+
+class _Counted(Protocol):
+    def count(self, organization_id: str, filters: Filters) -> int: ...
+
+
+class _Owned(Protocol):
+    def owner(self, ident: str) -> str | None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,6 +192,38 @@ class Reader:
     def status_maps(self) -> list[StatusMap]:
         self.principal.require(Scope.READ_CANDIDATES)
         return self.uow.status_maps.find(self.organization_id)
+
+    # Sessions a page at a time, and totals for the surfaces that number their pages (InstaView).
+
+    def sessions(self, filters: Filters, request: PageRequest) -> Page[Attempt]:
+        return self._page(Scope.READ_CANDIDATES, self.uow.attempts, filters, request)
+
+    def candidate_count(self, filters: Filters) -> int:
+        return self._count(Scope.READ_CANDIDATES, self.uow.candidates, filters)
+
+    def opening_count(self, filters: Filters) -> int:
+        return self._count(Scope.READ_OPENINGS, self.uow.openings, filters)
+
+    def session_count(self, filters: Filters) -> int:
+        return self._count(Scope.READ_CANDIDATES, self.uow.attempts, filters)
+
+    def _count(self, scope: Scope, repo: _Counted, filters: Filters) -> int:
+        self.principal.require(scope)
+        return repo.count(self.organization_id, filters)
+
+    def owner(self, kind: Literal["candidate", "opening", "session"], ident: str) -> str | None:
+        """The organization holding a candidate, an opening or a session, whoever asks.
+
+        Only for surfaces whose vendor answers 403, not 404, for another organization's resource (InstaView):
+        it tells which organization, never what the resource holds.
+        """
+        repos: dict[str, _Owned] = {"candidate": self.uow.candidates, "opening": self.uow.openings,
+                                    "session": self.uow.attempts}  # fmt: skip
+        return repos[kind].owner(ident)
+
+    def organizations(self) -> list[Organization]:
+        """The organizations the principal's key spans, oldest first."""
+        return self.uow.organizations.many(self.principal.organization_ids)
 
 
 def _live(entity: T | None, kind: str, ident: str) -> T:
