@@ -1,13 +1,16 @@
-"""One unit of work per InstaView request: a get or a list is one read transaction, a create or an update one write."""
+"""One unit of work per InstaView request: a get or a list is one read transaction, a create or an update one write.
+
+A refused write still names another company's job first: test_isolation_and_keys.py.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from candidly.bootstrap import Services
-from tests.api.instaview.conftest import BASE, new_candidate, new_job
+from tests.api.instaview.conftest import BASE, new_candidate
 from tests.api.native.test_one_unit_of_work import transactions
-from tests.helpers import Org, TestClient, table_counts
+from tests.helpers import Org, TestClient
 
 
 def interviewed(client: TestClient, org: Org, job: dict[str, Any]) -> dict[str, Any]:
@@ -62,21 +65,6 @@ def test_a_create_and_an_update_answer_from_their_own_transaction(
         updated = client.patch(f"{BASE}/candidates/{created.json()['id']}", json=change, headers=org.headers)
     assert updated.status_code == 200
     assert (updated.json()["firstName"], updated.json()["jobIds"], len(begun)) == ("Augusta", [job["id"]], 1)
-
-
-def test_a_refused_write_names_another_companys_job_before_a_bad_field(
-    client: TestClient, org: Org, other_org: Org, services: Services
-) -> None:
-    foreign = new_job(client, other_org)
-    person = new_candidate(client, org)
-    before = table_counts(services)
-    bad = {"email": "not an address", "jobIds": [foreign["id"]]}
-    updated = client.patch(f"{BASE}/candidates/{person['id']}", json=bad, headers=org.headers)
-    created = client.post(f"{BASE}/candidates", json={"firstName": "A", "lastName": "B", "gdprExpiryDate": "2031-01-01", **bad},
-                          headers=org.headers)  # fmt: skip
-    for refused in (updated, created):
-        assert (refused.status_code, refused.json()["details"]) == (403, {"field": "jobIds[0]"}), refused.text
-    assert table_counts(services) == before
 
 
 def test_an_email_cleared_while_a_phone_is_sent_is_kept(client: TestClient, org: Org) -> None:
