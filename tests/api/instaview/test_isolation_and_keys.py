@@ -77,6 +77,9 @@ def test_scopes_map_onto_instaview_names(client: TestClient, org: Org, job: dict
     assert client.get(f"{BASE}/candidates", headers=reader).status_code == 200
     unknown = client.get(f"{BASE}/candidates", headers={"Authorization": "Bearer sk_live_nope"})
     assert (unknown.status_code, unknown.json()["code"]) == (401, "INVALID_API_KEY")
+    # The key is checked before the body (InstaView's documented order): a bad body with a bad key is a 401.
+    bad = client.post(f"{BASE}/candidates", json={"firstName": 5}, headers={"Authorization": "Bearer sk_live_nope"})
+    assert (bad.status_code, bad.json()["code"]) == (401, "INVALID_API_KEY")
 
 
 def test_jobs_are_created_read_and_listed(client: TestClient, org: Org, job: dict[str, Any]) -> None:
