@@ -10,6 +10,7 @@ again, in a read-only transaction, so that it is told the same refusal first as 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Query
@@ -142,42 +143,55 @@ class _StoredCv(Exception):
     """A renamed candidate has a CV, to anonymize against the new name before the write (never under its lock)."""
 
 
+@dataclass(frozen=True, slots=True)
+class _Update:
+    """A PATCH of a candidate: the fields and jobs sent, the checks InstaView makes, the answer it gives."""
+
+    ident: str
+    fields: c.CandidateChanges
+    jobs: list[str] | None
+    base: str
+
+    def command(self, changes: c.CandidateChanges) -> c.UpdateCandidate:
+        return c.UpdateCandidate(self.ident, changes, None, None if self.jobs is None else tuple(self.jobs))
+
+    def checks(self, r: Reader) -> Candidate:
+        """What InstaView refuses before an update, in its order: the candidate, its contact, the jobs named."""
+        current = candidate_of(r, self.ident)
+        if "email" in self.fields or "phone" in self.fields:
+            _require_contact(self.fields, current)
+        _check_jobs(r, self.jobs)
+        return current
+
+    def answer(self, anonymized: bool) -> Callable[[Reader, Candidate], dict[str, Any]]:
+        """The updated candidate, once the checks that need it hold (inside the write: a refusal rolls it back)."""
+
+        def render(r: Reader, person: Candidate) -> dict[str, Any]:
+            if not anonymized and person.cv and _NAMES & self.fields.keys():
+                raise _StoredCv
+            if "email" in self.fields or "phone" in self.fields:
+                _require_contact(self.fields, person)  # what was not sent is as stored: the check made before
+            return rendered(r, [person], self.base)[0]
+
+        return render
+
+
 @router.patch("/candidates/{candidate_id}", response_model=wire.Candidate, tags=["candidates"])
 async def update_candidate(candidate_id: str, body: wire.CandidateUpdate, who: Who, base: BasePath) -> Response:
     """Change only the fields sent; jobIds and metadata replace what was there."""
     who.principal.require(Scope.WRITE_CANDIDATES)  # before any work on the body (a CV to anonymize)
     _refuse_nulls(body)
-    ident, fields, jobs = ids.core(candidate_id), translate.candidate_fields(body), ids.core_all(body.job_ids)
-    openings = None if jobs is None else tuple(jobs)
-
-    def checks(r: Reader) -> Candidate:
-        """What InstaView refuses before an update, in its order: the candidate, its contact, the jobs named."""
-        current = candidate_of(r, ident)
-        if "email" in fields or "phone" in fields:
-            _require_contact(fields, current)
-        _check_jobs(r, jobs)
-        return current
-
-    def answer(anonymized: bool) -> Callable[[Reader, Candidate], dict[str, Any]]:
-        def render(r: Reader, person: Candidate) -> dict[str, Any]:
-            if not anonymized and person.cv and _NAMES & fields.keys():
-                raise _StoredCv  # rolls this write back: the CV is anonymized below, outside the transaction
-            if "email" in fields or "phone" in fields:
-                _require_contact(fields, person)  # what was not sent is as stored: the check made before, here
-            return rendered(r, [person], base)[0]
-
-        return render
-
-    if "cv" not in fields:  # no CV sent: one write transaction, unless the candidate turns out to have one
+    edit = _Update(ids.core(candidate_id), translate.candidate_fields(body), ids.core_all(body.job_ids), base)
+    if "cv" not in edit.fields:  # no CV sent: one write transaction, unless the candidate turns out to have one
         try:
-            return FastJSONResponse(await _written(who, c.UpdateCandidate(ident, fields, None, openings),
-                                                   answer(anonymized=False), checks))  # fmt: skip
+            return FastJSONResponse(
+                await _written(who, edit.command(edit.fields), edit.answer(anonymized=False), edit.checks)
+            )
         except _StoredCv:
-            pass
+            pass  # rolled back: the stored CV is anonymized against the new name below, outside the write
     # A CV is anonymized against the names the candidate will have: read them (and the stored CV) first.
-    changes = with_anonymized_cv(fields, await who.read(checks))
-    updated = await _written(who, c.UpdateCandidate(ident, changes, None, openings), answer(anonymized=True), checks)
-    return FastJSONResponse(updated)
+    changes = with_anonymized_cv(edit.fields, await who.read(edit.checks))
+    return FastJSONResponse(await _written(who, edit.command(changes), edit.answer(anonymized=True), edit.checks))
 
 
 @router.delete("/candidates/{candidate_id}", response_model=bool, tags=["candidates"])
