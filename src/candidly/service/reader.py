@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol, TypeVar
+from typing import Literal, Protocol, TypeVar
 
 from candidly.domain.applications import Application, EffectiveStep, effective_steps
 from candidly.domain.attachments import Attachment, Note
@@ -19,6 +19,7 @@ from candidly.domain.deliveries import Delivery, DeliveryAttempt, WebhookSubscri
 from candidly.domain.errors import NotFound
 from candidly.domain.events import Event
 from candidly.domain.openings import Opening
+from candidly.domain.organizations import Organization
 from candidly.domain.people import Candidate, User
 from candidly.domain.principals import Principal, Scope
 from candidly.domain.status_maps import StatusMap
@@ -38,6 +39,10 @@ class _Paged(Protocol[T]):
 
 class _Counted(Protocol):
     def count(self, organization_id: str, filters: Filters) -> int: ...
+
+
+class _Owned(Protocol):
+    def owner(self, ident: str) -> str | None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,7 +194,7 @@ class Reader:
         self.principal.require(Scope.READ_CANDIDATES)
         return self.uow.status_maps.find(self.organization_id)
 
-    # Test sessions a page at a time, and how many of each kind match (a numbered page's total).
+    # Sessions a page at a time, and how many of each kind match (a numbered page's total).
 
     def sessions(self, filters: Filters, request: PageRequest) -> Page[Attempt]:
         return self._page(Scope.READ_CANDIDATES, self.uow.attempts, filters, request)
@@ -219,6 +224,20 @@ class Reader:
         """Each candidate's event log, in order (a page of candidates at a time)."""
         self.principal.require(Scope.READ_CANDIDATES)
         return {cid: self.uow.events.for_candidate(self.organization_id, cid) for cid in candidate_ids}
+
+    def owner(self, kind: Literal["candidate", "opening", "session"], ident: str) -> str | None:
+        """The organization holding a candidate, an opening or a session, whoever asks.
+
+        Only for surfaces whose vendor answers 403, not 404, for another organization's resource (InstaView):
+        it tells which organization, never what the resource holds.
+        """
+        repos: dict[str, _Owned] = {"candidate": self.uow.candidates, "opening": self.uow.openings,
+                                    "session": self.uow.attempts}  # fmt: skip
+        return repos[kind].owner(ident)
+
+    def organizations(self) -> list[Organization]:
+        """The organizations the principal's key spans, oldest first."""
+        return self.uow.organizations.many(self.principal.organization_ids)
 
 
 def _live(entity: T | None, kind: str, ident: str) -> T:
