@@ -125,3 +125,31 @@ def org(client: TestClient) -> Org:
 @pytest.fixture
 def other_org(client: TestClient) -> Org:
     return make_org(client, "Globex")
+
+
+# Modules whose tests run for many seconds each (real server processes, Chromium, the fuzzer), longest first. They
+# start first, so that with ``-n 2`` no worker is left with one of them while the other has run out of tests. This
+# changes only the order; every test still runs, and none depends on another's order.
+LONG_FIRST = (
+    "tests/reliability/test_crash.py",
+    "tests/reliability/test_fuzz.py",
+    "tests/reliability/test_faults.py",
+    "tests/cli/test_first_hour.py",
+    "tests/reliability/test_isolation.py",
+    "tests/testing/test_servers.py",
+    "tests/reliability/test_shutdown.py",
+    "tests/web/test_docs.py",
+    "tests/security/test_secrets_at_rest.py",
+    "tests/delivery/test_receivers.py",
+    "tests/testing/test_marker.py",
+    "tests/delivery/test_reliability.py",
+    "tests/access/test_browser.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        module = item.nodeid.split("::", 1)[0]
+        return LONG_FIRST.index(module) if module in LONG_FIRST else len(LONG_FIRST)
+
+    items.sort(key=rank)  # stable: within a rank, the collection order stays
