@@ -105,6 +105,25 @@ class PostgresCluster:
             conn.execute(f'CREATE DATABASE "{name}"')
         return self.url(name)
 
+    def empty(self, name: str) -> None:
+        """Make database ``name`` as empty as a new one, keeping its schema: cheaper than creating and migrating.
+
+        Other sessions on it (a test's leftover pool) are ended first, so no lock they hold can stall the reset and
+        no transaction of theirs can write afterwards. TRUNCATE gives every table new, empty files, as a new database
+        has; only ``alembic_version``, which records the schema, keeps its row.
+        """
+        with psycopg.connect(self._dsn(name), autocommit=True) as conn:
+            conn.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            tables = conn.execute(
+                "SELECT quote_ident(tablename) FROM pg_tables "
+                "WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
+            ).fetchall()
+            if tables:
+                conn.execute(f"TRUNCATE {', '.join(row[0] for row in tables)}")  # one statement: foreign keys allow it
+
     def halt(self) -> None:
         """Stop the server and keep its data: clients see the database go away until ``resume``."""
         subprocess.run(
