@@ -10,7 +10,7 @@ from fastapi.responses import Response
 from candidly.dialects.base import FastJSONResponse
 from candidly.dialects.testinvite import schemas as wire
 from candidly.dialects.testinvite import translate
-from candidly.dialects.testinvite.deps import BEARER, BaseUrl, CredentialLast, Who
+from candidly.dialects.testinvite.deps import BEARER, BaseUrl, Who
 from candidly.dialects.testinvite.errors import named_as
 from candidly.dialects.testinvite.paging import Limit, Mode, PageNumber, mode_of, pagination
 from candidly.domain import commands as c
@@ -20,7 +20,7 @@ from candidly.domain.people import split_fullname
 from candidly.service.ports import Filters, PageRequest
 from candidly.service.reader import Reader
 
-router = APIRouter(tags=["candidates"], dependencies=[BEARER], route_class=CredentialLast)
+router = APIRouter(tags=["candidates"], dependencies=[BEARER])
 BASE = "/api/integration/rest/v1/tasks/{task_id}/candidates"
 
 

@@ -10,7 +10,7 @@ from fastapi.responses import Response
 
 from candidly.dialects.base import FastJSONResponse
 from candidly.dialects.testinvite import schemas as wire
-from candidly.dialects.testinvite.deps import BEARER, CredentialLast, Who
+from candidly.dialects.testinvite.deps import BEARER, Who
 from candidly.dialects.testinvite.instances import render_test_instance
 from candidly.dialects.testinvite.paging import Limit, Mode, PageNumber, link, mode_of, pagination
 from candidly.dialects.testinvite.routes import people
@@ -24,7 +24,7 @@ from candidly.domain.principals import Scope
 from candidly.service.ports import Filters, Page, PageRequest
 from candidly.service.reader import Reader
 
-router = APIRouter(tags=["test instances"], dependencies=[BEARER], route_class=CredentialLast)
+router = APIRouter(tags=["test instances"], dependencies=[BEARER])
 BASE = "/api/integration/rest/v1/tasks/{task_id}/test-instances"
 # The expand page writes its path without v1; a client copying it from there finds it too.
 UNVERSIONED = "/api/integration/rest/tasks/{task_id}/test-instances"

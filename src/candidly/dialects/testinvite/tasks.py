@@ -13,7 +13,7 @@ from fastapi.responses import Response
 
 from candidly.dialects.base import FastJSONResponse
 from candidly.dialects.testinvite import schemas as wire
-from candidly.dialects.testinvite.deps import BEARER, CredentialLast, Who
+from candidly.dialects.testinvite.deps import BEARER, Who
 from candidly.dialects.testinvite.paging import Limit, Mode, PageNumber, mode_of, pagination
 from candidly.dialects.testinvite.translate import render_task, task_settings
 from candidly.domain.errors import NotFound
@@ -21,7 +21,7 @@ from candidly.domain.openings import Opening, OpeningKind
 from candidly.service.ports import Filters, PageRequest
 from candidly.service.reader import Reader
 
-router = APIRouter(tags=["tasks"], dependencies=[BEARER], route_class=CredentialLast)
+router = APIRouter(tags=["tasks"], dependencies=[BEARER])
 TASKS = "/api/integration/rest/v1/tasks"
 # The search page writes its path without v1; a client copying it from there finds it too.
 UNVERSIONED = "/api/integration/rest/tasks"
