@@ -55,6 +55,10 @@ class Authenticator:
         """The principal of a key named by its id (JWT ``iss``, OAuth ``client_id``), for signed schemes."""
         return self._cached(f"id:{key_id}", lambda uow: uow.api_keys.get(key_id))
 
+    def known_key_id(self, key_id: str) -> Principal | None:
+        """The cached principal of a key named by its id, or None when finding it needs the database."""
+        return self._recall(f"id:{key_id}")
+
     def _cached(self, cache_key: str, load: Callable[[UnitOfWork], ApiKey | None]) -> Principal:
         """The live key ``load`` finds, remembered under ``cache_key`` (a token's digest, or its id)."""
         cached = self._recall(cache_key)
