@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Annotated, Any
+from typing import Annotated, Any, ParamSpec
 
-from fastapi import Depends, Request
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
 
 from candidly.dialects.base import caller_dependency, surface_services
 from candidly.dialects.comeet import auth, files, translate
 from candidly.dialects.comeet import schemas as wire
 from candidly.dialects.comeet.errors import ComeetError
-from candidly.domain.errors import InvalidField, NotFound
+from candidly.domain.errors import DomainError, InvalidField, NotFound, Unauthenticated
 from candidly.domain.openings import Opening, OpeningKind
 from candidly.domain.principals import Principal, Scope
 from candidly.domain.values import email_address
@@ -24,10 +27,38 @@ SALARY = "salary_expectations"
 
 
 async def organization(who: Annotated[Principal, Depends(auth.principal)]) -> str:
-    return who.organization()
+    try:
+        return who.organization()
+    except DomainError:
+        return ""  # refused by the route, once its input is validated (Router), as the credential is
 
 
 Who = Annotated[Caller, Depends(caller_dependency("comeet", organization, principal=auth.principal))]
+P = ParamSpec("P")
+
+
+class Router(APIRouter):
+    """Comeet's routes: FastAPI validates a route's parameters and body first, then the credential and its
+    organization are checked, then the route runs; so a bad body with a bad credential is a 400, as it always was.
+
+    FastAPI resolves ``who: Who`` before it validates the body, so a refusal is held in the caller until here.
+    """
+
+    def add_api_route(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
+        super().add_api_route(path, _admitted_first(endpoint), **kwargs)
+
+
+def _admitted_first(route: Callable[P, Awaitable[Response]]) -> Callable[P, Awaitable[Response]]:
+    @functools.wraps(route)
+    async def admitted(*args: P.args, **kwargs: P.kwargs) -> Response:
+        who = kwargs.get("who")
+        if isinstance(who, Caller):
+            if isinstance(who.principal, auth.Refused):
+                raise who.principal.refusal or Unauthenticated("missing credentials")
+            who.principal.organization()  # a key of several organizations, or none, is refused here
+        return await route(*args, **kwargs)
+
+    return admitted
 
 
 def as_updater(who: Caller, updated_by: wire.UpdatedBy | None) -> Caller:

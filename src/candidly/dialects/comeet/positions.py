@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import Response
 
 from candidly.dialects.base import FastJSONResponse, surface_services
 from candidly.dialects.comeet import auth, listing
 from candidly.dialects.comeet import schemas as wire
-from candidly.dialects.comeet.caller import Who, position, positions, render_positions
+from candidly.dialects.comeet.caller import Router, Who, position, positions, render_positions
 from candidly.dialects.comeet.routes import candidates_page
 from candidly.service.reader import Reader
 
-router = APIRouter(tags=["positions"], dependencies=auth.SECURED)
+router = Router(tags=["positions"], dependencies=auth.SECURED)
 
 
 @router.get("/positions", response_model=wire.PositionsOut,

@@ -16,6 +16,7 @@ from candidly.dialects.comeet import schemas as wire
 from candidly.dialects.comeet.caller import (
     SALARY,
     Render,
+    Router,
     Who,
     as_author,
     as_updater,
@@ -33,7 +34,7 @@ from candidly.service.caller import Caller
 from candidly.service.ports import Filters, PageRequest
 from candidly.service.reader import ApplicationView, Reader
 
-router = APIRouter(tags=["candidates"], dependencies=auth.SECURED)
+router = Router(tags=["candidates"], dependencies=auth.SECURED)
 # Signed links: the link is the credential.
 downloads = APIRouter(tags=["files"])
 
