@@ -31,22 +31,23 @@ def issue_token(services: SurfaceServices, principal: Principal) -> str:
     return jwt.encode(claims, principal.signing_secret, algorithm=ALGORITHM)
 
 
-def verify_token(services: SurfaceServices, token: str, leeway_seconds: int = 0) -> Principal:
-    """The principal of a well-signed token whose ``exp`` (plus ``leeway_seconds``) has not passed."""
-    return checked_token(services, services.auth.by_key_id(token_key_id(token)), token, leeway_seconds)
+async def principal_of_token(services: SurfaceServices, token: str, leeway_seconds: int = 0) -> Principal:
+    """The principal of a well-signed token whose ``exp`` (plus ``leeway_seconds``) has not passed; a cached key
+    never leaves the event loop."""
+    return check_token(services, token, await principal_of_key_id(services, token_issuer(token)), leeway_seconds)
 
 
-async def token_principal(services: SurfaceServices, token: str, leeway_seconds: int = 0) -> Principal:
-    """``verify_token`` for async callers: a cached key on the event loop, a miss read on the database executor."""
-    key_id = token_key_id(token)
-    principal = services.auth.known_key_id(key_id)
-    if principal is None:
-        principal = await services.backend.executor.run(lambda: services.auth.by_key_id(key_id))
-    return checked_token(services, principal, token, leeway_seconds)
+async def principal_of_key_id(services: SurfaceServices, key_id: str) -> Principal:
+    """The principal of a key named by its id (a token's ``iss``, a signed link's key): a cached key is answered
+    on the event loop, only a cache miss reads the database, on its executor."""
+    known = services.auth.known_key_id(key_id)
+    if known is not None:
+        return known
+    return await services.backend.executor.run(lambda: services.auth.by_key_id(key_id))
 
 
-def token_key_id(token: str) -> str:
-    """The id of the key a token names in ``iss`` (read before its signature can be checked)."""
+def token_issuer(token: str) -> str:
+    """The key a token names in ``iss``, read before its signature can be checked (the key holds the secret)."""
     try:
         key_id = jwt.decode(token, options={"verify_signature": False}).get("iss")
     except jwt.PyJWTError as exc:
@@ -56,8 +57,8 @@ def token_key_id(token: str) -> str:
     return key_id
 
 
-def checked_token(services: SurfaceServices, principal: Principal, token: str, leeway_seconds: int) -> Principal:
-    """``principal``, when ``token`` is signed with its key and has not expired."""
+def check_token(services: SurfaceServices, token: str, principal: Principal, leeway_seconds: int = 0) -> Principal:
+    """``principal`` when ``token`` is signed with its secret and its ``exp`` (plus the leeway) has not passed."""
     try:
         claims = jwt.decode(
             token, principal.signing_secret or "", algorithms=[ALGORITHM],

@@ -56,7 +56,7 @@ class Authenticator:
         return self._cached(f"id:{key_id}", lambda uow: uow.api_keys.get(key_id))
 
     def known_key_id(self, key_id: str) -> Principal | None:
-        """``by_key_id`` when the key is cached (no database, for async callers); None when it needs a lookup."""
+        """The cached principal of a key named by its id, or None when finding it needs the database."""
         return self._recall(f"id:{key_id}")
 
     def _cached(self, cache_key: str, load: Callable[[UnitOfWork], ApiKey | None]) -> Principal:

@@ -239,6 +239,24 @@ class Reader:
         """The organizations the principal's key spans, oldest first."""
         return self.uow.organizations.many(self.principal.organization_ids)
 
+    def opening_members(self, user_ids: list[str]) -> dict[str, User]:
+        """The users openings name (a position's lead recruiter), by id: part of the opening, read with its scope."""
+        self.principal.require(Scope.READ_OPENINGS)
+        wanted = sorted(set(user_ids))
+        if not wanted:
+            return {}
+        filters = Filters(equal={"id": wanted}, include_deleted=True)
+        found = self.uow.users.page(self.organization_id, filters, PageRequest(limit=len(wanted)))
+        return {u.id: u for u in found.items}
+
+    def attachment(self, ident: str) -> tuple[Attachment, bytes]:
+        """An attachment with its bytes."""
+        self.principal.require(Scope.READ_CANDIDATES)
+        found = self.uow.blobs.attachment(self.organization_id, ident)
+        if found is None:
+            raise NotFound("attachment", ident)
+        return found
+
 
 def _live(entity: T | None, kind: str, ident: str) -> T:
     if entity is None or getattr(entity, "deleted_at", None) is not None:

@@ -10,7 +10,7 @@ import base64
 import binascii
 
 from candidly.dialects.base import SurfaceServices, client_principal, key_principal
-from candidly.dialects.tokens import looks_like_jwt, token_principal
+from candidly.dialects.tokens import looks_like_jwt, principal_of_token
 from candidly.domain.errors import DomainError
 from candidly.domain.principals import Principal
 
@@ -21,7 +21,7 @@ async def _principal(services: SurfaceServices, scheme: str, value: str) -> Prin
         return await client_principal(services, key_id, secret) if colon else None
     if scheme != "bearer":
         return None
-    return await (token_principal(services, value) if looks_like_jwt(value) else key_principal(services, value))
+    return await (principal_of_token(services, value) if looks_like_jwt(value) else key_principal(services, value))
 
 
 async def api_key_of(services: SurfaceServices, header: bytes | None) -> str | None:

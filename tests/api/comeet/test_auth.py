@@ -10,7 +10,7 @@ import pytest
 from candidly.bootstrap import Services
 from candidly.settings import Settings
 from tests.api.comeet.conftest import comeet_jwt
-from tests.helpers import FakeClock, Org, TestClient, client_with, make_org
+from tests.helpers import FakeClock, Org, TestClient, client_with, make_org, table_counts
 
 
 @pytest.fixture
@@ -86,6 +86,28 @@ def test_a_bad_credential_is_401(client: TestClient, org: Org, clock: FakeClock,
     response = listing(client, make(org, clock))
     assert response.status_code == 401
     assert set(response.json()) == {"status", "error", "message"}
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "status"),
+    [
+        ("POST", "/comeet/candidates", {"position_uid": "p"}, 401),  # first_name and last_name are missing too
+        ("PATCH", "/comeet/candidates/c", {"first_name": 5}, 401),
+        ("GET", "/comeet/candidates/c?include=" + "x" * 41, None, 401),
+        ("POST", "/comeet/candidates", {"position_uid": "p", "first_name": "A", "last_name": "B"}, 401),
+        ("GET", "/comeet/candidates?bogus=1", None, 401),  # a filter is checked by the route, after the credential
+        ("GET", "/comeet/candidates/123", None, 401),
+    ],
+)  # fmt: skip
+def test_a_refused_credential_is_answered_before_anything_else(
+    client: TestClient, services: Services, method: str, path: str, body: Any, status: int
+) -> None:
+    """The credential is checked first, as on every surface: a client with a bad key learns nothing of its input."""
+    before = table_counts(services)
+    response = client.request(method, path, json=body, headers={"Authorization": "Bearer cdly_unknown"})
+    assert response.status_code == status, response.text
+    assert response.json()["status"] == status
+    assert table_counts(services) == before
 
 
 def test_a_revoked_keys_jwt_is_401(client: TestClient, org: Org, clock: FakeClock) -> None:

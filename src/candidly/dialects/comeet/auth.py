@@ -11,12 +11,12 @@ from fastapi import Request, Security
 from fastapi.params import Depends
 from fastapi.security import HTTPBearer
 
-from candidly.dialects.base import SurfaceServices, bearer_token
-from candidly.dialects.tokens import looks_like_jwt, verify_token
+from candidly.dialects.base import bearer_principal, bearer_token, surface_services
+from candidly.dialects.tokens import looks_like_jwt, principal_of_token
 from candidly.domain.principals import Principal
 
 CLOCK_SKEW_SECONDS = 60
-# Declares the scheme in the OpenAPI document; ``authenticate`` does the checking, in Comeet's error body.
+# Declares the scheme in the OpenAPI document; ``principal`` does the checking, in Comeet's error body.
 BEARER = HTTPBearer(
     auto_error=False, scheme_name="ComeetJWT", bearerFormat="JWT",
     description="HS256 JWT: iss = the API key's id, exp required, signed with the key's signing secret; "
@@ -25,10 +25,9 @@ BEARER = HTTPBearer(
 SECURED: list[Depends] = [Security(BEARER)]
 
 
-def authenticate(request: Request) -> Principal:
-    services: SurfaceServices = request.app.state.services
+async def principal(request: Request) -> Principal:
+    """The principal of the request's JWT or plain key (a cached key never leaves the event loop)."""
     token = bearer_token(request)
-    if looks_like_jwt(token):
-        assert token is not None
-        return verify_token(services, token, leeway_seconds=CLOCK_SKEW_SECONDS)
-    return services.auth.authenticate(token)
+    if token is not None and looks_like_jwt(token):
+        return await principal_of_token(surface_services(request), token, leeway_seconds=CLOCK_SKEW_SECONDS)
+    return await bearer_principal(request)

@@ -27,7 +27,7 @@ from candidly.domain.openings import Opening
 from candidly.domain.people import User, split_fullname
 from candidly.domain.values import email_address, phone_number
 from candidly.service.ports import Filters
-from candidly.service.queries import ApplicationView
+from candidly.service.reader import ApplicationView
 
 NS = "comeet."
 IN_PROGRESS = "In progress"

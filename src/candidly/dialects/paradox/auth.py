@@ -23,7 +23,7 @@ from candidly.dialects.base import (
     surface_services,
 )
 from candidly.dialects.paradox.schemas import TokenOut
-from candidly.dialects.tokens import issue_token, looks_like_jwt, token_principal
+from candidly.dialects.tokens import issue_token, looks_like_jwt, principal_of_token
 from candidly.domain.errors import InvalidField, Unauthenticated
 from candidly.domain.principals import Principal
 from candidly.service.caller import Caller
@@ -57,7 +57,7 @@ async def principal(request: Request) -> Principal:
         return await client_principal(services, *basic)
     token = bearer_token(request)
     if token is not None and looks_like_jwt(token):
-        return await token_principal(services, token)
+        return await principal_of_token(services, token)
     return await key_principal(services, token)
 
 
