@@ -78,10 +78,13 @@ def build_worker(services: Services, sender: Sender | None = None) -> Worker:
     """The delivery worker over the same database and clock as the surfaces; ``sender`` replaces the network."""
     # Only TestInvite's surface accepts a ``callback``, so callbacks arrive in its test-instance shape.
     return Worker(
-        services.database, services.clock, services.settings, callback_renderer=render_test_instance,
+        services.database,
+        services.clock,
+        services.settings,
+        callback_renderer=render_test_instance,
         housekeeping=(lambda: gdpr_sweep(services), lambda: forget_idempotency_keys(services)),
         sender=sender or services.outbox,
-    )  # fmt: skip
+    )
 
 
 SYSTEM = Actor(

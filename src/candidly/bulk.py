@@ -18,8 +18,19 @@ from candidly.domain.principals import ALL_SCOPES, Actor, Principal, Scope
 from candidly.service.ports import Filters, PageRequest
 
 # The columns import reads and export writes; `metadata` travels as a JSON object.
-COLUMNS = ("first_name", "last_name", "middle_name", "email", "phone", "external_id", "status", "language",
-           "gender", "gdpr_expiry_date", "metadata")  # fmt: skip
+COLUMNS = (
+    "first_name",
+    "last_name",
+    "middle_name",
+    "email",
+    "phone",
+    "external_id",
+    "status",
+    "language",
+    "gender",
+    "gdpr_expiry_date",
+    "metadata",
+)
 BATCH = 2000
 SYSTEM = Actor(
     Principal(key_id=None, organization_ids=(), scopes=ALL_SCOPES, is_operator=True), surface="import", type="operator"
@@ -87,9 +98,12 @@ def _fields(number: int, record: dict[str, Any]) -> c.CandidateChanges | Rejecte
 
 
 def import_rows(
-    services: Services, organization_id: str, rows: Iterable[tuple[int, c.CandidateChanges | Rejected]],
-    opening_id: str | None = None, on_batch: Any = None,
-) -> ImportReport:  # fmt: skip
+    services: Services,
+    organization_id: str,
+    rows: Iterable[tuple[int, c.CandidateChanges | Rejected]],
+    opening_id: str | None = None,
+    on_batch: Any = None,
+) -> ImportReport:
     """Import in batches of BATCH rows, one command (one transaction) per batch."""
     report = ImportReport()
     iterator = iter(rows)

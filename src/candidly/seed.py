@@ -166,9 +166,15 @@ def _organization(client: httpx.Client, spec: OrganizationSpec, created: dict[st
         for i, c in enumerate(spec.candidates)
     }
     return {
-        "id": created["id"], "name": created["name"], "api_key": key, "credentials": credentials(base_url, key),
-        "keys": keys, "users": users, "openings": openings, "candidates": candidates,
-    }  # fmt: skip
+        "id": created["id"],
+        "name": created["name"],
+        "api_key": key,
+        "credentials": credentials(base_url, key),
+        "keys": keys,
+        "users": users,
+        "openings": openings,
+        "candidates": candidates,
+    }
 
 
 def _name(candidate: CandidateSpec, index: int) -> str:

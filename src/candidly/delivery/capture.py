@@ -66,11 +66,16 @@ class CapturingSender:
                 return Outcome(False, refusal.status, f"HTTP {refusal.status}: refused by test mode")
             self._messages.append(
                 Captured(
-                    kind=delivery.kind, organization_id=delivery.organization_id, delivery_id=delivery.id,
-                    to=delivery.target, subject=subject, body=body, headers=dict(headers),
+                    kind=delivery.kind,
+                    organization_id=delivery.organization_id,
+                    delivery_id=delivery.id,
+                    to=delivery.target,
+                    subject=subject,
+                    body=body,
+                    headers=dict(headers),
                     sent_at=self.clock.now().isoformat(),
                 )
-            )  # fmt: skip
+            )
         return Outcome(True, None if subject is not None else 200)
 
     def refuse(self, target: str, *, status: int, times: int) -> None:

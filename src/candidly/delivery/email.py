@@ -35,6 +35,8 @@ def invitation_payload(
 ) -> dict[str, Any]:
     """An email delivery's payload before rendering: the template as it was when the invitation was fanned out."""
     return {
-        "to": to, "application_id": application_id, "variables": context,
+        "to": to,
+        "application_id": application_id,
+        "variables": context,
         "template": {"name": template.name, "subject": template.subject, "body": template.body},
-    }  # fmt: skip
+    }

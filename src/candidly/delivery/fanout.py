@@ -74,10 +74,18 @@ class FanOut:
 
     def _new(self, event: Event, kind: DeliveryKind, target: str, payload: dict[str, Any], **kw: Any) -> Delivery:
         return Delivery(
-            id=new_id(), organization_id=event.organization_id, kind=kind, target=target, payload=payload,
-            created_at=self.now, updated_at=self.now, next_attempt_at=kw.pop("at", self.now), event_id=event.id,
-            event_type=event.type, **kw,
-        )  # fmt: skip
+            id=new_id(),
+            organization_id=event.organization_id,
+            kind=kind,
+            target=target,
+            payload=payload,
+            created_at=self.now,
+            updated_at=self.now,
+            next_attempt_at=kw.pop("at", self.now),
+            event_id=event.id,
+            event_type=event.type,
+            **kw,
+        )
 
     def _invitation(self, event: Event) -> Delivery:
         org, data = event.organization_id, event.data
@@ -151,7 +159,11 @@ def webhook_payload(event: Event) -> dict[str, Any]:
         "type": event.type,
         "timestamp": jsonable(event.occurred_at),
         "data": {
-            "id": event.subject_id, "object": event.subject_type, "candidate_id": event.candidate_id,
-            "changes": event.changes, **event.data, "actor": event.actor,
+            "id": event.subject_id,
+            "object": event.subject_type,
+            "candidate_id": event.candidate_id,
+            "changes": event.changes,
+            **event.data,
+            "actor": event.actor,
         },
-    }  # fmt: skip
+    }

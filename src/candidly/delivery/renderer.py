@@ -74,10 +74,16 @@ class _Child:
 
     def _start(self) -> subprocess.Popen[bytes]:
         self.process = process = subprocess.Popen(  # noqa: S603 - our own interpreter and module, no outside input
-            [sys.executable, "-c", "from candidly.delivery.render_child import main; main()",
-             str(self.budget.memory_bytes)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-c",
+                "from candidly.delivery.render_child import main; main()",
+                str(self.budget.memory_bytes),
+            ],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
         weakref.finalize(self, _stop, process)  # a worker dropped without close() leaves no child behind
         assert process.stdout is not None
         # A busy machine may take a while to start Python: that is not the template's time, nor its fault

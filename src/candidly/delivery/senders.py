@@ -149,10 +149,12 @@ class HttpSender:
         transport: httpx.BaseTransport | None = None,
     ) -> None:
         self.client = httpx.Client(
-            timeout=httpx.Timeout(timeout), follow_redirects=False, trust_env=False,
+            timeout=httpx.Timeout(timeout),
+            follow_redirects=False,
+            trust_env=False,
             transport=transport or PinnedTransport(allow_private=allow_private, resolve=resolve),
             headers={"user-agent": "Candidly-Delivery/1", "content-type": "application/json"},
-        )  # fmt: skip
+        )
 
     def post(self, url: str, body: bytes, headers: dict[str, str]) -> Outcome:
         try:

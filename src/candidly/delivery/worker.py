@@ -153,13 +153,15 @@ class Worker:
             for until, deliveries in later.items():
                 outbox.release(deliveries, self.owner, until)
             # Read with the claim, not once per send: a subscription deleted since is caught by the next claim.
-            hooks = uow.webhooks.by_keys([(d.organization_id, d.subscription_id or "") for d in start
-                                          if d.kind == DeliveryKind.WEBHOOK])  # fmt: skip
+            hooks = uow.webhooks.by_keys(
+                [(d.organization_id, d.subscription_id or "") for d in start if d.kind == DeliveryKind.WEBHOOK]
+            )
             uow.commit()
         with self._lock:  # counted once the claim is committed: a claim that failed holds no room
             self._in_flight.update(receiver_of(d) for d in start)
-        futures = [self.pool.submit(self._attempt, d, hooks.get((d.organization_id, d.subscription_id or "")))
-                   for d in start]  # fmt: skip
+        futures = [
+            self.pool.submit(self._attempt, d, hooks.get((d.organization_id, d.subscription_id or ""))) for d in start
+        ]
         with self._lock:
             self._futures.update(futures)
         for future in futures:

@@ -184,9 +184,13 @@ def surface_app(
     so a documentation page's "Authorize" works for the surface.
     """
     app = FastAPI(
-        title=title, version="1", description=description, default_response_class=FastJSONResponse,
-        docs_url=None, redoc_url=None,
-    )  # fmt: skip
+        title=title,
+        version="1",
+        description=description,
+        default_response_class=FastJSONResponse,
+        docs_url=None,
+        redoc_url=None,
+    )
     app.state.services = services
     install_errors(app)
     for router in routers:

@@ -61,9 +61,11 @@ def check_token(services: SurfaceServices, token: str, principal: Principal, lee
     """``principal`` when ``token`` is signed with its secret and its ``exp`` (plus the leeway) has not passed."""
     try:
         claims = jwt.decode(
-            token, principal.signing_secret or "", algorithms=[ALGORITHM],
+            token,
+            principal.signing_secret or "",
+            algorithms=[ALGORITHM],
             options={"verify_exp": False, "verify_iat": False, "verify_nbf": False, "require": ["exp", "iss"]},
-        )  # fmt: skip
+        )
     except jwt.PyJWTError as exc:
         raise Unauthenticated("invalid access token") from exc
     try:

@@ -288,10 +288,16 @@ class Application:
         if step.attempts_left(used) == 0:
             raise NotAllowed(f"the step allows {step.attempt_limit} attempt(s) and all are used", field="step_id")
         attempt = Attempt(
-            id=new_id(), organization_id=self.organization_id, application_id=self.id,
-            candidate_id=self.candidate_id, opening_id=opening.id, step_id=step.step_id,
-            attempt=used + 1, started_at=now, settings=clean_attempt_settings(settings),
-        )  # fmt: skip
+            id=new_id(),
+            organization_id=self.organization_id,
+            application_id=self.id,
+            candidate_id=self.candidate_id,
+            opening_id=opening.id,
+            step_id=step.step_id,
+            attempt=used + 1,
+            started_at=now,
+            settings=clean_attempt_settings(settings),
+        )
         self.session_count += 1
         return attempt
 
@@ -424,5 +430,9 @@ def uniq_key(uniq_id: str, scope: str, application: Application) -> str:
 
 UNIQ_SCOPES = ("task", "group", "labels", "programs")
 # Where a uniqId must be unique, in words: "in this labels" would not read.
-UNIQ_WITHIN = {"task": "in this task", "group": "in this group", "labels": "by a candidate with the same labels",
-               "programs": "by a candidate with the same programs"}  # fmt: skip
+UNIQ_WITHIN = {
+    "task": "in this task",
+    "group": "in this group",
+    "labels": "by a candidate with the same labels",
+    "programs": "by a candidate with the same programs",
+}

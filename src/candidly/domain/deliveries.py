@@ -166,9 +166,10 @@ def public_url(value: str, field_name: str = "url") -> str:
     why = literal_host_refusal(urlsplit(url).hostname or "")
     if why is not None:
         raise InvalidField(
-            field_name, f"points at {address_of_kind(why)}, which the server does not call "
+            field_name,
+            f"points at {address_of_kind(why)}, which the server does not call "
             "(the operator may allow it with CANDIDLY_OUTBOUND_ALLOW_PRIVATE=true)",
-        )  # fmt: skip
+        )
     return url
 
 

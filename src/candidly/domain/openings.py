@@ -63,8 +63,12 @@ def _details(value: Any, field: str) -> list[dict[str, str]]:
     for i, item in enumerate(value):
         if not isinstance(item, dict) or set(item) - {"name", "value"}:
             raise InvalidField(f"{field}[{i}]", "must be an object with name and value")
-        out.append({"name": text(item.get("name") or "", f"{field}[{i}].name", min_length=1, max_length=200),
-                    "value": text(item.get("value") or "", f"{field}[{i}].value", max_length=20_000)})  # fmt: skip
+        out.append(
+            {
+                "name": text(item.get("name") or "", f"{field}[{i}].name", min_length=1, max_length=200),
+                "value": text(item.get("value") or "", f"{field}[{i}].value", max_length=20_000),
+            }
+        )
     return out
 
 

@@ -231,8 +231,11 @@ class Reader:
         Only for surfaces whose vendor answers 403, not 404, for another organization's resource (InstaView):
         it tells which organization, never what the resource holds.
         """
-        repos: dict[str, _Owned] = {"candidate": self.uow.candidates, "opening": self.uow.openings,
-                                    "session": self.uow.attempts}  # fmt: skip
+        repos: dict[str, _Owned] = {
+            "candidate": self.uow.candidates,
+            "opening": self.uow.openings,
+            "session": self.uow.attempts,
+        }
         return repos[kind].owner(ident)
 
     def organizations(self) -> list[Organization]:
@@ -280,9 +283,13 @@ def views(uow: UnitOfWork, org: str, page: Page[Application]) -> Page[Applicatio
     for a in applications:
         opening = openings[a.opening_id]
         assert opening is not None  # an application's opening is never removed, only marked deleted
-        views.append(ApplicationView(
-            application=a, candidate=people[a.candidate_id], opening=opening,
-            sessions=[s for s in sessions if s.application_id == a.id],
-            attachments=[f for f in files if f.application_id == a.id],
-        ))  # fmt: skip
+        views.append(
+            ApplicationView(
+                application=a,
+                candidate=people[a.candidate_id],
+                opening=opening,
+                sessions=[s for s in sessions if s.application_id == a.id],
+                attachments=[f for f in files if f.application_id == a.id],
+            )
+        )
     return Page(items=views, next_cursor=page.next_cursor, prev_cursor=page.prev_cursor)

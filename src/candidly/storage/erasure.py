@@ -128,8 +128,12 @@ def forgotten_delivery(
         "last_error": scrub(last_error, mentions),
     }
     if status == DeliveryStatus.PENDING:
-        values |= {"status": DeliveryStatus.DEAD, "last_error": "not sent: the candidate was erased",
-                   "lease_owner": None, "lease_until": None}  # fmt: skip
+        values |= {
+            "status": DeliveryStatus.DEAD,
+            "last_error": "not sent: the candidate was erased",
+            "lease_owner": None,
+            "lease_until": None,
+        }
     return values
 
 

@@ -62,9 +62,16 @@ class SqlIdempotencyLedger:
             c.created_at < claim.at - TTL, and_(c.status_code == IN_FLIGHT, c.created_at < claim.at - ABANDONED_AFTER)
         )
         self.conn.execute(delete(t.idempotency_keys).where(_where(claim.scope, claim.key), stale))
-        row = {"organization_id": "", "api_key_id": claim.scope, "key": claim.key, "request_hash": claim.request_hash,
-               "status_code": ANSWER_PENDING if keeps_answer else WITHHELD, "response_headers": [],
-               "response_body": b"", "created_at": claim.at}  # fmt: skip
+        row = {
+            "organization_id": "",
+            "api_key_id": claim.scope,
+            "key": claim.key,
+            "request_hash": claim.request_hash,
+            "status_code": ANSWER_PENDING if keeps_answer else WITHHELD,
+            "response_headers": [],
+            "response_body": b"",
+            "created_at": claim.at,
+        }
         try:
             self.conn.execute(insert(t.idempotency_keys), [row])
         except IntegrityError:

@@ -31,9 +31,22 @@ from candidly.storage.repositories import SEARCHABLE, keyset_page
 E = TypeVar("E")
 Tables = dict[str, dict[Any, Any]]
 TABLES = (
-    "organizations", "api_keys", "users", "openings", "candidates", "applications", "events", "attachments",
-    "notes", "attempts", "status_maps", "webhooks", "deliveries", "delivery_attempts", "idempotency_keys",
-)  # fmt: skip
+    "organizations",
+    "api_keys",
+    "users",
+    "openings",
+    "candidates",
+    "applications",
+    "events",
+    "attachments",
+    "notes",
+    "attempts",
+    "status_maps",
+    "webhooks",
+    "deliveries",
+    "delivery_attempts",
+    "idempotency_keys",
+)
 
 
 class _State:
@@ -133,15 +146,14 @@ class MemoryRepository(Generic[E]):
         checks = (
             all(_equal(getattr(row, k), v) for k, v in filters.equal.items()),
             filters.contains_label is None or filters.contains_label in getattr(row, "labels"),  # noqa: B009
-            not filters.search or any(
-                filters.search.lower() in (getattr(row, n) or "").lower() for n in SEARCHABLE if n in fields
-            ),
+            not filters.search
+            or any(filters.search.lower() in (getattr(row, n) or "").lower() for n in SEARCHABLE if n in fields),
             filters.in_opening is None or getattr(row, "id") in self._in_opening(organization_id, filters.in_opening),  # noqa: B009
             filters.created_after is None or getattr(row, "created_at") >= filters.created_after,  # noqa: B009
             filters.created_before is None or getattr(row, "created_at") <= filters.created_before,  # noqa: B009
             all(_within(getattr(row, k), b) for k, b in filters.ranges.items() if k != PERSON_ACTIVITY),
             all(_as_text(getattr(row, "attributes").get(k)) == v for k, v in filters.attributes.items()),  # noqa: B009
-        )  # fmt: skip
+        )
         return all(checks) and self._also(organization_id, row, filters)
 
     def _also(self, organization_id: str, row: E, filters: Filters) -> bool:  # noqa: ARG002 - for subclasses
@@ -152,9 +164,10 @@ class MemoryRepository(Generic[E]):
         """People with a live application in the opening."""
         applications: dict[tuple[str, str], Application] = self.state.read("applications")
         return {
-            a.candidate_id for (org, _), a in applications.items()
+            a.candidate_id
+            for (org, _), a in applications.items()
             if org == organization_id and a.opening_id == opening_id and a.deleted_at is None
-        }  # fmt: skip
+        }
 
     def page(self, organization_id: str, filters: Filters, request: PageRequest) -> Page[E]:
         """One keyset page in id order, as the SQL repositories page."""

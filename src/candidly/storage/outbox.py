@@ -74,9 +74,15 @@ class SqlDeliveries(SqlRepository[Delivery]):
         self.conn.execute(
             update(self.table)
             .where(c.organization_id == organization_id, c.id == ident)
-            .values(status=DeliveryStatus.PENDING, attempts=0, next_attempt_at=when, lease_owner=None,
-                    lease_until=None, updated_at=when)
-        )  # fmt: skip
+            .values(
+                status=DeliveryStatus.PENDING,
+                attempts=0,
+                next_attempt_at=when,
+                lease_owner=None,
+                lease_until=None,
+                updated_at=when,
+            )
+        )
 
     # The worker's side ---------------------------------------------------------------------------
 
@@ -115,7 +121,7 @@ class SqlDeliveries(SqlRepository[Delivery]):
     ) -> list[Delivery]:
         """Lease up to ``limit`` due deliveries to ``owner``: at most ``per_receiver`` for one receiver, none for
         the receivers in ``skip`` (busy, or backed off), so one receiver's backlog cannot fill a claim.
-        """  # fmt: skip
+        """
         c = self.table.c
         receiver = receiver_column().label("receiver")
         due = (
@@ -174,18 +180,27 @@ class SqlDeliveries(SqlRepository[Delivery]):
         emails = select(func.count()).where(pending, c.kind == DeliveryKind.EMAIL)
         unpublished = select(func.count()).select_from(t.events).where(e.published_at.is_(None))
         return Backlog(
-            int(count), oldest, int(self.conn.execute(emails).scalar_one()),
+            int(count),
+            oldest,
+            int(self.conn.execute(emails).scalar_one()),
             int(self.conn.execute(unpublished).scalar_one()),
-        )  # fmt: skip
+        )
 
     def finish(self, delivery: Delivery, owner: str, attempt: DeliveryAttempt) -> bool:
         """Record an attempt and the delivery's new state, if ``owner`` still holds the lease."""
         c = self.table.c
         values: dict[str, Any] = {
             f: getattr(delivery, f)
-            for f in ("status", "attempts", "next_attempt_at", "last_error", "last_status_code", "delivered_at",
-                      "updated_at")
-        }  # fmt: skip
+            for f in (
+                "status",
+                "attempts",
+                "next_attempt_at",
+                "last_error",
+                "last_status_code",
+                "delivered_at",
+                "updated_at",
+            )
+        }
         result = self.conn.execute(
             update(self.table)
             .where(and_(c.organization_id == delivery.organization_id, c.id == delivery.id, c.lease_owner == owner))
@@ -220,6 +235,12 @@ def new_attempt(
     delivery: Delivery, when: datetime, outcome: str, status_code: int | None, error: str | None
 ) -> DeliveryAttempt:
     return DeliveryAttempt(
-        id=new_id(), organization_id=delivery.organization_id, delivery_id=delivery.id,
-        number=delivery.attempts, attempted_at=when, outcome=outcome, status_code=status_code, error=error,
-    )  # fmt: skip
+        id=new_id(),
+        organization_id=delivery.organization_id,
+        delivery_id=delivery.id,
+        number=delivery.attempts,
+        attempted_at=when,
+        outcome=outcome,
+        status_code=status_code,
+        error=error,
+    )

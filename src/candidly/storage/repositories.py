@@ -224,9 +224,14 @@ def keyset_page(rows: list[E], request: PageRequest) -> Page[E]:
 
 def _within(column: Any, bounds: tuple[datetime | None, datetime | None]) -> list[ColumnElement[bool]]:
     low, high = bounds
-    return [clause for clause in (
-        None if low is None else column >= low, None if high is None else column <= high,
-    ) if clause is not None]  # fmt: skip
+    return [
+        clause
+        for clause in (
+            None if low is None else column >= low,
+            None if high is None else column <= high,
+        )
+        if clause is not None
+    ]
 
 
 SEARCHABLE = ("first_name", "last_name", "email", "fullname", "name", "username")

@@ -204,9 +204,14 @@ class Candidly:
         body = _ok(self.client.post("/api/v1/organizations", json={"name": name}))
         key = body["api_key"]
         return CandidlyOrg(
-            id=body["id"], name=body["name"], key_id=key["id"], token=key["token"],
-            signing_secret=key["signing_secret"], base_url=self.base_url, clock=self.clock,
-        )  # fmt: skip
+            id=body["id"],
+            name=body["name"],
+            key_id=key["id"],
+            token=key["token"],
+            signing_secret=key["signing_secret"],
+            base_url=self.base_url,
+            clock=self.clock,
+        )
 
     def seed(self, scenario: Path | str | Mapping[str, Any]) -> dict[str, Any]:
         """Apply a scenario (a file, or its content as a mapping); what was made, as ``candidly seed`` prints it."""
@@ -237,8 +242,13 @@ def server(
     token = secrets.token_urlsafe(24)
     with tempfile.TemporaryDirectory(prefix="candidly-") as scratch:
         url = database_url or f"sqlite:///{Path(scratch) / 'candidly.db'}"
-        settings = {"CANDIDLY_ACCESS_LOG": "false", **(env or {}), "CANDIDLY_DATABASE_URL": url,
-                    "CANDIDLY_ADMIN_TOKEN": token, "CANDIDLY_TEST_MODE": "true"}  # fmt: skip
+        settings = {
+            "CANDIDLY_ACCESS_LOG": "false",
+            **(env or {}),
+            "CANDIDLY_DATABASE_URL": url,
+            "CANDIDLY_ADMIN_TOKEN": token,
+            "CANDIDLY_TEST_MODE": "true",
+        }
         start = _serve_subprocess if mode == "subprocess" else _serve_thread
         with start(settings) as base_url, httpx.Client(base_url=base_url, headers=_bearer(token), timeout=60) as client:
             yield Candidly(base_url=base_url, admin_token=token, database_url=url, client=client)

@@ -129,9 +129,11 @@ def add_edge(
     per_minute = settings.rate_limit_per_minute or instaview.DEFAULT_LIMIT_PER_MINUTE
     per_hour = settings.rate_limit_per_minute * 60 or instaview.DEFAULT_LIMIT_PER_HOUR
     rate_limit = RateLimit(
-        FixedWindowLimiter(per_minute, services.clock), announce=(instaview.PREFIX,),
-        hourly=FixedWindowLimiter(per_hour, services.clock, HOUR_SECONDS), enforce=settings.rate_limit_per_minute > 0,
-    )  # fmt: skip
+        FixedWindowLimiter(per_minute, services.clock),
+        announce=(instaview.PREFIX,),
+        hourly=FixedWindowLimiter(per_hour, services.clock, HOUR_SECONDS),
+        enforce=settings.rate_limit_per_minute > 0,
+    )
     failures = settings.auth_failures_per_minute
     uploads = ((comeet.PREFIX, paradox.PREFIX), settings.max_upload_body_bytes)
     app.add_middleware(
@@ -140,11 +142,15 @@ def add_edge(
         rate_limit=rate_limit,
         failed_auth=FailedAuthLimit(FixedWindowLimiter(failures, services.clock)) if failures > 0 else None,
         idempotency=Idempotency(
-            store=SqlIdempotencyStore(services.database), executor=surfaces.backend.executor, clock=services.clock,
-            errors=errors, faults=faults, key_of=partial(api_key_of, surfaces),
+            store=SqlIdempotencyStore(services.database),
+            executor=surfaces.backend.executor,
+            clock=services.clock,
+            errors=errors,
+            faults=faults,
+            key_of=partial(api_key_of, surfaces),
         ),
         answers=answers,
         errors=errors,
         metrics=app.state.metrics,
         access_log=settings.access_log,
-    )  # fmt: skip
+    )

@@ -119,9 +119,18 @@ class Edge:
     """The one middleware of the app: see the module's docstring for what it does, in which order."""
 
     def __init__(
-        self, app: ASGIApp, *, limits: BodyLimits, rate_limit: RateLimit, failed_auth: FailedAuthLimit | None,
-        idempotency: Idempotency, answers: FaultAnswers, errors: SurfaceErrors, metrics: Metrics, access_log: bool,
-    ) -> None:  # fmt: skip
+        self,
+        app: ASGIApp,
+        *,
+        limits: BodyLimits,
+        rate_limit: RateLimit,
+        failed_auth: FailedAuthLimit | None,
+        idempotency: Idempotency,
+        answers: FaultAnswers,
+        errors: SurfaceErrors,
+        metrics: Metrics,
+        access_log: bool,
+    ) -> None:
         self.app = app
         self.limits = limits
         self.rate_limit = rate_limit
@@ -209,10 +218,15 @@ class Edge:
             # The line is the message (no arguments), so a % in a path is never taken for a placeholder.
             log.info(
                 orjson.dumps(
-                    {"request_id": exchange.request_id.decode("latin-1"), "method": scope["method"],
-                     "path": loggable_path(scope["path"]), "status": exchange.status, "ms": round(seconds * 1000, 2)}
+                    {
+                        "request_id": exchange.request_id.decode("latin-1"),
+                        "method": scope["method"],
+                        "path": loggable_path(scope["path"]),
+                        "status": exchange.status,
+                        "ms": round(seconds * 1000, 2),
+                    }
                 ).decode()
-            )  # fmt: skip
+            )
 
 
 async def _no_body() -> Message:

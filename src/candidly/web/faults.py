@@ -96,8 +96,11 @@ class Faults:
         reason = (str(cause).strip().splitlines() or [""])[0][:200]
         log.error(
             "%s: %s: %s (%d more since the last line; answering 503)",
-            kind, type(cause).__name__, reason, self._unlogged.pop(kind, 0),
-        )  # fmt: skip
+            kind,
+            type(cause).__name__,
+            reason,
+            self._unlogged.pop(kind, 0),
+        )
         self._logged_at[kind] = now
 
     def recent(self, window: timedelta) -> list[str]:

@@ -69,9 +69,15 @@ class Idempotency:
     """What the edge does with a POST carrying an Idempotency-Key: replay, refuse, or run it under a claim."""
 
     def __init__(
-        self, *, store: SqlIdempotencyStore, executor: DatabaseExecutor, clock: Clock, errors: SurfaceErrors,
-        faults: Faults, key_of: KeyOf = no_key,
-    ) -> None:  # fmt: skip
+        self,
+        *,
+        store: SqlIdempotencyStore,
+        executor: DatabaseExecutor,
+        clock: Clock,
+        errors: SurfaceErrors,
+        faults: Faults,
+        key_of: KeyOf = no_key,
+    ) -> None:
         self.key_of = key_of
         self.store = store
         self.executor = executor  # the services' database threads: the key's lookup and its answer's save

@@ -25,9 +25,12 @@ class Metrics:
             "candidly_requests_in_progress", "HTTP requests being answered", registry=self.registry
         )
         self.latency = Histogram(
-            "candidly_request_seconds", "HTTP request latency", ["surface"], registry=self.registry,
+            "candidly_request_seconds",
+            "HTTP request latency",
+            ["surface"],
+            registry=self.registry,
             buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5),
-        )  # fmt: skip
+        )
         # Each label set's child, found once: ``labels()`` takes a lock and builds its key on every call. The
         # label sets are fixed (see above), so these stay small.
         self._counted: dict[tuple[str, str, str, int], Counter] = {}
@@ -48,9 +51,20 @@ class Metrics:
         timer.observe(seconds)
 
 
-_SURFACES = {"api": "native", "testinvite": "testinvite", "instaview": "instaview", "comeet": "comeet",
-             "paradox": "paradox", "access": "access", "static": "ops", "healthz": "ops", "readyz": "ops",
-             "metrics": "ops", "docs": "ops", "": "ops"}  # fmt: skip
+_SURFACES = {
+    "api": "native",
+    "testinvite": "testinvite",
+    "instaview": "instaview",
+    "comeet": "comeet",
+    "paradox": "paradox",
+    "access": "access",
+    "static": "ops",
+    "healthz": "ops",
+    "readyz": "ops",
+    "metrics": "ops",
+    "docs": "ops",
+    "": "ops",
+}
 _METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 

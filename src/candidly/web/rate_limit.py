@@ -111,9 +111,13 @@ class RateLimit:
     """
 
     def __init__(
-        self, limiter: FixedWindowLimiter, *, announce: tuple[str, ...] = (), hourly: FixedWindowLimiter | None = None,
+        self,
+        limiter: FixedWindowLimiter,
+        *,
+        announce: tuple[str, ...] = (),
+        hourly: FixedWindowLimiter | None = None,
         enforce: bool = True,
-    ) -> None:  # fmt: skip
+    ) -> None:
         self.limiter = limiter
         self.announce = announce
         self.hourly = hourly

@@ -18,10 +18,12 @@ from candidly.domain.principals import Principal
 CLOCK_SKEW_SECONDS = 60
 # Declares the scheme in the OpenAPI document; ``principal`` does the checking, in Comeet's error body.
 BEARER = HTTPBearer(
-    auto_error=False, scheme_name="ComeetJWT", bearerFormat="JWT",
+    auto_error=False,
+    scheme_name="ComeetJWT",
+    bearerFormat="JWT",
     description="HS256 JWT: iss = the API key's id, exp required, signed with the key's signing secret; "
     "or a Candidly API key as the bearer token.",
-)  # fmt: skip
+)
 SECURED: list[Depends] = [Security(BEARER)]
 
 

@@ -30,11 +30,26 @@ class ErrorOut(BaseModel):
 # no exact row, the nearest one is used and the message says precisely what is wrong (docs/vendors/comeet.md,
 # decisions 2 and 3).
 Code = Literal[
-    "required_field", "string_size_limit", "invalid_email", "invalid_linkedin_url", "invalid_url",
-    "source_contact_conflict", "incorrect_country_code", "invalid_custom_candidate_field", "invalid_datetime",
-    "duplicate_candidate", "file_size_limit", "malicious_file", "no_permission", "position_not_found", "not_found",
-    "candidate_not_found", "candidate_post_conflict", "too_many_requests", "service_unavailable",
-]  # fmt: skip
+    "required_field",
+    "string_size_limit",
+    "invalid_email",
+    "invalid_linkedin_url",
+    "invalid_url",
+    "source_contact_conflict",
+    "incorrect_country_code",
+    "invalid_custom_candidate_field",
+    "invalid_datetime",
+    "duplicate_candidate",
+    "file_size_limit",
+    "malicious_file",
+    "no_permission",
+    "position_not_found",
+    "not_found",
+    "candidate_not_found",
+    "candidate_post_conflict",
+    "too_many_requests",
+    "service_unavailable",
+]
 CODES: tuple[str, ...] = get_args(Code)
 # A value of the wrong kind (an enum value Comeet does not list, a number for a string, a bad limit): the table's
 # nearest row is required_field ("include this field as described"); the message names the field and the reason.
@@ -48,18 +63,25 @@ RESPONSES: dict[int | str, dict[str, Any]] = {
 
 # Wire field (its first segment) -> the code Comeet gives a bad value of it.
 FIELD_CODES: dict[str, Code] = {
-    "email": "invalid_email", "linkedin_url": "invalid_linkedin_url", "links": "invalid_url",
-    "address.country": "incorrect_country_code", "custom_fields": "invalid_custom_candidate_field",
-}  # fmt: skip
+    "email": "invalid_email",
+    "linkedin_url": "invalid_linkedin_url",
+    "links": "invalid_url",
+    "address.country": "incorrect_country_code",
+    "custom_fields": "invalid_custom_candidate_field",
+}
 # Core field -> Comeet field, where the names differ.
 FIELD_NAMES = {"external_id": "partner_candidate_id", "opening_id": "position_uid"}
 # Pydantic error type -> Comeet code, for bodies that do not fit the schema.
 VALIDATION_CODES: dict[str, Code] = {
-    "missing": "required_field", "string_too_long": "string_size_limit", "too_long": "string_size_limit",
-    "datetime_parsing": "invalid_datetime", "datetime_from_date_parsing": "invalid_datetime",
-    "datetime_type": "invalid_datetime", "extra_forbidden": UNKNOWN,
+    "missing": "required_field",
+    "string_too_long": "string_size_limit",
+    "too_long": "string_size_limit",
+    "datetime_parsing": "invalid_datetime",
+    "datetime_from_date_parsing": "invalid_datetime",
+    "datetime_type": "invalid_datetime",
+    "extra_forbidden": UNKNOWN,
     "string_too_short": "required_field",  # an empty string where the field must have a value: not given
-}  # fmt: skip
+}
 
 
 class ComeetError(Exception):
@@ -141,9 +163,15 @@ def _validation_error(_request: Request, exc: Exception) -> Response:
 # Errors raised outside the routes (an unknown path, a method a path does not take, a body over the size cap, a
 # rate limit).
 HTTP_CODES: dict[int, Code] = {
-    401: "no_permission", 403: "no_permission", 404: "not_found", 405: "no_permission",
-    409: "candidate_post_conflict", 413: "file_size_limit", 429: "too_many_requests", 503: "service_unavailable",
-}  # fmt: skip
+    401: "no_permission",
+    403: "no_permission",
+    404: "not_found",
+    405: "no_permission",
+    409: "candidate_post_conflict",
+    413: "file_size_limit",
+    429: "too_many_requests",
+    503: "service_unavailable",
+}
 
 
 def _http_error(request: Request, exc: Exception) -> Response:

@@ -70,8 +70,13 @@ def signed_url(base_url: str, principal: Principal, attachment_id: str, expires:
     if principal.key_id is None or not principal.signing_secret:
         return None
     until = int(expires.timestamp())
-    query = urlencode({"key": principal.key_id, "expires": until,
-                       "signature": signature(principal.signing_secret, attachment_id, until)})  # fmt: skip
+    query = urlencode(
+        {
+            "key": principal.key_id,
+            "expires": until,
+            "signature": signature(principal.signing_secret, attachment_id, until),
+        }
+    )
     return f"{base_url.rstrip('/')}/comeet/files/{attachment_id}?{query}"
 
 

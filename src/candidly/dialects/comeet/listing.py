@@ -25,9 +25,11 @@ DEFAULT_LIMIT = 100
 PAGING = ("limit", "cursor", "offset")
 # Comeet's time filter -> the column it bounds.
 TIME_FILTERS = {
-    "time_created": "created_at", "time_last_status_change": "status_changed_at",
-    "time_hiring_process_updated": "updated_at", "time_person_last_activity": PERSON_ACTIVITY,
-}  # fmt: skip
+    "time_created": "created_at",
+    "time_last_status_change": "status_changed_at",
+    "time_hiring_process_updated": "updated_at",
+    "time_person_last_activity": PERSON_ACTIVITY,
+}
 BOUNDS = {f"{name}:{side}": (name, side) for name in TIME_FILTERS for side in ("after", "before")}
 CANDIDATE_FILTERS = ("status", "deleted", *BOUNDS)
 POSITION_FILTERS = ("status",)
@@ -138,10 +140,20 @@ def next_page(request: Request, base_url: str, cursor: str | None) -> str | None
 
 def documented(names: Iterable[str], paged: bool = True) -> dict[str, Any]:
     """OpenAPI ``parameters`` for filters read from the query string by hand (their names hold colons)."""
-    described = {"limit": f"page size, 1 to {MAX_LIMIT} (default {DEFAULT_LIMIT})",
-                 "cursor": "where the page starts: take it from next_page", "offset": "items to skip"}  # fmt: skip
-    return {"parameters": [
-        {"name": n, "in": "query", "required": False, "schema": {"type": "string", "maxLength": MAX_PARAM},
-         "description": described.get(n, "a filter of Comeet's list page")}
-        for n in (*names, *(PAGING if paged else ()))
-    ]}  # fmt: skip
+    described = {
+        "limit": f"page size, 1 to {MAX_LIMIT} (default {DEFAULT_LIMIT})",
+        "cursor": "where the page starts: take it from next_page",
+        "offset": "items to skip",
+    }
+    return {
+        "parameters": [
+            {
+                "name": n,
+                "in": "query",
+                "required": False,
+                "schema": {"type": "string", "maxLength": MAX_PARAM},
+                "description": described.get(n, "a filter of Comeet's list page"),
+            }
+            for n in (*names, *(PAGING if paged else ()))
+        ]
+    }

@@ -17,8 +17,7 @@ from candidly.service.reader import Reader
 router = APIRouter(tags=["positions"], dependencies=auth.SECURED)
 
 
-@router.get("/positions", response_model=wire.PositionsOut,
-            openapi_extra=listing.documented(listing.POSITION_FILTERS))  # fmt: skip
+@router.get("/positions", response_model=wire.PositionsOut, openapi_extra=listing.documented(listing.POSITION_FILTERS))
 async def list_positions(request: Request, who: Who) -> Response:
     """The account's positions in creation order; ``status=open`` or ``closed`` keeps one kind (default: both)."""
     wanted = listing.positions(request)
@@ -38,8 +37,11 @@ async def get_position(uid: str, who: Who) -> Response:
     return FastJSONResponse(await who.read(lambda r: render_positions(r, [position(r, uid)])[0]))
 
 
-@router.get("/positions/{uid}/candidates", response_model=wire.CandidatesOut,
-            openapi_extra=listing.documented(listing.CANDIDATE_FILTERS))  # fmt: skip
+@router.get(
+    "/positions/{uid}/candidates",
+    response_model=wire.CandidatesOut,
+    openapi_extra=listing.documented(listing.CANDIDATE_FILTERS),
+)
 async def list_position_candidates(uid: str, request: Request, who: Who) -> Response:
     """A position's candidates, each as ``GET /candidates/{uid}`` shows it, with the same filters as that list."""
     return await candidates_page(who, request, lambda r: [position(r, uid).id])

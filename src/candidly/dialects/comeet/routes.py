@@ -54,10 +54,11 @@ def _check_conflict(earlier: list[Application], position_uid: str) -> None:
     for application in earlier:
         if application.opening_id == position_uid and application.status in (None, translate.IN_PROGRESS):
             raise ComeetError(
-                409, "candidate_post_conflict",
+                409,
+                "candidate_post_conflict",
                 "A candidate with this partner_candidate_id is already in progress in this position",
                 candidate_uid=application.id,
-            )  # fmt: skip
+            )
 
 
 def _answer(render: Render, uid: str | None = None) -> Callable[[Reader, Application], dict[str, Any]]:
@@ -79,12 +80,20 @@ async def create_candidate(body: wire.CandidateCreate, request: Request, who: Wh
     process = translate.process_changes(body, opening.settings.get("custom_fields") or [], {})
     patch = {**process.pop("attributes_patch", {}), translate.NS + "source": translate.source(body)}
     command = c.CreateApplication(
-        opening_id=opening.id, candidate_id=earlier[0].candidate_id if earlier else None,
+        opening_id=opening.id,
+        candidate_id=earlier[0].candidate_id if earlier else None,
         candidate={**person, "attributes": _present(person.pop("attributes_patch", {}))},
-        fields={**process, "status": translate.IN_PROGRESS, "attributes": _present(patch), "source": "comeet",
-                "labels": translate.tags(body)},
-        reuse_person_by_email=True, attachments=translate.attachments(body), notes=translate.notes(body),
-    )  # fmt: skip
+        fields={
+            **process,
+            "status": translate.IN_PROGRESS,
+            "attributes": _present(patch),
+            "source": "comeet",
+            "labels": translate.tags(body),
+        },
+        reuse_person_by_email=True,
+        attachments=translate.attachments(body),
+        notes=translate.notes(body),
+    )
     return FastJSONResponse(await who.execute(command, answer=_answer(Render.of(request, who))), status_code=201)
 
 
@@ -100,8 +109,9 @@ async def get_candidate(
     return FastJSONResponse(await who.read(lambda r: render.candidate(view(r, uid), include)))
 
 
-@router.get("/candidates", response_model=wire.CandidatesOut,
-            openapi_extra=listing.documented(listing.CANDIDATE_FILTERS))  # fmt: skip
+@router.get(
+    "/candidates", response_model=wire.CandidatesOut, openapi_extra=listing.documented(listing.CANDIDATE_FILTERS)
+)
 async def list_candidates(request: Request, who: Who) -> Response:
     """The account's candidates in creation order, deleted ones as tombstones; ``status`` is a comma list (any)."""
     return await candidates_page(who, request, position_ids)
@@ -133,8 +143,9 @@ async def update_candidate(uid: str, body: wire.CandidateUpdate, request: Reques
         application_id=current.application.id,
         changes=translate.process_changes(body, allowed, current.application.attributes),
         candidate_changes=translate.person_changes(body),
-        attachments=translate.attachments(body), notes=translate.notes(body),
-    )  # fmt: skip
+        attachments=translate.attachments(body),
+        notes=translate.notes(body),
+    )
     updater = as_updater(who, body.updated_by)
     return FastJSONResponse(await updater.execute(command, answer=_answer(Render.of(request, who), uid)))
 
@@ -148,11 +159,16 @@ async def post_note(uid: str, body: wire.NoteIn, request: Request, who: Who) -> 
     name = " ".join(p for p in (author.first_name, author.last_name) if p) or None
     command = c.UpdateApplication(application_id=current.application.id, notes=(body.text,))
     await as_author(who, author.type, name, author.email or None, "created_by.email").execute(command)
-    written = {"type": author.type, "first_name": author.first_name, "last_name": author.last_name,
-               "email": author.email or None}  # fmt: skip
+    written = {
+        "type": author.type,
+        "first_name": author.first_name,
+        "last_name": author.last_name,
+        "email": author.email or None,
+    }
     now = surface_services(request).clock.now()
-    return FastJSONResponse({"text": body.text, "time_created": translate.comeet_time(now), "created_by": written},
-                            status_code=201)  # fmt: skip
+    return FastJSONResponse(
+        {"text": body.text, "time_created": translate.comeet_time(now), "created_by": written}, status_code=201
+    )
 
 
 @router.get("/candidates/{uid}/files", response_model=wire.FilesOut)
@@ -162,8 +178,12 @@ async def list_files(uid: str, request: Request, who: Who) -> Response:
     return FastJSONResponse({"files": await who.read(lambda r: render.candidate(live_view(r, uid))["files"])})
 
 
-@router.get("/sourcing/candidates/find_duplicates", response_model=list[wire.CandidateOut], tags=["sourcing"],
-            openapi_extra=listing.documented(translate.DUPLICATE_KEYS, paged=False))  # fmt: skip
+@router.get(
+    "/sourcing/candidates/find_duplicates",
+    response_model=list[wire.CandidateOut],
+    tags=["sourcing"],
+    openapi_extra=listing.documented(translate.DUPLICATE_KEYS, paged=False),
+)
 async def find_duplicates(request: Request, who: Who) -> Response:
     """The hiring processes of every person matching the email, the first and last name, the LinkedIn URL or the
     phone number given (any of them)."""
@@ -185,10 +205,12 @@ def _duplicates(r: Reader, criteria: list[Filters]) -> list[ApplicationView]:
     "/files/{attachment_id}", response_class=Response, responses={200: {"content": {"application/octet-stream": {}}}}
 )
 async def download(
-    attachment_id: str, request: Request,
-    key: Annotated[str, Query(max_length=64)], expires: Annotated[int, Query(ge=0, le=2**40)],
+    attachment_id: str,
+    request: Request,
+    key: Annotated[str, Query(max_length=64)],
+    expires: Annotated[int, Query(ge=0, le=2**40)],
     signature: Annotated[str, Query(max_length=128)],
-) -> Response:  # fmt: skip
+) -> Response:
     """A file a candidate answer linked to, while its signed link lasts (no credential needed)."""
     services = surface_services(request)
     principal = await principal_of_key_id(services, key)

@@ -12,9 +12,19 @@ ProspectStatus = Literal["Sourced", "Contacted", "Responded", "Interested", "Not
 UpdaterType = Literal["user", "source_contact", "other", "app"]
 # Comeet's source types (the Hires model's list: docs/vendors/comeet.md, decision 12).
 SourceType = Literal[
-    "Agency", "Campus", "Comeet Elastic Recruiting", "Internal", "Job Board", "Job fairs", "Other",
-    "Referrer: Compensated", "Referrer: Uncompensated", "Social network", "Sourcing", "Web",
-]  # fmt: skip
+    "Agency",
+    "Campus",
+    "Comeet Elastic Recruiting",
+    "Internal",
+    "Job Board",
+    "Job fairs",
+    "Other",
+    "Referrer: Compensated",
+    "Referrer: Uncompensated",
+    "Social network",
+    "Sourcing",
+    "Web",
+]
 TEXT_MAX = 255  # docs/vendors/comeet.md, decision 10
 NOTE_MAX = 10_000
 NOTE_POST_MAX = 30_000  # a posted note (comeet-core cuts its notes at 30 000 characters)

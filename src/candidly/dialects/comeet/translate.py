@@ -96,9 +96,9 @@ def person_changes(body: CandidateFields) -> CandidateChanges:
         _phone(body.phone, "phone", out, extras)
     if "linkedin_url" in given:
         url = body.linkedin_url
-        extras[NS + "linkedin_url"] = None if url is None else web_url(
-            url, "linkedin_url", "invalid_linkedin_url", ("linkedin.com",)
-        )  # fmt: skip
+        extras[NS + "linkedin_url"] = (
+            None if url is None else web_url(url, "linkedin_url", "invalid_linkedin_url", ("linkedin.com",))
+        )
     if "address" in given:
         extras[NS + "address"] = _address(body)
     if extras:
@@ -120,8 +120,11 @@ def _source_contact(body: CandidateFields) -> dict[str, Any] | None:
     contact = body.source_contact
     if contact is None:
         return None
-    return {"full_name": contact.full_name.strip(), "email": email_address(contact.email, "source_contact.email"),
-            "phone": contact.phone}  # fmt: skip
+    return {
+        "full_name": contact.full_name.strip(),
+        "email": email_address(contact.email, "source_contact.email"),
+        "phone": contact.phone,
+    }
 
 
 def process_changes(body: CandidateFields, allowed_custom: list[str], held: dict[str, Any]) -> ApplicationChanges:
@@ -185,15 +188,22 @@ def steps(view: ApplicationView) -> dict[str, list[dict[str, Any]]]:
         attempts = [s for s in view.sessions if s.step_id == step.step_id]
         done = [s for s in attempts if s.status == COMPLETE]
         kind = view.opening.step(step.step_id)
-        entry = {"position_step_uid": step.step_id, "name": step.name, "type": kind.type if kind else None,
-                 "time_scheduled": comeet_time(attempts[0].started_at) if attempts else None}  # fmt: skip
+        entry = {
+            "position_step_uid": step.step_id,
+            "name": step.name,
+            "type": kind.type if kind else None,
+            "time_scheduled": comeet_time(attempts[0].started_at) if attempts else None,
+        }
         if done:
             completed.append({**entry, "time_completed": comeet_time(done[-1].completed_at)})
         else:
             rest.append({**entry, "time_completed": None})
     running = status(view) == IN_PROGRESS
-    return {"completed_steps": completed, "current_steps": rest[:1] if running else [],
-            "future_steps": rest[1:] if running else rest}  # fmt: skip
+    return {
+        "completed_steps": completed,
+        "current_steps": rest[:1] if running else [],
+        "future_steps": rest[1:] if running else rest,
+    }
 
 
 def _files(view: ApplicationView, url: FileUrl) -> dict[str, Any]:
@@ -214,8 +224,14 @@ def _source_contact_out(value: dict[str, Any] | None) -> dict[str, Any] | None:
     if not value:
         return None
     first, _, last = value["full_name"].partition(" ")
-    return {"uid": None, "first_name": first, "last_name": last or None, "email": value["email"],
-            "full_name": value["full_name"], "phone": value.get("phone")}  # fmt: skip
+    return {
+        "uid": None,
+        "first_name": first,
+        "last_name": last or None,
+        "email": value["email"],
+        "full_name": value["full_name"],
+        "phone": value.get("phone"),
+    }
 
 
 def candidate(view: ApplicationView, url: FileUrl, show_salary: bool, base_url: str) -> dict[str, Any]:
@@ -226,23 +242,40 @@ def candidate(view: ApplicationView, url: FileUrl, show_salary: bool, base_url: 
     p_extra = {k.removeprefix(NS): v for k, v in person.attributes.items() if k.startswith(NS)}
     a_extra = {k.removeprefix(NS): v for k, v in a.attributes.items() if k.startswith(NS)}
     body: dict[str, Any] = {
-        "uid": a.id, "person_uid": person.id, "position_uid": a.opening_id, "deleted": False,
-        "partner_candidate_id": a.external_id, "first_name": person.first_name, "middle_name": person.middle_name,
-        "last_name": person.last_name, "email": person.email, "phone": p_extra.get("phone", person.phone),
-        "mobile_phone": p_extra.get("mobile_phone"), "id_number": p_extra.get("national_id"),
-        "linkedin_url": p_extra.get("linkedin_url"), "address": p_extra.get("address"),
+        "uid": a.id,
+        "person_uid": person.id,
+        "position_uid": a.opening_id,
+        "deleted": False,
+        "partner_candidate_id": a.external_id,
+        "first_name": person.first_name,
+        "middle_name": person.middle_name,
+        "last_name": person.last_name,
+        "email": person.email,
+        "phone": p_extra.get("phone", person.phone),
+        "mobile_phone": p_extra.get("mobile_phone"),
+        "id_number": p_extra.get("national_id"),
+        "linkedin_url": p_extra.get("linkedin_url"),
+        "address": p_extra.get("address"),
         "source_contact": _source_contact_out(a_extra.get("source_contact")),
-        "prospect_status": a_extra.get("prospect_status"), "status": status(view),
-        "source": a_extra.get("source"), "time_created": comeet_time(a.created_at),
+        "prospect_status": a_extra.get("prospect_status"),
+        "status": status(view),
+        "source": a_extra.get("source"),
+        "time_created": comeet_time(a.created_at),
         "time_last_status_changed": comeet_time(a.status_changed_at or a.created_at),
         "URL": f"{base_url.rstrip('/')}/comeet/candidates/{a.id}",
-        "links": a_extra.get("links") or [], "custom_fields": a_extra.get("custom_fields") or {},
-        "tags": [{"name": label} for label in a.labels], **steps(view), **_files(view, url),
-    }  # fmt: skip
+        "links": a_extra.get("links") or [],
+        "custom_fields": a_extra.get("custom_fields") or {},
+        "tags": [{"name": label} for label in a.labels],
+        **steps(view),
+        **_files(view, url),
+    }
     if body["status"] == "Hired":
         # Hired is the last status change, so its time is the hire date (never read time_last_status_changed).
-        body["opening"] = {"uid": a.opening_id, "time_start_to_work": None,
-                           "hired_candidate_hire_date": body["time_last_status_changed"]}  # fmt: skip
+        body["opening"] = {
+            "uid": a.opening_id,
+            "time_start_to_work": None,
+            "hired_candidate_hire_date": body["time_last_status_changed"],
+        }
     if show_salary:
         body["salary_expectations"] = a.salary_expectations
     return body
@@ -266,12 +299,18 @@ def _location(value: dict[str, Any] | None) -> dict[str, Any] | None:
 def position(opening: Opening, lead_recruiter: User | None) -> dict[str, Any]:
     """Comeet's position object: an opening of kind position, with the users it names."""
     return {
-        "uid": opening.id, "name": opening.name, "status": opening.status, "department": opening.department,
-        "location": _location(opening.location), "experience_level": opening.experience_level,
-        "employment_type": opening.employment_type, "details": opening.details,
+        "uid": opening.id,
+        "name": opening.name,
+        "status": opening.status,
+        "department": opening.department,
+        "location": _location(opening.location),
+        "experience_level": opening.experience_level,
+        "employment_type": opening.employment_type,
+        "details": opening.details,
         "users": {"lead_recruiter": _user(lead_recruiter)},
-        "time_created": comeet_time(opening.created_at), "time_updated": comeet_time(opening.updated_at),
-    }  # fmt: skip
+        "time_created": comeet_time(opening.created_at),
+        "time_updated": comeet_time(opening.updated_at),
+    }
 
 
 DUPLICATE_KEYS = ("email", "first_name", "last_name", "linkedin_url", "phone_number")

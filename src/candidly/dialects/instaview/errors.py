@@ -18,15 +18,36 @@ from candidly.dialects.instaview.schemas import Error
 from candidly.domain import errors as e
 
 SCOPE_NAMES = {"read:openings": "read:jobs", "write:openings": "write:jobs"}
-REASONS = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed",
-           409: "Conflict", 413: "Payload Too Large", 415: "Unsupported Media Type", 429: "Too Many Requests",
-           500: "Internal Server Error", 503: "Service Unavailable"}  # fmt: skip
-HTTP_CODES = {404: "RESOURCE_NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 413: "PAYLOAD_TOO_LARGE", 429: "RATE_LIMIT_EXCEEDED",
-              503: "SERVICE_UNAVAILABLE"}  # fmt: skip
+REASONS = {
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    409: "Conflict",
+    413: "Payload Too Large",
+    415: "Unsupported Media Type",
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+    503: "Service Unavailable",
+}
+HTTP_CODES = {
+    404: "RESOURCE_NOT_FOUND",
+    405: "METHOD_NOT_ALLOWED",
+    413: "PAYLOAD_TOO_LARGE",
+    429: "RATE_LIMIT_EXCEEDED",
+    503: "SERVICE_UNAVAILABLE",
+}
 # Candidly's words for InstaView's things, as messages and resource types name them (a job, not an opening).
 KINDS = {"opening": "job", "session": "interview", "organization": "company"}
-_WORDS = (("an opening", "a job"), ("openings", "jobs"), ("opening", "job"), ("with applications", "with candidates"),
-          ("organizations", "companies"), ("organization", "company"))  # fmt: skip
+_WORDS = (
+    ("an opening", "a job"),
+    ("openings", "jobs"),
+    ("opening", "job"),
+    ("with applications", "with candidates"),
+    ("organizations", "companies"),
+    ("organization", "company"),
+)
 RESPONSES: dict[int | str, dict[str, Any]] = {"4XX": {"model": Error, "description": "InstaView's error"}}
 
 
@@ -125,8 +146,12 @@ def _rate_limit(headers: Mapping[str, str] | None) -> dict[str, Any] | None:
     """What InstaView's 429 body adds (decision 3), read from the headers the rate limiter answers with."""
     if not headers or "Retry-After" not in headers:
         return None
-    return {"retryAfter": int(headers["Retry-After"]), "limit": int(headers.get("X-RateLimit-Limit", 0)),
-            "remaining": 0, "reset": int(headers.get("X-RateLimit-Reset", 0))}  # fmt: skip
+    return {
+        "retryAfter": int(headers["Retry-After"]),
+        "limit": int(headers.get("X-RateLimit-Limit", 0)),
+        "remaining": 0,
+        "reset": int(headers.get("X-RateLimit-Reset", 0)),
+    }
 
 
 def install(app: FastAPI) -> None:

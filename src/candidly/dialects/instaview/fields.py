@@ -11,9 +11,16 @@ from pydantic.alias_generators import to_camel
 
 # Core Candidate field -> the request models' attribute, for the candidate fields that map one to one.
 CANDIDATE = {
-    "first_name": "first_name", "last_name": "last_name", "email": "email", "phone": "phone_number",
-    "gdpr_expiry_date": "gdpr_expiry_date", "metadata": "metadata", "gender": "gender", "cv": "cv", "status": "status",
-}  # fmt: skip
+    "first_name": "first_name",
+    "last_name": "last_name",
+    "email": "email",
+    "phone": "phone_number",
+    "gdpr_expiry_date": "gdpr_expiry_date",
+    "metadata": "metadata",
+    "gender": "gender",
+    "cv": "cv",
+    "status": "status",
+}
 # The core's openings are InstaView's jobs: core field -> the request models' attribute.
 JOBS = {"opening_ids": "job_ids", "opening_id": "job_id"}
 # What a PATCH may not set to null: a candidate always has them (create requires them). ``gender``, ``cv`` and

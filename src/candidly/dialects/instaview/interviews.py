@@ -117,11 +117,13 @@ def _sessions_page(r: Reader, filters: Filters, number: int, limit: int, render:
 
 @router.get("/interviews", response_model=wire.Page[wire.Interview])
 async def list_interviews(
-    who: Who, page: PageNumber = 1, limit: Limit = 20,
+    who: Who,
+    page: PageNumber = 1,
+    limit: Limit = 20,
     candidate_id: Annotated[str | None, Query(alias="candidateId", max_length=64)] = None,
     job_id: Annotated[str | None, Query(alias="jobId", max_length=64)] = None,
     status: Annotated[Literal["IN_PROGRESS", "COMPLETED"] | None, Query()] = None,
-) -> Response:  # fmt: skip
+) -> Response:
     """The company's interviews, newest first, filtered by candidate, job or status."""
     equal = {"candidate_id": candidate_id, "opening_id": job_id}
     filters = {k: ids.core(v) for k, v in equal.items() if v is not None}

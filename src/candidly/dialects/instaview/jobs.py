@@ -47,8 +47,9 @@ async def create_job(body: wire.JobCreate, who: Who) -> Response:
     """Create a job with its skills, languages, location and salary."""
     _check_metadata(body)
     settings = translate.job_settings(body)
-    create = c.CreateOpening(kind="job", name=body.title, settings=settings, steps=(INTERVIEW_STEP,),
-                             fields={"status": body.status})  # fmt: skip
+    create = c.CreateOpening(
+        kind="job", name=body.title, settings=settings, steps=(INTERVIEW_STEP,), fields={"status": body.status}
+    )
     return FastJSONResponse(translate.job(await who.execute(create)), status_code=201)
 
 

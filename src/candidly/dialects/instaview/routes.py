@@ -55,10 +55,11 @@ def rendered(r: Reader, people: list[Candidate], base: str) -> list[dict[str, An
     jobs = r.applications(wanted, PageRequest(limit=len(people) * 50)).items
     sessions = r.sessions(wanted, PageRequest(limit=10_000)).items
     return [
-        translate.candidate(p, [a for a in jobs if a.candidate_id == p.id],
-                            [s for s in sessions if s.candidate_id == p.id], base)
+        translate.candidate(
+            p, [a for a in jobs if a.candidate_id == p.id], [s for s in sessions if s.candidate_id == p.id], base
+        )
         for p in people
-    ]  # fmt: skip
+    ]
 
 
 def _check_jobs(r: Reader, job_ids: list[str] | None) -> None:
@@ -83,8 +84,9 @@ def _refuse_nulls(body: wire.CandidateUpdate) -> None:
             raise InvalidField(wire_name(name), "must not be null")
 
 
-async def _written(who: Caller, command: Command[Any], answer: Callable[[Reader, Any], T],
-                   checks: Callable[[Reader], object]) -> T:  # fmt: skip
+async def _written(
+    who: Caller, command: Command[Any], answer: Callable[[Reader, Any], T], checks: Callable[[Reader], object]
+) -> T:
     """``command`` answered from its own transaction. ``checks`` are what InstaView refuses before writing (the
     write refuses the same things itself, later in its own order): a refused write runs them, read-only, so that
     the refusal a client is told first stays the one it was when they ran first."""
@@ -106,8 +108,9 @@ async def create_candidate(body: wire.CandidateCreate, who: Who, base: BasePath)
     fields.setdefault("status", "APPLIED")
     jobs = ids.core_all(translate.job_ids_of(body))
     command = c.CreateCandidate(with_anonymized_cv(fields), tuple(jobs or ()))
-    answer = await _written(who, command, lambda r, person: rendered(r, [person], base)[0],
-                            lambda r: _check_jobs(r, jobs))  # fmt: skip
+    answer = await _written(
+        who, command, lambda r, person: rendered(r, [person], base)[0], lambda r: _check_jobs(r, jobs)
+    )
     return FastJSONResponse(answer, status_code=201)
 
 
@@ -119,17 +122,22 @@ async def get_candidate(candidate_id: str, who: Who, base: BasePath) -> Response
 
 @router.get("/candidates", response_model=wire.Page[wire.Candidate], tags=["candidates"])
 async def list_candidates(
-    who: Who, base: BasePath,
-    page: Annotated[int, Query(ge=1, le=10_000)] = 1, limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    who: Who,
+    base: BasePath,
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
     job_id: Annotated[str | None, Query(alias="jobId", max_length=64)] = None,
     status: Annotated[wire.Status | None, Query()] = None,
     search: Annotated[str | None, Query(max_length=200)] = None,
-) -> Response:  # fmt: skip
+) -> Response:
     """The company's candidates, newest first, filtered by job, status or a name/email search."""
     if job_id is not None:
         who.principal.require(Scope.READ_OPENINGS)
-    filters = Filters(equal={"status": status} if status else {}, search=search,
-                      in_opening=None if job_id is None else ids.core(job_id))  # fmt: skip
+    filters = Filters(
+        equal={"status": status} if status else {},
+        search=search,
+        in_opening=None if job_id is None else ids.core(job_id),
+    )
     request = PageRequest(limit=limit, offset=(page - 1) * limit, descending=True)
 
     def read(r: Reader) -> dict[str, Any]:

@@ -70,16 +70,26 @@ def candidate(
     analysed = [s for s in sessions if s.status == COMPLETE]
     latest = max(analysed, key=lambda s: (s.completed_at or s.started_at, s.id), default=None)
     return {
-        "id": ident, "firstName": person.first_name, "lastName": person.last_name, "status": status(person.status),
-        "createdAt": iso(person.created_at), "updatedAt": iso(person.updated_at),
-        "jobId": jobs[0] if jobs else None, "jobIds": jobs, "email": person.email, "phoneNumber": person.phone,
+        "id": ident,
+        "firstName": person.first_name,
+        "lastName": person.last_name,
+        "status": status(person.status),
+        "createdAt": iso(person.created_at),
+        "updatedAt": iso(person.updated_at),
+        "jobId": jobs[0] if jobs else None,
+        "jobIds": jobs,
+        "email": person.email,
+        "phoneNumber": person.phone,
         "gdprExpiryDate": person.gdpr_expiry_date.isoformat() if person.gdpr_expiry_date else None,
         "overallRating": None if latest is None else rating(latest.result.get("scoreboard")),
-        "metadata": person.metadata, "analysisCount": len(analysed), "interviewCount": len(sessions),
+        "metadata": person.metadata,
+        "analysisCount": len(analysed),
+        "interviewCount": len(sessions),
         "links": {"analyses": f"{links}/analyses", "interviews": f"{links}/interviews"},
         # Null unless set explicitly (the seed); detection from the name only serves addressing.
-        "gender": person.gender, "cv": person.cv,
-    }  # fmt: skip
+        "gender": person.gender,
+        "cv": person.cv,
+    }
 
 
 def job_settings(body: wire.JobFields, current: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -91,13 +101,22 @@ def job_settings(body: wire.JobFields, current: dict[str, Any] | None = None) ->
 def job(opening: Opening) -> dict[str, Any]:
     s = opening.settings
     return {
-        "id": wire_id(opening.id), "companyId": wire_id(opening.organization_id), "title": opening.name,
-        "description": s.get("description"), "status": opening.status, "jobUrl": s.get("jobUrl"),
-        "benefits": s.get("benefits"), "requiredSkills": s.get("requiredSkills") or [],
-        "niceToHaveSkills": s.get("niceToHaveSkills") or [], "languageRequirements": s.get("languageRequirements") or [],
-        "location": s.get("location"), "salary": s.get("salary"), "metadata": s.get("metadata") or {},
-        "createdAt": iso(opening.created_at), "updatedAt": iso(opening.updated_at),
-    }  # fmt: skip
+        "id": wire_id(opening.id),
+        "companyId": wire_id(opening.organization_id),
+        "title": opening.name,
+        "description": s.get("description"),
+        "status": opening.status,
+        "jobUrl": s.get("jobUrl"),
+        "benefits": s.get("benefits"),
+        "requiredSkills": s.get("requiredSkills") or [],
+        "niceToHaveSkills": s.get("niceToHaveSkills") or [],
+        "languageRequirements": s.get("languageRequirements") or [],
+        "location": s.get("location"),
+        "salary": s.get("salary"),
+        "metadata": s.get("metadata") or {},
+        "createdAt": iso(opening.created_at),
+        "updatedAt": iso(opening.updated_at),
+    }
 
 
 def interview_settings(body: wire.InterviewCreate) -> dict[str, Any]:
@@ -139,8 +158,14 @@ def _criteria(result: dict[str, Any]) -> list[dict[str, Any]]:
             scored = item.get("scoreboard")
             board: dict[str, Any] = scored if isinstance(scored, dict) else {}
             name = next((item[k] for k in ("name", "title", "uuid", "id") if isinstance(item.get(k), str)), None)
-            found.append({"name": name, "rating": rating(board), "pointsAchieved": _number(board.get("pointsAchieved")),
-                          "maxAchievablePoints": _number(board.get("maxAchievablePoints"))})  # fmt: skip
+            found.append(
+                {
+                    "name": name,
+                    "rating": rating(board),
+                    "pointsAchieved": _number(board.get("pointsAchieved")),
+                    "maxAchievablePoints": _number(board.get("maxAchievablePoints")),
+                }
+            )
     return found
 
 
@@ -152,16 +177,26 @@ def analysis(session: Attempt) -> dict[str, Any] | None:
     done = iso(session.completed_at)
     criteria = _criteria(session.result)
     return {
-        "id": wire_id(session.id), "interviewId": wire_id(session.id), "candidateId": wire_id(session.candidate_id),
+        "id": wire_id(session.id),
+        "interviewId": wire_id(session.id),
+        "candidateId": wire_id(session.candidate_id),
         "jobId": wire_id(session.opening_id),
         "general": {
-            "overallRating": rating(board), "pointsAchieved": _number(board.get("pointsAchieved")),
+            "overallRating": rating(board),
+            "pointsAchieved": _number(board.get("pointsAchieved")),
             "maxAchievablePoints": _number(board.get("maxAchievablePoints")),
-            "achievementRatio": _number(board.get("achievementRatio")), "companyFitRating": None,
-            "strongPoints": [], "weakPoints": [], "evaluation": [], "createdAt": done, "updatedAt": done,
+            "achievementRatio": _number(board.get("achievementRatio")),
+            "companyFitRating": None,
+            "strongPoints": [],
+            "weakPoints": [],
+            "evaluation": [],
+            "createdAt": done,
+            "updatedAt": done,
         },
-        "specific": {"criteria": criteria} if criteria else None, "createdAt": done, "updatedAt": done,
-    }  # fmt: skip
+        "specific": {"criteria": criteria} if criteria else None,
+        "createdAt": done,
+        "updatedAt": done,
+    }
 
 
 def _minutes(start: datetime, end: datetime | None) -> int | None:
@@ -171,17 +206,30 @@ def _minutes(start: datetime, end: datetime | None) -> int | None:
 def interview(session: Attempt) -> dict[str, Any]:
     s = session.settings
     return {
-        "id": wire_id(session.id), "candidateId": wire_id(session.candidate_id), "jobId": wire_id(session.opening_id),
-        "agentId": wire_id(session.step_id), "status": "COMPLETED" if session.status == COMPLETE else "IN_PROGRESS",
-        "language": s.get("language"), "questions": s.get("questions") or [], "scheduledAt": s.get("scheduledAt"),
-        "finishedDate": iso(session.completed_at), "durationMinutes": _minutes(session.started_at, session.completed_at),
-        "metadata": s.get("metadata") or {}, "callAttempts": [], "analysis": analysis(session),
-        "createdAt": iso(session.started_at), "updatedAt": iso(session.completed_at or session.started_at),
-    }  # fmt: skip
+        "id": wire_id(session.id),
+        "candidateId": wire_id(session.candidate_id),
+        "jobId": wire_id(session.opening_id),
+        "agentId": wire_id(session.step_id),
+        "status": "COMPLETED" if session.status == COMPLETE else "IN_PROGRESS",
+        "language": s.get("language"),
+        "questions": s.get("questions") or [],
+        "scheduledAt": s.get("scheduledAt"),
+        "finishedDate": iso(session.completed_at),
+        "durationMinutes": _minutes(session.started_at, session.completed_at),
+        "metadata": s.get("metadata") or {},
+        "callAttempts": [],
+        "analysis": analysis(session),
+        "createdAt": iso(session.started_at),
+        "updatedAt": iso(session.completed_at or session.started_at),
+    }
 
 
 def company(org: Organization) -> dict[str, Any]:
     return {
-        "id": wire_id(org.id), "name": org.name, "description": org.description, "metadata": org.metadata,
-        "createdAt": iso(org.created_at), "updatedAt": iso(org.created_at),
-    }  # fmt: skip
+        "id": wire_id(org.id),
+        "name": org.name,
+        "description": org.description,
+        "metadata": org.metadata,
+        "createdAt": iso(org.created_at),
+        "updatedAt": iso(org.created_at),
+    }

@@ -37,9 +37,14 @@ async def get_candidate(candidate_id: str, who: Who) -> Response:
 
 @router.get("/candidates", response_model=wire.PageOut)
 async def list_candidates(
-    who: Who, limit: Limit = 50, cursor: Cursor = None, email: Text = None,
-    external_id: Text = None, status: Text = None, search: Text = None,
-) -> Response:  # fmt: skip
+    who: Who,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+    email: Text = None,
+    external_id: Text = None,
+    status: Text = None,
+    search: Text = None,
+) -> Response:
     """List people, a keyset page at a time, filtered by email, external id, status or a search text."""
     equal = {k: v for k, v in {"email": email, "external_id": external_id, "status": status}.items() if v}
     page = await who.read(lambda r: r.candidates(Filters(equal=equal, search=search), PageRequest(limit, cursor)))
@@ -75,11 +80,22 @@ async def export_candidate(candidate_id: str, who: Who) -> Response:
     body = {
         "candidate": candidate_out(held.candidate),
         "applications": [application_out(a, []) for a in held.applications],
-        "notes": [{"id": n.id, "body": n.body, "author": n.author, "created_at": iso(n.created_at)} for n in held.notes],
-        "attachments": [{"id": a.id, "kind": a.kind, "name": a.name, "content_type": a.content_type, "size": a.size,
-                         "created_at": iso(a.created_at)} for a in held.attachments],
+        "notes": [
+            {"id": n.id, "body": n.body, "author": n.author, "created_at": iso(n.created_at)} for n in held.notes
+        ],
+        "attachments": [
+            {
+                "id": a.id,
+                "kind": a.kind,
+                "name": a.name,
+                "content_type": a.content_type,
+                "size": a.size,
+                "created_at": iso(a.created_at),
+            }
+            for a in held.attachments
+        ],
         "events": [event_out(e) for e in held.events],
-    }  # fmt: skip
+    }
     return FastJSONResponse(body)
 
 
@@ -122,12 +138,28 @@ async def get_application(application_id: str, who: Who) -> Response:
 
 @router.get("/applications", response_model=wire.PageOut, tags=["applications"])
 async def list_applications(
-    who: Who, limit: Limit = 50, cursor: Cursor = None, opening_id: Text = None,
-    candidate_id: Text = None, group: Text = None, label: Text = None, status: Text = None, external_id: Text = None,
-) -> Response:  # fmt: skip
+    who: Who,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+    opening_id: Text = None,
+    candidate_id: Text = None,
+    group: Text = None,
+    label: Text = None,
+    status: Text = None,
+    external_id: Text = None,
+) -> Response:
     """List applications, filtered by opening, candidate, group, label, status or external id."""
-    equal = {k: v for k, v in {"opening_id": opening_id, "candidate_id": candidate_id, "group": group,
-                               "status": status, "external_id": external_id}.items() if v}  # fmt: skip
+    equal = {
+        k: v
+        for k, v in {
+            "opening_id": opening_id,
+            "candidate_id": candidate_id,
+            "group": group,
+            "status": status,
+            "external_id": external_id,
+        }.items()
+        if v
+    }
     filters = Filters(equal=equal, contains_label=label)
     page = await who.read(lambda r: r.applications(filters, PageRequest(limit, cursor)))
     return FastJSONResponse(page_out(page, lambda a: application_out(a, [])))

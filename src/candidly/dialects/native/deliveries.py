@@ -45,17 +45,31 @@ class DeliveryOut(BaseModel):
 
 def delivery_out(d: Delivery, attempts: list[DeliveryAttempt] | None = None) -> dict[str, Any]:
     body: dict[str, Any] = {
-        "id": d.id, "kind": d.kind, "target": d.target, "status": d.status, "attempts": d.attempts,
-        "event_id": d.event_id, "event_type": d.event_type, "subscription_id": d.subscription_id,
-        "next_attempt_at": iso(d.next_attempt_at), "last_error": d.last_error,
-        "last_status_code": d.last_status_code, "created_at": iso(d.created_at), "delivered_at": iso(d.delivered_at),
-    }  # fmt: skip
+        "id": d.id,
+        "kind": d.kind,
+        "target": d.target,
+        "status": d.status,
+        "attempts": d.attempts,
+        "event_id": d.event_id,
+        "event_type": d.event_type,
+        "subscription_id": d.subscription_id,
+        "next_attempt_at": iso(d.next_attempt_at),
+        "last_error": d.last_error,
+        "last_status_code": d.last_status_code,
+        "created_at": iso(d.created_at),
+        "delivered_at": iso(d.delivered_at),
+    }
     if attempts is not None:
         body["attempt_log"] = [
-            {"number": a.number, "attempted_at": iso(a.attempted_at), "outcome": a.outcome,
-             "status_code": a.status_code, "error": a.error}
+            {
+                "number": a.number,
+                "attempted_at": iso(a.attempted_at),
+                "outcome": a.outcome,
+                "status_code": a.status_code,
+                "error": a.error,
+            }
             for a in attempts
-        ]  # fmt: skip
+        ]
     return body
 
 

@@ -24,13 +24,20 @@ Cursor = Annotated[str | None, Query(max_length=64)]
 async def create_opening(body: wire.OpeningCreate, who: Who) -> Response:
     """Create an opening with its steps, programs and email templates."""
     cmd = c.CreateOpening(
-        kind=body.kind, name=body.name, external_id=body.external_id, language=body.language,
-        default_group=body.default_group, settings=body.settings,
+        kind=body.kind,
+        name=body.name,
+        external_id=body.external_id,
+        language=body.language,
+        default_group=body.default_group,
+        settings=body.settings,
         steps=tuple(c.StepSpec(**s.model_dump()) for s in body.steps),
         programs=tuple(c.ProgramSpec(p.name, tuple(p.step_keys)) for p in body.programs),
         email_templates=tuple(c.TemplateSpec(**t.model_dump()) for t in body.email_templates),
-        fields=cast(c.OpeningChanges, {"status": body.status, **body.model_dump(include=set(POSITION_FIELDS), exclude_unset=True)}),
-    )  # fmt: skip
+        fields=cast(
+            c.OpeningChanges,
+            {"status": body.status, **body.model_dump(include=set(POSITION_FIELDS), exclude_unset=True)},
+        ),
+    )
     return versioned(opening_out(await who.execute(cmd)), 201)
 
 
@@ -42,10 +49,12 @@ async def get_opening(opening_id: str, who: Who) -> Response:
 
 @router.get("/openings", response_model=wire.PageOut)
 async def list_openings(
-    who: Who, limit: Limit = 50, cursor: Cursor = None,
+    who: Who,
+    limit: Limit = 50,
+    cursor: Cursor = None,
     kind: Annotated[str | None, Query(max_length=20)] = None,
     external_id: Annotated[str | None, Query(max_length=255)] = None,
-) -> Response:  # fmt: skip
+) -> Response:
     """List openings, newest last, a keyset page at a time."""
     equal = {k: v for k, v in {"kind": kind, "external_id": external_id}.items() if v is not None}
     page = await who.read(lambda r: r.openings(Filters(equal=equal), PageRequest(limit, cursor)))
@@ -86,9 +95,11 @@ async def get_user(user_id: str, who: Who) -> Response:
 
 @router.get("/users", response_model=wire.PageOut, tags=["users"])
 async def list_users(
-    who: Who, limit: Limit = 50, cursor: Cursor = None,
+    who: Who,
+    limit: Limit = 50,
+    cursor: Cursor = None,
     username: Annotated[str | None, Query(max_length=200)] = None,
-) -> Response:  # fmt: skip
+) -> Response:
     """List users."""
     equal = {"username": username} if username else {}
     page = await who.read(lambda r: r.users(Filters(equal=equal), PageRequest(limit, cursor)))

@@ -41,11 +41,18 @@ class SessionOut(BaseModel):
 
 def session_out(s: Attempt) -> dict[str, Any]:
     return {
-        "id": s.id, "application_id": s.application_id, "candidate_id": s.candidate_id,
-        "opening_id": s.opening_id, "step_id": s.step_id, "attempt": s.attempt, "status": s.status,
-        "started_at": iso(s.started_at), "completed_at": iso(s.completed_at), "result": s.result,
+        "id": s.id,
+        "application_id": s.application_id,
+        "candidate_id": s.candidate_id,
+        "opening_id": s.opening_id,
+        "step_id": s.step_id,
+        "attempt": s.attempt,
+        "status": s.status,
+        "started_at": iso(s.started_at),
+        "completed_at": iso(s.completed_at),
+        "result": s.result,
         "version": s.version,
-    }  # fmt: skip
+    }
 
 
 @router.post("/applications/{application_id}/sessions", status_code=201, response_model=SessionOut)

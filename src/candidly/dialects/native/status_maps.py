@@ -32,8 +32,13 @@ class StatusMapOut(BaseModel):
 
 
 def status_map_out(m: StatusMap) -> dict[str, Any]:
-    return {"id": m.id, "name": m.name, "entries": m.entries,
-            "created_at": iso(m.created_at), "updated_at": iso(m.updated_at)}  # fmt: skip
+    return {
+        "id": m.id,
+        "name": m.name,
+        "entries": m.entries,
+        "created_at": iso(m.created_at),
+        "updated_at": iso(m.updated_at),
+    }
 
 
 @router.post("/status-maps", status_code=201, response_model=StatusMapOut)

@@ -34,8 +34,12 @@ class WebhookOut(BaseModel):
 
 def webhook_out(w: WebhookSubscription, *, with_secret: bool = False) -> dict[str, Any]:
     body: dict[str, Any] = {
-        "id": w.id, "url": w.url, "events": w.events, "description": w.description, "created_at": iso(w.created_at),
-    }  # fmt: skip
+        "id": w.id,
+        "url": w.url,
+        "events": w.events,
+        "description": w.description,
+        "created_at": iso(w.created_at),
+    }
     if with_secret:
         body["secret"] = w.secret
     return body

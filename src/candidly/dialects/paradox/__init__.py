@@ -10,10 +10,14 @@ from candidly.dialects.paradox import auth, errors, neighbours, routes
 PREFIX = "/paradox/api/v1/public"
 # Paradox documents HTTP Basic as the alternative to the bearer token on every call.
 SECURITY = {
-    "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT",
-               "description": "The access_token of POST /auth/token (or a Candidly API key)"},
+    "bearer": {
+        "type": "http",
+        "scheme": "bearer",
+        "bearerFormat": "JWT",
+        "description": "The access_token of POST /auth/token (or a Candidly API key)",
+    },
     "basic": {"type": "http", "scheme": "basic", "description": "client_id:client_secret, on any call"},
-}  # fmt: skip
+}
 
 
 def build_app(services: SurfaceServices) -> FastAPI:

@@ -69,9 +69,10 @@ Who = Annotated[Caller, Depends(caller_dependency("paradox", organization, princ
 
 
 @router.post(
-    "/auth/token", response_model=TokenOut,
+    "/auth/token",
+    response_model=TokenOut,
     openapi_extra={"security": [{}, {"basic": []}]},  # the credentials go in the form (or Basic), no token yet
-)  # fmt: skip
+)
 async def token(
     request: Request,
     client_id: Annotated[str | None, Form(max_length=64)] = None,

@@ -143,9 +143,12 @@ def _validation_error(request: Request, exc: Exception) -> Response:
 
 # The transport's own refusals, by status: (the status Paradox shows, its code).
 _HTTP = {
-    401: (401, Code.UNAUTHORIZED), 404: (404, Code.NOT_FOUND), 405: (404, Code.NOT_FOUND),
-    413: (413, Code.TOO_LARGE), 429: (429, Code.RATE_LIMITED),
-}  # fmt: skip
+    401: (401, Code.UNAUTHORIZED),
+    404: (404, Code.NOT_FOUND),
+    405: (404, Code.NOT_FOUND),
+    413: (413, Code.TOO_LARGE),
+    429: (429, Code.RATE_LIMITED),
+}
 
 
 def _http_error(_request: Request, exc: Exception) -> Response:

@@ -10,9 +10,14 @@ from candidly.domain.errors import InvalidField
 MAX_BYTES = 10 * 1024 * 1024  # docs/vendors/paradox.md, decision 13
 
 # Extension -> MIME type as the content reveals it; text has no magic number and is recognised by decoding.
-RESUME_TYPES = {"pdf": "application/pdf", "doc": "application/msword", "png": "image/png", "jpg": "image/jpeg",
-                "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                "txt": "text/plain"}  # fmt: skip
+RESUME_TYPES = {
+    "pdf": "application/pdf",
+    "doc": "application/msword",
+    "png": "image/png",
+    "jpg": "image/jpeg",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "txt": "text/plain",
+}
 OFFER_TYPES = {**RESUME_TYPES, "pages": "application/zip", "html": "text/html"}
 
 

@@ -83,8 +83,12 @@ def envelope(r: Reader, person: Candidate, note: bool = True, conversation: bool
     """``{success, candidate, stage, conversation}``: notes unless ``note`` is false, messages if ``conversation``."""
     notes = _notes(r, [person])[person.id] if note else None
     talk = _conversations(r, [person])[person.id] if conversation else []
-    return {"success": True, "candidate": translate.candidate(person, notes), "stage": translate.stage(person),
-            "conversation": talk}  # fmt: skip
+    return {
+        "success": True,
+        "candidate": translate.candidate(person, notes),
+        "stage": translate.stage(person),
+        "conversation": talk,
+    }
 
 
 async def answered(who: Caller, command: c.Command[Candidate]) -> Response:
@@ -118,9 +122,13 @@ def _update(r: Reader, current: Candidate, sent: CandidateRequest) -> c.UpdateCa
     changes = translate.candidate_changes(body, current, status_maps(r))
     _ex_id_free(r, current, changes.get("external_id"))
     return c.UpdateCandidate(
-        current.id, changes, None, _openings(r, body, current), translate.attachments(body, sent.uploads),
+        current.id,
+        changes,
+        None,
+        _openings(r, body, current),
+        translate.attachments(body, sent.uploads),
         translate.notes(body),
-    )  # fmt: skip
+    )
 
 
 def _returning(r: Reader, body: wire.CandidateIn) -> Candidate | None:
@@ -183,10 +191,28 @@ async def get_candidate(ID: str, request: Request, who: Who, conversation: Flag 
 
 
 LIST_PARAMETERS = {
-    "start_date", "end_date", "created_start_date", "start_keyword", "limit", "offset", "page", "status",
-    "group_name", "location_id", "source", "conversation", "interviews", "note", "profile_id", "include_attributes",
-    "candidate_journey_status", "job_loc_code", "job_req_id", "ex_id", "email",
-}  # fmt: skip
+    "start_date",
+    "end_date",
+    "created_start_date",
+    "start_keyword",
+    "limit",
+    "offset",
+    "page",
+    "status",
+    "group_name",
+    "location_id",
+    "source",
+    "conversation",
+    "interviews",
+    "note",
+    "profile_id",
+    "include_attributes",
+    "candidate_journey_status",
+    "job_loc_code",
+    "job_req_id",
+    "ex_id",
+    "email",
+}
 Text = Annotated[str | None, Query(max_length=255)]
 When = Annotated[datetime | None, Query(description="ISO 8601; without a zone, UTC")]
 
@@ -222,16 +248,30 @@ def _attribute_filters(query: dict[str, str | None]) -> dict[str, str]:
 
 @router.get("/candidates", response_model=wire.CandidateList)
 async def list_candidates(
-    request: Request, who: Who,
-    limit: Annotated[int, Query(ge=1, le=50)] = 50, offset: Annotated[int | None, Query(ge=0, le=1_000_000)] = None,
+    request: Request,
+    who: Who,
+    limit: Annotated[int, Query(ge=1, le=50)] = 50,
+    offset: Annotated[int | None, Query(ge=0, le=1_000_000)] = None,
     page: Annotated[int | None, Query(ge=1, le=20_000, description="1-based; offset = (page - 1) * limit")] = None,
-    start_date: When = None, end_date: When = None, created_start_date: When = None,
-    email: Text = None, ex_id: Text = None, status: Annotated[str | None, Query(max_length=10)] = None,
-    job_req_id: Text = None, start_keyword: Text = None, group_name: Text = None, location_id: Text = None,
-    source: Annotated[str | None, Query(max_length=20)] = None, profile_id: Text = None,
-    candidate_journey_status: Text = None, job_loc_code: Text = None,
-    conversation: Flag = False, interviews: Flag = False, note: Flag = False, include_attributes: Flag = False,
-) -> Response:  # fmt: skip
+    start_date: When = None,
+    end_date: When = None,
+    created_start_date: When = None,
+    email: Text = None,
+    ex_id: Text = None,
+    status: Annotated[str | None, Query(max_length=10)] = None,
+    job_req_id: Text = None,
+    start_keyword: Text = None,
+    group_name: Text = None,
+    location_id: Text = None,
+    source: Annotated[str | None, Query(max_length=20)] = None,
+    profile_id: Text = None,
+    candidate_journey_status: Text = None,
+    job_loc_code: Text = None,
+    conversation: Flag = False,
+    interviews: Flag = False,
+    note: Flag = False,
+    include_attributes: Flag = False,
+) -> Response:
     """The company's candidates in creation order, each as ``{candidate, stage, conversation, note}``; ``count``
     is the total that match the filters. ``start_date``/``end_date`` bound the last update, ``created_start_date``
     the creation."""
@@ -247,21 +287,35 @@ async def list_candidates(
     if status is not None:
         equal["status"] = translate.STATUSES[translate.code(status, "status", translate.STATUSES) or 0]
     # job_req_id matches the field as the candidate shows it, opening or not (docs/vendors/paradox.md, decision 9).
-    attributes = _attribute_filters({
-        "start_keyword": start_keyword, "group_name": group_name, "location_id": location_id, "source": source,
-        "profile_id": profile_id, "candidate_journey_status": candidate_journey_status, "job_loc_code": job_loc_code,
-        "job_req_id": job_req_id,
-    })  # fmt: skip
+    attributes = _attribute_filters(
+        {
+            "start_keyword": start_keyword,
+            "group_name": group_name,
+            "location_id": location_id,
+            "source": source,
+            "profile_id": profile_id,
+            "candidate_journey_status": candidate_journey_status,
+            "job_loc_code": job_loc_code,
+            "job_req_id": job_req_id,
+        }
+    )
     filters = Filters(
-        equal=equal, attributes=attributes, created_after=_utc(created_start_date),
+        equal=equal,
+        attributes=attributes,
+        created_after=_utc(created_start_date),
         ranges={"updated_at": (_utc(start_date), _utc(end_date))},
-    )  # fmt: skip
+    )
 
     def listed(r: Reader) -> dict[str, Any]:
         people = r.candidates(filters, PageRequest(limit=limit, offset=skip)).items
         items = _items(r, people, note, conversation, interviews, include_attributes)
-        return {"success": True, "limit": limit, "count": r.count_candidates(filters), "offset": skip,
-                "candidates": items}  # fmt: skip
+        return {
+            "success": True,
+            "limit": limit,
+            "count": r.count_candidates(filters),
+            "offset": skip,
+            "candidates": items,
+        }
 
     return FastJSONResponse(await who.read(listed))
 
@@ -277,9 +331,10 @@ def _items(
         shown = notes.get(person.id) if note else None
         item: dict[str, Any] = {
             "candidate": translate.candidate(person, shown, with_attributes=attributes),
-            "stage": translate.stage(person), "conversation": talks.get(person.id, []),
+            "stage": translate.stage(person),
+            "conversation": talks.get(person.id, []),
             "note": "\n".join(shown) if shown else None,
-        }  # fmt: skip
+        }
         if interviews:  # Candidly schedules no interviews: the shape, never a made-up time
             item["interview"] = {"past_interview_at": None, "scheduled_at": None, "interviewed": False}
         items.append(item)

@@ -30,22 +30,95 @@ FREE_TEXT = 1  # the conversation's message_type of a free-text message
 # fr_fr, it_it, ja_jp, ko_kr, pt_br, ru_ru, tr_tr, zh_cn, zh_tw) are certain; the rest follow their
 # ``language_country`` pattern (the page itself is not public: docs/vendors/paradox.md, decision 16).
 LANGUAGES = (
-    "ar_ae", "bg_bg", "bn_bd", "cs_cz", "cy_gb", "da_dk", "de_de", "el_gr", "en", "en_gb", "es", "es_es",
-    "et_ee", "fa_ir", "fi_fi", "fil_ph", "fr_ca", "fr_fr", "gu_in", "he_il", "hi_in", "hr_hr", "ht_ht", "hu_hu",
-    "hy_am", "id_id", "it_it", "ja_jp", "km_kh", "ko_kr", "lo_la", "lt_lt", "lv_lv", "ms_my", "my_mm", "nl_nl",
-    "no_no", "pa_in", "pl_pl", "pt_br", "pt_pt", "ro_ro", "ru_ru", "sk_sk", "sl_si", "so_so", "sr_rs", "sv_se",
-    "sw_ke", "ta_in", "th_th", "tr_tr", "uk_ua", "ur_pk", "vi_vn", "zh_cn", "zh_tw",
-)  # fmt: skip
+    "ar_ae",
+    "bg_bg",
+    "bn_bd",
+    "cs_cz",
+    "cy_gb",
+    "da_dk",
+    "de_de",
+    "el_gr",
+    "en",
+    "en_gb",
+    "es",
+    "es_es",
+    "et_ee",
+    "fa_ir",
+    "fi_fi",
+    "fil_ph",
+    "fr_ca",
+    "fr_fr",
+    "gu_in",
+    "he_il",
+    "hi_in",
+    "hr_hr",
+    "ht_ht",
+    "hu_hu",
+    "hy_am",
+    "id_id",
+    "it_it",
+    "ja_jp",
+    "km_kh",
+    "ko_kr",
+    "lo_la",
+    "lt_lt",
+    "lv_lv",
+    "ms_my",
+    "my_mm",
+    "nl_nl",
+    "no_no",
+    "pa_in",
+    "pl_pl",
+    "pt_br",
+    "pt_pt",
+    "ro_ro",
+    "ru_ru",
+    "sk_sk",
+    "sl_si",
+    "so_so",
+    "sr_rs",
+    "sv_se",
+    "sw_ke",
+    "ta_in",
+    "th_th",
+    "tr_tr",
+    "uk_ua",
+    "ur_pk",
+    "vi_vn",
+    "zh_cn",
+    "zh_tw",
+)
 NAME_MAX = 50
 ATTRIBUTE_VALUE_MAX = 255
 # Paradox fields kept as profile data, as sent (after the schema's limits).
 EXTRA_FIELDS = (
-    "candidate_location_info", "hirevue_link", "pymetrics_link", "adp_link", "ex_step", "ex_status", "ex_reason",
-    "job_req_id", "job_title", "job_loc_code", "audience_type", "hm_cid", "external_group_id",
-    "hirevue_instructions", "referrer_name", "external_referrer", "hiring_manager", "candidate_journey",
-    "external_source_id", "offer_file_name", "job_application_id", "talent_community", "consent_to_marketing",
-    "location", "skip_send_opt_in", "community_of_interest",
-)  # fmt: skip
+    "candidate_location_info",
+    "hirevue_link",
+    "pymetrics_link",
+    "adp_link",
+    "ex_step",
+    "ex_status",
+    "ex_reason",
+    "job_req_id",
+    "job_title",
+    "job_loc_code",
+    "audience_type",
+    "hm_cid",
+    "external_group_id",
+    "hirevue_instructions",
+    "referrer_name",
+    "external_referrer",
+    "hiring_manager",
+    "candidate_journey",
+    "external_source_id",
+    "offer_file_name",
+    "job_application_id",
+    "talent_community",
+    "consent_to_marketing",
+    "location",
+    "skip_send_opt_in",
+    "community_of_interest",
+)
 # Paradox's own fields that its conversations set, not its API: Candidly shows them when an importer or the native
 # API has put them in the candidate's attributes (``paradox.source``, ...), and the list filters on them.
 CONVERSATION_FIELDS = ("source", "start_keyword", "group_name", "location_id", "profile_id")
@@ -200,20 +273,34 @@ def candidate(person: Candidate, notes: Sequence[str] | None = None, with_attrib
     extra = {k.removeprefix(NS): v for k, v in person.attributes.items() if k.startswith(NS)}
     status = STATUS_CODES.get(person.status or "")
     body: dict[str, Any] = {field: extra.get(field) for field in (*EXTRA_FIELDS, *EMAIL_EXTRAS, *CONVERSATION_FIELDS)}
-    body.update({
-        "OID": person.seq, "external_oid": person.public_ref, "ex_id": person.external_id,
-        "name": person.fullname, "edited_name": person.fullname, "first_name": person.first_name,
-        "last_name": person.last_name, "email": person.email, "phone": person.phone, "phone_number": person.phone,
-        "formatted_number": person.phone, "status": status, "language_preference": person.language or "en",
-        "primary_contact_method": extra.get("primary_contact_method") or DEFAULT_CONTACT_METHOD,
-        "hired_date": extra.get("hired_date"), "candidate_journey_status": extra.get("candidate_journey_status"),
-        "hiring_email": extra.get("hiring_manager"),
-        "candidate_attribute_data": attribute_data(person),
-        "attributes": attribute_data(person) if with_attributes else {},
-        "note": "\n".join(notes) if notes else None,
-        "talent_community": bool(extra.get("talent_community")), "unsubscribed": person.unsubscribed,
-        "created_at": iso(person.created_at), "updated_at": iso(person.updated_at),
-    })  # fmt: skip
+    body.update(
+        {
+            "OID": person.seq,
+            "external_oid": person.public_ref,
+            "ex_id": person.external_id,
+            "name": person.fullname,
+            "edited_name": person.fullname,
+            "first_name": person.first_name,
+            "last_name": person.last_name,
+            "email": person.email,
+            "phone": person.phone,
+            "phone_number": person.phone,
+            "formatted_number": person.phone,
+            "status": status,
+            "language_preference": person.language or "en",
+            "primary_contact_method": extra.get("primary_contact_method") or DEFAULT_CONTACT_METHOD,
+            "hired_date": extra.get("hired_date"),
+            "candidate_journey_status": extra.get("candidate_journey_status"),
+            "hiring_email": extra.get("hiring_manager"),
+            "candidate_attribute_data": attribute_data(person),
+            "attributes": attribute_data(person) if with_attributes else {},
+            "note": "\n".join(notes) if notes else None,
+            "talent_community": bool(extra.get("talent_community")),
+            "unsubscribed": person.unsubscribed,
+            "created_at": iso(person.created_at),
+            "updated_at": iso(person.updated_at),
+        }
+    )
     return body
 
 
@@ -235,8 +322,14 @@ def conversation(events: Sequence[Event]) -> list[dict[str, Any]]:
     """The messages sent to the candidate (``send_message``), as conversation entries from a company user."""
     return [
         {
-            "message_type": FREE_TEXT, "question_text": None, "answer_text": e.data.get("message"),
-            "media_url": None, "from_who": 1, "created_at": iso(e.occurred_at), "updated_at": iso(e.occurred_at),
+            "message_type": FREE_TEXT,
+            "question_text": None,
+            "answer_text": e.data.get("message"),
+            "media_url": None,
+            "from_who": 1,
+            "created_at": iso(e.occurred_at),
+            "updated_at": iso(e.occurred_at),
         }
-        for e in events if e.type == EventType.CANDIDATE_MESSAGED
-    ]  # fmt: skip
+        for e in events
+        if e.type == EventType.CANDIDATE_MESSAGED
+    ]

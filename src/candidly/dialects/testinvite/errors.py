@@ -22,18 +22,37 @@ RESPONSES: dict[int | str, dict[str, Any]] = {"4XX": {"model": Error, "descripti
 
 # Core field names -> TestInvite's, so a message names the field the client actually sent.
 FIELD_NAMES = {
-    "first_name": "fullname", "last_name": "fullname", "program_ids": "programIds", "extra_emails": "extraEmails",
-    "step_overrides": "customizedSteps", "external_id": "externalId", "external_data": "externalData",
-    "language": "lang", "active_after": "activeAfter", "active_before": "activeBefore", "uniq_id": "tracking.uniqId",
-    "uniq_scope": "tracking.scope", "invite": "inviteByEmail", "invite.template_name": "inviteByEmail.emailTemplateName",
-    "user_id": "id", "opening_id": "taskId", "price_currency": "price.currency", "price_amount": "price.amount",
-}  # fmt: skip
+    "first_name": "fullname",
+    "last_name": "fullname",
+    "program_ids": "programIds",
+    "extra_emails": "extraEmails",
+    "step_overrides": "customizedSteps",
+    "external_id": "externalId",
+    "external_data": "externalData",
+    "language": "lang",
+    "active_after": "activeAfter",
+    "active_before": "activeBefore",
+    "uniq_id": "tracking.uniqId",
+    "uniq_scope": "tracking.scope",
+    "invite": "inviteByEmail",
+    "invite.template_name": "inviteByEmail.emailTemplateName",
+    "user_id": "id",
+    "opening_id": "taskId",
+    "price_currency": "price.currency",
+    "price_amount": "price.amount",
+}
 
 
 # Candidly's names for what TestInvite calls otherwise, as whole words outside quoted values ("test session"
 # already is TestInvite's word) and outside names such as the scope read:openings, which must stay as they are.
-WORDS = {"opening": "task", "openings": "tasks", "application": "candidate", "applications": "candidates",
-         "session": "test instance", "sessions": "test instances"}  # fmt: skip
+WORDS = {
+    "opening": "task",
+    "openings": "tasks",
+    "application": "candidate",
+    "applications": "candidates",
+    "session": "test instance",
+    "sessions": "test instances",
+}
 _WORD = re.compile(r"'[^']*'|\"[^\"]*\"|(?<!test )(?<![:/_])\b(" + "|".join(WORDS) + r")\b(?![:/_])")
 
 
@@ -147,8 +166,16 @@ def _validation_error(request: Request, exc: Exception) -> Response:
 
 # TestInvite lists 400, 401, 403, 404 and 5xx; what the transport refuses keeps its true status and gets a code of
 # its own (docs/vendors/testinvite.md, error codes). Any other status is a 400.
-HTTP_CODES = {401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed", 409: "conflict",
-              413: "payload_too_large", 429: "too_many_requests", 503: "service_unavailable"}  # fmt: skip
+HTTP_CODES = {
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    429: "too_many_requests",
+    503: "service_unavailable",
+}
 
 
 def _http_error(_request: Request, exc: Exception) -> Response:

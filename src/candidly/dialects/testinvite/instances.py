@@ -43,15 +43,27 @@ def render_test_instance(session: Attempt, application: Application, mode: str) 
     """The test instance in ``mode`` ("basic", or "detailed" with the candidate and the full result)."""
     detailed = mode == "detailed"
     body: dict[str, Any] = {
-        "testInstanceId": session.id, "taskId": session.opening_id, "stepId": session.step_id,
-        "ticketId": application.id, "status": session.status, "ignored": False,
+        "testInstanceId": session.id,
+        "taskId": session.opening_id,
+        "stepId": session.step_id,
+        "ticketId": application.id,
+        "status": session.status,
+        "ignored": False,
         "result": _result(session, detailed),
-    }  # fmt: skip
+    }
     if detailed:
-        body.update({
-            "organizationId": session.organization_id,
-            "candidate": {"id": application.id, "kind": "user" if application.kind == ApplicationKind.INTERNAL else "temp"},
-            # Folders hold tasks, and Candidly files test instances in none: the guide's string, empty.
-            "folder": "", "group": application.group, "labels": application.labels, "tags": application.tags,
-        })  # fmt: skip
+        body.update(
+            {
+                "organizationId": session.organization_id,
+                "candidate": {
+                    "id": application.id,
+                    "kind": "user" if application.kind == ApplicationKind.INTERNAL else "temp",
+                },
+                # Folders hold tasks, and Candidly files test instances in none: the guide's string, empty.
+                "folder": "",
+                "group": application.group,
+                "labels": application.labels,
+                "tags": application.tags,
+            }
+        )
     return body

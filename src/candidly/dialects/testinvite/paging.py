@@ -32,7 +32,10 @@ def pagination(total: int, page: int, limit: int, mode: str, filters: dict[str, 
     pages = math.ceil(total / limit) if total else 0
     previous = min(page - 1, pages)  # from past the end, back to the last page that holds items
     return {
-        "totalItems": total, "totalPages": pages, "currentPage": page, "limit": limit,
+        "totalItems": total,
+        "totalPages": pages,
+        "currentPage": page,
+        "limit": limit,
         "next": link(limit=limit, page=page + 1, mode=mode, **filters) if page < pages else None,
         "previous": link(limit=limit, page=previous, mode=mode, **filters) if previous >= 1 else None,
-    }  # fmt: skip
+    }

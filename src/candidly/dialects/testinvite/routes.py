@@ -42,12 +42,16 @@ async def create_candidate(
 
 @router.get(BASE, response_model=wire.CandidateList)
 async def list_candidates(
-    task_id: str, who: Who, base_url: BaseUrl, mode: Mode = "basic",
-    limit: Limit = 10, page: PageNumber = 1,
+    task_id: str,
+    who: Who,
+    base_url: BaseUrl,
+    mode: Mode = "basic",
+    limit: Limit = 10,
+    page: PageNumber = 1,
     fullname: Annotated[str | None, Query(max_length=400)] = None,
     email: Annotated[str | None, Query(max_length=320)] = None,
     code: Annotated[str | None, Query(max_length=20)] = None,
-) -> Response:  # fmt: skip
+) -> Response:
     """List a task's candidates, a page at a time; next/previous keep the filters."""
     filters = {k: v for k, v in {"fullname": fullname, "email": email, "code": code}.items() if v is not None}
 

@@ -159,9 +159,15 @@ class Error(BaseModel):
 # Tasks (guide pages rest-api-listing-tasks, rest-api-fetch-task, rest-api-search-tasks).
 
 TestSource = Literal[
-    "own-test", "marketplace", "recruitment-test-library", "talent-library-test", "free-recruitment-test-library",
-    "free-talent-library-test", "trial", "unknown",
-]  # fmt: skip
+    "own-test",
+    "marketplace",
+    "recruitment-test-library",
+    "talent-library-test",
+    "free-recruitment-test-library",
+    "free-talent-library-test",
+    "trial",
+    "unknown",
+]
 
 
 AccessMethod = Literal["invitation-code", "single-credential", "double-credential", "no-auth"]

@@ -148,13 +148,16 @@ async def search_test_instances(
 
     found, page = await who.read(read)
     last = page.next_cursor  # null when no test instance follows this page
-    return FastJSONResponse({
-        "testInstances": found,
-        "pagination": {
-            "limit": limit, "lastDocId": last,
-            "next": link(limit=limit, lastDocId=last, mode=mode_of(mode)) if last else None,
-        },
-    })  # fmt: skip
+    return FastJSONResponse(
+        {
+            "testInstances": found,
+            "pagination": {
+                "limit": limit,
+                "lastDocId": last,
+                "next": link(limit=limit, lastDocId=last, mode=mode_of(mode)) if last else None,
+            },
+        }
+    )
 
 
 def _continues_from(r: Reader, task_id: str, last_doc_id: str) -> None:

@@ -50,17 +50,22 @@ def _tasks(r: Reader, title: str | None, keep: Keep | None, limit: int, page: in
 
 def _answer(found: list[Opening], total: int, mode: str, limit: int, page: int, query: dict[str, str]) -> Response:
     """The tasks and the pagination object, whose links carry ``query`` (the filters a GET was given)."""
-    return FastJSONResponse({
-        "tasks": [render_task(o, mode_of(mode)) for o in found],
-        "pagination": pagination(total, page, limit, mode_of(mode), query),
-    })  # fmt: skip
+    return FastJSONResponse(
+        {
+            "tasks": [render_task(o, mode_of(mode)) for o in found],
+            "pagination": pagination(total, page, limit, mode_of(mode), query),
+        }
+    )
 
 
 @router.get(TASKS, response_model=wire.TaskList)
 async def list_tasks(
-    who: Who, mode: Mode = "basic", limit: Limit = 10, page: PageNumber = 1,
+    who: Who,
+    mode: Mode = "basic",
+    limit: Limit = 10,
+    page: PageNumber = 1,
     title: Annotated[str | None, Query(max_length=200)] = None,
-) -> Response:  # fmt: skip
+) -> Response:
     """The organization's tasks, a page at a time, optionally those whose title contains ``title`` (any case)."""
     found, total = await who.read(lambda r: _tasks(r, title or None, None, limit, page))
     return _answer(found, total, mode, limit, page, {"title": title} if title else {})
@@ -86,9 +91,12 @@ def _keep(body: wire.TaskFilter) -> Keep | None:
 @router.post(UNVERSIONED + "/filter", response_model=wire.TaskList)
 @router.post(TASKS + "/filter", response_model=wire.TaskList)
 async def search_tasks(
-    who: Who, body: Annotated[wire.TaskFilter | None, Body()] = None, mode: Mode = "basic",
-    limit: Limit = 10, page: PageNumber = 1,
-) -> Response:  # fmt: skip
+    who: Who,
+    body: Annotated[wire.TaskFilter | None, Body()] = None,
+    mode: Mode = "basic",
+    limit: Limit = 10,
+    page: PageNumber = 1,
+) -> Response:
     """The tasks that satisfy every filter of the body (folder, labels, favorite, title), a page at a time."""
     body = body or wire.TaskFilter()
     title, keep = body.title or None, _keep(body)

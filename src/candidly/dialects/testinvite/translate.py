@@ -28,9 +28,16 @@ def person_fields(fullname: str | None, email: str | None) -> c.CandidateChanges
 
 def _common_fields(body: wire.Common) -> c.ApplicationChanges:
     fields: dict[str, Any] = {}
-    simple = {"group": body.group, "labels": body.labels, "tags": body.tags, "external_id": body.external_id,
-              "external_data": body.external_data, "language": body.lang, "program_ids": body.program_ids,
-              "extra_emails": body.extra_emails}  # fmt: skip
+    simple = {
+        "group": body.group,
+        "labels": body.labels,
+        "tags": body.tags,
+        "external_id": body.external_id,
+        "external_data": body.external_data,
+        "language": body.lang,
+        "program_ids": body.program_ids,
+        "extra_emails": body.extra_emails,
+    }
     fields.update({k: v for k, v in simple.items() if v is not None})
     if body.dates is not None:
         fields["active_after"] = from_epoch(body.dates.after)
@@ -39,10 +46,16 @@ def _common_fields(body: wire.Common) -> c.ApplicationChanges:
         fields["price_amount"], fields["price_currency"] = body.price.amount, body.price.currency
     if body.customized_steps:
         fields["step_overrides"] = {
-            s.step_id: {k: from_epoch(v) for k, v in (("active_after", s.customization.active_after),
-                                                     ("active_before", s.customization.active_before)) if v is not None}
+            s.step_id: {
+                k: from_epoch(v)
+                for k, v in (
+                    ("active_after", s.customization.active_after),
+                    ("active_before", s.customization.active_before),
+                )
+                if v is not None
+            }
             for s in body.customized_steps
-        }  # fmt: skip
+        }
     if body.callback is not None:
         fields["callback"] = body.callback.model_dump()
     return cast(c.ApplicationChanges, fields)
@@ -52,8 +65,10 @@ def create_command(task_id: str, body: wire.TemporaryCandidate | wire.InternalCa
     fields = _common_fields(body)
     invite: c.Invitation | None = None
     if body.invite_by_email is not None:
-        invite = {"template_name": body.invite_by_email.email_template_name,
-                  "send_at": from_epoch(body.invite_by_email.date_to_send)}  # fmt: skip
+        invite = {
+            "template_name": body.invite_by_email.email_template_name,
+            "send_at": from_epoch(body.invite_by_email.date_to_send),
+        }
     if isinstance(body, wire.InternalCandidate):
         return c.CreateApplication(task_id, user_id=body.id, fields=fields, invite=invite)
     if body.credential1:
@@ -100,12 +115,24 @@ def update_command(task_id: str, application_id: str, body: wire.UpdateCandidate
 
 # How a create and an update name the core fields a refusal may point at (``errors.named_as``).
 _CREATE_FIELDS = {"active_after": "dates.after", "active_before": "dates.before"}
-_UPDATE_FIELDS = {"active_after": "fields.activeAfter", "active_before": "fields.activeBefore", "email": "fields.email",
-                  "first_name": "fields.fullname", "last_name": "fields.fullname", "group": "fields.group",
-                  "labels": "fields.labels.add", "favorite": "fields.favorite", "active": "fields.active"}  # fmt: skip
+_UPDATE_FIELDS = {
+    "active_after": "fields.activeAfter",
+    "active_before": "fields.activeBefore",
+    "email": "fields.email",
+    "first_name": "fields.fullname",
+    "last_name": "fields.fullname",
+    "group": "fields.group",
+    "labels": "fields.labels.add",
+    "favorite": "fields.favorite",
+    "active": "fields.active",
+}
 _CUSTOMIZATION = {"active_after": "activeAfter", "active_before": "activeBefore"}
-_STEP_SETTING = {"active": "active.value", "attempt_limit": "limit.value", "active_after": "dates.value.after",
-                 "active_before": "dates.value.before"}  # fmt: skip
+_STEP_SETTING = {
+    "active": "active.value",
+    "attempt_limit": "limit.value",
+    "active_after": "dates.value.after",
+    "active_before": "dates.value.before",
+}
 
 
 def _step_path(field: str) -> tuple[str, str | None] | None:
@@ -205,9 +232,11 @@ def basic(application: Application, person: Candidate, base_url: str) -> dict[st
     internal = application.kind == ApplicationKind.INTERNAL
     code = None if internal else application.invitation_code
     body: dict[str, Any] = {
-        "candidateId": application.id, "kind": "user" if internal else "temp", "taskId": application.opening_id,
+        "candidateId": application.id,
+        "kind": "user" if internal else "temp",
+        "taskId": application.opening_id,
         "loggedIn": application.logged_in,
-    }  # fmt: skip
+    }
     # The seeds type them ``fullname?: string`` and ``email?: string``: absent when unknown, never null.
     body.update({k: v for k, v in (("fullname", person.fullname), ("email", person.email)) if v is not None})
     body["invitationCode"] = code
@@ -217,12 +246,18 @@ def basic(application: Application, person: Candidate, base_url: str) -> dict[st
 
 def detailed(application: Application, person: Candidate, base_url: str) -> dict[str, Any]:
     return {
-        **basic(application, person, base_url), "organizationId": application.organization_id,
-        "source": application.source, "active": application.active,
-        "activeAfter": epoch_seconds(application.active_after), "activeBefore": epoch_seconds(application.active_before),
-        "group": application.group, "tags": application.tags, "labels": application.labels,
-        "rating": application.rating, "stage": application.stage,
-    }  # fmt: skip
+        **basic(application, person, base_url),
+        "organizationId": application.organization_id,
+        "source": application.source,
+        "active": application.active,
+        "activeAfter": epoch_seconds(application.active_after),
+        "activeBefore": epoch_seconds(application.active_before),
+        "group": application.group,
+        "tags": application.tags,
+        "labels": application.labels,
+        "rating": application.rating,
+        "stage": application.stage,
+    }
 
 
 def render(application: Application, person: Candidate, base_url: str, mode: str) -> dict[str, Any]:
@@ -261,13 +296,20 @@ def step_test(step: Step) -> dict[str, Any]:
 
 def _step(step: Step) -> dict[str, Any]:
     return {
-        "id": step.id, "title": step.name, "active": step.active,
-        "activeBefore": epoch_seconds(step.active_before), "activeAfter": epoch_seconds(step.active_after),
-        "attemptLimit": step.attempt_limit, "test": step_test(step),
+        "id": step.id,
+        "title": step.name,
+        "active": step.active,
+        "activeBefore": epoch_seconds(step.active_before),
+        "activeAfter": epoch_seconds(step.active_after),
+        "attemptLimit": step.attempt_limit,
+        "test": step_test(step),
         # Candidly proctors nothing: no recording, no fullscreen, no practice run.
-        "webcamRecording": "NONE", "screenRecording": "NONE", "fullscreen": False, "postAiProctoring": False,
+        "webcamRecording": "NONE",
+        "screenRecording": "NONE",
+        "fullscreen": False,
+        "postAiProctoring": False,
         "practiceMode": False,
-    }  # fmt: skip
+    }
 
 
 def render_task(opening: Opening, mode: str) -> dict[str, Any]:
@@ -276,13 +318,17 @@ def render_task(opening: Opening, mode: str) -> dict[str, Any]:
     if mode != "detailed":
         return body
     return {
-        **body, "organizationId": opening.organization_id, **task_settings(opening),
+        **body,
+        "organizationId": opening.organization_id,
+        **task_settings(opening),
         "lang": opening.language if opening.language in LANGS else "default",
         "accessMethod": access_method(opening),
-        "active": opening.status == "open", "activeAfter": None, "activeBefore": None,  # windows are per step
+        "active": opening.status == "open",
+        "activeAfter": None,
+        "activeBefore": None,  # windows are per step
         "steps": [_step(s) for s in opening.steps],
         "programs": [{"uuid": p.id, "name": p.name, "stepIds": list(p.step_ids)} for p in opening.programs],
         "stages": [],
         "emailTemplates": [{"name": t.name, "subject": t.subject} for t in opening.email_templates],
         "privateChatEnabled": False,
-    }  # fmt: skip
+    }

@@ -78,10 +78,17 @@ def new_application(
 ) -> Application:
     """Build, validate and add an application of ``person`` to ``opening``."""
     application = Application(
-        id=new_id(), organization_id=ctx.organization_id, candidate_id=person.id, opening_id=opening.id,
-        created_at=ctx.now, updated_at=ctx.now, group=opening.default_group, language=opening.language,
-        invitation_code=new_invitation_code(), status_changed_at=ctx.now,
-    )  # fmt: skip
+        id=new_id(),
+        organization_id=ctx.organization_id,
+        candidate_id=person.id,
+        opening_id=opening.id,
+        created_at=ctx.now,
+        updated_at=ctx.now,
+        group=opening.default_group,
+        language=opening.language,
+        invitation_code=new_invitation_code(),
+        status_changed_at=ctx.now,
+    )
     kind = fields.pop("kind", ApplicationKind.TEMPORARY)
     uniq_id = fields.pop("uniq_id", None)
     application.apply(fields, opening, ctx.now)
@@ -91,9 +98,13 @@ def new_application(
     uow.applications.add(application)
     uow.openings.add_counts(ctx.organization_id, opening.id, 1)
     ctx.record(
-        EventType.APPLICATION_CREATED, "application", application.id, candidate_id=person.id,
-        data={"opening_id": opening.id}, changes=changes_between({}, application.snapshot()),
-    )  # fmt: skip
+        EventType.APPLICATION_CREATED,
+        "application",
+        application.id,
+        candidate_id=person.id,
+        data={"opening_id": opening.id},
+        changes=changes_between({}, application.snapshot()),
+    )
     return application
 
 
@@ -120,9 +131,12 @@ def request_invitation(
     application.check_invitation(opening, name, person.email)
     send_at = invite.get("send_at")
     ctx.record(
-        EventType.INVITATION_REQUESTED, "application", application.id, candidate_id=person.id,
+        EventType.INVITATION_REQUESTED,
+        "application",
+        application.id,
+        candidate_id=person.id,
         data={"template_name": name, "opening_id": opening.id, "send_at": send_at.isoformat() if send_at else None},
-    )  # fmt: skip
+    )
 
 
 def load_application(uow: UnitOfWork, ctx: Context, application_id: str, opening_id: str | None = None) -> Application:
@@ -158,9 +172,12 @@ def update_application(uow: UnitOfWork, ctx: Context, cmd: c.UpdateApplication) 
     save_versioned(uow.applications, application, "application", loaded_version, cmd.if_version)
     add_files_and_notes(uow, ctx, application.candidate_id, application.id, cmd.attachments, cmd.notes)
     ctx.record(
-        EventType.APPLICATION_UPDATED, "application", application.id, candidate_id=application.candidate_id,
+        EventType.APPLICATION_UPDATED,
+        "application",
+        application.id,
+        candidate_id=application.candidate_id,
         changes=changes_between(before, application.snapshot()),
-    )  # fmt: skip
+    )
     return application
 
 

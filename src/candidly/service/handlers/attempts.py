@@ -32,9 +32,12 @@ def start_session(uow: UnitOfWork, ctx: Context, cmd: c.StartAttempt) -> Attempt
 
 def _record(ctx: Context, event: EventType, session: Attempt) -> None:
     ctx.record(
-        event, "session", session.id, candidate_id=session.candidate_id,
+        event,
+        "session",
+        session.id,
+        candidate_id=session.candidate_id,
         data={"application_id": session.application_id, "step_id": session.step_id, "attempt": session.attempt},
-    )  # fmt: skip
+    )
 
 
 def load_session(uow: UnitOfWork, ctx: Context, session_id: str) -> Attempt:

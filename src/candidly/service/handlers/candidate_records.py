@@ -35,9 +35,12 @@ def new_candidate(uow: UnitOfWork, ctx: Context, fields: Mapping[str, Any]) -> C
     candidate.apply(fields, ctx.now.date())
     uow.candidates.add(candidate)
     ctx.record(
-        EventType.CANDIDATE_CREATED, "candidate", candidate.id, candidate_id=candidate.id,
+        EventType.CANDIDATE_CREATED,
+        "candidate",
+        candidate.id,
+        candidate_id=candidate.id,
         changes=changes_between({}, candidate.snapshot()),
-    )  # fmt: skip
+    )
     return candidate
 
 
@@ -61,9 +64,12 @@ def update_candidate_fields(
     candidate.updated_at = ctx.now
     save_versioned(uow.candidates, candidate, "candidate", loaded_version, if_version)
     ctx.record(
-        EventType.CANDIDATE_UPDATED, "candidate", candidate.id, candidate_id=candidate.id,
+        EventType.CANDIDATE_UPDATED,
+        "candidate",
+        candidate.id,
+        candidate_id=candidate.id,
         changes=changes_between(before, candidate.snapshot()),
-    )  # fmt: skip
+    )
 
 
 def add_files_and_notes(
@@ -77,14 +83,26 @@ def add_files_and_notes(
     """Store the command's files and notes with the person (and the application), in the command's transaction."""
     for spec in attachments:
         attachment = Attachment(
-            id=new_id(), organization_id=ctx.organization_id, candidate_id=candidate_id, application_id=application_id,
+            id=new_id(),
+            organization_id=ctx.organization_id,
+            candidate_id=candidate_id,
+            application_id=application_id,
             kind=text(spec.kind, "attachments.kind", max_length=40),
             name=text(spec.name, "attachments.name", min_length=1, max_length=255),
-            content_type=spec.content_type, size=len(spec.content), created_at=ctx.now,
-        )  # fmt: skip
+            content_type=spec.content_type,
+            size=len(spec.content),
+            created_at=ctx.now,
+        )
         uow.blobs.add_attachment(attachment, spec.content)
     for body in notes:
-        uow.blobs.add_note(Note(
-            id=new_id(), organization_id=ctx.organization_id, candidate_id=candidate_id, application_id=application_id,
-            body=text(body, "note", min_length=1, max_length=NOTE_MAX), author=ctx.actor.as_dict(), created_at=ctx.now,
-        ))  # fmt: skip
+        uow.blobs.add_note(
+            Note(
+                id=new_id(),
+                organization_id=ctx.organization_id,
+                candidate_id=candidate_id,
+                application_id=application_id,
+                body=text(body, "note", min_length=1, max_length=NOTE_MAX),
+                author=ctx.actor.as_dict(),
+                created_at=ctx.now,
+            )
+        )

@@ -67,9 +67,12 @@ def set_subscription(uow: UnitOfWork, ctx: Context, cmd: c.SetSubscription) -> C
     candidate.unsubscribed, candidate.updated_at = cmd.unsubscribed, ctx.now
     save_versioned(uow.candidates, candidate, "candidate", loaded_version, None)
     ctx.record(
-        EventType.CANDIDATE_UPDATED, "candidate", candidate.id, candidate_id=candidate.id,
+        EventType.CANDIDATE_UPDATED,
+        "candidate",
+        candidate.id,
+        candidate_id=candidate.id,
         changes={"unsubscribed": [before, cmd.unsubscribed]},
-    )  # fmt: skip
+    )
     return candidate
 
 
@@ -111,9 +114,12 @@ def erase_person(uow: UnitOfWork, ctx: Context, candidate: Candidate, reason: st
         save_versioned(uow.applications, application, "application", application.version, None)
     uow.erasure.forget_person(ctx.organization_id, candidate.id, handles, names)
     ctx.record(
-        EventType.CANDIDATE_ERASED, "candidate", candidate.id, candidate_id=candidate.id,
+        EventType.CANDIDATE_ERASED,
+        "candidate",
+        candidate.id,
+        candidate_id=candidate.id,
         data={"reason": reason, "attachments_removed": removed},
-    )  # fmt: skip
+    )
 
 
 def _handles(candidate: Candidate, applications: list[Application]) -> list[str]:

@@ -26,9 +26,13 @@ def import_candidates(uow: UnitOfWork, ctx: Context, cmd: c.ImportCandidates) ->
     today = ctx.now.date()
     for number, row in cmd.rows:
         person = Candidate(
-            id=new_id(), organization_id=ctx.organization_id, seq=0, public_ref=secrets.token_urlsafe(16),
-            created_at=ctx.now, updated_at=ctx.now,
-        )  # fmt: skip
+            id=new_id(),
+            organization_id=ctx.organization_id,
+            seq=0,
+            public_ref=secrets.token_urlsafe(16),
+            created_at=ctx.now,
+            updated_at=ctx.now,
+        )
         try:
             person.apply(row, today)
         except InvalidField as exc:
@@ -54,10 +58,17 @@ def import_candidates(uow: UnitOfWork, ctx: Context, cmd: c.ImportCandidates) ->
 
 def _application(ctx: Context, person: Candidate, opening_id: str, group: str, language: str) -> Application:
     return Application(
-        id=new_id(), organization_id=ctx.organization_id, candidate_id=person.id, opening_id=opening_id,
-        created_at=ctx.now, updated_at=ctx.now, group=group, language=language, invitation_code=new_invitation_code(),
+        id=new_id(),
+        organization_id=ctx.organization_id,
+        candidate_id=person.id,
+        opening_id=opening_id,
+        created_at=ctx.now,
+        updated_at=ctx.now,
+        group=group,
+        language=language,
+        invitation_code=new_invitation_code(),
         status_changed_at=ctx.now,
-    )  # fmt: skip
+    )
 
 
 __all__ = ["ImportResult", "Rejected", "import_candidates"]

@@ -24,7 +24,11 @@ def record_login(uow: UnitOfWork, ctx: Context, cmd: c.RecordLogin) -> Applicati
     application.updated_at = ctx.now
     save_versioned(uow.applications, application, "application", loaded_version, None)
     ctx.record(
-        EventType.APPLICATION_UPDATED, "application", application.id, candidate_id=application.candidate_id,
-        changes=changes_between(before, application.snapshot()), data={"login": cmd.method},
-    )  # fmt: skip
+        EventType.APPLICATION_UPDATED,
+        "application",
+        application.id,
+        candidate_id=application.candidate_id,
+        changes=changes_between(before, application.snapshot()),
+        data={"login": cmd.method},
+    )
     return application

@@ -24,8 +24,15 @@ def create_opening(uow: UnitOfWork, ctx: Context, cmd: c.CreateOpening) -> Openi
     opening = Opening(
         id=new_id(), organization_id=ctx.organization_id, kind=cmd.kind, name="", created_at=ctx.now, updated_at=ctx.now
     )
-    opening.apply({"name": cmd.name, "external_id": cmd.external_id, "language": cmd.language,
-                   "default_group": cmd.default_group, "settings": cmd.settings})  # fmt: skip
+    opening.apply(
+        {
+            "name": cmd.name,
+            "external_id": cmd.external_id,
+            "language": cmd.language,
+            "default_group": cmd.default_group,
+            "settings": cmd.settings,
+        }
+    )
     _set_fields(uow, ctx, opening, cmd.fields)
     opening.set_steps(cmd.steps)
     opening.set_programs(cmd.programs)

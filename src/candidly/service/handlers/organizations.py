@@ -45,10 +45,12 @@ def create_organization_for_key(uow: UnitOfWork, ctx: Context, cmd: c.CreateOrga
         id=new_id(),
         name=text(cmd.name.strip(), "name", min_length=2, max_length=100),
         created_at=ctx.now,
-        description=None if cmd.description is None else text(cmd.description, "description", min_length=1, max_length=1000),
+        description=None
+        if cmd.description is None
+        else text(cmd.description, "description", min_length=1, max_length=1000),
         metadata=json_object(cmd.metadata, "metadata", **ORGANIZATION_METADATA_LIMITS),
         created_by_key_id=key.id,
-    )  # fmt: skip
+    )
     uow.organizations.add(org)
     uow.api_keys.set_organizations(key.id, [*key.organization_ids, org.id])
     return org

@@ -24,10 +24,14 @@ from candidly.service.ports import UnitOfWork
 def create_webhook(uow: UnitOfWork, ctx: Context, cmd: c.CreateWebhook) -> WebhookSubscription:
     ctx.actor.principal.require(Scope.ADMIN)
     subscription = WebhookSubscription(
-        id=new_id(), organization_id=ctx.organization_id, url=outbound_url(cmd.url),
-        events=webhook_event_types(list(cmd.events)), secret=new_webhook_secret(), created_at=ctx.now,
+        id=new_id(),
+        organization_id=ctx.organization_id,
+        url=outbound_url(cmd.url),
+        events=webhook_event_types(list(cmd.events)),
+        secret=new_webhook_secret(),
+        created_at=ctx.now,
         description=None if cmd.description is None else text(cmd.description, "description", max_length=200),
-    )  # fmt: skip
+    )
     uow.webhooks.add(subscription)
     ctx.record(EventType.WEBHOOK_CREATED, "webhook", subscription.id, data={"url": subscription.url})
     return subscription
