@@ -84,14 +84,16 @@ def test_a_step_outside_the_candidates_programs_cannot_be_started(
 
 
 def test_a_step_without_a_launch_url_is_open_but_not_startable_here(
-    client: TestClient, org: Org, task: dict[str, Any], signed_in: dict[str, Any]
+    client: TestClient, org: Org, task: dict[str, Any], signed_in: dict[str, Any], services: Services
 ) -> None:
     patched = client.patch(f"/api/v1/openings/{task['id']}", json={"steps": {step_id(task, "Coding test"): {
         "launch_url": None}}}, headers=org.headers)  # fmt: skip
     assert patched.status_code == 200, patched.text
     step = Page(client.get("/access/steps").text).steps["Coding test"]
     assert (step["status"], step["note"], step["start"]) == ("Open", "This step cannot be started here.", False)
-    assert start(client, task, "Coding test").status_code == 409
+    before = table_counts(services)
+    assert start(client, task, "Coding test").status_code == 409  # a hand-made post: the start rolls back
+    assert table_counts(services) == before
 
 
 def test_a_start_without_the_pages_form_token_or_from_another_site_is_refused(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol, TypeVar
@@ -21,10 +21,11 @@ from candidly.domain.applications import Application, Refusal
 from candidly.domain.ids import Clock
 from candidly.domain.logins import StepState, StepStatus, login_refusal
 from candidly.domain.principals import Actor, Principal, Scope
-from candidly.service.bus import MessageBus
-from candidly.service.queries import Queries
+from candidly.service.caller import Backend, Caller
+from candidly.service.ports import UnitOfWork
 
 R = TypeVar("R", bound=Response)
+T = TypeVar("T")
 
 
 class AccessSettings(Protocol):
@@ -39,10 +40,7 @@ class AccessServices(Protocol):
     """What the page is given by the composition root (``bootstrap.Services`` fits)."""
 
     @property
-    def bus(self) -> MessageBus: ...
-
-    @property
-    def queries(self) -> Queries: ...
+    def backend(self) -> Backend: ...
 
     @property
     def clock(self) -> Clock: ...
@@ -203,6 +201,24 @@ class Door:
         if verdict.retry_after:
             error.append(t("retry_in", wait=wait(t, verdict.retry_after)))
         return None, error
+
+    # The database: each request's reads in one unit of work, on the services' database executor
+
+    async def at_door(self, fn: Callable[[UnitOfWork], T]) -> T:
+        """``fn(uow)`` in one read-only unit of work: the reads made before anyone is signed in, which look
+        across organizations (a code or an opening id names its own), so no principal scopes them."""
+        database = self.services.backend.database
+
+        def read() -> T:
+            with database.unit_of_work(write=False) as uow:
+                return fn(uow)
+
+        return await self.services.backend.executor.run(read)
+
+    def candidate(self, organization_id: str) -> Caller:
+        """The signed-in (or entering) candidate as a caller: their reads and commands, scoped to their organization."""
+        actor = candidate_actor(organization_id)
+        return Caller(actor.principal, organization_id, actor, self.services.backend)
 
     # Who is signed in
 
