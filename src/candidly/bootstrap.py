@@ -17,7 +17,6 @@ from candidly.service.auth import Authenticator
 from candidly.service.bus import MessageBus
 from candidly.service.caller import Backend
 from candidly.service.executor import POSTGRES_THREADS, SQLITE_THREADS, DatabaseExecutor
-from candidly.service.queries import Queries
 from candidly.settings import Settings
 from candidly.storage.engine import make_engine
 from candidly.storage.idempotency import SqlIdempotencyStore
@@ -35,7 +34,6 @@ class Services:
     clock: Clock
     database: SqlDatabase
     bus: MessageBus
-    queries: Queries
     auth: Authenticator
     backend: Backend  # the bus, the database and the executor every request's Caller runs on
     # Test mode only: where the worker's sends go instead of the network (web/test_mode.py reads it).
@@ -68,7 +66,6 @@ def build_services(settings: Settings, clock: Clock | None = None, *, migrate: b
         database=database,
         bus=bus,
         backend=Backend(bus, database, DatabaseExecutor(threads)),
-        queries=Queries(database),
         auth=Authenticator(database, settings.admin_token),
         outbox=CapturingSender(clock) if settings.test_mode else None,
     )

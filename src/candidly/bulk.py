@@ -14,8 +14,9 @@ from typing import IO, Any, cast
 from candidly.bootstrap import Services
 from candidly.domain import commands as c
 from candidly.domain.people import Candidate, ImportResult, Rejected
-from candidly.domain.principals import ALL_SCOPES, Actor, Principal, Scope
+from candidly.domain.principals import ALL_SCOPES, Actor, Principal
 from candidly.service.ports import Filters, PageRequest
+from candidly.service.reader import Reader
 
 # The columns import reads and export writes; `metadata` travels as a JSON object.
 COLUMNS = (
@@ -124,9 +125,8 @@ def export_rows(services: Services, organization_id: str) -> Iterator[dict[str, 
     """Every live candidate of the organization, in creation order, a keyset page at a time."""
     cursor = None
     while True:
-        page = services.queries.page(
-            SYSTEM.principal, Scope.READ_CANDIDATES, "candidates", organization_id, Filters(), PageRequest(1000, cursor)
-        )
+        with services.database.unit_of_work(write=False) as uow:  # one page per transaction: an export is long
+            page = Reader(uow, SYSTEM.principal, organization_id).candidates(Filters(), PageRequest(1000, cursor))
         yield from (_row(p) for p in page.items)
         if page.next_cursor is None:
             return

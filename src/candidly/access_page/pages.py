@@ -170,8 +170,9 @@ class Door:
             },
         )
 
-    def sign_in_page(self, request: Request, t: Translator, *, status: int = 200, error: Sequence[str] = (),
-                     code: str = "") -> HTMLResponse:  # fmt: skip
+    def sign_in_page(
+        self, request: Request, t: Translator, *, status: int = 200, error: Sequence[str] = (), code: str = ""
+    ) -> HTMLResponse:
         return self.render(request, "sign_in.html", t, heading=t("code_heading"), status=status, error=error, code=code)
 
     def message_page(self, request: Request, t: Translator, heading: str, message: str, status: int) -> HTMLResponse:
@@ -239,9 +240,14 @@ class Door:
         """Set the signed cookie and send the candidate to their steps (303: the form post is done)."""
         response = RedirectResponse(f"{prefix(request)}/steps", status_code=303)
         response.set_cookie(
-            COOKIE, self.signer.issue(application), max_age=int(self.signer.ttl.total_seconds()),
-            path=prefix(request) or "/", secure=request.url.scheme == "https", httponly=True, samesite="strict",
-        )  # fmt: skip
+            COOKIE,
+            self.signer.issue(application),
+            max_age=int(self.signer.ttl.total_seconds()),
+            path=prefix(request) or "/",
+            secure=request.url.scheme == "https",
+            httponly=True,
+            samesite="strict",
+        )
         return response
 
     def signed_out(self, request: Request, response: R) -> R:

@@ -123,10 +123,17 @@ def credentials_form(
 ) -> HTMLResponse:
     t = d.language(request, opening.language)
     return d.render(
-        request, "credentials.html", t, heading=t("credentials_heading", opening=opening.name), status=status,
-        error=error or [], opening_id=opening.id, credential1=typed, second=asks_second_credential(opening),
+        request,
+        "credentials.html",
+        t,
+        heading=t("credentials_heading", opening=opening.name),
+        status=status,
+        error=error or [],
+        opening_id=opening.id,
+        credential1=typed,
+        second=asks_second_credential(opening),
         second_required=requires_second_credential(opening),
-    )  # fmt: skip
+    )
 
 
 def unknown_opening(request: Request, d: Door) -> Response:
@@ -180,9 +187,16 @@ async def steps(
     now = d.services.clock.now()
     views = [step_view(t, step_state(s, used.get(s.step_id, 0), now)) for s in effective_steps(application, opening)]
     return d.render(
-        request, "steps.html", t, heading=opening.name, status=status, error=[error] if error else [],
-        steps=views, token=d.signer.form_token(session), form_targets=launch_targets(views, opening),
-    )  # fmt: skip
+        request,
+        "steps.html",
+        t,
+        heading=opening.name,
+        status=status,
+        error=[error] if error else [],
+        steps=views,
+        token=d.signer.form_token(session),
+        form_targets=launch_targets(views, opening),
+    )
 
 
 def launch_targets(views: list[StepView], opening: Opening) -> list[str]:
@@ -276,9 +290,13 @@ async def direct_link(request: Request, code: str) -> Response:
     if (why := d.refusal(t, application)) is not None:
         return d.message_page(request, t, opening.name, why, 403)
     return d.render(
-        request, "welcome.html", t, heading=t("welcome_heading"), opening_name=opening.name,
+        request,
+        "welcome.html",
+        t,
+        heading=t("welcome_heading"),
+        opening_name=opening.name,
         code=application.invitation_code,
-    )  # fmt: skip
+    )
 
 
 # What the framework raises, as pages rather than JSON.

@@ -5,20 +5,18 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Annotated, Any, ClassVar, Protocol
+from typing import Annotated, Any, Protocol
 
 import orjson
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
 from starlette.routing import Match
 
-from candidly.domain.commands import Command, R
 from candidly.domain.ids import Clock
 from candidly.domain.principals import Actor, Principal
 from candidly.service.auth import Authenticator, same_key
 from candidly.service.bus import MessageBus
 from candidly.service.caller import Backend, Caller
-from candidly.service.queries import Queries
 
 
 class SurfaceSettings(Protocol):
@@ -31,11 +29,10 @@ class SurfaceSettings(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class SurfaceServices:
-    """The part of the composition root a surface may use: commands, queries, auth, time."""
+    """The part of the composition root a surface may use: commands and reads (through a Caller), auth, time."""
 
     bus: MessageBus
     backend: Backend  # what a Caller's reads and commands run on
-    queries: Queries  # the old per-read transactions: phase 2 of the request path ports the dialects off them
     auth: Authenticator
     clock: Clock
     settings: SurfaceSettings
@@ -126,23 +123,6 @@ def allowed_methods(request: Request) -> str:
 
 def actor(principal: Principal, surface: str, **kw: Any) -> Actor:
     return Actor(principal=principal, surface=surface, **kw)
-
-
-@dataclass(frozen=True)
-class DialectCaller:
-    """Who a request acts as on a surface, and in which organization; runs commands as that actor.
-
-    Being replaced by ``service.caller.Caller`` bound through ``caller_dependency`` (the native surface uses it);
-    phase 2 of the request path ports the vendor surfaces and deletes this class and the old ``Queries`` reads.
-    """
-
-    surface: ClassVar[str] = "native"
-    services: SurfaceServices
-    principal: Principal
-    organization_id: str
-
-    def execute(self, command: Command[R]) -> R:
-        return self.services.bus.execute(command, actor(self.principal, self.surface), self.organization_id)
 
 
 class FastJSONResponse(JSONResponse):

@@ -35,7 +35,6 @@ def surface_services(services: Services) -> SurfaceServices:
     return SurfaceServices(
         bus=services.bus,
         backend=services.backend,
-        queries=services.queries,
         auth=services.auth,
         clock=services.clock,
         settings=services.settings,
