@@ -165,6 +165,11 @@ class Reader:
         self.principal.require(Scope.READ_CANDIDATES)
         return self.uow.applications.find(self.organization_id, candidate_id=candidate_id, deleted_at=None)
 
+    def attempts_of(self, candidate_id: str) -> list[Attempt]:
+        """A person's live attempts at every step of every application, oldest first."""
+        self.principal.require(Scope.READ_CANDIDATES)
+        return self.uow.attempts.find(self.organization_id, candidate_id=candidate_id, deleted_at=None)
+
     def sessions_of(self, application_id: str) -> list[Attempt]:
         """Every attempt of a live application, oldest first."""
         self.application(application_id)

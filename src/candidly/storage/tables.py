@@ -304,6 +304,8 @@ attempts = Table(
     _org_fk("application_id", "applications"),
     Index(None, "organization_id", "application_id", "step_id"),
     Index(None, "organization_id", "opening_id", "id"),
+    # InstaView answers every candidate with the counts and rating of their interviews.
+    Index(None, "organization_id", "candidate_id", "id"),
 )
 
 status_maps = Table(
