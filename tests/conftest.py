@@ -143,7 +143,7 @@ LONG_FIRST = (
     "tests/delivery/test_receivers.py",
     "tests/testing/test_marker.py",
     "tests/delivery/test_reliability.py",
-    "tests/access/test_browser.py",
+    "tests/access_page/test_browser.py",
 )
 
 
