@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
+T = TypeVar("T")
+
 
 class DomainError(Exception):
     """Base of every error the domain and service layers raise on purpose."""
@@ -28,6 +32,13 @@ class NotFound(DomainError):
         self.kind = kind
         self.ident = ident
         self.field = field
+
+
+def live(entity: T | None, kind: str, ident: str, field: str | None = None) -> T:
+    """``entity`` when it exists and is not deleted; otherwise NotFound, as a deleted resource is to its callers."""
+    if entity is None or getattr(entity, "deleted_at", None) is not None:
+        raise NotFound(kind, ident, field=field)
+    return entity
 
 
 class Conflict(DomainError):

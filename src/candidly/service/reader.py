@@ -16,7 +16,7 @@ from candidly.domain.applications import Application, EffectiveStep, effective_s
 from candidly.domain.attachments import Attachment, Note
 from candidly.domain.attempts import Attempt
 from candidly.domain.deliveries import Delivery, DeliveryAttempt, WebhookSubscription
-from candidly.domain.errors import NotFound
+from candidly.domain.errors import NotFound, live
 from candidly.domain.events import Event
 from candidly.domain.openings import Opening
 from candidly.domain.organizations import Organization
@@ -77,7 +77,7 @@ class Reader:
 
     def _visible(self, scope: Scope, repo: _ById[T], kind: str, ident: str) -> T:
         self.principal.require(scope)
-        return _live(repo.get(self.organization_id, ident), kind, ident)
+        return live(repo.get(self.organization_id, ident), kind, ident)
 
     def _page(self, scope: Scope, repo: _Paged[T], filters: Filters, request: PageRequest) -> Page[T]:
         self.principal.require(scope)
@@ -106,7 +106,7 @@ class Reader:
     def delivery(self, ident: str) -> tuple[Delivery, list[DeliveryAttempt]]:
         """A delivery with every attempt made at it."""
         self.principal.require(Scope.ADMIN)
-        found = _live(self.uow.deliveries.get(self.organization_id, ident), "delivery", ident)
+        found = live(self.uow.deliveries.get(self.organization_id, ident), "delivery", ident)
         return found, self.uow.deliveries.attempts(self.organization_id, ident)
 
     def status_map(self, name: str) -> StatusMap:
@@ -264,12 +264,6 @@ class Reader:
         if found is None:
             raise NotFound("attachment", ident)
         return found
-
-
-def _live(entity: T | None, kind: str, ident: str) -> T:
-    if entity is None or getattr(entity, "deleted_at", None) is not None:
-        raise NotFound(kind, ident)
-    return entity
 
 
 def views(uow: UnitOfWork, org: str, page: Page[Application]) -> Page[ApplicationView]:

@@ -7,7 +7,7 @@ from typing import Any
 
 from candidly.domain import commands as c
 from candidly.domain.applications import UNIQ_WITHIN, Application, ApplicationKind
-from candidly.domain.errors import Conflict, NotFound
+from candidly.domain.errors import Conflict, NotFound, live
 from candidly.domain.events import EventType
 from candidly.domain.ids import new_id, new_invitation_code
 from candidly.domain.openings import Opening
@@ -140,9 +140,7 @@ def request_invitation(
 
 
 def load_application(uow: UnitOfWork, ctx: Context, application_id: str, opening_id: str | None = None) -> Application:
-    application = uow.applications.get(ctx.organization_id, application_id)
-    if application is None or application.deleted_at is not None:
-        raise NotFound("application", application_id)
+    application = live(uow.applications.get(ctx.organization_id, application_id), "application", application_id)
     if opening_id is not None and application.opening_id != opening_id:
         raise NotFound("application", application_id)
     return application

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from candidly.domain import commands as c
 from candidly.domain.attempts import Attempt
-from candidly.domain.errors import NotFound
+from candidly.domain.errors import live
 from candidly.domain.events import EventType
 from candidly.domain.principals import Scope
 from candidly.service.bus import handles, save_versioned
@@ -41,10 +41,7 @@ def _record(ctx: Context, event: EventType, session: Attempt) -> None:
 
 
 def load_session(uow: UnitOfWork, ctx: Context, session_id: str) -> Attempt:
-    session = uow.attempts.get(ctx.organization_id, session_id)
-    if session is None or session.deleted_at is not None:
-        raise NotFound("session", session_id)
-    return session
+    return live(uow.attempts.get(ctx.organization_id, session_id), "session", session_id)
 
 
 @handles(c.DeleteAttempt)

@@ -12,7 +12,7 @@ from typing import Any
 
 from candidly.domain import commands as c
 from candidly.domain.attachments import Attachment, Note
-from candidly.domain.errors import NotFound
+from candidly.domain.errors import live
 from candidly.domain.events import EventType
 from candidly.domain.ids import new_id
 from candidly.domain.people import NOTE_MAX, Candidate
@@ -45,10 +45,7 @@ def new_candidate(uow: UnitOfWork, ctx: Context, fields: Mapping[str, Any]) -> C
 
 
 def load_candidate(uow: UnitOfWork, ctx: Context, candidate_id: str, field: str | None = None) -> Candidate:
-    candidate = uow.candidates.get(ctx.organization_id, candidate_id)
-    if candidate is None or candidate.deleted_at is not None:
-        raise NotFound("candidate", candidate_id, field=field)
-    return candidate
+    return live(uow.candidates.get(ctx.organization_id, candidate_id), "candidate", candidate_id, field)
 
 
 def update_candidate_fields(

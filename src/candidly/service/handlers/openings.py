@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from candidly.domain import commands as c
-from candidly.domain.errors import InvalidField, NotAllowed, NotFound
+from candidly.domain.errors import InvalidField, NotAllowed, live
 from candidly.domain.events import EventType
 from candidly.domain.ids import new_id
 from candidly.domain.openings import OPENING_FIELDS, Opening, OpeningKind
@@ -46,17 +46,17 @@ def _set_fields(uow: UnitOfWork, ctx: Context, opening: Opening, changes: Mappin
     """Set the opening's own fields; its lead recruiter must be a live user of the organization."""
     opening.apply(changes)
     if "lead_recruiter_id" in changes and opening.lead_recruiter_id is not None:
-        user = uow.users.get(ctx.organization_id, opening.lead_recruiter_id)
-        if user is None or user.deleted_at is not None:
-            raise NotFound("user", opening.lead_recruiter_id, field="lead_recruiter_id")
+        live(
+            uow.users.get(ctx.organization_id, opening.lead_recruiter_id),
+            "user",
+            opening.lead_recruiter_id,
+            "lead_recruiter_id",
+        )
 
 
 def load_opening(uow: UnitOfWork, ctx: Context, opening_id: str, field: str | None = None) -> Opening:
     """The live opening ``opening_id`` of the context's organization, or NotFound."""
-    opening = uow.openings.get(ctx.organization_id, opening_id)
-    if opening is None or opening.deleted_at is not None:
-        raise NotFound("opening", opening_id, field=field)
-    return opening
+    return live(uow.openings.get(ctx.organization_id, opening_id), "opening", opening_id, field)
 
 
 @handles(c.UpdateOpening, answers_with=Scope.READ_OPENINGS)

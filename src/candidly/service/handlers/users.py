@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from candidly.domain import commands as c
-from candidly.domain.errors import Conflict, NotFound
+from candidly.domain.errors import Conflict, live
 from candidly.domain.events import EventType
 from candidly.domain.ids import new_id
 from candidly.domain.people import USER_FIELDS, User, clean_user
@@ -30,10 +30,7 @@ def create_user(uow: UnitOfWork, ctx: Context, cmd: c.CreateUser) -> User:
 
 
 def load_user(uow: UnitOfWork, ctx: Context, user_id: str, field: str | None = None) -> User:
-    user = uow.users.get(ctx.organization_id, user_id)
-    if user is None or user.deleted_at is not None:
-        raise NotFound("user", user_id, field=field)
-    return user
+    return live(uow.users.get(ctx.organization_id, user_id), "user", user_id, field)
 
 
 @handles(c.UpdateUser, answers_with=Scope.READ_USERS)

@@ -10,7 +10,7 @@ from candidly.domain.deliveries import (
     outbound_url,
     webhook_event_types,
 )
-from candidly.domain.errors import NotAllowed, NotFound
+from candidly.domain.errors import NotAllowed, NotFound, live
 from candidly.domain.events import EventType
 from candidly.domain.ids import new_id
 from candidly.domain.principals import Scope
@@ -40,9 +40,7 @@ def create_webhook(uow: UnitOfWork, ctx: Context, cmd: c.CreateWebhook) -> Webho
 @handles(c.DeleteWebhook)
 def delete_webhook(uow: UnitOfWork, ctx: Context, cmd: c.DeleteWebhook) -> None:
     ctx.actor.principal.require(Scope.ADMIN)
-    subscription = uow.webhooks.get(ctx.organization_id, cmd.webhook_id)
-    if subscription is None or subscription.deleted_at is not None:
-        raise NotFound("webhook", cmd.webhook_id)
+    subscription = live(uow.webhooks.get(ctx.organization_id, cmd.webhook_id), "webhook", cmd.webhook_id)
     uow.webhooks.remove(ctx.organization_id, subscription.id, ctx.now)
     ctx.record(EventType.WEBHOOK_DELETED, "webhook", subscription.id)
 
