@@ -62,10 +62,14 @@ async def bearer_principal(request: Request) -> Principal:
 
 async def key_principal(services: SurfaceServices, token: str | None) -> Principal:
     """The principal of an API key or operator token: a cached one on the event loop, a miss on the executor."""
-    known = services.auth.known(token)
-    if known is not None:
-        return known
-    return await services.backend.executor.run(lambda: services.auth.authenticate(token))
+    return await cached_or_read(services, services.auth.known(token), lambda: services.auth.authenticate(token))
+
+
+async def cached_or_read(
+    services: SurfaceServices, known: Principal | None, read: Callable[[], Principal]
+) -> Principal:
+    """``known`` (the Authenticator's cache answered it on the event loop), else ``read()`` on the database executor."""
+    return known if known is not None else await services.backend.executor.run(read)
 
 
 async def client_principal(services: SurfaceServices, key_id: str, secret: str) -> Principal:

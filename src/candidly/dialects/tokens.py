@@ -10,7 +10,7 @@ from datetime import timedelta
 
 import jwt
 
-from candidly.dialects.base import SurfaceServices
+from candidly.dialects.base import SurfaceServices, cached_or_read
 from candidly.domain.errors import Unauthenticated
 from candidly.domain.principals import Principal
 
@@ -40,10 +40,7 @@ async def principal_of_token(services: SurfaceServices, token: str, leeway_secon
 async def principal_of_key_id(services: SurfaceServices, key_id: str) -> Principal:
     """The principal of a key named by its id (a token's ``iss``, a signed link's key): a cached key is answered
     on the event loop, only a cache miss reads the database, on its executor."""
-    known = services.auth.known_key_id(key_id)
-    if known is not None:
-        return known
-    return await services.backend.executor.run(lambda: services.auth.by_key_id(key_id))
+    return await cached_or_read(services, services.auth.known_key_id(key_id), lambda: services.auth.by_key_id(key_id))
 
 
 def token_issuer(token: str) -> str:
