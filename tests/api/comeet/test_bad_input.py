@@ -87,3 +87,29 @@ def test_a_bad_time_filter_is_invalid_datetime(client: TestClient, org: Org, bou
 def test_an_unknown_status_filter_is_invalid_value(client: TestClient, org: Org) -> None:
     response = client.get("/comeet/candidates", params={"status": "In progress,Sleeping"}, headers=org.headers)
     assert (response.status_code, response.json()["error"]) == (400, "required_field")
+
+
+# A refusal the dialect makes itself, and the field its message names first: Comeet's path to it in the body.
+NAMED: list[tuple[dict[str, Any], str]] = [
+    ({"email": "not-an-address"}, "email"),
+    ({"linkedin_url": "https://example.com/in/ada"}, "linkedin_url"),
+    ({"links": [{"url": "https://ok.example/a"}, {"url": "ftp://files.example/x"}]}, "links[1].url"),
+    ({"address": {"country": "XX"}}, "address.country"),
+    ({"custom_fields": {"Favourite colour": "blue"}}, "custom_fields.Favourite colour"),
+    ({"source_contact": {"full_name": "M R", "email": "nope"}}, "source_contact.email"),
+    ({"resume": {"name": "cv.png", "file": b64(PNG)}}, "resume"),
+    ({"picture": {"name": "me.png", "file": ""}}, "picture.file"),
+    ({"files": [{"name": "a.pdf", "file": b64(PDF)}, {"name": "b.txt", "file": "***"}]}, "files[1].file"),
+]
+
+
+def test_a_refusal_names_the_field_as_comeet_does(
+    client: TestClient, org: Org, position: dict[str, Any], services: Services
+) -> None:
+    uid = create(client, org, new_candidate(position))["uid"]
+    before = table_counts(services)
+    for body, field in NAMED:
+        response = client.patch(f"/comeet/candidates/{uid}", json=body, headers=org.headers)
+        assert response.status_code in (400, 403), response.text
+        assert response.json()["message"].startswith(f"{field}: "), (body, response.text)
+    assert table_counts(services) == before

@@ -12,6 +12,7 @@ from candidly.dialects.base import caller_dependency, surface_services
 from candidly.dialects.comeet import auth, files, translate
 from candidly.dialects.comeet import schemas as wire
 from candidly.dialects.comeet.errors import ComeetError
+from candidly.dialects.comeet.fields import SALARY, answer_name, path
 from candidly.domain.errors import InvalidField, NotFound
 from candidly.domain.openings import Opening, OpeningKind
 from candidly.domain.principals import Principal, Scope
@@ -19,8 +20,6 @@ from candidly.domain.values import email_address
 from candidly.service.caller import Caller
 from candidly.service.ports import Filters, Page, PageRequest
 from candidly.service.reader import ApplicationView, Reader
-
-SALARY = "salary_expectations"
 
 
 async def organization(who: Annotated[Principal, Depends(auth.principal)]) -> str:
@@ -35,7 +34,7 @@ def as_updater(who: Caller, updated_by: wire.UpdatedBy | None) -> Caller:
     """The caller with ``updated_by`` recorded as the actor of its changes (itself when the client names no one)."""
     if updated_by is None:
         return who
-    return as_author(who, updated_by.type, updated_by.name, updated_by.email, "updated_by.email")
+    return as_author(who, updated_by.type, updated_by.name, updated_by.email, path("updated_by", "email"))
 
 
 def as_author(who: Caller, kind: str, name: str | None, email: str | None, email_field: str) -> Caller:
@@ -77,9 +76,9 @@ class Render:
         return cls(who.principal, services.settings.public_base_url, services.clock.now() + ttl)
 
     def candidate(self, view: ApplicationView, include: list[str] | None = None) -> dict[str, Any]:
-        wants_salary = SALARY in (include or [])
-        if wants_salary and not self.principal.has(Scope.READ_SALARY):
-            raise ComeetError(403, "no_permission", f"{SALARY}: reading it needs the {Scope.READ_SALARY} scope")
+        salary = answer_name(SALARY)
+        if salary in (include or []) and not self.principal.has(Scope.READ_SALARY):
+            raise ComeetError(403, "no_permission", f"{salary}: reading it needs the {Scope.READ_SALARY} scope")
 
         def url(attachment_id: str) -> str | None:
             return files.signed_url(self.base_url, self.principal, attachment_id, self.expires)

@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any, Literal, get_args
 
 import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException
 
 from candidly.dialects.base import allowed_methods
+from candidly.dialects.comeet.fields import WIRE_NAMES, answer_name, answered, path, wire_name
+from candidly.dialects.fields import rename_head
 from candidly.domain import errors as e
 
 
 class ErrorOut(BaseModel):
     """Comeet's error body; a 409 adds the conflicting ``candidate_uid``."""
+
+    model_config = ConfigDict(alias_generator=answer_name)
 
     status: int
     error: str
@@ -63,14 +66,12 @@ RESPONSES: dict[int | str, dict[str, Any]] = {
 
 # Wire field (its first segment) -> the code Comeet gives a bad value of it.
 FIELD_CODES: dict[str, Code] = {
-    "email": "invalid_email",
-    "linkedin_url": "invalid_linkedin_url",
-    "links": "invalid_url",
-    "address.country": "incorrect_country_code",
-    "custom_fields": "invalid_custom_candidate_field",
+    wire_name("email"): "invalid_email",
+    wire_name("linkedin_url"): "invalid_linkedin_url",
+    wire_name("links"): "invalid_url",
+    path("address", "country"): "incorrect_country_code",
+    wire_name("custom_fields"): "invalid_custom_candidate_field",
 }
-# Core field -> Comeet field, where the names differ.
-FIELD_NAMES = {"external_id": "partner_candidate_id", "opening_id": "position_uid"}
 # Pydantic error type -> Comeet code, for bodies that do not fit the schema.
 VALIDATION_CODES: dict[str, Code] = {
     "missing": "required_field",
@@ -93,14 +94,14 @@ class ComeetError(Exception):
 
 
 def error(status: int, code: Code, message: str, **extra: Any) -> Response:
-    body = {"status": status, "error": code, "message": message, **extra}
+    body = {"status": status, "error": code, "message": message, **answered(extra)}
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
     return Response(orjson.dumps(body), status_code=status, media_type="application/json", headers=headers)
 
 
 def wire_field(field: str) -> str:
-    head = re.split(r"[.\[]", field, maxsplit=1)[0]
-    return FIELD_NAMES.get(head, head) + field[len(head) :]
+    """Comeet's name for a core field (``external_id`` is ``partner_candidate_id``)."""
+    return rename_head(field, WIRE_NAMES)
 
 
 def code_for(field: str, reason: str) -> Code:

@@ -13,6 +13,7 @@ from pathlib import PurePath
 from urllib.parse import urlencode
 
 from candidly.dialects.comeet.errors import BAD_VALUE, ComeetError
+from candidly.dialects.comeet.fields import wire_name
 from candidly.dialects.comeet.schemas import FileIn
 from candidly.dialects.files import decode_base64, sniff
 from candidly.domain.commands import AttachmentSpec
@@ -38,7 +39,7 @@ def _canonical(extension: str) -> str:
 def _content(value: FileIn, field: str) -> bytes:
     content = decode_base64(value.file)
     if not content:
-        raise ComeetError(400, BAD_VALUE, f"{field}.file: must be a non-empty base64-encoded file")
+        raise ComeetError(400, BAD_VALUE, f"{field}.{wire_name('file')}: must be a non-empty base64-encoded file")
     if len(content) > MAX_BYTES:
         raise ComeetError(403, "file_size_limit", f"{field}: files must be at most {MAX_BYTES // (1024 * 1024)} MB")
     return content

@@ -14,7 +14,6 @@ from candidly.dialects.base import FastJSONResponse, bind_caller, surface_servic
 from candidly.dialects.comeet import auth, files, listing, translate
 from candidly.dialects.comeet import schemas as wire
 from candidly.dialects.comeet.caller import (
-    SALARY,
     Render,
     Who,
     as_author,
@@ -25,6 +24,7 @@ from candidly.dialects.comeet.caller import (
     view,
 )
 from candidly.dialects.comeet.errors import ComeetError
+from candidly.dialects.comeet.fields import NS, SALARY, answer_name, answered, path, wire_name
 from candidly.dialects.tokens import principal_of_key_id
 from candidly.domain import commands as c
 from candidly.domain.applications import Application
@@ -40,7 +40,7 @@ downloads = APIRouter(tags=["files"])
 
 def _require_salary_scope(who: Caller, body: wire.CandidateFields) -> None:
     if SALARY in body.model_fields_set and not who.principal.has(Scope.READ_SALARY):
-        raise ComeetError(403, "no_permission", f"{SALARY}: access to this field is restricted")
+        raise ComeetError(403, "no_permission", f"{wire_name(SALARY)}: access to this field is restricted")
 
 
 def _same_partner_id(r: Reader, partner_id: str | None) -> list[Application]:
@@ -56,7 +56,7 @@ def _check_conflict(earlier: list[Application], position_uid: str) -> None:
             raise ComeetError(
                 409,
                 "candidate_post_conflict",
-                "A candidate with this partner_candidate_id is already in progress in this position",
+                f"A candidate with this {wire_name('partner_candidate_id')} is already in progress in this position",
                 candidate_uid=application.id,
             )
 
@@ -78,7 +78,7 @@ async def create_candidate(body: wire.CandidateCreate, request: Request, who: Wh
     _check_conflict(earlier, opening.id)
     person = translate.person_changes(body)
     process = translate.process_changes(body, opening.settings.get("custom_fields") or [], {})
-    patch = {**process.pop("attributes_patch", {}), translate.NS + "source": translate.source(body)}
+    patch = {**process.pop("attributes_patch", {}), NS + "source": translate.source(body)}
     command = c.CreateApplication(
         opening_id=opening.id,
         candidate_id=earlier[0].candidate_id if earlier else None,
@@ -158,24 +158,19 @@ async def post_note(uid: str, body: wire.NoteIn, request: Request, who: Who) -> 
     author = body.created_by or wire.NoteAuthor()
     name = " ".join(p for p in (author.first_name, author.last_name) if p) or None
     command = c.UpdateApplication(application_id=current.application.id, notes=(body.text,))
-    await as_author(who, author.type, name, author.email or None, "created_by.email").execute(command)
-    written = {
-        "type": author.type,
-        "first_name": author.first_name,
-        "last_name": author.last_name,
-        "email": author.email or None,
-    }
+    await as_author(who, author.type, name, author.email or None, path("created_by", "email")).execute(command)
+    written = answered({**author.model_dump(), "email": author.email or None})
     now = surface_services(request).clock.now()
-    return FastJSONResponse(
-        {"text": body.text, "time_created": translate.comeet_time(now), "created_by": written}, status_code=201
-    )
+    note = {"text": body.text, "time_created": translate.comeet_time(now), "created_by": written}
+    return FastJSONResponse(answered(note), status_code=201)
 
 
 @router.get("/candidates/{uid}/files", response_model=wire.FilesOut)
 async def list_files(uid: str, request: Request, who: Who) -> Response:
     """The files sent with a candidate (``files``), never the resume or the picture, each with an expiring link."""
     render = Render.of(request, who)
-    return FastJSONResponse({"files": await who.read(lambda r: render.candidate(live_view(r, uid))["files"])})
+    named = answer_name("files")
+    return FastJSONResponse({named: await who.read(lambda r: render.candidate(live_view(r, uid))[named])})
 
 
 @router.get(

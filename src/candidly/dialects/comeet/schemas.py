@@ -6,6 +6,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from candidly.dialects.comeet.fields import answer_name, wire_name
+
 PROSPECT_STATUSES = ("Sourced", "Contacted", "Responded", "Interested", "Not interested", "Do not contact")
 STATUSES = ("In progress", "On hold", "Awaiting Decision", "Rejected", "Withdrawn", "Hired")
 ProspectStatus = Literal["Sourced", "Contacted", "Responded", "Interested", "Not interested", "Do not contact"]
@@ -36,7 +38,15 @@ def _s(limit: int = TEXT_MAX) -> Any:
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    """A request body: unknown fields refused; each attribute's name on the wire is derived from it (fields.py)."""
+
+    model_config = ConfigDict(extra="forbid", alias_generator=wire_name)
+
+
+class Answer(BaseModel):
+    """An answer's shape, for the OpenAPI document: each attribute's name in an answer is derived from it."""
+
+    model_config = ConfigDict(alias_generator=answer_name)
 
 
 class UpdatedBy(Strict):
@@ -157,13 +167,13 @@ class NoteIn(Strict):
     time_created: str | None = _s(40)  # the client's clock; the note is dated by Candidly's
 
 
-class NoteOut(BaseModel):
+class NoteOut(Answer):
     text: str
     time_created: str
     created_by: dict[str, str | None]
 
 
-class StepOut(BaseModel):
+class StepOut(Answer):
     position_step_uid: str
     name: str
     type: str | None
@@ -171,36 +181,36 @@ class StepOut(BaseModel):
     time_completed: str | None = None
 
 
-class SourceOut(BaseModel):
+class SourceOut(Answer):
     uid: str | None
     name: str
     type: str
 
 
-class LocationOut(BaseModel):
+class LocationOut(Answer):
     name: str | None = None
     city: str | None = None
     state: str | None = None
     country: str | None = None
 
 
-class UserOut(BaseModel):
+class UserOut(Answer):
     uid: str
     first_name: str | None
     last_name: str | None
     email: str | None
 
 
-class PositionUsers(BaseModel):
+class PositionUsers(Answer):
     lead_recruiter: UserOut | None
 
 
-class DetailOut(BaseModel):
+class DetailOut(Answer):
     name: str
     value: str
 
 
-class PositionOut(BaseModel):
+class PositionOut(Answer):
     """A position (an opening of kind position)."""
 
     uid: str
@@ -216,20 +226,20 @@ class PositionOut(BaseModel):
     time_updated: str
 
 
-class PositionsOut(BaseModel):
+class PositionsOut(Answer):
     positions: list[PositionOut]
     next_page: str | None
 
 
-class FileOut(BaseModel):
+class FileOut(Answer):
     name: str
     url: str
 
 
-class CandidateOut(BaseModel):
+class CandidateOut(Answer):
     """The candidate object (docs/vendors/comeet.md, decision 13): one hiring process of a person in a position."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="allow", alias_generator=answer_name)
 
     uid: str
     person_uid: str | None = None
@@ -250,12 +260,12 @@ class CandidateOut(BaseModel):
     tags: list[TagIn] = []
 
 
-class CandidatesOut(BaseModel):
+class CandidatesOut(Answer):
     """A page of candidates; ``next_page`` is the full URL of the next page, null on the last."""
 
     candidates: list[CandidateOut]
     next_page: str | None
 
 
-class FilesOut(BaseModel):
+class FilesOut(Answer):
     files: list[FileOut]

@@ -18,6 +18,16 @@ import iso3166
 
 from candidly.dialects.comeet import files
 from candidly.dialects.comeet.errors import Code, ComeetError
+from candidly.dialects.comeet.fields import (
+    NAMES,
+    NS,
+    PERSON_EXTRAS,
+    PROCESS,
+    PROCESS_EXTRAS,
+    answered,
+    path,
+    query_name,
+)
 from candidly.dialects.comeet.schemas import STATUSES, CandidateCreate, CandidateFields
 from candidly.domain.applications import effective_steps
 from candidly.domain.attempts import COMPLETE
@@ -29,10 +39,7 @@ from candidly.domain.values import email_address, phone_number
 from candidly.service.ports import Filters
 from candidly.service.reader import ApplicationView
 
-NS = "comeet."
 IN_PROGRESS = "In progress"
-PERSON_EXTRAS = ("mobile_phone", "national_id")
-PROCESS_EXTRAS = ("prospect_status",)
 FileUrl = Callable[[str], str | None]  # an attachment id -> its signed link (None for a key that cannot sign)
 
 
@@ -63,14 +70,13 @@ def web_url(value: str, field: str, code: Code, hosts: tuple[str, ...] = ()) -> 
     return value.strip()
 
 
-def _phone(value: str | None, field: str, out: dict[str, Any], extras: dict[str, Any]) -> None:
+def _phone(value: str | None, out: dict[str, Any], extras: dict[str, Any]) -> None:
     """Comeet takes phone numbers as written: kept as given, and in E.164 as the core phone when valid."""
-    extras[NS + field] = value
-    if field == "phone":
-        try:
-            out["phone"] = None if value is None else phone_number(value, field)
-        except InvalidField:
-            out["phone"] = None
+    extras[NS + "phone"] = value
+    try:
+        out["phone"] = None if value is None else phone_number(value, path("phone"))
+    except InvalidField:
+        out["phone"] = None
 
 
 def _address(body: CandidateFields) -> dict[str, Any] | None:
@@ -80,7 +86,8 @@ def _address(body: CandidateFields) -> dict[str, Any] | None:
     country = address.get("country")
     if country is not None:
         if country.upper() not in iso3166.countries_by_alpha2:
-            raise ComeetError(400, "incorrect_country_code", "address.country: must be an ISO 3166 alpha-2 code")
+            where = path("address", "country")
+            raise ComeetError(400, "incorrect_country_code", f"{where}: must be an ISO 3166 alpha-2 code")
         address["country"] = country.upper()
     return address or None
 
@@ -88,16 +95,17 @@ def _address(body: CandidateFields) -> dict[str, Any] | None:
 def person_changes(body: CandidateFields) -> CandidateChanges:
     """Core candidate changes (only the fields sent; null clears), with ``attributes_patch`` for the rest."""
     given = body.model_fields_set
-    out: dict[str, Any] = {k: getattr(body, k) for k in ("first_name", "middle_name", "last_name") if k in given}
+    out: dict[str, Any] = {core: getattr(body, attr) for core, attr in NAMES.items() if attr in given}
     if "email" in given:
-        out["email"] = None if body.email is None else email_address(body.email, "email")
+        out["email"] = None if body.email is None else email_address(body.email, path("email"))
     extras: dict[str, Any] = {NS + k: getattr(body, k) for k in PERSON_EXTRAS if k in given}
     if "phone" in given:
-        _phone(body.phone, "phone", out, extras)
+        _phone(body.phone, out, extras)
     if "linkedin_url" in given:
         url = body.linkedin_url
+        where = path("linkedin_url")
         extras[NS + "linkedin_url"] = (
-            None if url is None else web_url(url, "linkedin_url", "invalid_linkedin_url", ("linkedin.com",))
+            None if url is None else web_url(url, where, "invalid_linkedin_url", ("linkedin.com",))
         )
     if "address" in given:
         extras[NS + "address"] = _address(body)
@@ -111,7 +119,8 @@ def _custom_fields(body: CandidateFields, allowed: list[str], held: dict[str, An
     merged = dict(held)
     for key, value in (body.custom_fields or {}).items():
         if key not in allowed:
-            raise ComeetError(400, "invalid_custom_candidate_field", f"custom_fields.{key}: is not a custom field")
+            where = f"{path('custom_fields')}.{key}"
+            raise ComeetError(400, "invalid_custom_candidate_field", f"{where}: is not a custom field")
         merged[key] = value
     return {k: v for k, v in merged.items() if v is not None} or None
 
@@ -122,7 +131,7 @@ def _source_contact(body: CandidateFields) -> dict[str, Any] | None:
         return None
     return {
         "full_name": contact.full_name.strip(),
-        "email": email_address(contact.email, "source_contact.email"),
+        "email": email_address(contact.email, path("source_contact", "email")),
         "phone": contact.phone,
     }
 
@@ -130,17 +139,13 @@ def _source_contact(body: CandidateFields) -> dict[str, Any] | None:
 def process_changes(body: CandidateFields, allowed_custom: list[str], held: dict[str, Any]) -> ApplicationChanges:
     """Application changes: the partner id, the restricted salary, and the process's own Comeet fields."""
     given = body.model_fields_set
-    out: dict[str, Any] = {}
-    if "partner_candidate_id" in given:
-        out["external_id"] = body.partner_candidate_id
-    if "salary_expectations" in given:
-        out["salary_expectations"] = body.salary_expectations
+    out: dict[str, Any] = {core: getattr(body, attr) for core, attr in PROCESS.items() if attr in given}
     extras: dict[str, Any] = {NS + k: getattr(body, k) for k in PROCESS_EXTRAS if k in given}
     if "source_contact" in given:
         extras[NS + "source_contact"] = _source_contact(body)
     if "links" in given:
         extras[NS + "links"] = [
-            {"name": link.name, "url": web_url(link.url, f"links[{i}].url", "invalid_url")}
+            {"name": link.name, "url": web_url(link.url, path("links", i, "url"), "invalid_url")}
             for i, link in enumerate(body.links or [])
         ] or None
     if "custom_fields" in given:
@@ -162,11 +167,11 @@ def source(body: CandidateCreate) -> dict[str, Any] | None:
 def attachments(body: CandidateFields) -> tuple[AttachmentSpec, ...]:
     found = []
     if body.resume is not None:
-        found.append(files.attachment(body.resume, "resume", "resume", files.RESUME_TYPES))
+        found.append(files.attachment(body.resume, path("resume"), "resume", files.RESUME_TYPES))
     if body.picture is not None:
-        found.append(files.attachment(body.picture, "picture", "picture", files.PICTURE_TYPES))
+        found.append(files.attachment(body.picture, path("picture"), "picture", files.PICTURE_TYPES))
     for i, item in enumerate(body.files or []):
-        found.append(files.attachment(item, f"files[{i}]", "file", files.FILE_TYPES))
+        found.append(files.attachment(item, path("files", i), "file", files.FILE_TYPES))
     return tuple(found)
 
 
@@ -238,9 +243,10 @@ def candidate(view: ApplicationView, url: FileUrl, show_salary: bool, base_url: 
     """The candidate object (docs/vendors/comeet.md, decision 13); ``url(attachment_id)`` signs a file's URL."""
     a, person = view.application, view.candidate
     if a.deleted_at is not None or person.deleted_at is not None:
-        return {"uid": a.id, "deleted": True}
+        return answered({"uid": a.id, "deleted": True})
     p_extra = {k.removeprefix(NS): v for k, v in person.attributes.items() if k.startswith(NS)}
     a_extra = {k.removeprefix(NS): v for k, v in a.attributes.items() if k.startswith(NS)}
+    # Keyed by the request's names; Comeet's names in an answer are derived from them at the end.
     body: dict[str, Any] = {
         "uid": a.id,
         "person_uid": person.id,
@@ -253,7 +259,7 @@ def candidate(view: ApplicationView, url: FileUrl, show_salary: bool, base_url: 
         "email": person.email,
         "phone": p_extra.get("phone", person.phone),
         "mobile_phone": p_extra.get("mobile_phone"),
-        "id_number": p_extra.get("national_id"),
+        "national_id": p_extra.get("national_id"),
         "linkedin_url": p_extra.get("linkedin_url"),
         "address": p_extra.get("address"),
         "source_contact": _source_contact_out(a_extra.get("source_contact")),
@@ -278,7 +284,7 @@ def candidate(view: ApplicationView, url: FileUrl, show_salary: bool, base_url: 
         }
     if show_salary:
         body["salary_expectations"] = a.salary_expectations
-    return body
+    return answered(body)
 
 
 def _user(user: User | None) -> dict[str, Any] | None:
@@ -313,25 +319,29 @@ def position(opening: Opening, lead_recruiter: User | None) -> dict[str, Any]:
     }
 
 
-DUPLICATE_KEYS = ("email", "first_name", "last_name", "linkedin_url", "phone_number")
+# What find_duplicates finds a person by, as the request attributes they are; its parameters are their query names.
+DUPLICATE_FIELDS = ("email", "first_name", "last_name", "linkedin_url", "phone")
+DUPLICATE_KEYS = tuple(query_name(attribute) for attribute in DUPLICATE_FIELDS)
 
 
 def duplicate_criteria(params: dict[str, str]) -> list[Filters]:
     """One person filter per thing that identifies someone: email, full name, LinkedIn URL, phone (as written or
     as E.164). A first name or a last name alone identifies no one."""
-    given = {k: v.strip() for k, v in params.items() if v.strip()}
+    given = {k: params.get(query_name(k), "").strip() for k in DUPLICATE_FIELDS}
+    given = {k: v for k, v in given.items() if v}
     found: list[Filters] = []
     if "email" in given:
-        found.append(Filters(equal={"email": email_address(given["email"], "email")}))
+        found.append(Filters(equal={"email": email_address(given["email"], query_name("email"))}))
     if "first_name" in given and "last_name" in given:
         found.append(Filters(equal={"first_name": given["first_name"], "last_name": given["last_name"]}))
     if "linkedin_url" in given:
         found.append(Filters(attributes={NS + "linkedin_url": given["linkedin_url"]}))
-    if "phone_number" in given:
-        found.append(Filters(attributes={NS + "phone": given["phone_number"]}))
+    if "phone" in given:
+        found.append(Filters(attributes={NS + "phone": given["phone"]}))
         # A number phonenumbers does not know can match only as written.
         with contextlib.suppress(InvalidField):
-            found.append(Filters(equal={"phone": phone_number(given["phone_number"], "phone_number")}))
+            found.append(Filters(equal={"phone": phone_number(given["phone"], query_name("phone"))}))
     if not found:
-        raise ComeetError(400, "required_field", "give email, first_name and last_name, linkedin_url or phone_number")
+        email, first, last, linkedin, phone = DUPLICATE_KEYS
+        raise ComeetError(400, "required_field", f"give {email}, {first} and {last}, {linkedin} or {phone}")
     return found
