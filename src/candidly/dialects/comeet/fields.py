@@ -29,7 +29,8 @@ POSITION = {"opening_id": "position_uid"}
 # The restricted field: sending it, or reading it (``include``), needs the read:salary scope.
 SALARY = PROCESS["salary_expectations"]
 # Comeet's fields the core has none for, kept as sent under ``comeet.<attribute>`` attributes of the person and of
-# the process (the phone is kept so too, as written, beside the core's E.164 phone).
+# the process (the phone is kept so too, as written, beside the core's E.164 phone). Stored objects are keyed by the
+# attribute, not the wire name, so a field renamed on the wire keeps what is already stored.
 NS = "comeet."
 PERSON_EXTRAS = ("mobile_phone", "national_id")
 PROCESS_EXTRAS = ("prospect_status",)
@@ -47,7 +48,9 @@ def answer_name(attribute: str) -> str:
 
 def answered(values: dict[str, Any]) -> dict[str, Any]:
     """An answer keyed by the request's names, with Comeet's names for an answer (in the same order)."""
-    return {answer_name(key): value for key, value in values.items()}
+    if _ANSWER_RENAMES.keys().isdisjoint(values.keys()):
+        return values  # the common case, checked first: every answer renders through here
+    return {_ANSWER_RENAMES.get(key, key): value for key, value in values.items()}
 
 
 def query_name(attribute: str) -> str:
@@ -63,5 +66,6 @@ def path(*parts: str | int) -> str:
     return named
 
 
+_ANSWER_RENAMES = {attribute: answer_name(attribute) for attribute in {*REQUEST_ALIASES, *ANSWER_ALIASES}}
 # Core field -> Comeet's name, where the two differ: how errors name a field a core rule refused.
 WIRE_NAMES = renamed({**NAMES, **PROCESS, **POSITION}, wire_name)

@@ -200,9 +200,9 @@ def steps(view: ApplicationView) -> dict[str, list[dict[str, Any]]]:
             "time_scheduled": comeet_time(attempts[0].started_at) if attempts else None,
         }
         if done:
-            completed.append({**entry, "time_completed": comeet_time(done[-1].completed_at)})
+            completed.append(answered({**entry, "time_completed": comeet_time(done[-1].completed_at)}))
         else:
-            rest.append({**entry, "time_completed": None})
+            rest.append(answered({**entry, "time_completed": None}))
     running = status(view) == IN_PROGRESS
     return {
         "completed_steps": completed,
@@ -216,7 +216,7 @@ def _files(view: ApplicationView, url: FileUrl) -> dict[str, Any]:
     latest: dict[str, dict[str, Any]] = {}
     others = []
     for item in view.attachments:  # oldest first
-        shown = {"name": item.name, "url": url(item.id)}
+        shown = answered({"name": item.name, "url": url(item.id)})
         if item.kind in ("resume", "picture"):
             latest[item.kind] = shown
         else:
@@ -229,14 +229,21 @@ def _source_contact_out(value: dict[str, Any] | None) -> dict[str, Any] | None:
     if not value:
         return None
     first, _, last = value["full_name"].partition(" ")
-    return {
-        "uid": None,
-        "first_name": first,
-        "last_name": last or None,
-        "email": value["email"],
-        "full_name": value["full_name"],
-        "phone": value.get("phone"),
-    }
+    return answered(
+        {
+            "uid": None,
+            "first_name": first,
+            "last_name": last or None,
+            "email": value["email"],
+            "full_name": value["full_name"],
+            "phone": value.get("phone"),
+        }
+    )
+
+
+def _stored(value: dict[str, Any] | None) -> dict[str, Any] | None:
+    """An object kept as the request sent it (an address, a source): keyed by the request's names."""
+    return None if value is None else answered(value)
 
 
 def candidate(view: ApplicationView, url: FileUrl, show_salary: bool, base_url: str) -> dict[str, Any]:
@@ -261,27 +268,29 @@ def candidate(view: ApplicationView, url: FileUrl, show_salary: bool, base_url: 
         "mobile_phone": p_extra.get("mobile_phone"),
         "national_id": p_extra.get("national_id"),
         "linkedin_url": p_extra.get("linkedin_url"),
-        "address": p_extra.get("address"),
+        "address": _stored(p_extra.get("address")),
         "source_contact": _source_contact_out(a_extra.get("source_contact")),
         "prospect_status": a_extra.get("prospect_status"),
         "status": status(view),
-        "source": a_extra.get("source"),
+        "source": _stored(a_extra.get("source")),
         "time_created": comeet_time(a.created_at),
         "time_last_status_changed": comeet_time(a.status_changed_at or a.created_at),
         "URL": f"{base_url.rstrip('/')}/comeet/candidates/{a.id}",
-        "links": a_extra.get("links") or [],
+        "links": [answered(link) for link in a_extra.get("links") or []],
         "custom_fields": a_extra.get("custom_fields") or {},
-        "tags": [{"name": label} for label in a.labels],
+        "tags": [answered({"name": label}) for label in a.labels],
         **steps(view),
         **_files(view, url),
     }
     if body["status"] == "Hired":
         # Hired is the last status change, so its time is the hire date (never read time_last_status_changed).
-        body["opening"] = {
-            "uid": a.opening_id,
-            "time_start_to_work": None,
-            "hired_candidate_hire_date": body["time_last_status_changed"],
-        }
+        body["opening"] = answered(
+            {
+                "uid": a.opening_id,
+                "time_start_to_work": None,
+                "hired_candidate_hire_date": body["time_last_status_changed"],
+            }
+        )
     if show_salary:
         body["salary_expectations"] = a.salary_expectations
     return answered(body)
@@ -291,7 +300,7 @@ def _user(user: User | None) -> dict[str, Any] | None:
     if user is None or user.deleted_at is not None:
         return None
     first, last = split_fullname(user.fullname) if user.fullname else (user.username, None)
-    return {"uid": user.id, "first_name": first, "last_name": last, "email": user.email}
+    return answered({"uid": user.id, "first_name": first, "last_name": last, "email": user.email})
 
 
 LOCATION_KEYS = ("name", "city", "state", "country")
@@ -299,24 +308,26 @@ LOCATION_KEYS = ("name", "city", "state", "country")
 
 def _location(value: dict[str, Any] | None) -> dict[str, Any] | None:
     """Every key of Comeet's location, null when not known: clients index it (``location["state"]``)."""
-    return None if value is None else {key: value.get(key) for key in LOCATION_KEYS}
+    return None if value is None else answered({key: value.get(key) for key in LOCATION_KEYS})
 
 
 def position(opening: Opening, lead_recruiter: User | None) -> dict[str, Any]:
     """Comeet's position object: an opening of kind position, with the users it names."""
-    return {
-        "uid": opening.id,
-        "name": opening.name,
-        "status": opening.status,
-        "department": opening.department,
-        "location": _location(opening.location),
-        "experience_level": opening.experience_level,
-        "employment_type": opening.employment_type,
-        "details": opening.details,
-        "users": {"lead_recruiter": _user(lead_recruiter)},
-        "time_created": comeet_time(opening.created_at),
-        "time_updated": comeet_time(opening.updated_at),
-    }
+    return answered(
+        {
+            "uid": opening.id,
+            "name": opening.name,
+            "status": opening.status,
+            "department": opening.department,
+            "location": _location(opening.location),
+            "experience_level": opening.experience_level,
+            "employment_type": opening.employment_type,
+            "details": [answered(detail) for detail in opening.details],
+            "users": answered({"lead_recruiter": _user(lead_recruiter)}),
+            "time_created": comeet_time(opening.created_at),
+            "time_updated": comeet_time(opening.updated_at),
+        }
+    )
 
 
 # What find_duplicates finds a person by, as the request attributes they are; its parameters are their query names.
