@@ -94,7 +94,7 @@ class ComeetError(Exception):
 
 
 def error(status: int, code: Code, message: str, **extra: Any) -> Response:
-    body = {"status": status, "error": code, "message": message, **answered(extra)}
+    body = answered({"status": status, "error": code, "message": message, **extra})
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
     return Response(orjson.dumps(body), status_code=status, media_type="application/json", headers=headers)
 

@@ -11,6 +11,7 @@ from candidly.dialects.base import FastJSONResponse, surface_services
 from candidly.dialects.comeet import auth, listing
 from candidly.dialects.comeet import schemas as wire
 from candidly.dialects.comeet.caller import Who, position, positions, render_positions
+from candidly.dialects.comeet.fields import answered
 from candidly.dialects.comeet.routes import candidates_page
 from candidly.service.reader import Reader
 
@@ -28,7 +29,7 @@ async def list_positions(request: Request, who: Who) -> Response:
 
     shown, cursor = await who.read(read)
     following = listing.next_page(request, surface_services(request).settings.public_base_url, cursor)
-    return FastJSONResponse({"positions": shown, "next_page": following})
+    return FastJSONResponse(answered({"positions": shown, "next_page": following}))
 
 
 @router.get("/positions/{uid}", response_model=wire.PositionOut)

@@ -129,7 +129,7 @@ async def candidates_page(who: Caller, request: Request, opening_ids: Callable[[
 
     candidates, cursor = await who.read(read)
     following = listing.next_page(request, render.base_url, cursor)
-    return FastJSONResponse({"candidates": candidates, "next_page": following})
+    return FastJSONResponse(answered({"candidates": candidates, "next_page": following}))
 
 
 @router.patch("/candidates/{uid}", response_model=wire.CandidateOut)
@@ -170,7 +170,7 @@ async def list_files(uid: str, request: Request, who: Who) -> Response:
     """The files sent with a candidate (``files``), never the resume or the picture, each with an expiring link."""
     render = Render.of(request, who)
     named = answer_name("files")
-    return FastJSONResponse({named: await who.read(lambda r: render.candidate(live_view(r, uid))[named])})
+    return FastJSONResponse(answered({"files": await who.read(lambda r: render.candidate(live_view(r, uid))[named])}))
 
 
 @router.get(
