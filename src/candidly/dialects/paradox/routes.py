@@ -15,6 +15,7 @@ from candidly.dialects.paradox import translate
 from candidly.dialects.paradox.auth import Who
 from candidly.dialects.paradox.body import CandidateRequest, candidate_request, openapi_body
 from candidly.dialects.paradox.errors import UnknownParameter
+from candidly.dialects.paradox.fields import key, wire_name
 from candidly.dialects.paradox.translate import StatusMapLookup
 from candidly.domain import commands as c
 from candidly.domain.errors import Conflict, InvalidField, NotFound
@@ -27,7 +28,6 @@ from candidly.service.ports import Filters, PageRequest
 from candidly.service.reader import Reader
 
 router = APIRouter(tags=["candidates"])
-NS = translate.NS
 SOURCES = {"SMS": 1, "WIDGET": 2, "RECRUITER_PAGE": 3, "COMPANY_PAGE": 4, "EMBEDDED_WIDGET": 5, "WIT_WIDGET": 6}
 BODY = {"requestBody": openapi_body()}
 
@@ -114,7 +114,8 @@ def _ex_id_free(r: Reader, current: Candidate, ex_id: str | None) -> None:
         return
     holder = _first_candidate(r, Filters(equal={"external_id": ex_id}))
     if holder is not None and holder.id != current.id:
-        raise Conflict(f"ex_id: {ex_id!r} is the ex_id of candidate {holder.seq}", field="ex_id")
+        name = wire_name("ex_id")
+        raise Conflict(f"{name}: {ex_id!r} is the {name} of candidate {holder.seq}", field="ex_id")
 
 
 def _update(r: Reader, current: Candidate, sent: CandidateRequest) -> c.UpdateCandidate:
@@ -137,7 +138,7 @@ def _returning(r: Reader, body: wire.CandidateIn) -> Candidate | None:
     decision 10)."""
     tries = []
     if body.use_application_id_for_identity and body.job_application_id:
-        tries.append(Filters(attributes={NS + "job_application_id": body.job_application_id}))
+        tries.append(Filters(attributes={key("job_application_id"): body.job_application_id}))
     if body.ex_id and body.ex_id.strip():
         tries.append(Filters(equal={"external_id": body.ex_id.strip()}))
     for filters in tries:
@@ -240,9 +241,9 @@ def _source(value: str) -> str:
 
 
 def _attribute_filters(query: dict[str, str | None]) -> dict[str, str]:
-    found = {NS + name: value for name, value in query.items() if value is not None}
-    if NS + "source" in found:
-        found[NS + "source"] = _source(found[NS + "source"])
+    found = {key(name): value for name, value in query.items() if value is not None}
+    if key("source") in found:
+        found[key("source")] = _source(found[key("source")])
     return found
 
 
