@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
+from fastapi.routing import APIRoute
 
 from candidly.dialects.base import FastJSONResponse
 from candidly.dialects.paradox import schemas as wire
@@ -187,38 +188,24 @@ Flag = Annotated[bool, Query(description="true/false, yes/no or 1/0")]
 @router.get("/candidates/{ID}", response_model=wire.CandidateEnvelope)
 async def get_candidate(ID: str, request: Request, who: Who, conversation: Flag = False, note: Flag = True) -> Response:
     """A candidate by OID, external_oid or ex_id; ``conversation`` adds its messages, ``note=false`` drops notes."""
-    _known_parameters(request, {"conversation", "note"})
+    _known_parameters(request, GET_PARAMETERS)
     return FastJSONResponse(await who.read(lambda r: envelope(r, find(r, ID), note, conversation)))
 
 
-LIST_PARAMETERS = {
-    "start_date",
-    "end_date",
-    "created_start_date",
-    "start_keyword",
-    "limit",
-    "offset",
-    "page",
-    "status",
-    "group_name",
-    "location_id",
-    "source",
-    "conversation",
-    "interviews",
-    "note",
-    "profile_id",
-    "include_attributes",
-    "candidate_journey_status",
-    "job_loc_code",
-    "job_req_id",
-    "ex_id",
-    "email",
-}
 Text = Annotated[str | None, Query(max_length=255)]
 When = Annotated[datetime | None, Query(description="ISO 8601; without a zone, UTC")]
 
 
-def _known_parameters(request: Request, known: set[str]) -> None:
+def _query_parameters(endpoint: Callable[..., Any]) -> frozenset[str]:
+    """The query parameters a route of this router declares, as FastAPI reads them off the endpoint's signature."""
+    route = next(r for r in router.routes if isinstance(r, APIRoute) and r.endpoint is endpoint)
+    return frozenset(p.alias for p in route.dependant.query_params)
+
+
+GET_PARAMETERS = _query_parameters(get_candidate)
+
+
+def _known_parameters(request: Request, known: frozenset[str]) -> None:
     for name in request.query_params:
         if name not in known:
             raise UnknownParameter(name, f"is not a parameter of this call (known: {', '.join(sorted(known))})")
@@ -319,6 +306,9 @@ async def list_candidates(
         }
 
     return FastJSONResponse(await who.read(listed))
+
+
+LIST_PARAMETERS = _query_parameters(list_candidates)
 
 
 def _items(
