@@ -13,7 +13,7 @@ from candidly.dialects.paradox import schemas as wire
 from candidly.dialects.paradox import translate
 from candidly.dialects.paradox.auth import Who
 from candidly.dialects.paradox.fields import key, on_wire
-from candidly.dialects.paradox.routes import find
+from candidly.dialects.paradox.routes import SUCCESS, find
 from candidly.domain import commands as c
 from candidly.domain.people import Candidate
 from candidly.domain.principals import Scope
@@ -73,4 +73,4 @@ async def send_message(body: wire.MessageIn, who: Who) -> Response:
         translate.code(body.contact_method, "contact_method", translate.CONTACT_METHODS)
     person = await who.read(lambda r: find(r, str(body.oid)))
     await who.execute(c.MessageCandidate(person.id, body.message, body.email_subject))
-    return FastJSONResponse({"success": True})
+    return FastJSONResponse(SUCCESS)

@@ -16,7 +16,7 @@ from candidly.dialects.paradox import translate
 from candidly.dialects.paradox.auth import Who
 from candidly.dialects.paradox.body import CandidateRequest, candidate_request, openapi_body
 from candidly.dialects.paradox.errors import UnknownParameter
-from candidly.dialects.paradox.fields import key, wire_name
+from candidly.dialects.paradox.fields import key, on_wire, wire_name
 from candidly.dialects.paradox.translate import StatusMapLookup
 from candidly.domain import commands as c
 from candidly.domain.errors import Conflict, InvalidField, NotFound
@@ -29,6 +29,7 @@ from candidly.service.ports import Filters, PageRequest
 from candidly.service.reader import Reader
 
 router = APIRouter(tags=["candidates"])
+SUCCESS = on_wire({"success": True})  # the answer of a call that returns nothing else
 SOURCES = {"SMS": 1, "WIDGET": 2, "RECRUITER_PAGE": 3, "COMPANY_PAGE": 4, "EMBEDDED_WIDGET": 5, "WIT_WIDGET": 6}
 BODY = {"requestBody": openapi_body()}
 
@@ -84,12 +85,14 @@ def envelope(r: Reader, person: Candidate, note: bool = True, conversation: bool
     """``{success, candidate, stage, conversation}``: notes unless ``note`` is false, messages if ``conversation``."""
     notes = _notes(r, [person])[person.id] if note else None
     talk = _conversations(r, [person])[person.id] if conversation else []
-    return {
-        "success": True,
-        "candidate": translate.candidate(person, notes),
-        "stage": translate.stage(person),
-        "conversation": talk,
-    }
+    return on_wire(
+        {
+            "success": True,
+            "candidate": translate.candidate(person, notes),
+            "stage": translate.stage(person),
+            "conversation": talk,
+        }
+    )
 
 
 async def answered(who: Caller, command: c.Command[Candidate]) -> Response:
@@ -297,13 +300,15 @@ async def list_candidates(
     def listed(r: Reader) -> dict[str, Any]:
         people = r.candidates(filters, PageRequest(limit=limit, offset=skip)).items
         items = _items(r, people, note, conversation, interviews, include_attributes)
-        return {
-            "success": True,
-            "limit": limit,
-            "count": r.count_candidates(filters),
-            "offset": skip,
-            "candidates": items,
-        }
+        return on_wire(
+            {
+                "success": True,
+                "limit": limit,
+                "count": r.count_candidates(filters),
+                "offset": skip,
+                "candidates": items,
+            }
+        )
 
     return FastJSONResponse(await who.read(listed))
 
@@ -327,8 +332,8 @@ def _items(
             "note": "\n".join(shown) if shown else None,
         }
         if interviews:  # Candidly schedules no interviews: the shape, never a made-up time
-            item["interview"] = {"past_interview_at": None, "scheduled_at": None, "interviewed": False}
-        items.append(item)
+            item["interview"] = on_wire({"past_interview_at": None, "scheduled_at": None, "interviewed": False})
+        items.append(on_wire(item))
     return items
 
 
@@ -347,4 +352,4 @@ async def delete_candidate(ID: str, who: Who) -> Response:
     """Delete a candidate: gone from get and list afterwards."""
     person = await who.read(lambda r: find(r, ID))
     await who.execute(c.DeleteCandidate(person.id))
-    return FastJSONResponse({"success": True})
+    return FastJSONResponse(SUCCESS)

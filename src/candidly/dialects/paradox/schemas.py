@@ -21,7 +21,7 @@ def _s(limit: int | None = None) -> Any:
 
 
 class Wire(BaseModel):
-    """A model of candidate fields: each attribute's name on the wire is ``wire_name``'s (fields.py)."""
+    """A model of Paradox's bodies and answers: each attribute's name on the wire is ``wire_name``'s (fields.py)."""
 
     model_config = ConfigDict(alias_generator=wire_name)
 
@@ -174,7 +174,7 @@ class CandidateOut(Wire):
     updated_at: str
 
 
-class Stage(BaseModel):
+class Stage(Wire):
     """Where the candidate is in their journey: ``candidate_journey_status`` split into stage and status."""
 
     journey_name: str | None
@@ -182,7 +182,7 @@ class Stage(BaseModel):
     status_name: str | None
 
 
-class Message(BaseModel):
+class Message(Wire):
     """One message of the conversation (messages sent through ``send_message``; the AI's own are not kept)."""
 
     message_type: int = Field(description="1 FREE_TEXT")
@@ -194,13 +194,13 @@ class Message(BaseModel):
     updated_at: str
 
 
-class Interview(BaseModel):
+class Interview(Wire):
     past_interview_at: str | None
     scheduled_at: str | None
     interviewed: bool
 
 
-class ListItem(BaseModel):
+class ListItem(Wire):
     """One candidate of the list: the candidate, its stage, its conversation and its notes."""
 
     candidate: CandidateOut
@@ -210,14 +210,14 @@ class ListItem(BaseModel):
     interview: Interview | None = Field(default=None, description="Present when asked with interviews=true")
 
 
-class CandidateEnvelope(BaseModel):
+class CandidateEnvelope(Wire):
     success: bool
     candidate: CandidateOut
     stage: Stage
     conversation: list[Message] = Field(description="Filled when asked with conversation=true")
 
 
-class CandidateList(BaseModel):
+class CandidateList(Wire):
     success: bool
     limit: int
     count: int = Field(description="How many candidates match the filters, over every page")
@@ -225,7 +225,7 @@ class CandidateList(BaseModel):
     candidates: list[ListItem]
 
 
-class Success(BaseModel):
+class Success(Wire):
     success: bool
 
 

@@ -283,25 +283,29 @@ def stage(person: Candidate) -> dict[str, str | None]:
     """
     journey_status = person.attributes.get(key("candidate_journey_status"))
     stage_name, _, status_name = (journey_status or "").partition(":")
-    return {
-        "journey_name": person.attributes.get(key("candidate_journey")),
-        "stage_name": stage_name.strip() or None,
-        "status_name": status_name.strip() or None,
-    }
+    return on_wire(
+        {
+            "journey_name": person.attributes.get(key("candidate_journey")),
+            "stage_name": stage_name.strip() or None,
+            "status_name": status_name.strip() or None,
+        }
+    )
 
 
 def conversation(events: Sequence[Event]) -> list[dict[str, Any]]:
     """The messages sent to the candidate (``send_message``), as conversation entries from a company user."""
     return [
-        {
-            "message_type": FREE_TEXT,
-            "question_text": None,
-            "answer_text": e.data.get("message"),
-            "media_url": None,
-            "from_who": 1,
-            "created_at": iso(e.occurred_at),
-            "updated_at": iso(e.occurred_at),
-        }
+        on_wire(
+            {
+                "message_type": FREE_TEXT,
+                "question_text": None,
+                "answer_text": e.data.get("message"),
+                "media_url": None,
+                "from_who": 1,
+                "created_at": iso(e.occurred_at),
+                "updated_at": iso(e.occurred_at),
+            }
+        )
         for e in events
         if e.type == EventType.CANDIDATE_MESSAGED
     ]
