@@ -1,9 +1,10 @@
 """Paradox's candidate fields, each declared once: what Paradox calls it, and where Candidly keeps it.
 
 Paradox writes its names in snake_case, so a wire model's attribute is Paradox's name as it stands (``ex_id``,
-``language_preference``); a name Paradox spells otherwise is an explicit alias in ``ALIASES``. The wire models take
-``wire_name`` as their alias generator, and the form parts, the answers and the error messages name a field by its
-attribute through it too: a field is renamed here and nowhere else.
+``language_preference``); a name Paradox spells otherwise is an explicit alias in ``ALIASES``. The wire models
+(schemas.py) take ``wire_name`` as their alias generator, and the form parts, the answers and the error messages
+name a field by its attribute through it too: a field is renamed on the wire by one entry here and nowhere else.
+Query and path parameters are named by their endpoints' signatures (routes.py).
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ CORE = {
     "status": "status",
     "language": "language_preference",
 }
-FULL_NAME = "name"  # split into first_name and last_name (docs/vendors/paradox.md, decision 8)
 # A core field no attribute maps one to one -> the attribute an error about it names.
 NAMED_BY = {"note": "note", "attachments": "resume"}
 # Paradox fields kept as profile data, as sent (after the schema's limits), in ``Candidate.attributes``.
