@@ -9,7 +9,6 @@ Query and path parameters are named by their endpoints' signatures (routes.py).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 # Attribute -> Paradox's name, where the two differ: the candidate's number is in capitals.
@@ -76,8 +75,10 @@ def key(attribute: str) -> str:
     return NS + attribute
 
 
-def on_wire(answer: Mapping[str, Any]) -> dict[str, Any]:
+def on_wire(answer: dict[str, Any]) -> dict[str, Any]:
     """An answer written with attribute names, under Paradox's names (in the same order)."""
+    if ALIASES.keys().isdisjoint(answer.keys()):  # most answers: nothing to rename, no copy (lists render many)
+        return answer
     return {wire_name(name): value for name, value in answer.items()}
 
 

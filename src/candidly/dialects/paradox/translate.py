@@ -247,7 +247,7 @@ def candidate(person: Candidate, notes: Sequence[str] | None = None, with_attrib
     body: dict[str, Any] = {field: extra.get(field) for field in (*PROFILE, *PROFILE_EMAILS, *CONVERSATION)}
     body.update(
         {
-            "oid": person.seq,
+            wire_name("oid"): person.seq,  # named already: on_wire then has nothing to copy (lists render many)
             "external_oid": person.public_ref,
             "ex_id": person.external_id,
             "name": person.fullname,
