@@ -14,12 +14,14 @@ from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
 from candidly.dialects.paradox import files
+from candidly.dialects.paradox.fields import FILES, JSON_TEXT, wire_name
 from candidly.dialects.paradox.schemas import FILE_B64_MAX, CandidateIn
 from candidly.domain.errors import InvalidField
 
-FILE_FIELDS = ("resume", "offer_letter")
+# A form's parts by Paradox's names: the file parts (-> their attribute) and the parts holding JSON text.
+FILE_PARTS = {wire_name(attr): attr for attr in FILES}
+JSON_PARTS = tuple(wire_name(attr) for attr in JSON_TEXT)
 FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
-JSON_FIELDS = ("candidate_attribute_data",)  # a form carries text: these parts hold JSON
 # Room for the most the object may hold (100 entries of a 255-character key and a 10,000-character value).
 JSON_FIELD_MAX_CHARS = 1_100_000
 
@@ -27,7 +29,7 @@ JSON_FIELD_MAX_CHARS = 1_100_000
 @dataclass(frozen=True, slots=True)
 class CandidateRequest:
     body: CandidateIn
-    uploads: dict[str, bytes] = field(default_factory=dict)  # file parts by field name
+    uploads: dict[str, bytes] = field(default_factory=dict)  # file parts by attribute (``resume``, ...)
 
 
 def _invalid(errors: list[Any]) -> RequestValidationError:
@@ -45,14 +47,14 @@ def validated(raw: object) -> CandidateIn:
 
 
 async def _read(upload: UploadFile, name: str) -> bytes:
-    if name not in FILE_FIELDS:
-        raise InvalidField(name, f"is not a file field (files: {', '.join(FILE_FIELDS)})")
+    if name not in FILE_PARTS:
+        raise InvalidField(name, f"is not a file field (files: {', '.join(FILE_PARTS)})")
     # One byte past the limit is enough to refuse a file without holding all of it.
     return await upload.read(files.MAX_BYTES + 1)
 
 
 def _form_value(name: str, value: str) -> Any:
-    if name in JSON_FIELDS:
+    if name in JSON_PARTS:
         if len(value) > JSON_FIELD_MAX_CHARS:
             raise InvalidField(name, f"must be at most {JSON_FIELD_MAX_CHARS} characters of JSON")
         try:
@@ -63,17 +65,17 @@ def _form_value(name: str, value: str) -> Any:
 
 
 async def _from_form(request: Request) -> CandidateRequest:
-    fields: dict[str, Any] = {}
+    values: dict[str, Any] = {}
     uploads: dict[str, bytes] = {}
-    async with request.form(max_files=len(FILE_FIELDS), max_fields=100, max_part_size=FILE_B64_MAX) as form:
+    async with request.form(max_files=len(FILE_PARTS), max_fields=100, max_part_size=FILE_B64_MAX) as form:
         for name, value in form.multi_items():
-            if name in fields or name in uploads:
+            if name in values or name in uploads:
                 raise InvalidField(name, "is given more than once")
             if isinstance(value, UploadFile):
                 uploads[name] = await _read(value, name)
             else:
-                fields[name] = _form_value(name, value)
-    return CandidateRequest(validated(fields), uploads)
+                values[name] = _form_value(name, value)
+    return CandidateRequest(validated(values), {FILE_PARTS[name]: content for name, content in uploads.items()})
 
 
 async def candidate_request(request: Request) -> CandidateRequest:
@@ -93,9 +95,9 @@ def openapi_body() -> dict[str, Any]:
     schema = CandidateIn.model_json_schema(ref_template="#/components/schemas/{model}")
     form = {k: v for k, v in schema.items() if k != "title"}
     properties = dict(form["properties"])
-    for name in FILE_FIELDS:
+    for name in FILE_PARTS:
         properties[name] = {"type": "string", "format": "binary", "description": "The file (at most 10 MB)"}
-    for name in JSON_FIELDS:
+    for name in JSON_PARTS:
         properties[name] = {
             "type": "string",
             "maxLength": JSON_FIELD_MAX_CHARS,

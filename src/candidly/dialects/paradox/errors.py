@@ -17,6 +17,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException
 
+from candidly.dialects.paradox.fields import WIRE_NAMES
 from candidly.dialects.paradox.schemas import Failure
 from candidly.domain import errors as e
 
@@ -75,13 +76,11 @@ RESPONSES: dict[int | str, dict[str, Any]] = {
     "5XX": {"model": Failure, "description": "Internal error"},
 }
 
-# Core field -> Paradox field, where the names differ.
-FIELD_NAMES = {"external_id": "ex_id", "language": "language_preference", "note": "note", "attachments": "resume"}
-
 
 def wire_field(field: str) -> str:
+    """The field an error names, by Paradox's name (a core field's by the Paradox field it came from)."""
     head, dot, rest = field.partition(".")
-    return FIELD_NAMES.get(head, head) + dot + rest
+    return WIRE_NAMES.get(head, head) + dot + rest
 
 
 def error(status: int, code: Code, message: str, field: str = "") -> Response:

@@ -12,7 +12,8 @@ from candidly.dialects.base import FastJSONResponse
 from candidly.dialects.paradox import schemas as wire
 from candidly.dialects.paradox import translate
 from candidly.dialects.paradox.auth import Who
-from candidly.dialects.paradox.routes import find
+from candidly.dialects.paradox.fields import key, on_wire
+from candidly.dialects.paradox.routes import SUCCESS, find
 from candidly.domain import commands as c
 from candidly.domain.people import Candidate
 from candidly.domain.principals import Scope
@@ -20,7 +21,7 @@ from candidly.service.caller import Caller
 from candidly.service.reader import Reader
 
 router = APIRouter(tags=["candidates"])
-ATTRIBUTES = translate.NS + "candidate_attribute_data"
+ATTRIBUTES = key("candidate_attribute_data")
 
 
 def _writer(who: Caller) -> Caller:
@@ -29,7 +30,7 @@ def _writer(who: Caller) -> Caller:
 
 
 def _attributes(_reader: Reader, changed: Candidate) -> dict[str, Any]:
-    return {"success": True, "OID": changed.seq, "attributes": translate.attribute_data(changed)}
+    return on_wire({"success": True, "oid": changed.seq, "attributes": translate.attribute_data(changed)})
 
 
 async def _set_attributes(who: Caller, oid: str, body: wire.AttributesIn, merge: bool) -> Response:
@@ -58,9 +59,9 @@ async def put_attributes(OID: str, body: wire.AttributesIn, who: Who) -> Respons
 @router.put("/candidates/unsubscribe", response_model=wire.UnsubscribeOut)
 async def unsubscribe(body: wire.UnsubscribeIn, who: Who) -> Response:
     """``action_id`` 1: the candidate receives no further messages (the outbox sends them no email); 0: again."""
-    person = await _writer(who).read(lambda r: find(r, str(body.OID)))
+    person = await _writer(who).read(lambda r: find(r, str(body.oid)))
     changed = await who.execute(c.SetSubscription(person.id, unsubscribed=int(body.action_id) == 1))
-    return FastJSONResponse({"success": True, "OID": changed.seq, "unsubscribed": changed.unsubscribed})
+    return FastJSONResponse(on_wire({"success": True, "oid": changed.seq, "unsubscribed": changed.unsubscribed}))
 
 
 @router.post("/candidates/send_message", response_model=wire.Success)
@@ -70,6 +71,6 @@ async def send_message(body: wire.MessageIn, who: Who) -> Response:
     _writer(who)
     if body.contact_method is not None:
         translate.code(body.contact_method, "contact_method", translate.CONTACT_METHODS)
-    person = await who.read(lambda r: find(r, str(body.OID)))
+    person = await who.read(lambda r: find(r, str(body.oid)))
     await who.execute(c.MessageCandidate(person.id, body.message, body.email_subject))
-    return FastJSONResponse({"success": True})
+    return FastJSONResponse(SUCCESS)

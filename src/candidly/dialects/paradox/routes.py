@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
+from fastapi.routing import APIRoute
 
 from candidly.dialects.base import FastJSONResponse
 from candidly.dialects.paradox import schemas as wire
@@ -15,6 +16,7 @@ from candidly.dialects.paradox import translate
 from candidly.dialects.paradox.auth import Who
 from candidly.dialects.paradox.body import CandidateRequest, candidate_request, openapi_body
 from candidly.dialects.paradox.errors import UnknownParameter
+from candidly.dialects.paradox.fields import key, on_wire, wire_name
 from candidly.dialects.paradox.translate import StatusMapLookup
 from candidly.domain import commands as c
 from candidly.domain.errors import Conflict, InvalidField, NotFound
@@ -27,7 +29,7 @@ from candidly.service.ports import Filters, PageRequest
 from candidly.service.reader import Reader
 
 router = APIRouter(tags=["candidates"])
-NS = translate.NS
+SUCCESS = on_wire({"success": True})  # the answer of a call that returns nothing else
 SOURCES = {"SMS": 1, "WIDGET": 2, "RECRUITER_PAGE": 3, "COMPANY_PAGE": 4, "EMBEDDED_WIDGET": 5, "WIT_WIDGET": 6}
 BODY = {"requestBody": openapi_body()}
 
@@ -83,12 +85,14 @@ def envelope(r: Reader, person: Candidate, note: bool = True, conversation: bool
     """``{success, candidate, stage, conversation}``: notes unless ``note`` is false, messages if ``conversation``."""
     notes = _notes(r, [person])[person.id] if note else None
     talk = _conversations(r, [person])[person.id] if conversation else []
-    return {
-        "success": True,
-        "candidate": translate.candidate(person, notes),
-        "stage": translate.stage(person),
-        "conversation": talk,
-    }
+    return on_wire(
+        {
+            "success": True,
+            "candidate": translate.candidate(person, notes),
+            "stage": translate.stage(person),
+            "conversation": talk,
+        }
+    )
 
 
 async def answered(who: Caller, command: c.Command[Candidate]) -> Response:
@@ -114,7 +118,8 @@ def _ex_id_free(r: Reader, current: Candidate, ex_id: str | None) -> None:
         return
     holder = _first_candidate(r, Filters(equal={"external_id": ex_id}))
     if holder is not None and holder.id != current.id:
-        raise Conflict(f"ex_id: {ex_id!r} is the ex_id of candidate {holder.seq}", field="ex_id")
+        name = wire_name("ex_id")
+        raise Conflict(f"{name}: {ex_id!r} is the {name} of candidate {holder.seq}", field="ex_id")
 
 
 def _update(r: Reader, current: Candidate, sent: CandidateRequest) -> c.UpdateCandidate:
@@ -137,7 +142,7 @@ def _returning(r: Reader, body: wire.CandidateIn) -> Candidate | None:
     decision 10)."""
     tries = []
     if body.use_application_id_for_identity and body.job_application_id:
-        tries.append(Filters(attributes={NS + "job_application_id": body.job_application_id}))
+        tries.append(Filters(attributes={key("job_application_id"): body.job_application_id}))
     if body.ex_id and body.ex_id.strip():
         tries.append(Filters(equal={"external_id": body.ex_id.strip()}))
     for filters in tries:
@@ -186,38 +191,24 @@ Flag = Annotated[bool, Query(description="true/false, yes/no or 1/0")]
 @router.get("/candidates/{ID}", response_model=wire.CandidateEnvelope)
 async def get_candidate(ID: str, request: Request, who: Who, conversation: Flag = False, note: Flag = True) -> Response:
     """A candidate by OID, external_oid or ex_id; ``conversation`` adds its messages, ``note=false`` drops notes."""
-    _known_parameters(request, {"conversation", "note"})
+    _known_parameters(request, GET_PARAMETERS)
     return FastJSONResponse(await who.read(lambda r: envelope(r, find(r, ID), note, conversation)))
 
 
-LIST_PARAMETERS = {
-    "start_date",
-    "end_date",
-    "created_start_date",
-    "start_keyword",
-    "limit",
-    "offset",
-    "page",
-    "status",
-    "group_name",
-    "location_id",
-    "source",
-    "conversation",
-    "interviews",
-    "note",
-    "profile_id",
-    "include_attributes",
-    "candidate_journey_status",
-    "job_loc_code",
-    "job_req_id",
-    "ex_id",
-    "email",
-}
 Text = Annotated[str | None, Query(max_length=255)]
 When = Annotated[datetime | None, Query(description="ISO 8601; without a zone, UTC")]
 
 
-def _known_parameters(request: Request, known: set[str]) -> None:
+def _query_parameters(endpoint: Callable[..., Any]) -> frozenset[str]:
+    """The query parameters a route of this router declares, as FastAPI reads them off the endpoint's signature."""
+    route = next(r for r in router.routes if isinstance(r, APIRoute) and r.endpoint is endpoint)
+    return frozenset(p.alias for p in route.dependant.query_params)
+
+
+GET_PARAMETERS = _query_parameters(get_candidate)
+
+
+def _known_parameters(request: Request, known: frozenset[str]) -> None:
     for name in request.query_params:
         if name not in known:
             raise UnknownParameter(name, f"is not a parameter of this call (known: {', '.join(sorted(known))})")
@@ -240,9 +231,9 @@ def _source(value: str) -> str:
 
 
 def _attribute_filters(query: dict[str, str | None]) -> dict[str, str]:
-    found = {NS + name: value for name, value in query.items() if value is not None}
-    if NS + "source" in found:
-        found[NS + "source"] = _source(found[NS + "source"])
+    found = {key(name): value for name, value in query.items() if value is not None}
+    if key("source") in found:
+        found[key("source")] = _source(found[key("source")])
     return found
 
 
@@ -309,15 +300,20 @@ async def list_candidates(
     def listed(r: Reader) -> dict[str, Any]:
         people = r.candidates(filters, PageRequest(limit=limit, offset=skip)).items
         items = _items(r, people, note, conversation, interviews, include_attributes)
-        return {
-            "success": True,
-            "limit": limit,
-            "count": r.count_candidates(filters),
-            "offset": skip,
-            "candidates": items,
-        }
+        return on_wire(
+            {
+                "success": True,
+                "limit": limit,
+                "count": r.count_candidates(filters),
+                "offset": skip,
+                "candidates": items,
+            }
+        )
 
     return FastJSONResponse(await who.read(listed))
+
+
+LIST_PARAMETERS = _query_parameters(list_candidates)
 
 
 def _items(
@@ -336,8 +332,8 @@ def _items(
             "note": "\n".join(shown) if shown else None,
         }
         if interviews:  # Candidly schedules no interviews: the shape, never a made-up time
-            item["interview"] = {"past_interview_at": None, "scheduled_at": None, "interviewed": False}
-        items.append(item)
+            item["interview"] = on_wire({"past_interview_at": None, "scheduled_at": None, "interviewed": False})
+        items.append(on_wire(item))
     return items
 
 
@@ -356,4 +352,4 @@ async def delete_candidate(ID: str, who: Who) -> Response:
     """Delete a candidate: gone from get and list afterwards."""
     person = await who.read(lambda r: find(r, ID))
     await who.execute(c.DeleteCandidate(person.id))
-    return FastJSONResponse({"success": True})
+    return FastJSONResponse(SUCCESS)

@@ -7,6 +7,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from candidly.dialects.paradox.fields import wire_name
+
 AUDIENCE_TYPES = ("Blue Collar", "White Collar", "Blue Collar & White Collar")
 Code = Annotated[str, Field(max_length=40)]  # a number, or for status its name
 AttributeKey = Annotated[str, Field(max_length=255)]
@@ -18,10 +20,20 @@ def _s(limit: int | None = None) -> Any:
     return Field(default=None, max_length=limit or 10_000)
 
 
-class CandidateIn(BaseModel):
-    """Every field of the seed (update) and the create page; all optional, so PUT and PATCH are partial."""
+class Wire(BaseModel):
+    """A model of Paradox's bodies and answers: each attribute's name on the wire is ``wire_name``'s (fields.py)."""
+
+    model_config = ConfigDict(alias_generator=wire_name)
+
+
+class Body(Wire):
+    """A request body: a field Paradox does not define is refused (code 1012), not ignored."""
 
     model_config = ConfigDict(extra="forbid")
+
+
+class CandidateIn(Body):
+    """Every field of the seed (update) and the create page; all optional, so PUT and PATCH are partial."""
 
     name: str | None = _s(50)
     first_name: str | None = _s(50)
@@ -74,41 +86,35 @@ class CandidateIn(BaseModel):
     consent_to_marketing: str | None = _s(255)
 
 
-class AttributesIn(BaseModel):
+class AttributesIn(Body):
     """``PATCH``/``PUT /candidate/attributes/{OID}``: the candidate's attribute data (merged, or replaced whole)."""
-
-    model_config = ConfigDict(extra="forbid")
 
     attributes: dict[AttributeKey, Text | None] = Field(max_length=100)
 
 
-class UnsubscribeIn(BaseModel):
+class UnsubscribeIn(Body):
     """``PUT /candidates/unsubscribe``: ``action_id`` 1 unsubscribes (the default), 0 subscribes again."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    OID: int | Annotated[str, Field(max_length=255)]
+    oid: int | Annotated[str, Field(max_length=255)]
     action_id: Literal[0, 1, "0", "1"] = 1  # codes come as numbers or text (docs/vendors/paradox.md, decision 15)
 
 
-class MessageIn(BaseModel):
+class MessageIn(Body):
     """``POST /candidates/send_message``: a free-text message to the candidate (sent by email when possible)."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    OID: int | Annotated[str, Field(max_length=255)]
+    oid: int | Annotated[str, Field(max_length=255)]
     message: str = Field(min_length=1, max_length=5_000)
     email_subject: str | None = Field(default=None, min_length=1, max_length=200)
     send_as: str | None = Field(default=None, max_length=255)
     contact_method: int | Code | None = None
 
 
-class CandidateOut(BaseModel):
+class CandidateOut(Wire):
     """The candidate as Paradox renders it: every field it takes is echoed (docs/vendors/paradox.md, decision 21)."""
 
     model_config = ConfigDict(extra="allow")
 
-    OID: int
+    oid: int
     external_oid: str
     ex_id: str | None
     name: str | None
@@ -168,7 +174,7 @@ class CandidateOut(BaseModel):
     updated_at: str
 
 
-class Stage(BaseModel):
+class Stage(Wire):
     """Where the candidate is in their journey: ``candidate_journey_status`` split into stage and status."""
 
     journey_name: str | None
@@ -176,7 +182,7 @@ class Stage(BaseModel):
     status_name: str | None
 
 
-class Message(BaseModel):
+class Message(Wire):
     """One message of the conversation (messages sent through ``send_message``; the AI's own are not kept)."""
 
     message_type: int = Field(description="1 FREE_TEXT")
@@ -188,13 +194,13 @@ class Message(BaseModel):
     updated_at: str
 
 
-class Interview(BaseModel):
+class Interview(Wire):
     past_interview_at: str | None
     scheduled_at: str | None
     interviewed: bool
 
 
-class ListItem(BaseModel):
+class ListItem(Wire):
     """One candidate of the list: the candidate, its stage, its conversation and its notes."""
 
     candidate: CandidateOut
@@ -204,14 +210,14 @@ class ListItem(BaseModel):
     interview: Interview | None = Field(default=None, description="Present when asked with interviews=true")
 
 
-class CandidateEnvelope(BaseModel):
+class CandidateEnvelope(Wire):
     success: bool
     candidate: CandidateOut
     stage: Stage
     conversation: list[Message] = Field(description="Filled when asked with conversation=true")
 
 
-class CandidateList(BaseModel):
+class CandidateList(Wire):
     success: bool
     limit: int
     count: int = Field(description="How many candidates match the filters, over every page")
@@ -219,19 +225,19 @@ class CandidateList(BaseModel):
     candidates: list[ListItem]
 
 
-class Success(BaseModel):
+class Success(Wire):
     success: bool
 
 
-class AttributesOut(BaseModel):
+class AttributesOut(Wire):
     success: bool
-    OID: int
+    oid: int
     attributes: dict[str, str]
 
 
-class UnsubscribeOut(BaseModel):
+class UnsubscribeOut(Wire):
     success: bool
-    OID: int
+    oid: int
     unsubscribed: bool
 
 

@@ -2,6 +2,7 @@
 
 Name, contact, ``ex_id``, ``status`` and ``language_preference`` map onto core fields; everything only Paradox
 speaks lives in ``Candidate.attributes`` under ``paradox.<field>`` keys, merged by the core (a null drops one).
+Fields are named by their wire models' attributes; fields.py says what each is called on the wire.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Any, cast
 from candidly.dialects.base import iso
 from candidly.dialects.paradox import files
 from candidly.dialects.paradox.errors import MissingField
+from candidly.dialects.paradox.fields import CONVERSATION, CORE, NS, PROFILE, PROFILE_EMAILS, key, on_wire, wire_name
 from candidly.dialects.paradox.schemas import CandidateIn
 from candidly.domain.commands import AttachmentSpec, CandidateChanges
 from candidly.domain.errors import InvalidField
@@ -20,7 +22,6 @@ from candidly.domain.people import Candidate
 from candidly.domain.status_maps import StatusMap, journey_status
 from candidly.domain.values import email_address, is_digits
 
-NS = "paradox."
 STATUSES = {1: "APPROVED", 2: "PENDING", 3: "ARCHIVED", 4: "DRAFT", 5: "SPAM"}
 STATUS_CODES = {name: code for code, name in STATUSES.items()}
 CONTACT_METHODS = {1: "Email", 2: "SMS", 3: "Email & SMS", 4: "WhatsApp & Email", 5: "WhatsApp"}
@@ -90,39 +91,6 @@ LANGUAGES = (
 )
 NAME_MAX = 50
 ATTRIBUTE_VALUE_MAX = 255
-# Paradox fields kept as profile data, as sent (after the schema's limits).
-EXTRA_FIELDS = (
-    "candidate_location_info",
-    "hirevue_link",
-    "pymetrics_link",
-    "adp_link",
-    "ex_step",
-    "ex_status",
-    "ex_reason",
-    "job_req_id",
-    "job_title",
-    "job_loc_code",
-    "audience_type",
-    "hm_cid",
-    "external_group_id",
-    "hirevue_instructions",
-    "referrer_name",
-    "external_referrer",
-    "hiring_manager",
-    "candidate_journey",
-    "external_source_id",
-    "offer_file_name",
-    "job_application_id",
-    "talent_community",
-    "consent_to_marketing",
-    "location",
-    "skip_send_opt_in",
-    "community_of_interest",
-)
-# Paradox's own fields that its conversations set, not its API: Candidly shows them when an importer or the native
-# API has put them in the candidate's attributes (``paradox.source``, ...), and the list filters on them.
-CONVERSATION_FIELDS = ("source", "start_keyword", "group_name", "location_id", "profile_id")
-EMAIL_EXTRAS = ("referrer_email", "recruiter_email")
 StatusMapLookup = Callable[[str], StatusMap | None]
 
 
@@ -142,9 +110,10 @@ def code(value: int | str | None, field: str, names: dict[int, str]) -> int | No
 
 def _names(body: CandidateIn, given: set[str], current: Candidate | None) -> dict[str, Any]:
     """first_name/last_name win over ``name``, split on its first space (docs/vendors/paradox.md, decision 8)."""
+    parts = {core: CORE[core] for core in ("first_name", "last_name")}
     out: dict[str, Any] = {}
-    if given & {"first_name", "last_name"}:
-        out = {k: getattr(body, k) for k in ("first_name", "last_name") if k in given}
+    if given & set(parts.values()):
+        out = {core: getattr(body, attr) for core, attr in parts.items() if attr in given}
     elif "name" in given:
         head, _, tail = (body.name or "").strip().partition(" ")
         if not head:
@@ -152,10 +121,11 @@ def _names(body: CandidateIn, given: set[str], current: Candidate | None) -> dic
         out = {"first_name": head, "last_name": tail.strip() or None}
     first = out.get("first_name", current.first_name if current else None)
     last = out.get("last_name", current.last_name if current else None)
+    both = " and ".join(wire_name(attr) for attr in parts.values())
     if len(" ".join(p for p in (first, last) if p)) > NAME_MAX:
-        raise InvalidField("first_name", f"first_name and last_name together must be at most {NAME_MAX} characters")
+        raise InvalidField("first_name", f"{both} together must be at most {NAME_MAX} characters")
     if current is None and not first:
-        raise MissingField("name", "name, or first_name and last_name, is required")
+        raise MissingField("name", f"{wire_name('name')}, or {both}, is required")
     return out
 
 
@@ -163,11 +133,11 @@ def merged_attribute_data(
     value: dict[str, str | None] | None, current: Candidate | None, field: str = "candidate_attribute_data"
 ) -> dict[str, str]:
     """Merged into what the candidate holds (docs/vendors/paradox.md, decision 12); a null value drops a key."""
-    merged = dict(current.attributes.get(NS + "candidate_attribute_data") or {}) if current else {}
-    for key, item in (value or {}).items():
+    merged: dict[str, str | None] = {**attribute_data(current)} if current else {}
+    for name, item in (value or {}).items():
         if item is not None and len(item) > ATTRIBUTE_VALUE_MAX:
-            raise InvalidField(f"{field}.{key}", f"must be at most {ATTRIBUTE_VALUE_MAX} characters")
-        merged[key] = item
+            raise InvalidField(f"{field}.{name}", f"must be at most {ATTRIBUTE_VALUE_MAX} characters")
+        merged[name] = item
     return {k: v for k, v in merged.items() if v is not None}
 
 
@@ -177,7 +147,7 @@ def _journey_status(body: CandidateIn, given: set[str], lookup: StatusMapLookup)
     if body.use_paradox_status_map:
         for field in ("status_map_name", "status_map_ex_id"):
             if not getattr(body, field):
-                raise MissingField(field, "is required when use_paradox_status_map is true")
+                raise MissingField(field, f"is required when {wire_name('use_paradox_status_map')} is true")
         found = lookup(body.status_map_name or "")
         if found is None:
             raise InvalidField("status_map_name", f"no status map named {body.status_map_name!r}")
@@ -191,29 +161,31 @@ def _journey_status(body: CandidateIn, given: set[str], lookup: StatusMapLookup)
 
 
 def _extras(body: CandidateIn, given: set[str], current: Candidate | None, lookup: StatusMapLookup) -> dict[str, Any]:
-    patch: dict[str, Any] = {NS + f: getattr(body, f) for f in EXTRA_FIELDS if f in given}
-    for field in EMAIL_EXTRAS:
+    patch: dict[str, Any] = {key(f): getattr(body, f) for f in PROFILE if f in given}
+    for field in PROFILE_EMAILS:
         if field in given:
             value = getattr(body, field)
-            patch[NS + field] = None if value is None else email_address(value, field)
+            patch[key(field)] = None if value is None else email_address(value, field)
     if "hiring_email" in given:
         if "hiring_manager" in given and body.hiring_manager != body.hiring_email:
-            raise InvalidField("hiring_email", "is an alias of hiring_manager: give one, or both equal")
+            manager = wire_name("hiring_manager")
+            raise InvalidField("hiring_email", f"is an alias of {manager}: give one, or both equal")
         value = body.hiring_email
-        patch[NS + "hiring_manager"] = None if value is None else email_address(value, "hiring_email")
+        patch[key("hiring_manager")] = None if value is None else email_address(value, "hiring_email")
     if body.use_application_id_for_identity and not body.job_application_id:
-        raise MissingField("job_application_id", "is required when use_application_id_for_identity is true")
+        flag = wire_name("use_application_id_for_identity")
+        raise MissingField("job_application_id", f"is required when {flag} is true")
     if "primary_contact_method" in given:
-        patch[NS + "primary_contact_method"] = code(
+        patch[key("primary_contact_method")] = code(
             body.primary_contact_method, "primary_contact_method", CONTACT_METHODS
         )
     if "hired_date" in given:
-        patch[NS + "hired_date"] = iso(body.hired_date)
+        patch[key("hired_date")] = iso(body.hired_date)
     if "candidate_attribute_data" in given:
-        patch[NS + "candidate_attribute_data"] = merged_attribute_data(body.candidate_attribute_data, current) or None
+        patch[key("candidate_attribute_data")] = merged_attribute_data(body.candidate_attribute_data, current) or None
     journey_given, journey = _journey_status(body, given, lookup)
     if journey_given:
-        patch[NS + "candidate_journey_status"] = journey
+        patch[key("candidate_journey_status")] = journey
     return patch
 
 
@@ -221,9 +193,9 @@ def candidate_changes(body: CandidateIn, current: Candidate | None, lookup: Stat
     """The core changes the body asks for (only the fields sent; null clears)."""
     given = set(body.model_fields_set)
     changes = _names(body, given, current)
-    for core, wire in (("email", "email"), ("phone", "phone")):
-        if wire in given:
-            changes[core] = getattr(body, wire)
+    for core in ("email", "phone"):  # as sent: the core checks them
+        if CORE[core] in given:
+            changes[core] = getattr(body, CORE[core])
     if "ex_id" in given:  # a blank ex_id (a form's empty part) clears it (docs/vendors/paradox.md, decision 4)
         changes["external_id"] = (body.ex_id or "").strip() or None
     if "status" in given:
@@ -261,21 +233,21 @@ def notes(body: CandidateIn) -> tuple[str, ...]:
 
 
 def attribute_data(person: Candidate) -> dict[str, str]:
-    return dict(person.attributes.get(NS + "candidate_attribute_data") or {})
+    return dict(person.attributes.get(key("candidate_attribute_data")) or {})
 
 
 def candidate(person: Candidate, notes: Sequence[str] | None = None, with_attributes: bool = True) -> dict[str, Any]:
     """The Paradox candidate object: core fields, then every Paradox field (null when never set).
 
     ``notes`` are shown as one text, oldest first (None: not asked for); ``attributes`` is always an object, empty
-    unless ``with_attributes``.
+    unless ``with_attributes``. Written with the wire models' attributes, answered under Paradox's names.
     """
-    extra = {k.removeprefix(NS): v for k, v in person.attributes.items() if k.startswith(NS)}
+    extra = {name.removeprefix(NS): v for name, v in person.attributes.items() if name.startswith(NS)}
     status = STATUS_CODES.get(person.status or "")
-    body: dict[str, Any] = {field: extra.get(field) for field in (*EXTRA_FIELDS, *EMAIL_EXTRAS, *CONVERSATION_FIELDS)}
+    body: dict[str, Any] = {field: extra.get(field) for field in (*PROFILE, *PROFILE_EMAILS, *CONVERSATION)}
     body.update(
         {
-            "OID": person.seq,
+            wire_name("oid"): person.seq,  # named already: on_wire then has nothing to copy (lists render many)
             "external_oid": person.public_ref,
             "ex_id": person.external_id,
             "name": person.fullname,
@@ -301,7 +273,7 @@ def candidate(person: Candidate, notes: Sequence[str] | None = None, with_attrib
             "updated_at": iso(person.updated_at),
         }
     )
-    return body
+    return on_wire(body)
 
 
 def stage(person: Candidate) -> dict[str, str | None]:
@@ -309,27 +281,31 @@ def stage(person: Candidate) -> dict[str, str | None]:
 
     Its keys differ from the candidate's, so a client may flatten the two into one row (the export does).
     """
-    journey_status = person.attributes.get(NS + "candidate_journey_status")
+    journey_status = person.attributes.get(key("candidate_journey_status"))
     stage_name, _, status_name = (journey_status or "").partition(":")
-    return {
-        "journey_name": person.attributes.get(NS + "candidate_journey"),
-        "stage_name": stage_name.strip() or None,
-        "status_name": status_name.strip() or None,
-    }
+    return on_wire(
+        {
+            "journey_name": person.attributes.get(key("candidate_journey")),
+            "stage_name": stage_name.strip() or None,
+            "status_name": status_name.strip() or None,
+        }
+    )
 
 
 def conversation(events: Sequence[Event]) -> list[dict[str, Any]]:
     """The messages sent to the candidate (``send_message``), as conversation entries from a company user."""
     return [
-        {
-            "message_type": FREE_TEXT,
-            "question_text": None,
-            "answer_text": e.data.get("message"),
-            "media_url": None,
-            "from_who": 1,
-            "created_at": iso(e.occurred_at),
-            "updated_at": iso(e.occurred_at),
-        }
+        on_wire(
+            {
+                "message_type": FREE_TEXT,
+                "question_text": None,
+                "answer_text": e.data.get("message"),
+                "media_url": None,
+                "from_who": 1,
+                "created_at": iso(e.occurred_at),
+                "updated_at": iso(e.occurred_at),
+            }
+        )
         for e in events
         if e.type == EventType.CANDIDATE_MESSAGED
     ]
