@@ -1,4 +1,9 @@
-"""TestInvite wire models: the bodies of the create and update seeds, with TestInvite's field names."""
+"""TestInvite wire models: the bodies of the create and update seeds, with TestInvite's field names.
+
+A request model's attribute is TestInvite's name in snake_case; its name on the wire is derived from it (camelCase,
+the ``Wire`` models' alias generator), or declared beside it where TestInvite's name is irregular (``from``,
+``externalEmails``). Which core field each attribute carries is declared in fields.py.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +11,17 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, StrictBool
 
+from candidly.dialects.fields import wire_name
+
 Lang = Literal["tr", "en", "es", "fr", "nl", "it", "sr", "sv", "de", "no", "ru", "pt"]
 Seconds = Annotated[int, Field(ge=0, le=32_503_680_000)]  # up to year 3000
 Name = Annotated[str, Field(max_length=200)]
 
 
 class Wire(BaseModel):
-    # Vendor clients send fields we may not know yet; TestInvite ignores them, and so do we.
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    # Vendor clients send fields we may not know yet; TestInvite ignores them, and so do we. Each attribute's wire
+    # name is derived from it: external_id is externalId, customized_steps customizedSteps, uniq_id uniqId.
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, alias_generator=wire_name)
 
 
 class Dates(Wire):
@@ -27,18 +35,18 @@ class Price(Wire):
 
 
 class Customization(Wire):
-    active_after: Seconds | None = Field(default=None, alias="activeAfter")
-    active_before: Seconds | None = Field(default=None, alias="activeBefore")
+    active_after: Seconds | None = None
+    active_before: Seconds | None = None
 
 
 class CustomizedStep(Wire):
-    step_id: str = Field(alias="stepId", max_length=64)
+    step_id: str = Field(max_length=64)
     customization: Customization
 
 
 class InviteByEmail(Wire):
-    email_template_name: str = Field(alias="emailTemplateName", min_length=1, max_length=200)
-    date_to_send: Seconds | None = Field(default=None, alias="dateToSend")
+    email_template_name: str = Field(min_length=1, max_length=200)
+    date_to_send: Seconds | None = None
 
 
 class Callback(Wire):
@@ -48,7 +56,7 @@ class Callback(Wire):
 
 
 class Tracking(Wire):
-    uniq_id: str = Field(alias="uniqId", min_length=1, max_length=255)
+    uniq_id: str = Field(min_length=1, max_length=255)
     scope: Literal["task", "group", "labels", "programs"] = "task"
 
 
@@ -56,20 +64,18 @@ class Common(Wire):
     group: str | None = Field(default=None, min_length=1, max_length=200)
     labels: list[Name] | None = Field(default=None, max_length=100)
     tags: dict[Name, Annotated[str, Field(max_length=1000)]] | None = Field(default=None, max_length=100)
-    external_id: str | None = Field(default=None, alias="externalId", max_length=255)
-    external_data: dict[str, Any] | None = Field(default=None, alias="externalData", max_length=1000)
+    external_id: str | None = Field(default=None, max_length=255)
+    external_data: dict[str, Any] | None = Field(default=None, max_length=1000)
     lang: Lang | None = None
-    program_ids: list[Annotated[str, Field(max_length=64)]] | None = Field(
-        default=None, alias="programIds", max_length=100
-    )
+    program_ids: list[Annotated[str, Field(max_length=64)]] | None = Field(default=None, max_length=100)
     # The seed's prose calls it externalEmails (docs/vendors/testinvite.md, decision 10): both names are accepted.
     extra_emails: list[Annotated[str, Field(max_length=320)]] | None = Field(
-        default=None, validation_alias=AliasChoices("extraEmails", "externalEmails"), max_length=20
+        default=None, validation_alias=AliasChoices(wire_name("extra_emails"), "externalEmails"), max_length=20
     )
     dates: Dates | None = None
     price: Price | None = None
-    customized_steps: list[CustomizedStep] | None = Field(default=None, alias="customizedSteps", max_length=100)
-    invite_by_email: InviteByEmail | None = Field(default=None, alias="inviteByEmail")
+    customized_steps: list[CustomizedStep] | None = Field(default=None, max_length=100)
+    invite_by_email: InviteByEmail | None = None
     callback: Callback | None = None
 
 
@@ -102,8 +108,8 @@ class Fields(Wire):
     labels: LabelChanges | None = None
     favorite: StrictBool | None = None
     active: StrictBool | None = None
-    active_after: Seconds | None = Field(default=None, alias="activeAfter")
-    active_before: Seconds | None = Field(default=None, alias="activeBefore")
+    active_after: Seconds | None = None
+    active_before: Seconds | None = None
 
 
 class UpdateCandidate(Wire):
@@ -259,9 +265,9 @@ class MetaSearch(Wire):
     kind: Literal["meta"]
     group: str | None = Field(default=None, max_length=200)
     label: str | None = Field(default=None, max_length=200)
-    step_id: str | None = Field(default=None, alias="stepId", max_length=64)
+    step_id: str | None = Field(default=None, max_length=64)
     status: Literal["STARTED", "COMPLETE", "RESETUP"] | None = None
-    from_: Milliseconds | None = Field(default=None, alias="from")
+    from_: Milliseconds | None = Field(default=None, alias="from")  # a Python keyword, so its name is spelled out
     to: Milliseconds | None = None
 
 
@@ -269,11 +275,11 @@ class InfoSearch(Wire):
     """A pinpoint search by what identifies the candidate."""
 
     kind: Literal["info"]
-    display_name: str | None = Field(default=None, alias="displayName", min_length=1, max_length=400)
+    display_name: str | None = Field(default=None, min_length=1, max_length=400)
     email: str | None = Field(default=None, max_length=320)
     credential1: str | None = Field(default=None, max_length=200)
     code: str | None = Field(default=None, max_length=20)
-    uniq_id: str | None = Field(default=None, alias="uniqId", max_length=255)
+    uniq_id: str | None = Field(default=None, max_length=255)
 
 
 TestInstanceSearch = Annotated[MetaSearch | InfoSearch, Field(discriminator="kind")]

@@ -6,7 +6,8 @@ import re
 from typing import Any, cast, get_args
 
 from candidly.dialects.base import epoch_seconds, from_epoch
-from candidly.dialects.testinvite import errors
+from candidly.dialects.fields import renamed
+from candidly.dialects.testinvite import errors, fields
 from candidly.dialects.testinvite import schemas as wire
 from candidly.domain import commands as c
 from candidly.domain.applications import DEFAULT, Application, ApplicationKind
@@ -27,42 +28,27 @@ def person_fields(fullname: str | None, email: str | None) -> c.CandidateChanges
 
 
 def _common_fields(body: wire.Common) -> c.ApplicationChanges:
-    fields: dict[str, Any] = {}
-    simple = {
-        "group": body.group,
-        "labels": body.labels,
-        "tags": body.tags,
-        "external_id": body.external_id,
-        "external_data": body.external_data,
-        "language": body.lang,
-        "program_ids": body.program_ids,
-        "extra_emails": body.extra_emails,
-    }
-    fields.update({k: v for k, v in simple.items() if v is not None})
+    changes = {core: value for core, attr in fields.COMMON.items() if (value := getattr(body, attr)) is not None}
     if body.dates is not None:
-        fields["active_after"] = from_epoch(body.dates.after)
-        fields["active_before"] = from_epoch(body.dates.before)
+        changes["active_after"] = from_epoch(body.dates.after)
+        changes["active_before"] = from_epoch(body.dates.before)
     if body.price is not None:
-        fields["price_amount"], fields["price_currency"] = body.price.amount, body.price.currency
+        changes["price_amount"], changes["price_currency"] = body.price.amount, body.price.currency
     if body.customized_steps:
-        fields["step_overrides"] = {
-            s.step_id: {
-                k: from_epoch(v)
-                for k, v in (
-                    ("active_after", s.customization.active_after),
-                    ("active_before", s.customization.active_before),
-                )
-                if v is not None
-            }
-            for s in body.customized_steps
-        }
+        changes["step_overrides"] = {s.step_id: _customization(s.customization) for s in body.customized_steps}
     if body.callback is not None:
-        fields["callback"] = body.callback.model_dump()
-    return cast(c.ApplicationChanges, fields)
+        changes["callback"] = body.callback.model_dump()
+    return cast(c.ApplicationChanges, changes)
+
+
+def _customization(customization: wire.Customization) -> dict[str, Any]:
+    """A ``customizedSteps`` item's window as core step settings (only the bounds given)."""
+    given = {core: getattr(customization, attr) for core, attr in fields.CUSTOMIZATION.items()}
+    return {core: from_epoch(seconds) for core, seconds in given.items() if seconds is not None}
 
 
 def create_command(task_id: str, body: wire.TemporaryCandidate | wire.InternalCandidate) -> c.CreateApplication:
-    fields = _common_fields(body)
+    changes = _common_fields(body)
     invite: c.Invitation | None = None
     if body.invite_by_email is not None:
         invite = {
@@ -70,16 +56,16 @@ def create_command(task_id: str, body: wire.TemporaryCandidate | wire.InternalCa
             "send_at": from_epoch(body.invite_by_email.date_to_send),
         }
     if isinstance(body, wire.InternalCandidate):
-        return c.CreateApplication(task_id, user_id=body.id, fields=fields, invite=invite)
+        return c.CreateApplication(task_id, user_id=body.id, fields=changes, invite=invite)
     if body.credential1:
-        fields["credential1"] = body.credential1
+        changes["credential1"] = body.credential1
     if body.credential2:
-        fields["credential2"] = body.credential2
+        changes["credential2"] = body.credential2
     scope = None
     if body.tracking is not None:
-        fields["uniq_id"], scope = body.tracking.uniq_id, body.tracking.scope
+        changes["uniq_id"], scope = body.tracking.uniq_id, body.tracking.scope
     person = person_fields(body.fullname, body.email)
-    return c.CreateApplication(task_id, candidate=person, fields=fields, uniq_scope=scope, invite=invite)
+    return c.CreateApplication(task_id, candidate=person, fields=changes, uniq_scope=scope, invite=invite)
 
 
 def update_command(task_id: str, application_id: str, body: wire.UpdateCandidate) -> c.UpdateApplication:
@@ -88,16 +74,14 @@ def update_command(task_id: str, application_id: str, body: wire.UpdateCandidate
     f = body.fields
     if f is not None:
         given = f.model_fields_set
-        for name in ("fullname", "email"):  # a person keeps a name and an address: null would be dropped unseen
-            if name in given and getattr(f, name) is None:
-                raise InvalidField(f"fields.{name}", "must be a string, not null")
+        for attr in ("fullname", "email"):  # a person keeps a name and an address: null would be dropped unseen
+            if attr in given and getattr(f, attr) is None:
+                raise InvalidField(fields.in_update(attr), "must be a string, not null")
         person = person_fields(f.fullname, f.email)
-        for name in ("group", "favorite", "active"):
-            if name in given:
-                changes[name] = getattr(f, name)
-        for name in ("active_after", "active_before"):
-            if name in given:
-                changes[name] = from_epoch(getattr(f, name))
+        changes.update({core: getattr(f, attr) for core, attr in fields.UPDATE_AS_GIVEN.items() if attr in given})
+        changes.update(
+            {core: from_epoch(getattr(f, attr)) for core, attr in fields.UPDATE_SECONDS.items() if attr in given}
+        )
         # Add, then remove (docs/vendors/testinvite.md, decision 13).
         if f.labels is not None and f.labels.add:
             changes["labels_add"] = f.labels.add
@@ -113,20 +97,7 @@ def update_command(task_id: str, application_id: str, body: wire.UpdateCandidate
     )
 
 
-# How a create and an update name the core fields a refusal may point at (``errors.named_as``).
-_CREATE_FIELDS = {"active_after": "dates.after", "active_before": "dates.before"}
-_UPDATE_FIELDS = {
-    "active_after": "fields.activeAfter",
-    "active_before": "fields.activeBefore",
-    "email": "fields.email",
-    "first_name": "fields.fullname",
-    "last_name": "fields.fullname",
-    "group": "fields.group",
-    "labels": "fields.labels.add",
-    "favorite": "fields.favorite",
-    "active": "fields.active",
-}
-_CUSTOMIZATION = {"active_after": "activeAfter", "active_before": "activeBefore"}
+# How an update's ``steps`` entry spells a core step setting a refusal may point at (``errors.named_as``).
 _STEP_SETTING = {
     "active": "active.value",
     "attempt_limit": "limit.value",
@@ -147,18 +118,19 @@ def _step_path(field: str) -> tuple[str, str | None] | None:
 def create_names(body: wire.TemporaryCandidate | wire.InternalCandidate) -> errors.Rename:
     """Core field paths as a create body spells them: ``dates.after``, ``customizedSteps[0].stepId``, ..."""
     step_ids = [s.step_id for s in body.customized_steps or ()]
+    names = fields.INTERNAL_NAMES if isinstance(body, wire.InternalCandidate) else fields.CREATE_NAMES
 
     def rename(field: str) -> str:
         step = _step_path(field)
-        if step is not None:
-            step_id, setting = step
-            if step_id not in step_ids:
-                return "customizedSteps"
-            at = f"customizedSteps[{step_ids.index(step_id)}]"
-            return f"{at}.stepId" if setting is None else f"{at}.customization.{_CUSTOMIZATION.get(setting, setting)}"
-        if field == "uniq_id" and isinstance(body, wire.InternalCandidate):
-            return "id"  # the user's username is the internal candidate's uniqId
-        return _CREATE_FIELDS.get(field) or errors.wire_field(field) or field
+        if step is None:
+            return renamed(field, names)
+        step_id, setting = step
+        if step_id not in step_ids:
+            return fields.CUSTOMIZED_STEPS
+        at = f"{fields.CUSTOMIZED_STEPS}[{step_ids.index(step_id)}]"
+        if setting is None:
+            return f"{at}.{fields.STEP_ID}"
+        return f"{at}.{fields.CUSTOMIZATION_AT}.{fields.CUSTOMIZATION_NAMES.get(setting, setting)}"
 
     return rename
 
@@ -170,7 +142,7 @@ def update_names(field: str) -> str:
         step_id, setting = step
         return f"steps.{step_id}" + ("" if setting is None else f".{_STEP_SETTING.get(setting, setting)}")
     head = re.split(r"[.\[]", field, maxsplit=1)[0]
-    return _UPDATE_FIELDS.get(head) or errors.wire_field(field) or field
+    return fields.UPDATE_NAMES.get(head) or renamed(field, fields.CREATE_NAMES)
 
 
 def _setting(path: str, value: Any) -> tuple[bool, Any]:
