@@ -11,6 +11,7 @@ from __future__ import annotations
 import inspect
 import re
 from collections.abc import Callable, Iterator, Mapping
+from functools import cache
 from typing import Any, get_args
 
 from pydantic import BaseModel
@@ -59,3 +60,15 @@ def renamed(field: str, names: Mapping[str, str]) -> str:
         return names[field]
     head = re.split(r"[.\[]", field, maxsplit=1)[0]
     return names.get(head, head) + field[len(head) :]
+
+
+@cache
+def _wire_keys(model: type[BaseModel]) -> dict[str, str]:
+    return {attribute: field.alias or attribute for attribute, field in model.model_fields.items()}
+
+
+def spelled(model: type[BaseModel], values: Mapping[str, Any]) -> dict[str, Any]:
+    """An answer's object: ``values`` (attributes of the response model ``model``, in the order the answer shows
+    them) under their names on the wire, so a renderer names a field as the model declares it, not a second time."""
+    keys = _wire_keys(model)
+    return {keys[attribute]: value for attribute, value in values.items()}

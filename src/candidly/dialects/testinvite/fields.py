@@ -78,3 +78,21 @@ CUSTOMIZED_STEPS = CREATE_NAMES["step_overrides"]
 STEP_ID = alias_path(wire.CustomizedStep, "step_id")
 CUSTOMIZATION_AT = alias_path(wire.CustomizedStep, "customization")
 CUSTOMIZATION_NAMES = {core: alias_path(wire.Customization, attribute) for core, attribute in CUSTOMIZATION.items()}
+
+# An update's ``steps`` maps a step id to an entry that translate.step_changes reads by hand, under TestInvite's
+# names: each setting is {isDefault: true} (the task step's own) or {isDefault: false, value: ...}; ``dates`` holds
+# its two bounds, each such a setting again.
+STEPS = alias_path(wire.UpdateCandidate, "steps")
+IS_DEFAULT, VALUE = "isDefault", "value"
+# TestInvite's step setting -> the core step setting it carries; ``dates`` carries the bounds below.
+STEP_SETTINGS = {"active": "active", "limit": "attempt_limit"}
+DATES = "dates"
+DATE_BOUNDS = {"after": "active_after", "before": "active_before"}
+# Core step setting -> its path in a ``steps`` entry: how errors name it (``limit.value``, ``dates.value.after``).
+STEP_SETTING_NAMES = {core: f"{name}.{VALUE}" for name, core in STEP_SETTINGS.items()} | {
+    core: f"{DATES}.{VALUE}.{bound}" for bound, core in DATE_BOUNDS.items()
+}
+
+# The test-instance list's and search's query parameters (a candidate's externalId is the one a create sets).
+TICKET_ID, CANDIDATE_ID, LAST_DOC_ID = wire_name("ticket_id"), wire_name("candidate_id"), wire_name("last_doc_id")
+EXTERNAL_ID = in_create("external_id")

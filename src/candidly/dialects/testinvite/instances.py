@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from candidly.dialects.fields import spelled
+from candidly.dialects.testinvite import schemas as wire
 from candidly.domain.applications import Application, ApplicationKind
 from candidly.domain.attempts import Attempt
 
@@ -42,28 +44,26 @@ def _result(session: Attempt, detailed: bool) -> dict[str, Any] | bool:
 def render_test_instance(session: Attempt, application: Application, mode: str) -> dict[str, Any]:
     """The test instance in ``mode`` ("basic", or "detailed" with the candidate and the full result)."""
     detailed = mode == "detailed"
-    body: dict[str, Any] = {
-        "testInstanceId": session.id,
-        "taskId": session.opening_id,
-        "stepId": session.step_id,
-        "ticketId": application.id,
+    values = {
+        "test_instance_id": session.id,
+        "task_id": session.opening_id,
+        "step_id": session.step_id,
+        "ticket_id": application.id,
         "status": session.status,
         "ignored": False,
         "result": _result(session, detailed),
     }
-    if detailed:
-        body.update(
-            {
-                "organizationId": session.organization_id,
-                "candidate": {
-                    "id": application.id,
-                    "kind": "user" if application.kind == ApplicationKind.INTERNAL else "temp",
-                },
-                # Folders hold tasks, and Candidly files test instances in none: the guide's string, empty.
-                "folder": "",
-                "group": application.group,
-                "labels": application.labels,
-                "tags": application.tags,
-            }
-        )
-    return body
+    body = spelled(wire.BasicTestInstance, values)
+    if not detailed:
+        return body
+    kind = "user" if application.kind == ApplicationKind.INTERNAL else "temp"
+    more = {
+        "organization_id": session.organization_id,
+        "candidate": spelled(wire.TestInstanceCandidate, {"id": application.id, "kind": kind}),
+        # Folders hold tasks, and Candidly files test instances in none: the guide's string, empty.
+        "folder": "",
+        "group": application.group,
+        "labels": application.labels,
+        "tags": application.tags,
+    }
+    return {**body, **spelled(wire.DetailedTestInstance, more)}

@@ -24,6 +24,12 @@ class Wire(BaseModel):
     model_config = ConfigDict(extra="ignore", populate_by_name=True, alias_generator=wire_name)
 
 
+class Answer(BaseModel):
+    # What an answer carries, each attribute under its derived wire name (a renderer spells its keys through
+    # dialects.fields.spelled): candidate_id is candidateId, active_after activeAfter, last_doc_id lastDocId.
+    model_config = ConfigDict(alias_generator=wire_name)
+
+
 class Dates(Wire):
     before: Seconds | None = None
     after: Seconds | None = None
@@ -119,23 +125,23 @@ class UpdateCandidate(Wire):
     steps: dict[Annotated[str, Field(max_length=64)], dict[str, Any]] | None = Field(default=None, max_length=100)
 
 
-class BasicCandidate(BaseModel):
-    candidateId: str
+class BasicCandidate(Answer):
+    candidate_id: str
     kind: Literal["user", "temp"]
-    taskId: str
-    loggedIn: bool
+    task_id: str
+    logged_in: bool
     fullname: str | None = None
     email: str | None = None
-    invitationCode: str | None
-    directAccessUrl: str | None
+    invitation_code: str | None
+    direct_access_url: str | None
 
 
 class DetailedCandidate(BasicCandidate):
-    organizationId: str
+    organization_id: str
     source: Literal["self-registration", "pre-registration"]
     active: bool
-    activeAfter: int | None
-    activeBefore: int | None
+    active_after: int | None
+    active_before: int | None
     group: str
     tags: dict[str, str]
     labels: list[str]
@@ -143,16 +149,16 @@ class DetailedCandidate(BasicCandidate):
     stage: str | None
 
 
-class Pagination(BaseModel):
-    totalItems: int
-    totalPages: int
-    currentPage: int
+class Pagination(Answer):
+    total_items: int
+    total_pages: int
+    current_page: int
     limit: int
     next: str | None
     previous: str | None
 
 
-class CandidateList(BaseModel):
+class CandidateList(Answer):
     candidates: list[DetailedCandidate | BasicCandidate]
     pagination: Pagination
 
@@ -188,68 +194,68 @@ class TaskFilter(Wire):
     title: str | None = Field(default=None, max_length=200)
 
 
-class StepTest(BaseModel):
-    testId: str
-    organizationId: str
+class StepTest(Answer):
+    test_id: str
+    organization_id: str
     source: TestSource
 
 
-class TaskStep(BaseModel):
+class TaskStep(Answer):
     id: str
     title: str
     active: bool
-    activeBefore: int | None
-    activeAfter: int | None
-    attemptLimit: int
+    active_before: int | None
+    active_after: int | None
+    attempt_limit: int
     test: StepTest
-    webcamRecording: Literal["NONE", "PHOTO", "VIDEO"]
-    screenRecording: Literal["NONE", "SCREENSHOT", "SCREENCAPTURE"]
+    webcam_recording: Literal["NONE", "PHOTO", "VIDEO"]
+    screen_recording: Literal["NONE", "SCREENSHOT", "SCREENCAPTURE"]
     fullscreen: bool
-    postAiProctoring: bool
-    practiceMode: bool
+    post_ai_proctoring: bool
+    practice_mode: bool
 
 
-class TaskProgram(BaseModel):
+class TaskProgram(Answer):
     uuid: str
     name: str
-    stepIds: list[str]  # beyond the guide: which steps the program opens
+    step_ids: list[str]  # beyond the guide: which steps the program opens
 
 
-class TaskStage(BaseModel):
+class TaskStage(Answer):
     uuid: str
     name: str
 
 
-class TaskEmailTemplate(BaseModel):
+class TaskEmailTemplate(Answer):
     name: str
     subject: str
 
 
-class BasicTask(BaseModel):
-    taskId: str
+class BasicTask(Answer):
+    task_id: str
     title: str
-    createdAt: int
+    created_at: int
 
 
 class DetailedTask(BasicTask):
-    organizationId: str
+    organization_id: str
     favorite: bool
     folder: str
     labels: list[str]
     tags: dict[str, Any]
     lang: Literal["default"] | Lang
-    accessMethod: AccessMethod
+    access_method: AccessMethod
     active: bool
-    activeAfter: int | None
-    activeBefore: int | None
+    active_after: int | None
+    active_before: int | None
     steps: list[TaskStep]
     programs: list[TaskProgram]
     stages: list[TaskStage]
-    emailTemplates: list[TaskEmailTemplate]
-    privateChatEnabled: bool
+    email_templates: list[TaskEmailTemplate]
+    private_chat_enabled: bool
 
 
-class TaskList(BaseModel):
+class TaskList(Answer):
     tasks: list[DetailedTask | BasicTask]
     pagination: Pagination
 
@@ -290,23 +296,23 @@ class Expand(Wire):
     expand: list[Expansion] = Field(default_factory=list, max_length=5)
 
 
-class TestInstanceCandidate(BaseModel):
+class TestInstanceCandidate(Answer):
     id: str
     kind: Literal["user", "temp"]
 
 
-class BasicTestInstance(BaseModel):
-    testInstanceId: str
-    taskId: str
-    stepId: str
-    ticketId: str
+class BasicTestInstance(Answer):
+    test_instance_id: str
+    task_id: str
+    step_id: str
+    ticket_id: str
     status: Literal["STARTED", "COMPLETE", "RESETUP"]
     ignored: bool
     result: Literal[False] | dict[str, Any]  # false until the session completes; then completedAt and scores
 
 
 class DetailedTestInstance(BasicTestInstance):
-    organizationId: str
+    organization_id: str
     candidate: TestInstanceCandidate
     folder: str
     group: str
@@ -314,29 +320,29 @@ class DetailedTestInstance(BasicTestInstance):
     tags: dict[str, Any]
 
 
-class IdentityPhoto(BaseModel):
+class IdentityPhoto(Answer):
     url: str | None
 
 
 class ExpandedTestInstance(DetailedTestInstance):
-    creditCost: int | None = None
-    uniqId: str | None = None
+    credit_cost: int | None = None
+    uniq_id: str | None = None
     test: StepTest | None = None
-    roomForm: dict[str, Any] | None = None
-    identityPhoto: IdentityPhoto | None = None
+    room_form: dict[str, Any] | None = None
+    identity_photo: IdentityPhoto | None = None
 
 
-class TestInstanceList(BaseModel):
-    testInstances: list[DetailedTestInstance | BasicTestInstance]
+class TestInstanceList(Answer):
+    test_instances: list[DetailedTestInstance | BasicTestInstance]
     pagination: Pagination
 
 
-class CursorPagination(BaseModel):
+class CursorPagination(Answer):
     limit: int
-    lastDocId: str | None
+    last_doc_id: str | None
     next: str | None
 
 
-class TestInstanceSearchResult(BaseModel):
-    testInstances: list[DetailedTestInstance | BasicTestInstance]
+class TestInstanceSearchResult(Answer):
+    test_instances: list[DetailedTestInstance | BasicTestInstance]
     pagination: CursorPagination
