@@ -17,6 +17,9 @@ from candidly.domain.attempts import Attempt
 # carries its three lists (empty when the completion reported none), as the guide types them.
 _BASIC_SCORES = ("pointsAchieved", "maxAchievablePoints", "achievementRatio")
 _DETAILED_LISTS = ("sections", "dimensions", "effects")
+# The result object has no response model (its scores are what the completion reported, under the same names):
+# its other names, each written once.
+_COMPLETED_AT, _SCOREBOARD, _QUESTIONS = "completedAt", "scoreboard", "noOfQuestions"
 
 
 def _seconds(session: Attempt) -> int | None:
@@ -27,16 +30,15 @@ def _result(session: Attempt, detailed: bool) -> dict[str, Any] | bool:
     """``false`` until the session completes; then its completion time and scores."""
     if session.completed_at is None:
         return False
-    scoreboard = dict(session.result.get("scoreboard") or {})
+    scoreboard = dict(session.result.get(_SCOREBOARD) or {})
+    result: dict[str, Any] = {_COMPLETED_AT: _seconds(session), _SCOREBOARD: scoreboard}
     if not detailed:
-        scoreboard = {k: v for k, v in scoreboard.items() if k in _BASIC_SCORES}
-        return {"completedAt": _seconds(session), "scoreboard": scoreboard}
-    questions = session.result.get("noOfQuestions")  # a completion may report it beside the scoreboard
+        result[_SCOREBOARD] = {k: v for k, v in scoreboard.items() if k in _BASIC_SCORES}
+        return result
+    questions = session.result.get(_QUESTIONS)  # a completion may report it beside the scoreboard
     if questions is not None:
-        scoreboard.setdefault("noOfQuestions", questions)
-    result: dict[str, Any] = {"completedAt": _seconds(session), "scoreboard": scoreboard}
-    if questions is not None:
-        result["noOfQuestions"] = questions  # where earlier answers put it: kept for the clients that read it there
+        scoreboard.setdefault(_QUESTIONS, questions)
+        result[_QUESTIONS] = questions  # where earlier answers put it: kept for the clients that read it there
     result.update({k: session.result.get(k) or [] for k in _DETAILED_LISTS})
     return result
 
