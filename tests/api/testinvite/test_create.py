@@ -117,6 +117,10 @@ def test_the_same_uniq_id_is_free_in_another_task(client: TestClient, org: Org, 
     create(client, org, other, tracking={"uniqId": "same"})
 
 
+DEEP: dict[str, Any] = {"level": {}}
+for _ in range(11):
+    DEEP = {"level": DEEP}
+
 REJECTS: list[tuple[str, dict[str, Any], int, str]] = [
     ("unknown kind", {"kind": "visitor"}, 400, "kind"),
     ("missing kind", {"fullname": "A"}, 400, "kind"),
@@ -137,6 +141,9 @@ REJECTS: list[tuple[str, dict[str, Any], int, str]] = [
     ("bad extra email", {"extraEmails": ["nope"]}, 400, "extraEmails[0]"),
     ("bad callback resource", {"callback": {"url": "https://x.example.com", "resource": "full"}}, 400, "callback.resource"),
     ("bad scope", {"tracking": {"uniqId": "x", "scope": "planet"}}, 400, "tracking.scope"),
+    # Refused by the core's rules, past the wire model's: still named as the body spells them.
+    ("external data too large", {"externalData": {"notes": "x" * 11_000}}, 400, "externalData: must be at most"),
+    ("external data too deep", {"externalData": DEEP}, 400, "externalData: must be nested at most"),
 ]  # fmt: skip
 
 

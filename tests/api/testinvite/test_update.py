@@ -98,6 +98,7 @@ REJECTS: list[tuple[str, Any, str]] = [
     ("empty label", {"fields": {"labels": {"add": [""]}}}, "fields.labels.add: "),
     ("null name", {"fields": {"fullname": None}}, "fields.fullname: must be a string"),
     ("null email", {"fields": {"email": None}}, "fields.email: must be a string"),
+    ("null group", {"fields": {"group": None}}, "fields.group: must not be null"),
     ("array body", [], "body: must be a JSON object"),
 ]  # fmt: skip
 

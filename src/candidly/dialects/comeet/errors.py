@@ -13,7 +13,7 @@ from starlette.exceptions import HTTPException
 
 from candidly.dialects.base import allowed_methods
 from candidly.dialects.comeet.fields import WIRE_NAMES, answer_name, answered, path, wire_name
-from candidly.dialects.fields import rename_head
+from candidly.dialects.fields import renamed
 from candidly.domain import errors as e
 
 
@@ -101,7 +101,7 @@ def error(status: int, code: Code, message: str, **extra: Any) -> Response:
 
 def wire_field(field: str) -> str:
     """Comeet's name for a core field (``external_id`` is ``partner_candidate_id``)."""
-    return rename_head(field, WIRE_NAMES)
+    return renamed(field, WIRE_NAMES)
 
 
 def code_for(field: str, reason: str) -> Code:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from candidly.dialects.fields import renamed
+from candidly.dialects.fields import wire_names
 
 # Request attribute -> Comeet's name for it in a request body, where the two differ: none do today.
 REQUEST_ALIASES: dict[str, str] = {}
@@ -68,4 +68,4 @@ def path(*parts: str | int) -> str:
 
 _ANSWER_RENAMES = {attribute: answer_name(attribute) for attribute in {*REQUEST_ALIASES, *ANSWER_ALIASES}}
 # Core field -> Comeet's name, where the two differ: how errors name a field a core rule refused.
-WIRE_NAMES = renamed({**NAMES, **PROCESS, **POSITION}, wire_name)
+WIRE_NAMES = wire_names({**NAMES, **PROCESS, **POSITION}, wire_name)

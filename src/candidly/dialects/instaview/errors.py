@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -12,6 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException
 
+from candidly.dialects.fields import renamed
 from candidly.dialects.instaview import ids
 from candidly.dialects.instaview.fields import WIRE_NAMES
 from candidly.dialects.instaview.schemas import Error
@@ -68,8 +68,7 @@ def vendor_words(message: str) -> str:
 def wire_field(field: str | None) -> str | None:
     if field is None:
         return None
-    head = re.split(r"[.\[]", field, maxsplit=1)[0]
-    return WIRE_NAMES.get(head, head) + field[len(head) :]
+    return renamed(field, WIRE_NAMES)
 
 
 def error(

@@ -7,7 +7,9 @@ field so too. A field is renamed here and nowhere else.
 
 from __future__ import annotations
 
-from pydantic.alias_generators import to_camel
+# InstaView's models and routes import ``wire_name`` from here: it is re-exported.
+from candidly.dialects.fields import wire_name as wire_name
+from candidly.dialects.fields import wire_names
 
 # Core Candidate field -> the request models' attribute, for the candidate fields that map one to one.
 CANDIDATE = {
@@ -29,10 +31,5 @@ JOBS = {"opening_ids": "job_ids", "opening_id": "job_id"}
 NOT_NULL = ("first_name", "last_name", "status", "gdpr_expiry_date", "job_ids")
 
 
-def wire_name(attribute: str) -> str:
-    """InstaView's name for a request model's attribute: ``gdpr_expiry_date`` is ``gdprExpiryDate``."""
-    return to_camel(attribute)
-
-
 # Core field -> InstaView's name, where the two differ: how errors name the field a core rule refused.
-WIRE_NAMES = {core: wire_name(attr) for core, attr in {**CANDIDATE, **JOBS}.items() if wire_name(attr) != core}
+WIRE_NAMES = wire_names({**CANDIDATE, **JOBS})

@@ -15,33 +15,12 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException
 
+from candidly.dialects.fields import renamed
+from candidly.dialects.testinvite.fields import CREATE_NAMES
 from candidly.dialects.testinvite.schemas import Error
 from candidly.domain import errors as e
 
 RESPONSES: dict[int | str, dict[str, Any]] = {"4XX": {"model": Error, "description": "TestInvite's error"}}
-
-# Core field names -> TestInvite's, so a message names the field the client actually sent.
-FIELD_NAMES = {
-    "first_name": "fullname",
-    "last_name": "fullname",
-    "program_ids": "programIds",
-    "extra_emails": "extraEmails",
-    "step_overrides": "customizedSteps",
-    "external_id": "externalId",
-    "external_data": "externalData",
-    "language": "lang",
-    "active_after": "activeAfter",
-    "active_before": "activeBefore",
-    "uniq_id": "tracking.uniqId",
-    "uniq_scope": "tracking.scope",
-    "invite": "inviteByEmail",
-    "invite.template_name": "inviteByEmail.emailTemplateName",
-    "user_id": "id",
-    "opening_id": "taskId",
-    "price_currency": "price.currency",
-    "price_amount": "price.amount",
-}
-
 
 # Candidly's names for what TestInvite calls otherwise, as whole words outside quoted values ("test session"
 # already is TestInvite's word) and outside names such as the scope read:openings, which must stay as they are.
@@ -62,12 +41,8 @@ def in_testinvite_words(message: str) -> str:
 
 
 def wire_field(field: str | None) -> str | None:
-    if field is None:
-        return None
-    if field in FIELD_NAMES:
-        return FIELD_NAMES[field]
-    head = re.split(r"[.\[]", field, maxsplit=1)[0]
-    return FIELD_NAMES.get(head, head) + field[len(head) :] if head in FIELD_NAMES else field
+    """A core field as a TestInvite body spells it (``program_ids[0]`` -> ``programIds[0]``)."""
+    return None if field is None else renamed(field, CREATE_NAMES)
 
 
 # A core field path -> the path of the same value in the body of one operation (create and update spell the same

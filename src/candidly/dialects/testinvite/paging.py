@@ -9,6 +9,9 @@ from urllib.parse import urlencode
 from fastapi import Query
 from pydantic import AfterValidator
 
+from candidly.dialects.fields import spelled
+from candidly.dialects.testinvite import schemas as wire
+
 Mode = Literal["basic", "detailed", "default"]  # "default" reads as basic (docs/vendors/testinvite.md, decision 7)
 MAX_LIMIT = 100
 # TestInvite documents no maximum, so a larger limit is not refused: the page holds at most MAX_LIMIT items and
@@ -31,11 +34,12 @@ def pagination(total: int, page: int, limit: int, mode: str, filters: dict[str, 
     """TestInvite's page object; ``next`` and ``previous`` keep the filters given in the query."""
     pages = math.ceil(total / limit) if total else 0
     previous = min(page - 1, pages)  # from past the end, back to the last page that holds items
-    return {
-        "totalItems": total,
-        "totalPages": pages,
-        "currentPage": page,
+    values = {
+        "total_items": total,
+        "total_pages": pages,
+        "current_page": page,
         "limit": limit,
         "next": link(limit=limit, page=page + 1, mode=mode, **filters) if page < pages else None,
         "previous": link(limit=limit, page=previous, mode=mode, **filters) if previous >= 1 else None,
     }
+    return spelled(wire.Pagination, values)

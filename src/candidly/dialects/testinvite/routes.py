@@ -8,6 +8,7 @@ from fastapi import APIRouter, Body, Query
 from fastapi.responses import Response
 
 from candidly.dialects.base import FastJSONResponse
+from candidly.dialects.fields import spelled
 from candidly.dialects.testinvite import schemas as wire
 from candidly.dialects.testinvite import translate
 from candidly.dialects.testinvite.deps import BEARER, BaseUrl, Who
@@ -66,10 +67,13 @@ async def list_candidates(
         found = r.applications(query, PageRequest(limit=limit, offset=(page - 1) * limit))
         # The unfiltered total is a counter kept in the same transaction as every create and delete.
         total = opening.application_count if not filters else r.count_applications(query)
-        return {
-            "candidates": [render(r, a, base_url, mode_of(mode)) for a in found.items],
-            "pagination": pagination(total, page, limit, mode_of(mode), filters),
-        }
+        return spelled(
+            wire.CandidateList,
+            {
+                "candidates": [render(r, a, base_url, mode_of(mode)) for a in found.items],
+                "pagination": pagination(total, page, limit, mode_of(mode), filters),
+            },
+        )
 
     return FastJSONResponse(await who.read(read))
 

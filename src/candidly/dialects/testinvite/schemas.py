@@ -1,4 +1,9 @@
-"""TestInvite wire models: the bodies of the create and update seeds, with TestInvite's field names."""
+"""TestInvite wire models: the bodies of the create and update seeds, with TestInvite's field names.
+
+A request model's attribute is TestInvite's name in snake_case; its name on the wire is derived from it (camelCase,
+the ``Wire`` models' alias generator), or declared beside it where TestInvite's name is irregular (``from``,
+``externalEmails``). Which core field each attribute carries is declared in fields.py.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +11,23 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, StrictBool
 
+from candidly.dialects.fields import wire_name
+
 Lang = Literal["tr", "en", "es", "fr", "nl", "it", "sr", "sv", "de", "no", "ru", "pt"]
 Seconds = Annotated[int, Field(ge=0, le=32_503_680_000)]  # up to year 3000
 Name = Annotated[str, Field(max_length=200)]
 
 
 class Wire(BaseModel):
-    # Vendor clients send fields we may not know yet; TestInvite ignores them, and so do we.
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    # Vendor clients send fields we may not know yet; TestInvite ignores them, and so do we. Each attribute's wire
+    # name is derived from it: external_id is externalId, customized_steps customizedSteps, uniq_id uniqId.
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, alias_generator=wire_name)
+
+
+class Answer(BaseModel):
+    # What an answer carries, each attribute under its derived wire name (a renderer spells its keys through
+    # dialects.fields.spelled): candidate_id is candidateId, active_after activeAfter, last_doc_id lastDocId.
+    model_config = ConfigDict(alias_generator=wire_name)
 
 
 class Dates(Wire):
@@ -27,18 +41,18 @@ class Price(Wire):
 
 
 class Customization(Wire):
-    active_after: Seconds | None = Field(default=None, alias="activeAfter")
-    active_before: Seconds | None = Field(default=None, alias="activeBefore")
+    active_after: Seconds | None = None
+    active_before: Seconds | None = None
 
 
 class CustomizedStep(Wire):
-    step_id: str = Field(alias="stepId", max_length=64)
+    step_id: str = Field(max_length=64)
     customization: Customization
 
 
 class InviteByEmail(Wire):
-    email_template_name: str = Field(alias="emailTemplateName", min_length=1, max_length=200)
-    date_to_send: Seconds | None = Field(default=None, alias="dateToSend")
+    email_template_name: str = Field(min_length=1, max_length=200)
+    date_to_send: Seconds | None = None
 
 
 class Callback(Wire):
@@ -48,7 +62,7 @@ class Callback(Wire):
 
 
 class Tracking(Wire):
-    uniq_id: str = Field(alias="uniqId", min_length=1, max_length=255)
+    uniq_id: str = Field(min_length=1, max_length=255)
     scope: Literal["task", "group", "labels", "programs"] = "task"
 
 
@@ -56,20 +70,18 @@ class Common(Wire):
     group: str | None = Field(default=None, min_length=1, max_length=200)
     labels: list[Name] | None = Field(default=None, max_length=100)
     tags: dict[Name, Annotated[str, Field(max_length=1000)]] | None = Field(default=None, max_length=100)
-    external_id: str | None = Field(default=None, alias="externalId", max_length=255)
-    external_data: dict[str, Any] | None = Field(default=None, alias="externalData", max_length=1000)
+    external_id: str | None = Field(default=None, max_length=255)
+    external_data: dict[str, Any] | None = Field(default=None, max_length=1000)
     lang: Lang | None = None
-    program_ids: list[Annotated[str, Field(max_length=64)]] | None = Field(
-        default=None, alias="programIds", max_length=100
-    )
+    program_ids: list[Annotated[str, Field(max_length=64)]] | None = Field(default=None, max_length=100)
     # The seed's prose calls it externalEmails (docs/vendors/testinvite.md, decision 10): both names are accepted.
     extra_emails: list[Annotated[str, Field(max_length=320)]] | None = Field(
-        default=None, validation_alias=AliasChoices("extraEmails", "externalEmails"), max_length=20
+        default=None, validation_alias=AliasChoices(wire_name("extra_emails"), "externalEmails"), max_length=20
     )
     dates: Dates | None = None
     price: Price | None = None
-    customized_steps: list[CustomizedStep] | None = Field(default=None, alias="customizedSteps", max_length=100)
-    invite_by_email: InviteByEmail | None = Field(default=None, alias="inviteByEmail")
+    customized_steps: list[CustomizedStep] | None = Field(default=None, max_length=100)
+    invite_by_email: InviteByEmail | None = None
     callback: Callback | None = None
 
 
@@ -102,8 +114,8 @@ class Fields(Wire):
     labels: LabelChanges | None = None
     favorite: StrictBool | None = None
     active: StrictBool | None = None
-    active_after: Seconds | None = Field(default=None, alias="activeAfter")
-    active_before: Seconds | None = Field(default=None, alias="activeBefore")
+    active_after: Seconds | None = None
+    active_before: Seconds | None = None
 
 
 class UpdateCandidate(Wire):
@@ -113,23 +125,23 @@ class UpdateCandidate(Wire):
     steps: dict[Annotated[str, Field(max_length=64)], dict[str, Any]] | None = Field(default=None, max_length=100)
 
 
-class BasicCandidate(BaseModel):
-    candidateId: str
+class BasicCandidate(Answer):
+    candidate_id: str
     kind: Literal["user", "temp"]
-    taskId: str
-    loggedIn: bool
+    task_id: str
+    logged_in: bool
     fullname: str | None = None
     email: str | None = None
-    invitationCode: str | None
-    directAccessUrl: str | None
+    invitation_code: str | None
+    direct_access_url: str | None
 
 
 class DetailedCandidate(BasicCandidate):
-    organizationId: str
+    organization_id: str
     source: Literal["self-registration", "pre-registration"]
     active: bool
-    activeAfter: int | None
-    activeBefore: int | None
+    active_after: int | None
+    active_before: int | None
     group: str
     tags: dict[str, str]
     labels: list[str]
@@ -137,16 +149,16 @@ class DetailedCandidate(BasicCandidate):
     stage: str | None
 
 
-class Pagination(BaseModel):
-    totalItems: int
-    totalPages: int
-    currentPage: int
+class Pagination(Answer):
+    total_items: int
+    total_pages: int
+    current_page: int
     limit: int
     next: str | None
     previous: str | None
 
 
-class CandidateList(BaseModel):
+class CandidateList(Answer):
     candidates: list[DetailedCandidate | BasicCandidate]
     pagination: Pagination
 
@@ -182,68 +194,68 @@ class TaskFilter(Wire):
     title: str | None = Field(default=None, max_length=200)
 
 
-class StepTest(BaseModel):
-    testId: str
-    organizationId: str
+class StepTest(Answer):
+    test_id: str
+    organization_id: str
     source: TestSource
 
 
-class TaskStep(BaseModel):
+class TaskStep(Answer):
     id: str
     title: str
     active: bool
-    activeBefore: int | None
-    activeAfter: int | None
-    attemptLimit: int
+    active_before: int | None
+    active_after: int | None
+    attempt_limit: int
     test: StepTest
-    webcamRecording: Literal["NONE", "PHOTO", "VIDEO"]
-    screenRecording: Literal["NONE", "SCREENSHOT", "SCREENCAPTURE"]
+    webcam_recording: Literal["NONE", "PHOTO", "VIDEO"]
+    screen_recording: Literal["NONE", "SCREENSHOT", "SCREENCAPTURE"]
     fullscreen: bool
-    postAiProctoring: bool
-    practiceMode: bool
+    post_ai_proctoring: bool
+    practice_mode: bool
 
 
-class TaskProgram(BaseModel):
+class TaskProgram(Answer):
     uuid: str
     name: str
-    stepIds: list[str]  # beyond the guide: which steps the program opens
+    step_ids: list[str]  # beyond the guide: which steps the program opens
 
 
-class TaskStage(BaseModel):
+class TaskStage(Answer):
     uuid: str
     name: str
 
 
-class TaskEmailTemplate(BaseModel):
+class TaskEmailTemplate(Answer):
     name: str
     subject: str
 
 
-class BasicTask(BaseModel):
-    taskId: str
+class BasicTask(Answer):
+    task_id: str
     title: str
-    createdAt: int
+    created_at: int
 
 
 class DetailedTask(BasicTask):
-    organizationId: str
+    organization_id: str
     favorite: bool
     folder: str
     labels: list[str]
     tags: dict[str, Any]
     lang: Literal["default"] | Lang
-    accessMethod: AccessMethod
+    access_method: AccessMethod
     active: bool
-    activeAfter: int | None
-    activeBefore: int | None
+    active_after: int | None
+    active_before: int | None
     steps: list[TaskStep]
     programs: list[TaskProgram]
     stages: list[TaskStage]
-    emailTemplates: list[TaskEmailTemplate]
-    privateChatEnabled: bool
+    email_templates: list[TaskEmailTemplate]
+    private_chat_enabled: bool
 
 
-class TaskList(BaseModel):
+class TaskList(Answer):
     tasks: list[DetailedTask | BasicTask]
     pagination: Pagination
 
@@ -259,9 +271,9 @@ class MetaSearch(Wire):
     kind: Literal["meta"]
     group: str | None = Field(default=None, max_length=200)
     label: str | None = Field(default=None, max_length=200)
-    step_id: str | None = Field(default=None, alias="stepId", max_length=64)
+    step_id: str | None = Field(default=None, max_length=64)
     status: Literal["STARTED", "COMPLETE", "RESETUP"] | None = None
-    from_: Milliseconds | None = Field(default=None, alias="from")
+    from_: Milliseconds | None = Field(default=None, alias="from")  # a Python keyword, so its name is spelled out
     to: Milliseconds | None = None
 
 
@@ -269,11 +281,11 @@ class InfoSearch(Wire):
     """A pinpoint search by what identifies the candidate."""
 
     kind: Literal["info"]
-    display_name: str | None = Field(default=None, alias="displayName", min_length=1, max_length=400)
+    display_name: str | None = Field(default=None, min_length=1, max_length=400)
     email: str | None = Field(default=None, max_length=320)
     credential1: str | None = Field(default=None, max_length=200)
     code: str | None = Field(default=None, max_length=20)
-    uniq_id: str | None = Field(default=None, alias="uniqId", max_length=255)
+    uniq_id: str | None = Field(default=None, max_length=255)
 
 
 TestInstanceSearch = Annotated[MetaSearch | InfoSearch, Field(discriminator="kind")]
@@ -284,23 +296,23 @@ class Expand(Wire):
     expand: list[Expansion] = Field(default_factory=list, max_length=5)
 
 
-class TestInstanceCandidate(BaseModel):
+class TestInstanceCandidate(Answer):
     id: str
     kind: Literal["user", "temp"]
 
 
-class BasicTestInstance(BaseModel):
-    testInstanceId: str
-    taskId: str
-    stepId: str
-    ticketId: str
+class BasicTestInstance(Answer):
+    test_instance_id: str
+    task_id: str
+    step_id: str
+    ticket_id: str
     status: Literal["STARTED", "COMPLETE", "RESETUP"]
     ignored: bool
     result: Literal[False] | dict[str, Any]  # false until the session completes; then completedAt and scores
 
 
 class DetailedTestInstance(BasicTestInstance):
-    organizationId: str
+    organization_id: str
     candidate: TestInstanceCandidate
     folder: str
     group: str
@@ -308,29 +320,29 @@ class DetailedTestInstance(BasicTestInstance):
     tags: dict[str, Any]
 
 
-class IdentityPhoto(BaseModel):
+class IdentityPhoto(Answer):
     url: str | None
 
 
 class ExpandedTestInstance(DetailedTestInstance):
-    creditCost: int | None = None
-    uniqId: str | None = None
+    credit_cost: int | None = None
+    uniq_id: str | None = None
     test: StepTest | None = None
-    roomForm: dict[str, Any] | None = None
-    identityPhoto: IdentityPhoto | None = None
+    room_form: dict[str, Any] | None = None
+    identity_photo: IdentityPhoto | None = None
 
 
-class TestInstanceList(BaseModel):
-    testInstances: list[DetailedTestInstance | BasicTestInstance]
+class TestInstanceList(Answer):
+    test_instances: list[DetailedTestInstance | BasicTestInstance]
     pagination: Pagination
 
 
-class CursorPagination(BaseModel):
+class CursorPagination(Answer):
     limit: int
-    lastDocId: str | None
+    last_doc_id: str | None
     next: str | None
 
 
-class TestInstanceSearchResult(BaseModel):
-    testInstances: list[DetailedTestInstance | BasicTestInstance]
+class TestInstanceSearchResult(Answer):
+    test_instances: list[DetailedTestInstance | BasicTestInstance]
     pagination: CursorPagination

@@ -9,8 +9,10 @@ from fastapi import APIRouter, Body, Query
 from fastapi.responses import Response
 
 from candidly.dialects.base import FastJSONResponse
+from candidly.dialects.fields import alias_path, spelled
 from candidly.dialects.testinvite import schemas as wire
 from candidly.dialects.testinvite.deps import BEARER, Who
+from candidly.dialects.testinvite.fields import CANDIDATE_ID, EXTERNAL_ID, LAST_DOC_ID, TICKET_ID
 from candidly.dialects.testinvite.instances import render_test_instance
 from candidly.dialects.testinvite.paging import Limit, Mode, PageNumber, link, mode_of, pagination
 from candidly.dialects.testinvite.routes import people
@@ -28,6 +30,8 @@ router = APIRouter(tags=["test instances"], dependencies=[BEARER])
 BASE = "/api/integration/rest/v1/tasks/{task_id}/test-instances"
 # The expand page writes its path without v1; a client copying it from there finds it too.
 UNVERSIONED = "/api/integration/rest/tasks/{task_id}/test-instances"
+# A search's window, as its body names it (``from`` and ``to``, in milliseconds).
+_FROM, _TO = alias_path(wire.MetaSearch, "from_"), alias_path(wire.MetaSearch, "to")
 # A search by group or label reads the ids of at most this many of the task's candidates.
 MAX_CANDIDATES = 10_000
 
@@ -68,9 +72,9 @@ async def list_test_instances(
     mode: Mode = "basic",
     limit: Limit = 10,
     page: PageNumber = 1,
-    ticket_id: Annotated[str | None, Query(alias="ticketId", max_length=64)] = None,
-    candidate_id: Annotated[str | None, Query(alias="candidateId", max_length=64)] = None,
-    external_id: Annotated[str | None, Query(alias="externalId", max_length=255)] = None,
+    ticket_id: Annotated[str | None, Query(alias=TICKET_ID, max_length=64)] = None,
+    candidate_id: Annotated[str | None, Query(alias=CANDIDATE_ID, max_length=64)] = None,
+    external_id: Annotated[str | None, Query(alias=EXTERNAL_ID, max_length=255)] = None,
 ) -> Response:
     """A task's test instances, a page at a time, optionally of one candidate (by id or externalId)."""
     candidate = candidate_id or ticket_id
@@ -78,20 +82,20 @@ async def list_test_instances(
     def read(r: Reader) -> tuple[list[dict[str, Any]], int]:
         _task(r, task_id)
         if candidate is not None and external_id is not None:
-            raise InvalidField("externalId", "cannot be combined with candidateId")
+            raise InvalidField(EXTERNAL_ID, f"cannot be combined with {CANDIDATE_ID}")
         equal: dict[str, Any] = {"opening_id": task_id}
         if candidate is not None:
             equal["application_id"] = candidate
         if external_id is not None:
             of = Filters(equal={"external_id": external_id})
-            equal["application_id"] = _candidates(r, task_id, of, "externalId")
+            equal["application_id"] = _candidates(r, task_id, of, EXTERNAL_ID)
         found, _, total = _page(r, Filters(equal=equal), PageRequest(limit=limit, offset=(page - 1) * limit), mode)
         return found, total
 
     found, total = await who.read(read)
-    filters = {k: v for k, v in {"candidateId": candidate, "externalId": external_id}.items() if v}
-    answer = {"testInstances": found, "pagination": pagination(total, page, limit, mode_of(mode), filters)}
-    return FastJSONResponse(answer)
+    filters = {k: v for k, v in {CANDIDATE_ID: candidate, EXTERNAL_ID: external_id}.items() if v}
+    answer = {"test_instances": found, "pagination": pagination(total, page, limit, mode_of(mode), filters)}
+    return FastJSONResponse(spelled(wire.TestInstanceList, answer))
 
 
 def _ms(value: int | None) -> datetime | None:
@@ -107,9 +111,10 @@ def _meta_filters(r: Reader, task_id: str, body: wire.MetaSearch) -> Filters:
         equal["status"] = body.status
     if body.group is not None or body.label is not None:
         of = Filters(equal={} if body.group is None else {"group": body.group}, contains_label=body.label)
-        equal["application_id"] = _candidates(r, task_id, of, "group" if body.group is not None else "label")
+        by = "group" if body.group is not None else "label"
+        equal["application_id"] = _candidates(r, task_id, of, alias_path(wire.MetaSearch, by))
     if body.from_ is not None and body.to is not None and body.from_ > body.to:
-        raise InvalidField("from", "must not be after to")
+        raise InvalidField(_FROM, f"must not be after {_TO}")
     return Filters(equal=equal, ranges={"started_at": (_ms(body.from_), _ms(body.to))})
 
 
@@ -131,7 +136,7 @@ async def search_test_instances(
     body: Annotated[wire.TestInstanceSearch, Body()],
     mode: Mode = "basic",
     limit: Limit = 10,
-    last_doc_id: Annotated[str | None, Query(alias="lastDocId", max_length=64)] = None,
+    last_doc_id: Annotated[str | None, Query(alias=LAST_DOC_ID, max_length=64)] = None,
 ) -> Response:
     """The task's test instances matching the body, oldest first, ``limit`` after ``lastDocId``."""
 
@@ -148,16 +153,9 @@ async def search_test_instances(
 
     found, page = await who.read(read)
     last = page.next_cursor  # null when no test instance follows this page
-    return FastJSONResponse(
-        {
-            "testInstances": found,
-            "pagination": {
-                "limit": limit,
-                "lastDocId": last,
-                "next": link(limit=limit, lastDocId=last, mode=mode_of(mode)) if last else None,
-            },
-        }
-    )
+    following = link(**{"limit": limit, LAST_DOC_ID: last, "mode": mode_of(mode)}) if last else None
+    cursor = spelled(wire.CursorPagination, {"limit": limit, "last_doc_id": last, "next": following})
+    return FastJSONResponse(spelled(wire.TestInstanceSearchResult, {"test_instances": found, "pagination": cursor}))
 
 
 def _continues_from(r: Reader, task_id: str, last_doc_id: str) -> None:
@@ -165,7 +163,7 @@ def _continues_from(r: Reader, task_id: str, last_doc_id: str) -> None:
     try:
         _instance(r, task_id, last_doc_id)
     except NotFound:
-        raise InvalidField("lastDocId", f"{last_doc_id!r} is not a test instance of this task") from None
+        raise InvalidField(LAST_DOC_ID, f"{last_doc_id!r} is not a test instance of this task") from None
 
 
 def _instance(r: Reader, task_id: str, instance_id: str) -> tuple[Attempt, Application]:
@@ -195,13 +193,17 @@ async def expand_test_instance(
     task, (session, application) = await who.read(lambda r: (_task(r, task_id), _instance(r, task_id, instance_id)))
     answer = render_test_instance(session, application, "detailed")
     step = task.step(session.step_id)
-    extras: dict[str, Any] = {
-        "creditCost": 0,  # Candidly charges no credits
-        "uniqId": application.uniq_id,
-        "test": step_test(step) if step is not None else None,
-        "roomForm": {},  # Candidly asks candidates no entry form
-        "identityPhoto": {"url": None},  # nor takes their photo
-    }
+    # Each name ``expand`` takes is the wire name of the field it adds.
+    extras = spelled(
+        wire.ExpandedTestInstance,
+        {
+            "credit_cost": 0,  # Candidly charges no credits
+            "uniq_id": application.uniq_id,
+            "test": step_test(step) if step is not None else None,
+            "room_form": {},  # Candidly asks candidates no entry form
+            "identity_photo": spelled(wire.IdentityPhoto, {"url": None}),  # nor takes their photo
+        },
+    )
     for name in dict.fromkeys(body.expand if body is not None else []):
         if extras[name] is not None:  # a candidate without a uniqId, or a step since removed, shows nothing
             answer[name] = extras[name]

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Body, Query
 from fastapi.responses import Response
 
 from candidly.dialects.base import FastJSONResponse
+from candidly.dialects.fields import spelled
 from candidly.dialects.testinvite import schemas as wire
 from candidly.dialects.testinvite.deps import BEARER, Who
 from candidly.dialects.testinvite.paging import Limit, Mode, PageNumber, mode_of, pagination
@@ -50,12 +51,9 @@ def _tasks(r: Reader, title: str | None, keep: Keep | None, limit: int, page: in
 
 def _answer(found: list[Opening], total: int, mode: str, limit: int, page: int, query: dict[str, str]) -> Response:
     """The tasks and the pagination object, whose links carry ``query`` (the filters a GET was given)."""
-    return FastJSONResponse(
-        {
-            "tasks": [render_task(o, mode_of(mode)) for o in found],
-            "pagination": pagination(total, page, limit, mode_of(mode), query),
-        }
-    )
+    tasks = [render_task(o, mode_of(mode)) for o in found]
+    answer = {"tasks": tasks, "pagination": pagination(total, page, limit, mode_of(mode), query)}
+    return FastJSONResponse(spelled(wire.TaskList, answer))
 
 
 @router.get(TASKS, response_model=wire.TaskList)

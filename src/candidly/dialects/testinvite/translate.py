@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any, cast, get_args
 
 from candidly.dialects.base import epoch_seconds, from_epoch
-from candidly.dialects.testinvite import errors
+from candidly.dialects.fields import renamed, spelled
+from candidly.dialects.testinvite import errors, fields
 from candidly.dialects.testinvite import schemas as wire
 from candidly.domain import commands as c
 from candidly.domain.applications import DEFAULT, Application, ApplicationKind
@@ -27,42 +29,27 @@ def person_fields(fullname: str | None, email: str | None) -> c.CandidateChanges
 
 
 def _common_fields(body: wire.Common) -> c.ApplicationChanges:
-    fields: dict[str, Any] = {}
-    simple = {
-        "group": body.group,
-        "labels": body.labels,
-        "tags": body.tags,
-        "external_id": body.external_id,
-        "external_data": body.external_data,
-        "language": body.lang,
-        "program_ids": body.program_ids,
-        "extra_emails": body.extra_emails,
-    }
-    fields.update({k: v for k, v in simple.items() if v is not None})
+    changes = {core: value for core, attr in fields.COMMON.items() if (value := getattr(body, attr)) is not None}
     if body.dates is not None:
-        fields["active_after"] = from_epoch(body.dates.after)
-        fields["active_before"] = from_epoch(body.dates.before)
+        changes["active_after"] = from_epoch(body.dates.after)
+        changes["active_before"] = from_epoch(body.dates.before)
     if body.price is not None:
-        fields["price_amount"], fields["price_currency"] = body.price.amount, body.price.currency
+        changes["price_amount"], changes["price_currency"] = body.price.amount, body.price.currency
     if body.customized_steps:
-        fields["step_overrides"] = {
-            s.step_id: {
-                k: from_epoch(v)
-                for k, v in (
-                    ("active_after", s.customization.active_after),
-                    ("active_before", s.customization.active_before),
-                )
-                if v is not None
-            }
-            for s in body.customized_steps
-        }
+        changes["step_overrides"] = {s.step_id: _customization(s.customization) for s in body.customized_steps}
     if body.callback is not None:
-        fields["callback"] = body.callback.model_dump()
-    return cast(c.ApplicationChanges, fields)
+        changes["callback"] = body.callback.model_dump()
+    return cast(c.ApplicationChanges, changes)
+
+
+def _customization(customization: wire.Customization) -> dict[str, Any]:
+    """A ``customizedSteps`` item's window as core step settings (only the bounds given)."""
+    given = {core: getattr(customization, attr) for core, attr in fields.CUSTOMIZATION.items()}
+    return {core: from_epoch(seconds) for core, seconds in given.items() if seconds is not None}
 
 
 def create_command(task_id: str, body: wire.TemporaryCandidate | wire.InternalCandidate) -> c.CreateApplication:
-    fields = _common_fields(body)
+    changes = _common_fields(body)
     invite: c.Invitation | None = None
     if body.invite_by_email is not None:
         invite = {
@@ -70,16 +57,16 @@ def create_command(task_id: str, body: wire.TemporaryCandidate | wire.InternalCa
             "send_at": from_epoch(body.invite_by_email.date_to_send),
         }
     if isinstance(body, wire.InternalCandidate):
-        return c.CreateApplication(task_id, user_id=body.id, fields=fields, invite=invite)
+        return c.CreateApplication(task_id, user_id=body.id, fields=changes, invite=invite)
     if body.credential1:
-        fields["credential1"] = body.credential1
+        changes["credential1"] = body.credential1
     if body.credential2:
-        fields["credential2"] = body.credential2
+        changes["credential2"] = body.credential2
     scope = None
     if body.tracking is not None:
-        fields["uniq_id"], scope = body.tracking.uniq_id, body.tracking.scope
+        changes["uniq_id"], scope = body.tracking.uniq_id, body.tracking.scope
     person = person_fields(body.fullname, body.email)
-    return c.CreateApplication(task_id, candidate=person, fields=fields, uniq_scope=scope, invite=invite)
+    return c.CreateApplication(task_id, candidate=person, fields=changes, uniq_scope=scope, invite=invite)
 
 
 def update_command(task_id: str, application_id: str, body: wire.UpdateCandidate) -> c.UpdateApplication:
@@ -88,16 +75,14 @@ def update_command(task_id: str, application_id: str, body: wire.UpdateCandidate
     f = body.fields
     if f is not None:
         given = f.model_fields_set
-        for name in ("fullname", "email"):  # a person keeps a name and an address: null would be dropped unseen
-            if name in given and getattr(f, name) is None:
-                raise InvalidField(f"fields.{name}", "must be a string, not null")
+        for attr in ("fullname", "email"):  # a person keeps a name and an address: null would be dropped unseen
+            if attr in given and getattr(f, attr) is None:
+                raise InvalidField(fields.in_update(attr), "must be a string, not null")
         person = person_fields(f.fullname, f.email)
-        for name in ("group", "favorite", "active"):
-            if name in given:
-                changes[name] = getattr(f, name)
-        for name in ("active_after", "active_before"):
-            if name in given:
-                changes[name] = from_epoch(getattr(f, name))
+        changes.update({core: getattr(f, attr) for core, attr in fields.UPDATE_AS_GIVEN.items() if attr in given})
+        changes.update(
+            {core: from_epoch(getattr(f, attr)) for core, attr in fields.UPDATE_SECONDS.items() if attr in given}
+        )
         # Add, then remove (docs/vendors/testinvite.md, decision 13).
         if f.labels is not None and f.labels.add:
             changes["labels_add"] = f.labels.add
@@ -113,28 +98,6 @@ def update_command(task_id: str, application_id: str, body: wire.UpdateCandidate
     )
 
 
-# How a create and an update name the core fields a refusal may point at (``errors.named_as``).
-_CREATE_FIELDS = {"active_after": "dates.after", "active_before": "dates.before"}
-_UPDATE_FIELDS = {
-    "active_after": "fields.activeAfter",
-    "active_before": "fields.activeBefore",
-    "email": "fields.email",
-    "first_name": "fields.fullname",
-    "last_name": "fields.fullname",
-    "group": "fields.group",
-    "labels": "fields.labels.add",
-    "favorite": "fields.favorite",
-    "active": "fields.active",
-}
-_CUSTOMIZATION = {"active_after": "activeAfter", "active_before": "activeBefore"}
-_STEP_SETTING = {
-    "active": "active.value",
-    "attempt_limit": "limit.value",
-    "active_after": "dates.value.after",
-    "active_before": "dates.value.before",
-}
-
-
 def _step_path(field: str) -> tuple[str, str | None] | None:
     """``step_overrides.<step>[.<setting>]`` (or ``steps.<step>``) as (step id, setting or None)."""
     head, _, rest = field.partition(".")
@@ -147,18 +110,19 @@ def _step_path(field: str) -> tuple[str, str | None] | None:
 def create_names(body: wire.TemporaryCandidate | wire.InternalCandidate) -> errors.Rename:
     """Core field paths as a create body spells them: ``dates.after``, ``customizedSteps[0].stepId``, ..."""
     step_ids = [s.step_id for s in body.customized_steps or ()]
+    names = fields.INTERNAL_NAMES if isinstance(body, wire.InternalCandidate) else fields.CREATE_NAMES
 
     def rename(field: str) -> str:
         step = _step_path(field)
-        if step is not None:
-            step_id, setting = step
-            if step_id not in step_ids:
-                return "customizedSteps"
-            at = f"customizedSteps[{step_ids.index(step_id)}]"
-            return f"{at}.stepId" if setting is None else f"{at}.customization.{_CUSTOMIZATION.get(setting, setting)}"
-        if field == "uniq_id" and isinstance(body, wire.InternalCandidate):
-            return "id"  # the user's username is the internal candidate's uniqId
-        return _CREATE_FIELDS.get(field) or errors.wire_field(field) or field
+        if step is None:
+            return renamed(field, names)
+        step_id, setting = step
+        if step_id not in step_ids:
+            return fields.CUSTOMIZED_STEPS
+        at = f"{fields.CUSTOMIZED_STEPS}[{step_ids.index(step_id)}]"
+        if setting is None:
+            return f"{at}.{fields.STEP_ID}"
+        return f"{at}.{fields.CUSTOMIZATION_AT}.{fields.CUSTOMIZATION_NAMES.get(setting, setting)}"
 
     return rename
 
@@ -168,20 +132,23 @@ def update_names(field: str) -> str:
     step = _step_path(field)
     if step is not None:
         step_id, setting = step
-        return f"steps.{step_id}" + ("" if setting is None else f".{_STEP_SETTING.get(setting, setting)}")
+        return f"{fields.STEPS}.{step_id}" + (
+            "" if setting is None else f".{fields.STEP_SETTING_NAMES.get(setting, setting)}"
+        )
     head = re.split(r"[.\[]", field, maxsplit=1)[0]
-    return _UPDATE_FIELDS.get(head) or errors.wire_field(field) or field
+    return fields.UPDATE_NAMES.get(head) or renamed(field, fields.CREATE_NAMES)
 
 
 def _setting(path: str, value: Any) -> tuple[bool, Any]:
     """Read ``{isDefault: true}`` or ``{isDefault: false, value: ...}``: (is_default, value)."""
-    if not isinstance(value, dict) or not isinstance(value.get("isDefault"), bool):
-        raise InvalidField(path, "must be {isDefault: true} or {isDefault: false, value: ...}")
-    if value["isDefault"]:
+    is_default, given = fields.IS_DEFAULT, fields.VALUE
+    if not isinstance(value, dict) or not isinstance(value.get(is_default), bool):
+        raise InvalidField(path, f"must be {{{is_default}: true}} or {{{is_default}: false, {given}: ...}}")
+    if value[is_default]:
         return True, None
-    if "value" not in value:
-        raise InvalidField(f"{path}.value", "is required when isDefault is false")
-    return False, value["value"]
+    if given not in value:
+        raise InvalidField(f"{path}.{given}", f"is required when {is_default} is false")
+    return False, value[given]
 
 
 def _seconds_or_null(path: str, value: Any) -> Any:
@@ -192,39 +159,51 @@ def _seconds_or_null(path: str, value: Any) -> Any:
     return from_epoch(value)
 
 
+# What a core step setting's value must be: (the check, the reason it names when the value fails it).
+_STEP_VALUES: dict[str, tuple[Callable[[Any], bool], str]] = {
+    "active": (lambda value: isinstance(value, bool), "must be true or false"),
+    "attempt_limit": (valid_attempt_limit, ATTEMPT_LIMIT_RULE),
+}
+
+
 def step_changes(step_id: str, change: dict[str, Any]) -> dict[str, Any]:
     """One step's ``steps`` entry as a core step change (DEFAULT reverts to the task step's own setting)."""
-    base = f"steps.{step_id}"
-    out: dict[str, Any] = {}
+    base = f"{fields.STEPS}.{step_id}"
+    known = [*fields.STEP_SETTINGS, fields.DATES]
     for key in change:
-        if key not in ("active", "dates", "limit"):
-            raise InvalidField(f"{base}.{key}", "is not a step setting (active, dates, limit)")
-    if "active" in change:
-        is_default, value = _setting(f"{base}.active", change["active"])
-        if not is_default and not isinstance(value, bool):
-            raise InvalidField(f"{base}.active.value", "must be true or false")
-        out["active"] = DEFAULT if is_default else value
-    if "limit" in change:
-        is_default, value = _setting(f"{base}.limit", change["limit"])
-        if not is_default and not valid_attempt_limit(value):
-            raise InvalidField(f"{base}.limit.value", ATTEMPT_LIMIT_RULE)
-        out["attempt_limit"] = DEFAULT if is_default else value
-    if "dates" in change:
-        out.update(_date_changes(f"{base}.dates", change["dates"]))
+        if key not in known:
+            raise InvalidField(f"{base}.{key}", f"is not a step setting ({', '.join(sorted(known))})")
+    out: dict[str, Any] = {}
+    for name, core in fields.STEP_SETTINGS.items():
+        if name in change:
+            out[core] = _step_value(f"{base}.{name}", change[name], *_STEP_VALUES[core])
+    if fields.DATES in change:
+        out.update(_date_changes(f"{base}.{fields.DATES}", change[fields.DATES]))
     return out
+
+
+def _step_value(path: str, setting: Any, valid: Callable[[Any], bool], rule: str) -> Any:
+    """A setting's value, or DEFAULT; refused, naming its ``value``, when it fails ``valid``."""
+    is_default, value = _setting(path, setting)
+    if is_default:
+        return DEFAULT
+    if not valid(value):
+        raise InvalidField(f"{path}.{fields.VALUE}", rule)
+    return value
 
 
 def _date_changes(path: str, dates: Any) -> dict[str, Any]:
     is_default, value = _setting(path, dates)
     if is_default:
-        return {"active_after": DEFAULT, "active_before": DEFAULT}
+        return dict.fromkeys(fields.DATE_BOUNDS.values(), DEFAULT)
+    at = f"{path}.{fields.VALUE}"
     if not isinstance(value, dict):
-        raise InvalidField(f"{path}.value", "must be an object with after and/or before")
+        raise InvalidField(at, f"must be an object with {' and/or '.join(fields.DATE_BOUNDS)}")
     out: dict[str, Any] = {}
-    for wire_name, core_name in (("after", "active_after"), ("before", "active_before")):
-        if wire_name in value:  # omitted: unchanged
-            bound_default, bound = _setting(f"{path}.value.{wire_name}", value[wire_name])
-            out[core_name] = DEFAULT if bound_default else _seconds_or_null(f"{path}.value.{wire_name}.value", bound)
+    for bound, core in fields.DATE_BOUNDS.items():
+        if bound in value:  # omitted: unchanged
+            bound_default, seconds = _setting(f"{at}.{bound}", value[bound])
+            out[core] = DEFAULT if bound_default else _seconds_or_null(f"{at}.{bound}.{fields.VALUE}", seconds)
     return out
 
 
@@ -232,32 +211,32 @@ def basic(application: Application, person: Candidate, base_url: str) -> dict[st
     internal = application.kind == ApplicationKind.INTERNAL
     code = None if internal else application.invitation_code
     body: dict[str, Any] = {
-        "candidateId": application.id,
+        "candidate_id": application.id,
         "kind": "user" if internal else "temp",
-        "taskId": application.opening_id,
-        "loggedIn": application.logged_in,
+        "task_id": application.opening_id,
+        "logged_in": application.logged_in,
     }
     # The seeds type them ``fullname?: string`` and ``email?: string``: absent when unknown, never null.
     body.update({k: v for k, v in (("fullname", person.fullname), ("email", person.email)) if v is not None})
-    body["invitationCode"] = code
-    body["directAccessUrl"] = f"{base_url.rstrip('/')}/access/{code}" if code else None
-    return body
+    body["invitation_code"] = code
+    body["direct_access_url"] = f"{base_url.rstrip('/')}/access/{code}" if code else None
+    return spelled(wire.BasicCandidate, body)
 
 
 def detailed(application: Application, person: Candidate, base_url: str) -> dict[str, Any]:
-    return {
-        **basic(application, person, base_url),
-        "organizationId": application.organization_id,
+    more = {
+        "organization_id": application.organization_id,
         "source": application.source,
         "active": application.active,
-        "activeAfter": epoch_seconds(application.active_after),
-        "activeBefore": epoch_seconds(application.active_before),
+        "active_after": epoch_seconds(application.active_after),
+        "active_before": epoch_seconds(application.active_before),
         "group": application.group,
         "tags": application.tags,
         "labels": application.labels,
         "rating": application.rating,
         "stage": application.stage,
     }
+    return {**basic(application, person, base_url), **spelled(wire.DetailedCandidate, more)}
 
 
 def render(application: Application, person: Candidate, base_url: str, mode: str) -> dict[str, Any]:
@@ -291,44 +270,51 @@ def access_method(opening: Opening) -> str:
 
 def step_test(step: Step) -> dict[str, Any]:
     """The test a step delivers: Candidly keeps no tests of its own, so the step stands for its test."""
-    return {"testId": step.id, "organizationId": step.organization_id, "source": "own-test"}
+    return spelled(wire.StepTest, {"test_id": step.id, "organization_id": step.organization_id, "source": "own-test"})
 
 
 def _step(step: Step) -> dict[str, Any]:
-    return {
+    values = {
         "id": step.id,
         "title": step.name,
         "active": step.active,
-        "activeBefore": epoch_seconds(step.active_before),
-        "activeAfter": epoch_seconds(step.active_after),
-        "attemptLimit": step.attempt_limit,
+        "active_before": epoch_seconds(step.active_before),
+        "active_after": epoch_seconds(step.active_after),
+        "attempt_limit": step.attempt_limit,
         "test": step_test(step),
         # Candidly proctors nothing: no recording, no fullscreen, no practice run.
-        "webcamRecording": "NONE",
-        "screenRecording": "NONE",
+        "webcam_recording": "NONE",
+        "screen_recording": "NONE",
         "fullscreen": False,
-        "postAiProctoring": False,
-        "practiceMode": False,
+        "post_ai_proctoring": False,
+        "practice_mode": False,
     }
+    return spelled(wire.TaskStep, values)
 
 
 def render_task(opening: Opening, mode: str) -> dict[str, Any]:
     """A task, basic (id, title, creation time) or detailed (with its steps, programs and email templates)."""
-    body: dict[str, Any] = {"taskId": opening.id, "title": opening.name, "createdAt": epoch_seconds(opening.created_at)}
+    basic_values = {"task_id": opening.id, "title": opening.name, "created_at": epoch_seconds(opening.created_at)}
+    body = spelled(wire.BasicTask, basic_values)
     if mode != "detailed":
         return body
-    return {
-        **body,
-        "organizationId": opening.organization_id,
+    more = {
+        "organization_id": opening.organization_id,
         **task_settings(opening),
         "lang": opening.language if opening.language in LANGS else "default",
-        "accessMethod": access_method(opening),
+        "access_method": access_method(opening),
         "active": opening.status == "open",
-        "activeAfter": None,
-        "activeBefore": None,  # windows are per step
+        "active_after": None,
+        "active_before": None,  # windows are per step
         "steps": [_step(s) for s in opening.steps],
-        "programs": [{"uuid": p.id, "name": p.name, "stepIds": list(p.step_ids)} for p in opening.programs],
+        "programs": [
+            spelled(wire.TaskProgram, {"uuid": p.id, "name": p.name, "step_ids": list(p.step_ids)})
+            for p in opening.programs
+        ],
         "stages": [],
-        "emailTemplates": [{"name": t.name, "subject": t.subject} for t in opening.email_templates],
-        "privateChatEnabled": False,
+        "email_templates": [
+            spelled(wire.TaskEmailTemplate, {"name": t.name, "subject": t.subject}) for t in opening.email_templates
+        ],
+        "private_chat_enabled": False,
     }
+    return {**body, **spelled(wire.DetailedTask, more)}
