@@ -14,10 +14,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
+import json
 import pstats
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 
 import httpx
 from starlette.types import ASGIApp, Message
@@ -99,34 +101,51 @@ async def timed(call: Call, requests: int, profiler: cProfile.Profile | None = N
     return (time.process_time() - started) * 1000 / requests
 
 
+async def world(app: ASGIApp, kept: Path | None, candidates: int) -> tuple[dict[str, str], str, list[str]]:
+    """The seeded world: made now, or read back from ``kept``'s sidecar when that database was seeded before."""
+    sidecar = None if kept is None else kept.with_suffix(".json")
+    if sidecar is not None and sidecar.exists():
+        headers, job, ids = json.loads(sidecar.read_text())
+        return headers, job, ids
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
+        made = await seed(client, candidates)
+    if sidecar is not None:
+        sidecar.write_text(json.dumps(made))
+    return made
+
+
 async def main(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory() as tmp:
+        path = args.database or Path(tmp) / "bench.db"
         settings = Settings(
-            database_url=f"sqlite:///{tmp}/bench.db", admin_token="bench-operator", secret_key="bench-secret-key",
+            database_url=f"sqlite:///{path}", admin_token="bench-operator", secret_key="bench-secret-key",
             access_log=False, run_worker=False, database_threads=0, log_level="warning",
         )  # fmt: skip
         app = create_app(settings)
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
-            headers, job, ids = await seed(client, args.seed)
-            calls = operations(Asgi(app, headers), job, ids)
-            counts = {"get": args.requests, "list": args.list_requests}
-            for name, call in calls.items():
-                await timed(call, 50)  # warm: caches, compiled statements
-                best = min([await timed(call, counts[name]) for _ in range(args.repeat)])
-                print(f"{name}: {best:.3f} CPU ms/request (best of {args.repeat} x {counts[name]})", flush=True)
-            if args.profile:
-                profiler = cProfile.Profile()
-                await timed(calls[args.profile], counts[args.profile], profiler)
-                pstats.Stats(profiler).sort_stats(args.sort).print_stats(args.top)
+        headers, job, ids = await world(app, args.database, args.seed)
+        calls = operations(Asgi(app, headers), job, ids)
+        counts = {"get": args.requests, "list": args.list_requests}
+        for name, call in calls.items():
+            if args.only and name != args.only:
+                continue
+            await timed(call, 50)  # warm: caches, compiled statements
+            best = min([await timed(call, counts[name]) for _ in range(args.repeat)])
+            print(f"{name}: {best:.3f} CPU ms/request (best of {args.repeat} x {counts[name]})", flush=True)
+        if args.profile:
+            profiler = cProfile.Profile()
+            await timed(calls[args.profile], counts[args.profile], profiler)
+            pstats.Stats(profiler).sort_stats(args.sort).print_stats(args.top)
 
 
 def parse() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database", type=Path, help="a SQLite file kept between runs (seeded on first use)")
     parser.add_argument("--seed", type=int, default=1000, help="candidates seeded (the benchmark's default)")
     parser.add_argument("--requests", type=int, default=2000, help="gets per timed run")
     parser.add_argument("--list-requests", type=int, default=200, help="lists per timed run")
     parser.add_argument("--repeat", type=int, default=3, help="timed runs per operation; the best is printed")
+    parser.add_argument("--only", choices=["get", "list"], help="time this operation only")
     parser.add_argument("--profile", choices=["get", "list"], help="also print a cProfile of this operation")
     parser.add_argument("--sort", default="cumulative", help="pstats sort key (cumulative, tottime, ...)")
     parser.add_argument("--top", type=int, default=40, help="lines of the profile printed")
