@@ -9,7 +9,7 @@ the row away from every other worker until it runs out (a worker that died mid-s
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -32,8 +32,8 @@ class SqlWebhooks(SqlRepository[WebhookSubscription]):
         super().__init__(conn, t.webhook_subscriptions, WebhookSubscription)
         self.box = box
 
-    def _to_entity(self, row: Any) -> WebhookSubscription:
-        subscription = super()._to_entity(row)
+    def _to_entity(self, values: Mapping[str, Any]) -> WebhookSubscription:
+        subscription = super()._to_entity(values)
         subscription.secret = self.box.open(subscription.secret) or ""
         return subscription
 
@@ -46,7 +46,7 @@ class SqlWebhooks(SqlRepository[WebhookSubscription]):
             return {}
         c = self.table.c
         rows = self.conn.execute(select(self.table).where(tuple_(c.organization_id, c.id).in_(list(set(keys)))))
-        found = [self._to_entity(r) for r in rows]
+        found = self._entities(rows)
         return {(w.organization_id, w.id): w for w in found}
 
     def remove(self, organization_id: str, ident: str, when: datetime) -> None:
@@ -156,7 +156,7 @@ class SqlDeliveries(SqlRepository[Delivery]):
             .values(lease_owner=owner, lease_until=lease_until)
             .returning(*(c[f] for f in self.fields))
         )
-        return [self._to_entity(r) for r in self.conn.execute(stmt)]
+        return self._entities(self.conn.execute(stmt))
 
     def release(self, deliveries: Sequence[Delivery], owner: str, until: datetime | None = None) -> None:
         """Give claimed deliveries back unsent, no attempt counted: due again at once, or at ``until``."""

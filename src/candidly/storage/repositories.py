@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
@@ -11,7 +11,10 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     Insert,
+    Integer,
+    Result,
     Select,
+    String,
     Table,
     Update,
     and_,
@@ -90,13 +93,71 @@ def _find_statement(table: Table, base: Select[Any], names: tuple[str, ...], nul
     return stmt
 
 
-def _equal(column: Any, value: Any) -> ColumnElement[bool]:
-    """``column == value``; a list means any of its values, and a None among them matches NULL."""
-    if not isinstance(value, list | tuple):
-        return column.is_(None) if value is None else column == value  # type: ignore[no-any-return]
-    present = [v for v in value if v is not None]
-    clause = column.in_(present)
-    return or_(clause, column.is_(None)) if len(present) < len(value) else clause
+class _Where:
+    """The WHERE of a page or a count, split into its shape and its values.
+
+    Walking the filters names each condition (its shape: which column, which kind of test) and the values it
+    binds; the clause itself is only built, as a lambda, when a statement of that shape is first needed. So a
+    statement is constructed once per shape per process, and every later call just binds its values.
+    """
+
+    def __init__(self) -> None:
+        self.shape: list[Hashable] = []
+        self.params: dict[str, Any] = {}
+        self._builds: list[Callable[[], ColumnElement[bool]]] = []
+
+    def add(self, shape: Hashable, build: Callable[[], ColumnElement[bool]], **params: Any) -> None:
+        self.shape.append(shape)
+        self._builds.append(build)
+        self.params.update(params)
+
+    def clauses(self) -> list[ColumnElement[bool]]:
+        return [build() for build in self._builds]
+
+    def equal(self, column: Any, value: Any) -> None:
+        """``column == value``; a list means any of its values, and a None among them matches NULL."""
+        name = f"eq_{column.name}"
+        if not isinstance(value, list | tuple):
+            if value is None:
+                self.add((name, None), lambda: column.is_(None))
+            else:
+                self.add((name, "="), lambda: column == bindparam(name), **{name: value})
+            return
+        present = [v for v in value if v is not None]
+        or_null = len(present) < len(value)
+        self.add((name, "in", or_null), lambda: _any_of(column, name, or_null), **{name: present})
+
+    def within(self, column: Any, bounds: tuple[datetime | None, datetime | None], name: str = "") -> None:
+        """``column`` between the bounds, both inclusive, either open; ``name`` names their parameters."""
+        low, high = bounds
+        name = name or f"{column.table.name}_{column.name}"
+        if low is not None:
+            self.add((name, ">="), lambda: column >= bindparam(f"{name}_low"), **{f"{name}_low": low})
+        if high is not None:
+            self.add((name, "<="), lambda: column <= bindparam(f"{name}_high"), **{f"{name}_high": high})
+
+
+def _attribute_is(column: Any, key: str, param: str) -> Callable[[], ColumnElement[bool]]:
+    """The JSON ``column``'s ``key``, as text, equals the parameter ``param``."""
+    return lambda: column[key].as_string() == bindparam(param)
+
+
+def _any_of(column: Any, name: str, or_null: bool) -> ColumnElement[bool]:
+    clause = column.in_(bindparam(name, expanding=True))
+    return or_(clause, column.is_(None)) if or_null else clause
+
+
+_STATEMENTS: dict[tuple[Hashable, ...], Select[Any]] = {}
+
+
+def _statement(key: tuple[Hashable, ...], build: Callable[[], Select[Any]]) -> Select[Any]:
+    """The statement of this shape, built on first use. Bounded: attribute filters name keys a client sends."""
+    stmt = _STATEMENTS.get(key)
+    if stmt is None:
+        if len(_STATEMENTS) >= 1024:
+            _STATEMENTS.clear()
+        stmt = _STATEMENTS[key] = build()
+    return stmt
 
 
 class SqlRepository(Generic[E]):
@@ -113,15 +174,22 @@ class SqlRepository(Generic[E]):
         self._insert = shape.insert
         self._update = shape.update
 
-    def _to_entity(self, row: Any) -> E:
-        return self.cls(**row._mapping)
+    def _to_entity(self, values: Mapping[str, Any]) -> E:
+        """The entity of one row's column values (by column name)."""
+        return self.cls(**values)
+
+    def _entities(self, result: Result[Any]) -> list[E]:
+        """Every row of ``result`` as an entity. The column names are read once per result, not per row: a Row's
+        ``_mapping`` costs about three times the entity's own construction (measured: 0.41 vs 0.12 ms for 51)."""
+        names = tuple(result.keys())
+        return [self._to_entity(dict(zip(names, row, strict=True))) for row in result]
 
     def _to_row(self, entity: E) -> dict[str, Any]:
         return {f: getattr(entity, f) for f in self.fields}
 
     def get(self, organization_id: str, ident: str) -> E | None:
-        row = self.conn.execute(self._get, {"org": organization_id, "ident": ident}).first()
-        return None if row is None else self._to_entity(row)
+        found = self._entities(self.conn.execute(self._get, {"org": organization_id, "ident": ident}))
+        return found[0] if found else None
 
     def add(self, entity: E) -> None:
         self.conn.execute(self._insert, [self._to_row(entity)])
@@ -148,50 +216,55 @@ class SqlRepository(Generic[E]):
         nulls = tuple(n for n in names if equal[n] is None)
         stmt = _find_statement(self.table, self._select, names, nulls)
         params = {f"p_{n}": equal[n] for n in names if equal[n] is not None}
-        return [self._to_entity(r) for r in self.conn.execute(stmt, {"org": organization_id, **params})]
+        return self._entities(self.conn.execute(stmt, {"org": organization_id, **params}))
 
-    def _where(self, organization_id: str, filters: Filters) -> list[ColumnElement[bool]]:
+    def _where(self, organization_id: str, filters: Filters) -> _Where:
         c = self.table.c
-        clauses: list[ColumnElement[bool]] = [c.organization_id == organization_id]
+        where = _Where()
+        where.add("org", lambda: c.organization_id == bindparam("org"), org=organization_id)
         if "deleted_at" in c and not filters.include_deleted:
-            clauses.append(c.deleted_at.is_(None))
+            where.add("live", lambda: c.deleted_at.is_(None))
         for name, value in filters.equal.items():
-            clauses.append(_equal(c[name], value))
+            where.equal(c[name], value)
         if filters.contains_label is not None:
-            clauses.append(_json_contains(self.conn, c.labels, filters.contains_label))
+            dialect = self.conn.dialect.name  # the clause differs per dialect: part of the shape
+            where.add(("label", dialect), lambda: _json_contains(dialect, c.labels), label=filters.contains_label)
         if filters.search:
+            columns = [c[n] for n in SEARCHABLE if n in c]
             pattern = f"%{filters.search.lower()}%"
-            clauses.append(or_(*(func.lower(c[n]).like(pattern) for n in SEARCHABLE if n in c)))
-        if filters.in_opening is not None:
-            a = t.applications.c
-            clauses.append(
-                c.id.in_(
-                    select(a.candidate_id).where(
-                        a.organization_id == organization_id, a.opening_id == filters.in_opening, a.deleted_at.is_(None)
-                    )
-                )
+            where.add(
+                "search", lambda: or_(*(func.lower(x).like(bindparam("search")) for x in columns)), search=pattern
             )
-        if filters.created_after is not None:
-            clauses.append(c.created_at >= filters.created_after)
-        if filters.created_before is not None:
-            clauses.append(c.created_at <= filters.created_before)
+        if filters.in_opening is not None:
+            where.add("in_opening", lambda: c.id.in_(_OPENING_PEOPLE), opening=filters.in_opening)
+        if filters.created_after is not None or filters.created_before is not None:
+            where.within(c.created_at, (filters.created_after, filters.created_before), "created")
         for name, bounds in filters.ranges.items():
-            clauses.extend(_within(c[name], bounds))
-        for key, text in filters.attributes.items():
-            clauses.append(c.attributes[key].as_string() == text)
-        return clauses
+            where.within(c[name], bounds)
+        for i, (key, text) in enumerate(filters.attributes.items()):
+            where.add(("attribute", key), _attribute_is(c.attributes, key, f"attr{i}"), **{f"attr{i}": text})
+        return where
 
     def page(self, organization_id: str, filters: Filters, request: PageRequest) -> Page[E]:
         """One keyset page in id order (ids are time-ordered, so this is creation order)."""
-        c = self.table.c
-        clauses = self._where(organization_id, filters)
+        where = self._where(organization_id, filters)
         forward_desc = request.descending != request.backwards
         if request.cursor is not None:
-            clauses.append(c.id < request.cursor if forward_desc else c.id > request.cursor)
-        order = c.id.desc() if forward_desc else c.id.asc()
-        stmt = self._select.where(and_(*clauses)).order_by(order)
-        stmt = stmt.offset(request.offset).limit(request.limit + 1)
-        return keyset_page([self._to_entity(r) for r in self.conn.execute(stmt)], request)
+            where.add(("cursor", forward_desc), lambda: self._after(forward_desc), cursor=request.cursor)
+        key = ("page", self._select, forward_desc, *where.shape)  # the base SELECT: one per (entity, table)
+        stmt = _statement(key, lambda: self._page_statement(where, forward_desc))
+        params = {**where.params, "offset": request.offset, "limit": request.limit + 1}
+        return keyset_page(self._entities(self.conn.execute(stmt, params)), request)
+
+    def _after(self, forward_desc: bool) -> ColumnElement[bool]:
+        """Rows past the cursor in the page's direction."""
+        c = self.table.c
+        return c.id < bindparam("cursor") if forward_desc else c.id > bindparam("cursor")
+
+    def _page_statement(self, where: _Where, forward_desc: bool) -> Select[Any]:
+        order = self.table.c.id.desc() if forward_desc else self.table.c.id.asc()
+        stmt = self._select.where(and_(*where.clauses())).order_by(order)
+        return stmt.offset(bindparam("offset", type_=Integer)).limit(bindparam("limit", type_=Integer))
 
     def owner(self, ident: str) -> str | None:
         """The organization of the live row ``ident``, across organizations."""
@@ -202,8 +275,10 @@ class SqlRepository(Generic[E]):
         return None if found is None else str(found)
 
     def count(self, organization_id: str, filters: Filters) -> int:
-        stmt = select(func.count()).select_from(self.table).where(and_(*self._where(organization_id, filters)))
-        return int(self.conn.execute(stmt).scalar_one())
+        where = self._where(organization_id, filters)
+        key = ("count", self.table.name, *where.shape)
+        stmt = _statement(key, lambda: select(func.count()).select_from(self.table).where(and_(*where.clauses())))
+        return int(self.conn.execute(stmt, where.params).scalar_one())
 
 
 def keyset_page(rows: list[E], request: PageRequest) -> Page[E]:
@@ -222,27 +297,23 @@ def keyset_page(rows: list[E], request: PageRequest) -> Page[E]:
     )
 
 
-def _within(column: Any, bounds: tuple[datetime | None, datetime | None]) -> list[ColumnElement[bool]]:
-    low, high = bounds
-    return [
-        clause
-        for clause in (
-            None if low is None else column >= low,
-            None if high is None else column <= high,
-        )
-        if clause is not None
-    ]
-
-
 SEARCHABLE = ("first_name", "last_name", "email", "fullname", "name", "username")
 
 
-def _json_contains(conn: Connection, column: Any, value: str) -> ColumnElement[bool]:
-    """``value`` is an element of the JSON array ``column``."""
-    if conn.dialect.name == "postgresql":
-        return column.op("@>")(func.jsonb_build_array(value))  # type: ignore[no-any-return]
+def _json_contains(dialect: str, column: Any) -> ColumnElement[bool]:
+    """The parameter ``label`` is an element of the JSON array ``column``."""
+    if dialect == "postgresql":
+        return column.op("@>")(func.jsonb_build_array(bindparam("label", type_=String)))  # type: ignore[no-any-return]
     each = func.json_each(column).table_valued("value")
-    return select(each.c.value).where(each.c.value == value).exists()
+    return select(each.c.value).where(each.c.value == bindparam("label")).exists()
+
+
+# A live application's people in the parameter ``opening`` (Filters.in_opening), of the page's organization.
+_OPENING_PEOPLE = select(t.applications.c.candidate_id).where(
+    t.applications.c.organization_id == bindparam("org"),
+    t.applications.c.opening_id == bindparam("opening"),
+    t.applications.c.deleted_at.is_(None),
+)
 
 
 class CandidateRepo(SqlRepository[Candidate]):
@@ -256,24 +327,31 @@ class CandidateRepo(SqlRepository[Candidate]):
             .order_by(c.gdpr_expiry_date)
             .limit(limit)
         )
-        return [self._to_entity(r) for r in self.conn.execute(stmt)]
+        return self._entities(self.conn.execute(stmt))
 
 
 class ApplicationRepo(SqlRepository[Application]):
     def __init__(self, conn: Connection) -> None:
         super().__init__(conn, t.applications, Application)
 
-    def _where(self, organization_id: str, filters: Filters) -> list[ColumnElement[bool]]:
+    def _where(self, organization_id: str, filters: Filters) -> _Where:
         """The shared filters, and PERSON_ACTIVITY: the application's person changed within the range."""
         person = filters.ranges.get(PERSON_ACTIVITY)
         if person is None:
             return super()._where(organization_id, filters)
         own = {k: v for k, v in filters.ranges.items() if k != PERSON_ACTIVITY}
-        clauses = super()._where(organization_id, dataclasses.replace(filters, ranges=own))
+        where = super()._where(organization_id, dataclasses.replace(filters, ranges=own))
+        active = _Where()  # the subquery's own conditions; "org" is the page's organization
+        active.within(t.candidates.c.updated_at, person)
         p = t.candidates.c
-        active = select(p.id).where(p.organization_id == organization_id, *_within(p.updated_at, person))
-        clauses.append(self.table.c.candidate_id.in_(active))
-        return clauses
+        where.add(
+            ("person", *active.shape),
+            lambda: self.table.c.candidate_id.in_(
+                select(p.id).where(p.organization_id == bindparam("org"), *active.clauses())
+            ),
+            **active.params,
+        )
+        return where
 
     # Step overrides are JSON, which has no time type: their window bounds are stored as ISO 8601
     # strings and read back as datetimes, so the domain only ever sees datetimes.
@@ -285,8 +363,8 @@ class ApplicationRepo(SqlRepository[Application]):
         }
         return row
 
-    def _to_entity(self, row: Any) -> Application:
-        application = super()._to_entity(row)
+    def _to_entity(self, values: Mapping[str, Any]) -> Application:
+        application = super()._to_entity(values)
         for override in application.step_overrides.values():
             for key in ("active_after", "active_before"):
                 if isinstance(override.get(key), str):
@@ -294,10 +372,12 @@ class ApplicationRepo(SqlRepository[Application]):
         return application
 
     def by_invitation_code(self, code: str) -> Application | None:
-        row = self.conn.execute(
-            self._select.where(self.table.c.invitation_code == code, self.table.c.deleted_at.is_(None))
-        ).first()
-        return None if row is None else self._to_entity(row)
+        found = self._entities(
+            self.conn.execute(
+                self._select.where(self.table.c.invitation_code == code, self.table.c.deleted_at.is_(None))
+            )
+        )
+        return found[0] if found else None
 
 
 _Children = tuple[tuple[dict[str, Any], ...], tuple[dict[str, Any], ...], tuple[dict[str, Any], ...]]
@@ -313,8 +393,8 @@ class OpeningRepo(SqlRepository[Opening]):
         self.programs = SqlRepository(conn, t.programs, Program)
         self.templates = SqlRepository(conn, t.email_templates, EmailTemplate)
 
-    def _to_entity(self, row: Any) -> Opening:
-        opening = Opening(**row._mapping)
+    def _to_entity(self, values: Mapping[str, Any]) -> Opening:
+        opening = Opening(**values)
         steps, programs, templates = self._children(opening.organization_id, opening.id, opening.version)
         opening.steps = [Step(**r) for r in steps]
         opening.programs = [Program(**{**r, "step_ids": list(r["step_ids"])}) for r in programs]
