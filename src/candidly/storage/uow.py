@@ -13,7 +13,7 @@ from sqlalchemy import Connection, Engine, text
 from candidly.domain.attempts import Attempt
 from candidly.domain.people import User
 from candidly.domain.status_maps import StatusMap
-from candidly.service.ports import UnitOfWork
+from candidly.service.ports import SavepointUnitOfWork, TransactionLost, UnitOfWork
 from candidly.storage import tables as t
 from candidly.storage.erasure import SqlErasure
 from candidly.storage.idempotency import SqlIdempotencyLedger
@@ -57,6 +57,25 @@ class SqlUnitOfWork:
         self.conn.commit()
         self._committed = True
 
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """SAVEPOINT ... RELEASE around the block, ROLLBACK TO when it raises (the group writer's per command).
+
+        A failing statement leaves SQLite's transaction open (ROLLBACK TO undoes the command), except the few
+        errors after which SQLite rolls the whole transaction back itself (SQLITE_FULL, SQLITE_IOERR, ...):
+        then ROLLBACK TO fails, and TransactionLost tells the caller that nothing before it can commit either.
+        """
+        nested = self.conn.begin_nested()
+        try:
+            yield
+        except BaseException:
+            try:
+                nested.rollback()
+            except Exception as lost:
+                raise TransactionLost("the transaction ended while a command was undone") from lost
+            raise
+        nested.commit()
+
 
 class SqlDatabase:
     """Hands out units of work. On SQLite, writers in this process take turns on a lock first.
@@ -80,6 +99,16 @@ class SqlDatabase:
         else:
             with self._open(write=write) as uow:
                 yield uow
+
+    @contextmanager
+    def write_batch(self) -> Iterator[SavepointUnitOfWork]:
+        """A write unit of work (after this process's other writers) whose commands each take a savepoint."""
+        with self.unit_of_work(write=True) as uow:
+            sql = cast(SqlUnitOfWork, uow)
+            # BEGIN now, not with the first command: a BEGIN that fails is the batch's error, not one command's.
+            sql.conn.begin()
+            batch: SavepointUnitOfWork = sql  # the type checker proves the adapter fits the port
+            yield batch
 
     @contextmanager
     def connection(self, *, write: bool) -> Iterator[Connection]:
