@@ -203,7 +203,7 @@ class Database(Protocol):
 
 class TransactionLost(Exception):
     """Undoing a savepoint failed: the database ended the whole transaction (a full disk, an I/O error), so
-    nothing done in it since its BEGIN can be committed. The database's own error is the ``__cause__``."""
+    nothing done in it since its BEGIN can be committed. The error that ended it is the ``__cause__``."""
 
 
 class SavepointUnitOfWork(UnitOfWork, Protocol):

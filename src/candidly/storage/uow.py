@@ -68,11 +68,11 @@ class SqlUnitOfWork:
         nested = self.conn.begin_nested()
         try:
             yield
-        except BaseException:
+        except BaseException as error:
             try:
                 nested.rollback()
-            except Exception as lost:
-                raise TransactionLost("the transaction ended while a command was undone") from lost
+            except Exception:  # "no such savepoint": SQLite already rolled everything back because of ``error``
+                raise TransactionLost("the transaction ended with this command's error") from error
             raise
         nested.commit()
 
