@@ -17,6 +17,7 @@ from candidly.service.auth import Authenticator
 from candidly.service.bus import MessageBus
 from candidly.service.caller import Backend
 from candidly.service.executor import POSTGRES_THREADS, SQLITE_THREADS, DatabaseExecutor
+from candidly.service.group_commit import GroupWriter
 from candidly.settings import Settings
 from candidly.storage.engine import make_engine
 from candidly.storage.idempotency import SqlIdempotencyStore
@@ -60,12 +61,13 @@ def build_services(settings: Settings, clock: Clock | None = None, *, migrate: b
     threads = settings.database_threads
     if threads is None:
         threads = SQLITE_THREADS if database.is_sqlite else POSTGRES_THREADS
+    writer = GroupWriter(bus, database) if database.is_sqlite and settings.group_commit else None
     return Services(
         settings=settings,
         clock=clock,
         database=database,
         bus=bus,
-        backend=Backend(bus, database, DatabaseExecutor(threads)),
+        backend=Backend(bus, database, DatabaseExecutor(threads), writer),
         auth=Authenticator(database, settings.admin_token),
         outbox=CapturingSender(clock) if settings.test_mode else None,
     )

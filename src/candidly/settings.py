@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     # Threads that run requests' database work (service/executor.py); None sizes them to the engine's pool.
     # 0 runs it inline on the event loop (for measurement: a writer waiting for SQLite's lock then stalls all).
     database_threads: int | None = Field(default=None, ge=0, le=64)
+    # SQLite: commit the commands arriving together in one transaction, a savepoint each (service/group_commit.py).
+    group_commit: bool = True
 
     run_worker: bool = True
     worker_poll_seconds: float = 1.0

@@ -12,11 +12,12 @@ from candidly.domain.errors import Conflict, StaleVersion
 from candidly.domain.ids import Clock
 from candidly.domain.principals import Actor, Scope
 from candidly.service.context import Context
-from candidly.service.idempotency import settle_claim
+from candidly.service.idempotency import IdempotencyClaim, settle_claim
 from candidly.service.ports import Database, UnitOfWork
 
 C = TypeVar("C", bound=Command[Any])
 A = TypeVar("A")
+T = TypeVar("T")
 Handler = Callable[[UnitOfWork, Context, Any], Any]
 
 # Filled by candidly.service.handlers: command type -> handler.
@@ -101,10 +102,13 @@ class MessageBus:
         the commit: what the response shows (the record with what it joins) is read without a second transaction,
         and an answer that fails rolls the change back. It is replayed with the command on a lost race.
         """
-        handler = HANDLERS[type(command)]
+        return self.replaying(lambda: self._run_once(command, actor, organization_id, answer))
+
+    def replaying(self, run: Callable[[], T]) -> T:
+        """``run()``, replayed while it loses an optimistic race (RetryableConflict), then a Conflict."""
         for attempt in range(self.ATTEMPTS):
             try:
-                return self._run_once(handler, command, actor, organization_id, answer)
+                return run()
             except RetryableConflict:
                 pause = min(self.MAX_PAUSE_SECONDS, self.FIRST_PAUSE_SECONDS * 2**attempt)
                 time.sleep(random.uniform(0, pause))  # noqa: S311 -- jitter, not a secret
@@ -112,28 +116,44 @@ class MessageBus:
 
     def _run_once(
         self,
-        handler: Handler,
         command: Command[Any],
         actor: Actor,
         organization_id: str,
         answer: Callable[[UnitOfWork, Any], Any] | None,
     ) -> Any:
         with self.database.unit_of_work(write=True) as uow:
-            ctx = Context(actor=actor, organization_id=organization_id, now=self.clock.now())
-            result = handler(uow, ctx, command)
-            if (shown := ANSWER_SCOPES.get(type(command))) is not None:
-                actor.principal.require(shown)  # raised inside the unit of work: the change rolls back
-            if answer is not None:
-                result = answer(uow, result)
-            uow.events.append(ctx.events)
-            # The request's Idempotency-Key is recorded with the change it answers: both commit, or neither.
-            claim = settle_claim(uow.idempotency, command)
-            if self.closed:
-                raise ShuttingDown("the server is shutting down; the change was not made")
+            result, claim = self.run_in(uow, command, actor, organization_id, answer)
             uow.commit()
         if claim is not None:
             claim.settled = True
         return result
+
+    def run_in(
+        self,
+        uow: UnitOfWork,
+        command: Command[Any],
+        actor: Actor,
+        organization_id: str,
+        answer: Callable[[UnitOfWork, Any], Any] | None,
+    ) -> tuple[Any, IdempotencyClaim | None]:
+        """Everything a command does inside an open unit of work, short of the commit: the handler, the
+        answer-scope check, the answer, the events, the Idempotency-Key claim and the shutdown check.
+
+        Returns the answer (or the handler's result) and the claim to mark settled once the commit succeeds.
+        Both ``_run_once`` (its own transaction) and the group writer (a savepoint in a shared one) use it.
+        """
+        ctx = Context(actor=actor, organization_id=organization_id, now=self.clock.now())
+        result = HANDLERS[type(command)](uow, ctx, command)
+        if (shown := ANSWER_SCOPES.get(type(command))) is not None:
+            actor.principal.require(shown)  # raised inside the unit of work: the change rolls back
+        if answer is not None:
+            result = answer(uow, result)
+        uow.events.append(ctx.events)
+        # The request's Idempotency-Key is recorded with the change it answers: both commit, or neither.
+        claim = settle_claim(uow.idempotency, command)
+        if self.closed:
+            raise ShuttingDown("the server is shutting down; the change was not made")
+        return result, claim
 
 
 def save_versioned(repo: Any, entity: Any, kind: str, loaded_version: int, if_version: int | None) -> None:

@@ -199,3 +199,23 @@ class Database(Protocol):
     def unit_of_work(self, *, write: bool) -> AbstractContextManager[UnitOfWork]: ...
     def ping(self) -> bool: ...
     def at_head(self) -> bool: ...
+
+
+class TransactionLost(Exception):
+    """Undoing a savepoint failed: the database ended the whole transaction (a full disk, an I/O error), so
+    nothing done in it since its BEGIN can be committed. The error that ended it is the ``__cause__``."""
+
+
+class SavepointUnitOfWork(UnitOfWork, Protocol):
+    """A write unit of work whose parts can each be undone alone (SQL SAVEPOINTs): the group writer's."""
+
+    def savepoint(self) -> AbstractContextManager[None]:
+        """Undo what the block did when it raises (and re-raise); keep it in the transaction when it returns.
+        Raises TransactionLost when the undo itself fails."""
+        ...
+
+
+class BatchDatabase(Protocol):
+    """A database that commits several commands in one transaction, each in its own savepoint (SQLite)."""
+
+    def write_batch(self) -> AbstractContextManager[SavepointUnitOfWork]: ...

@@ -56,7 +56,9 @@ def worker_lifespan(
             # The event loop's thread pool, which sync endpoints run on (docs/performance.md, "Memory").
             anyio.to_thread.current_default_thread_limiter().total_tokens = services.settings.request_threads
             services.bus.open()  # services may outlive an app (tests build several over one database)
-            settings = services.settings
+            settings, writer = services.settings, services.backend.writer
+            if writer is not None:
+                writer.start()
             thread = WorkerThread(build_worker(services)) if settings.run_worker and not settings.test_mode else None
             if thread is not None:
                 thread.start()
@@ -66,6 +68,8 @@ def worker_lifespan(
                 # The server stopped waiting for requests (they finished, or its grace period ran out and it cut
                 # them): a cut request still running on a thread must not commit after its client was dropped.
                 services.bus.close()
+                if writer is not None:  # what it still runs is refused now; a stuck one gets the requests' grace
+                    await asyncio.to_thread(writer.stop, settings.shutdown_grace_seconds)
                 if thread is not None:
                     await asyncio.to_thread(thread.stop)  # let the current send finish, off the event loop
 
