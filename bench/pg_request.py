@@ -134,14 +134,15 @@ async def measure(app: Any, engine: Engine, world: workload.World, n: int, concu
     for name, (method, paths, body) in requests(world).items():
         for width in (1, concurrency):
             with counting(engine) as tally:
-                started = time.perf_counter()
+                started, cpu = time.perf_counter(), time.process_time()
                 for first in range(0, n, width):
                     batch = [call(app, method, paths[i % len(paths)], world.headers, body)
                              for i in range(first, min(n, first + width))]  # fmt: skip
                     for answer in await asyncio.gather(*batch):
                         assert answer.status in (200, 201), answer.body
-                elapsed = time.perf_counter() - started
-            print(f"{name:6} x{n} at {width:2} at once: {elapsed / n * 1000:.3f} ms/request, "
+                elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+            print(f"{name:6} x{n} at {width:2} at once: {elapsed / n * 1000:.3f} ms/request "
+                  f"({cpu / n * 1000:.3f} ms of this process's CPU), "
                   f"{tally.statements / n:.1f} statements, {tally.checkouts / n:.2f} checkouts, "
                   f"{tally.connects / n:.2f} new connections a request; inside the driver's execute "
                   f"{tally.driver_seconds / n * 1000:.3f} ms a request (wall time on each thread: at once, "
