@@ -21,8 +21,7 @@ pytestmark = pytest.mark.postgres
 def one_connection(pg_cluster: Any, pg_database: str) -> Iterator[SqlDatabase]:
     """The database emptied, behind a pool of one connection: every unit of work reuses the one before it."""
     pg_cluster.empty(pg_database.rsplit("/", 1)[1])
-    engine = make_engine(pg_database, pool_size=1)
-    engine.pool._max_overflow = 0  # type: ignore[attr-defined]  # no second connection, even for a moment
+    engine = make_engine(pg_database, pool_size=1)  # one at a time, so every checkout gets the pooled one back
     yield SqlDatabase(engine)
     engine.dispose()
 
