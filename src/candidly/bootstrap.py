@@ -46,7 +46,8 @@ def build_services(settings: Settings, clock: Clock | None = None, *, migrate: b
 
     Raises ``TestModeRefused`` when test mode is asked for on a database that holds non-test data.
     """
-    engine = make_engine(settings.database_url)
+    # On PostgreSQL a pooled connection for each thread of the request executor (built below).
+    engine = make_engine(settings.database_url, pool_size=settings.database_threads or POSTGRES_THREADS)
     if migrate:
         upgrade(engine)
     box = open_box(engine, settings.secret_key, settings.secret_key_previous, sqlite_path(settings.database_url))

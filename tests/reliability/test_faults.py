@@ -21,6 +21,8 @@ from sqlalchemy import event
 
 from candidly.bootstrap import Services, build_services
 from candidly.settings import Settings
+from candidly.storage.engine import make_engine
+from candidly.storage.uow import SqlDatabase
 from candidly.web.app import create_app
 from tests.helpers import ADMIN_TOKEN, FakeClock, Org, TestClient, make_opening, make_org, table_counts
 from tests.reliability.surfaces import paradox_headers
@@ -164,6 +166,19 @@ def own_pg_cluster() -> Iterator[Any]:
     cluster.start()
     yield cluster
     cluster.stop()
+
+
+@pytest.mark.postgres
+def test_a_connection_idle_while_postgresql_restarted_is_replaced_before_anyone_uses_it(own_pg_cluster: Any) -> None:
+    """The engine pings a connection that sat idle (here: any idle time at all) instead of every checkout."""
+    database = SqlDatabase(make_engine(own_pg_cluster.create_database("idle"), ping_after_idle=0.0))
+    try:
+        assert database.ping()  # a connection opened, used and back in the pool
+        own_pg_cluster.halt()
+        own_pg_cluster.resume()
+        assert database.ping()  # not the dead connection: it was found out and replaced
+    finally:
+        database.engine.dispose()
 
 
 class Connection:

@@ -126,8 +126,8 @@ class SqlDatabase:
     @contextmanager
     def _open(self, *, write: bool) -> Iterator[UnitOfWork]:
         with self.engine.connect() as conn:
-            if write:
-                conn = conn.execution_options(candidly_write=True)
+            # Both ways: on PostgreSQL an explicit read runs without a transaction (storage/engine.py).
+            conn = conn.execution_options(candidly_write=write)
             uow: SqlUnitOfWork = SqlUnitOfWork(conn, self.box)
             checked: UnitOfWork = uow  # the type checker proves the adapter fits the port
             try:

@@ -1,0 +1,207 @@
+"""Where a PostgreSQL request's time goes: the benchmark's get and create called in-process, their statements counted.
+
+``uv run python -m bench.pg_request [--requests 2000] [--concurrency 32]`` starts a throwaway PostgreSQL cluster
+(tests/support/pg.py), builds the app as ``candidly serve`` does (API-only: no worker), seeds it as ``bench.run``
+does, then calls the ASGI app directly (no HTTP, no wrk) with the benchmark's InstaView get and TestInvite create:
+one at a time (the latency of one request), then ``--concurrency`` at once (through the database executor's
+threads, as under wrk). For each it prints ms per request, the SQL statements per request and the time spent
+inside the driver's ``execute`` (a round trip to the server plus psycopg's own work), from SQLAlchemy's cursor
+events. Then it turns on the server's ``log_statement = 'all'`` for a few requests of each and prints what the
+server received for one of them, pings, ``BEGIN`` and ``COMMIT`` included: one line per round trip.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+import psycopg
+from sqlalchemy import Engine, event
+from tests.support.pg import PostgresCluster
+
+from bench import workload
+from candidly.settings import Settings
+from candidly.web.app import create_app
+
+ADMIN = "bench-operator"
+
+
+@dataclass
+class Answer:
+    status: int = 0
+    body: bytes = b""
+
+
+async def call(app: Any, method: str, path: str, headers: dict[str, str], body: bytes = b"") -> Answer:
+    """One request straight through the ASGI app, as uvicorn would hand it over."""
+    raw_path, _, query = path.partition("?")
+    scope = {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method, "scheme": "http",
+        "path": raw_path, "raw_path": raw_path.encode(), "query_string": query.encode(), "root_path": "",
+        "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()]
+        + [(b"host", b"bench"), (b"content-length", str(len(body)).encode())],
+        "client": ("127.0.0.1", 5000), "server": ("127.0.0.1", 8000), "state": {},
+    }  # fmt: skip
+    answer = Answer()
+    sent = False
+
+    async def receive() -> dict[str, Any]:
+        nonlocal sent
+        if sent:
+            await asyncio.sleep(3600)  # a client that stays connected
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        if message["type"] == "http.response.start":
+            answer.status = message["status"]
+        elif message["type"] == "http.response.body":
+            answer.body += message.get("body", b"")
+
+    await app(scope, receive, send)
+    return answer
+
+
+async def seed(app: Any, candidates: int) -> workload.World:
+    """What ``workload.seed`` makes, through the ASGI app instead of a server."""
+    operator = {"Authorization": f"Bearer {ADMIN}", "Content-Type": "application/json"}
+    org = orjson.loads((await call(app, "POST", "/api/v1/organizations", operator, b'{"name": "Bench"}')).body)
+    headers = {"Authorization": f"Bearer {org['api_key']['token']}", "Content-Type": "application/json"}
+    opening = orjson.loads((await call(app, "POST", "/api/v1/openings", headers, orjson.dumps(workload.OPENING))).body)
+    ids = []
+    for i in range(candidates):
+        body = {"firstName": f"Seed{i}", "lastName": "Candidate", "email": f"seed{i}@bench.example",
+                "gdprExpiryDate": "2035-01-01", "jobIds": [opening["id"]]}  # fmt: skip
+        answer = await call(app, "POST", "/instaview/candidates", headers, orjson.dumps(body))
+        assert answer.status == 201, answer.body
+        ids.append(orjson.loads(answer.body)["id"])
+    return workload.World(headers=headers, opening=opening, candidate_ids=ids)
+
+
+@dataclass
+class Tally:
+    """Statements and checkouts seen by the engine, and the seconds spent inside the driver's execute."""
+
+    statements: int = 0
+    checkouts: int = 0
+    connects: int = 0
+    driver_seconds: float = 0.0
+    started: dict[int, float] = field(default_factory=dict)
+
+
+@contextmanager
+def counting(engine: Engine) -> Iterator[Tally]:
+    tally = Tally()
+
+    def before(_conn: Any, cursor: Any, *_: Any) -> None:
+        tally.statements += 1
+        tally.started[id(cursor)] = time.perf_counter()
+
+    def after(_conn: Any, cursor: Any, *_: Any) -> None:
+        tally.driver_seconds += time.perf_counter() - tally.started.pop(id(cursor), time.perf_counter())
+
+    def checkout(*_: Any) -> None:
+        tally.checkouts += 1
+
+    def connect(*_: Any) -> None:
+        tally.connects += 1
+
+    listeners = [(engine, "before_cursor_execute", before), (engine, "after_cursor_execute", after),
+                 (engine.pool, "checkout", checkout), (engine.pool, "connect", connect)]  # fmt: skip
+    for target, name, fn in listeners:
+        event.listen(target, name, fn)
+    try:
+        yield tally
+    finally:
+        for target, name, fn in listeners:
+            event.remove(target, name, fn)
+
+
+def requests(world: workload.World) -> dict[str, tuple[str, list[str], bytes]]:
+    """The benchmark's get (cycling over the seeded candidates) and create."""
+    ops = {op.name: op for op in workload.operations(world)}
+    return {name: (ops[name].method, ops[name].paths, (ops[name].body or "").encode()) for name in ("get", "create")}
+
+
+async def measure(app: Any, engine: Engine, world: workload.World, n: int, concurrency: int) -> None:
+    for name, (method, paths, body) in requests(world).items():
+        for width in (1, concurrency):
+            with counting(engine) as tally:
+                started, cpu = time.perf_counter(), time.process_time()
+                for first in range(0, n, width):
+                    batch = [call(app, method, paths[i % len(paths)], world.headers, body)
+                             for i in range(first, min(n, first + width))]  # fmt: skip
+                    for answer in await asyncio.gather(*batch):
+                        assert answer.status in (200, 201), answer.body
+                elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+            print(f"{name:6} x{n} at {width:2} at once: {elapsed / n * 1000:.3f} ms/request "
+                  f"({cpu / n * 1000:.3f} ms of this process's CPU), "
+                  f"{tally.statements / n:.1f} statements, {tally.checkouts / n:.2f} checkouts, "
+                  f"{tally.connects / n:.2f} new connections a request; inside the driver's execute "
+                  f"{tally.driver_seconds / n * 1000:.3f} ms a request (wall time on each thread: at once, "
+                  f"waits for the GIL count too)", flush=True)  # fmt: skip
+
+
+async def server_log(app: Any, cluster: PostgresCluster, world: workload.World, dbname: str) -> None:
+    """What the server receives for the third of three requests of each kind (pools and caches warm)."""
+    log = cluster.root / "log"
+    with psycopg.connect(cluster._dsn(dbname), autocommit=True) as admin:
+        admin.execute("ALTER SYSTEM SET log_statement = 'all'")
+        admin.execute("ALTER SYSTEM SET log_line_prefix = '[%p] '")
+        admin.execute("SELECT pg_reload_conf()")
+        time.sleep(0.5)
+        try:
+            for name, (method, paths, body) in requests(world).items():
+                for i in range(3):
+                    start = log.stat().st_size
+                    await call(app, method, paths[i % len(paths)], world.headers, body)
+                print(f"--- what the server received for one {name} (one line a round trip) ---")
+                print(summarize(log, start))
+        finally:
+            admin.execute("ALTER SYSTEM RESET log_statement")
+            admin.execute("SELECT pg_reload_conf()")
+
+
+def summarize(log: Path, start: int) -> str:
+    with log.open("rb") as f:
+        f.seek(start)
+        lines = [line.decode(errors="replace") for line in f.read().splitlines()]
+    statements = [line[:150] for line in lines if "LOG:  " in line and ("statement:" in line or "execute" in line)]
+    return "\n".join(statements) + f"\n({len(statements)} round trips)"
+
+
+async def main_async(args: argparse.Namespace) -> None:
+    cluster = PostgresCluster()
+    cluster.start()
+    try:
+        url = cluster.create_database("pg_request")
+        settings = Settings(database_url=url, admin_token=ADMIN, run_worker=False, access_log=False,
+                            secret_key="k" * 44, rate_limit_per_minute=0, auth_failures_per_minute=0)  # fmt: skip
+        app = create_app(settings)
+        engine: Engine = app.state.services.database.engine
+        world = await seed(app, args.seed)
+        await measure(app, engine, world, args.requests, args.concurrency)
+        await server_log(app, cluster, world, "pg_request")
+        app.state.services.backend.executor.close()
+        engine.dispose()
+    finally:
+        cluster.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--seed", type=int, default=200)
+    asyncio.run(main_async(parser.parse_args()))
+
+
+if __name__ == "__main__":
+    main()
