@@ -24,7 +24,7 @@ from pathlib import Path
 import httpx
 from starlette.types import ASGIApp, Message
 
-from bench import workload
+from bench import reference_app, workload
 from candidly.settings import Settings
 from candidly.web.app import create_app
 
@@ -77,12 +77,15 @@ class Asgi:
 
 
 def operations(asgi: Asgi, job: str, ids: list[str]) -> dict[str, Call]:
-    """The benchmark's get (cycling through the seeded candidates) and list (bench/workload.py's paths)."""
+    """The benchmark's get (cycling through the seeded candidates) and list (bench/workload.py's paths), and the
+    reference app's GET (bench/reference_app.py), the floor a FastAPI route costs here, to read the others against."""
     turn = iter(range(1 << 62))
     list_path = f"/instaview/candidates?limit=50&status=APPLIED&jobId={job}"
+    reference = Asgi(reference_app.app, {})
     return {
         "get": lambda: asgi.get(f"/instaview/candidates/{ids[next(turn) % len(ids)]}"),
         "list": lambda: asgi.get(list_path),
+        "reference": lambda: reference.get("/ref/candidates/x"),
     }
 
 
@@ -132,7 +135,7 @@ async def main(args: argparse.Namespace) -> None:
         app = create_app(settings)
         headers, job, ids = await world(app, args.database, args.seed)
         calls = operations(Asgi(app, headers), job, ids)
-        counts = {"get": args.requests, "list": args.list_requests}
+        counts = {"get": args.requests, "list": args.list_requests, "reference": args.requests}
         for name, call in calls.items():
             if args.only and name != args.only:
                 continue
@@ -154,8 +157,10 @@ def parse() -> argparse.Namespace:
     parser.add_argument("--requests", type=int, default=2000, help="gets per timed run")
     parser.add_argument("--list-requests", type=int, default=200, help="lists per timed run")
     parser.add_argument("--repeat", type=int, default=3, help="timed runs per operation; the best is printed")
-    parser.add_argument("--only", choices=["get", "list"], help="time this operation only")
-    parser.add_argument("--profile", choices=["get", "list"], help="also print a cProfile of this operation")
+    parser.add_argument("--only", choices=["get", "list", "reference"], help="time this operation only")
+    parser.add_argument(
+        "--profile", choices=["get", "list", "reference"], help="also print a cProfile of this operation"
+    )
     parser.add_argument("--sort", default="cumulative", help="pstats sort key (cumulative, tottime, ...)")
     parser.add_argument("--top", type=int, default=40, help="lines of the profile printed")
     return parser.parse_args()
