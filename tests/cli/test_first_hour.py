@@ -24,6 +24,22 @@ def candidly(
     )  # fmt: skip
 
 
+def in_process(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """The same command run by the same click group in this process: its exit status, stdout and stderr as
+    ``candidly`` gives them, without starting an interpreter. (``python -m candidly`` only calls this group; the
+    tests above prove that process.) An exception the command let escape would be a traceback from the real
+    command, so here it fails the test."""
+    from typer.testing import CliRunner
+
+    from candidly.cli import app
+
+    unset: dict[str, str | None] = {k: None for k in os.environ if k.startswith("CANDIDLY_")}
+    result = CliRunner().invoke(app, list(args), env={**unset, **(env or {})})
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return subprocess.CompletedProcess(list(args), result.exit_code, result.stdout, result.stderr)
+
+
 def assert_one_line(result: subprocess.CompletedProcess[str], status: int, *words: str) -> None:
     assert result.returncode == status, result.stderr
     lines = result.stderr.strip().splitlines()
@@ -71,15 +87,15 @@ def test_a_port_in_use_is_reported_before_anything_is_migrated(tmp_path: Path) -
 
 def test_operator_commands_refuse_bad_input_in_one_line(tmp_path: Path) -> None:
     env = {"CANDIDLY_DATABASE_URL": f"sqlite:///{tmp_path / 'candidly.db'}"}
-    assert_one_line(candidly("create-api-key", "nope", env=env), 1, "organization 'nope' not found")
-    made = candidly("create-organization", "Acme", env=env)
+    assert_one_line(in_process("create-api-key", "nope", env=env), 1, "organization 'nope' not found")
+    made = in_process("create-organization", "Acme", env=env)
     assert made.returncode == 0, made.stderr
     org_id = made.stdout.split()[1]
-    assert_one_line(candidly("create-api-key", org_id, "--scope", "read:everything", env=env), 1, "read:everything")
+    assert_one_line(in_process("create-api-key", org_id, "--scope", "read:everything", env=env), 1, "read:everything")
 
 
 def test_create_organization_prints_the_key_as_the_http_answer_does(tmp_path: Path) -> None:
-    made = candidly("create-organization", "Acme", env={"CANDIDLY_DATABASE_URL": f"sqlite:///{tmp_path / 'c.db'}"})
+    made = in_process("create-organization", "Acme", env={"CANDIDLY_DATABASE_URL": f"sqlite:///{tmp_path / 'c.db'}"})
     assert made.returncode == 0, made.stderr
     lines = made.stdout.splitlines()
     secret = next(line.split()[1] for line in lines if line.startswith("signing_secret "))
@@ -88,9 +104,9 @@ def test_create_organization_prints_the_key_as_the_http_answer_does(tmp_path: Pa
 
 
 def test_help_shows_serve_defaults_and_import_columns() -> None:
-    serve = candidly("serve", "--help", env={"COLUMNS": "200"})
+    serve = in_process("serve", "--help", env={"COLUMNS": "200"})
     assert "127.0.0.1" in serve.stdout and "8000" in serve.stdout
-    imported = candidly("import", "--help", env={"COLUMNS": "200"})
+    imported = in_process("import", "--help", env={"COLUMNS": "200"})
     assert "first_name" in imported.stdout and "gdpr_expiry_date" in imported.stdout
 
 

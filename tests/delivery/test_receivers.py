@@ -140,6 +140,9 @@ def test_outcomes_the_database_could_not_take_are_recorded_once_it_is_back_and_n
     def _impatient(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.execute("PRAGMA busy_timeout=50")
 
+    # Building the services opened a connection with the server's 10 s busy timeout; pooled, it would make one
+    # recording wait 10 s for the lock instead of giving up at once. Every connection from now on is impatient.
+    own.database.engine.dispose()
     worker = make_worker(own, clock)
     queue(worker, receiver.url, 3)
     receiver.gate.clear()

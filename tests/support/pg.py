@@ -109,8 +109,11 @@ class PostgresCluster:
         """Make database ``name`` as empty as a new one, keeping its schema: cheaper than creating and migrating.
 
         Other sessions on it (a test's leftover pool) are ended first, so no lock they hold can stall the reset and
-        no transaction of theirs can write afterwards. TRUNCATE gives every table new, empty files, as a new database
-        has; only ``alembic_version``, which records the schema, keeps its row.
+        no transaction of theirs can write afterwards. Every table but ``alembic_version`` (which records the schema)
+        loses every row, in one transaction. DELETE, not TRUNCATE: a test writes a few rows, and TRUNCATE's new files
+        for every table and index cost ~10x more than deleting them. Sequences keep their values either way. With
+        every row of every table going, no reference can dangle: the foreign-key triggers are off for the
+        transaction (``session_replication_role``), so the tables need no order.
         """
         with psycopg.connect(self._dsn(name), autocommit=True) as conn:
             conn.execute(
@@ -121,8 +124,10 @@ class PostgresCluster:
                 "SELECT quote_ident(tablename) FROM pg_tables "
                 "WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
             ).fetchall()
-            if tables:
-                conn.execute(f"TRUNCATE {', '.join(row[0] for row in tables)}")  # one statement: foreign keys allow it
+            with conn.transaction():
+                conn.execute("SET LOCAL session_replication_role = replica")
+                for (table,) in tables:
+                    conn.execute(f"DELETE FROM {table}")
 
     def halt(self) -> None:
         """Stop the server and keep its data: clients see the database go away until ``resume``."""
