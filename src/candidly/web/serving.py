@@ -8,6 +8,7 @@ its own, while this one imports the app.
 
 from __future__ import annotations
 
+import gc
 import importlib
 import json
 import os
@@ -51,6 +52,10 @@ def main(options: dict[str, Any]) -> None:
     importlib.import_module(FACTORY)  # the app's imports (seconds on a busy machine) beside the migration's
     if status := migrating.wait():
         raise SystemExit(status)
+    # The modules just imported live as long as the process: out of the collector's sight, so that a request soon
+    # after start does not pay for a full collection walking all of them (measured: the first GET 0.3 s slower).
+    gc.collect()
+    gc.freeze()
     log_queue.configure(options["log_level"])
     uvicorn.run(f"{FACTORY}:app", factory=True, **options, **SERVER_OPTIONS)
 
