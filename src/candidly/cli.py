@@ -6,7 +6,6 @@ import json
 import os
 import secrets
 import signal
-import subprocess
 import sys
 import tempfile
 import threading
@@ -17,7 +16,6 @@ from typing import Annotated, Any, NoReturn
 
 import httpx
 import typer
-import uvicorn
 from rich.console import Console
 from rich.progress import Progress
 from typer.core import TyperGroup
@@ -31,7 +29,7 @@ from candidly.preflight import ConfigError, check_database_url, check_port_free,
 from candidly.settings import Settings
 from candidly.storage.marker import TestModeRefused
 from candidly.storage.secrets import SecretKeyMissing, reseal_all
-from candidly.web import log_queue
+from candidly.web import log_queue, serving
 
 
 class OneLineErrors(TyperGroup):
@@ -68,11 +66,6 @@ OPERATOR = Actor(
 def refuse_test_mode(settings: Settings, why: str) -> None:
     if settings.test_mode:
         raise ConfigError(f"test mode refused: {why}")
-
-
-# How ``serve`` runs uvicorn. uvicorn would believe X-Forwarded-For from 127.0.0.1 by default; the app applies
-# CANDIDLY_FORWARDED_ALLOW_IPS itself (web/app.py), so a local client cannot pick its address.
-SERVER_OPTIONS: dict[str, Any] = {"access_log": False, "proxy_headers": False}
 
 
 @contextmanager
@@ -115,27 +108,13 @@ def serve(
         refuse_test_mode(settings, "the clock and the captured outbox live in one process: serve with --workers 1")
     host, port = host or settings.host, port or settings.port
     check_port_free(host, port)
-    log_queue.configure(settings.log_level)
-    migrate_apart()
-    uvicorn.run(
-        "candidly.web.factory:app",
-        factory=True,
+    serving.exec_server(
         host=host,
         port=port,
         workers=workers,
         log_level=settings.log_level,
-        timeout_graceful_shutdown=settings.shutdown_grace_seconds,
-        **SERVER_OPTIONS,
+        graceful_seconds=settings.shutdown_grace_seconds,
     )
-
-
-def migrate_apart() -> None:
-    """``candidly migrate`` in a process of its own, once, before any server process starts: Alembic (7 MB) stays
-    out of the server (docs/performance.md, "Memory"). Its errors are its own one line on stderr, and its status
-    is ours."""
-    done = subprocess.run([sys.executable, "-m", "candidly", "migrate"], stdout=subprocess.DEVNULL, check=False)
-    if done.returncode:
-        raise typer.Exit(code=done.returncode)
 
 
 @app.command()

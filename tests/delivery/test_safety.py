@@ -8,8 +8,8 @@ import random
 import pytest
 
 from candidly.delivery.backoff import retry_delay
+from candidly.delivery.posting import HttpSender
 from candidly.delivery.safety import UnsafeTarget, check_target
-from candidly.delivery.senders import HttpSender
 from candidly.domain.deliveries import IpAddress
 from tests.delivery.conftest import Receiver
 

@@ -11,9 +11,9 @@ import httpx
 import pytest
 import uvicorn
 
-from candidly.cli import SERVER_OPTIONS
 from candidly.settings import Settings
 from candidly.web.app import create_app
+from candidly.web.serving import SERVER_OPTIONS
 from tests.access_page.conftest import candidate, make_task, sign_in
 from tests.access_page.live import free_port, wait_until
 from tests.helpers import ADMIN_TOKEN, FakeClock, Org, TestClient, client_with

@@ -14,7 +14,6 @@ import os
 import queue
 import select
 import subprocess
-import sys
 import time
 import weakref
 from dataclasses import dataclass
@@ -22,7 +21,7 @@ from typing import Any
 
 import orjson
 
-from candidly.delivery.render_child import READY
+from candidly.delivery.render_child import READY, command
 
 
 class RenderError(Exception):
@@ -74,12 +73,7 @@ class _Child:
 
     def _start(self) -> subprocess.Popen[bytes]:
         self.process = process = subprocess.Popen(  # noqa: S603 - our own interpreter and module, no outside input
-            [
-                sys.executable,
-                "-c",
-                "from candidly.delivery.render_child import main; main()",
-                str(self.budget.memory_bytes),
-            ],
+            command(self.budget.memory_bytes),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,

@@ -1,7 +1,7 @@
 """Outbound safety: callbacks and webhooks reach only globally routable addresses, the ones that were checked.
 
-The host is resolved once, at connect time, by the transport's network backend: every address it
-resolves to is checked, and the connection goes to the checked address. A name cannot answer a public
+The host is resolved once, at connect time, by the transport's network backend (``delivery/posting.py``): every
+address it resolves to is checked, and the connection goes to the checked address. A name cannot answer a public
 address to the check and a private one to the connect (DNS rebinding). The URL is untouched, so the Host
 header and the TLS server name (SNI, certificate check) stay the name's.
 """
@@ -10,14 +10,11 @@ from __future__ import annotations
 
 import ipaddress
 import socket
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from urllib.parse import urlsplit
-
-import httpcore
 
 from candidly.domain.deliveries import IpAddress, address_of_kind, address_refusal
 
-SocketOption = tuple[int, int, int] | tuple[int, int, bytes | bytearray] | tuple[int, int, None, int]
 # host, port -> the addresses it resolves to (tests give their own; the default asks the system).
 Resolver = Callable[[str, int], list[IpAddress]]
 
@@ -57,26 +54,3 @@ def check_target(url: str, *, allow_private: bool, resolve: Resolver = system_re
         raise UnsafeTarget("the URL is not an absolute http(s) URL")
     port = parts.port or (443 if parts.scheme == "https" else 80)
     checked_address(parts.hostname, port, allow_private=allow_private, resolve=resolve)
-
-
-class PinnedBackend(httpcore.NetworkBackend):
-    """httpcore's network backend, connecting each new connection to the address it has just checked."""
-
-    def __init__(self, *, allow_private: bool, resolve: Resolver = system_resolver) -> None:
-        self.allow_private = allow_private
-        self.resolve = resolve
-        self.inner = httpcore.SyncBackend()
-
-    def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: Iterable[SocketOption] | None = None,
-    ) -> httpcore.NetworkStream:
-        address = checked_address(host, port, allow_private=self.allow_private, resolve=self.resolve)
-        return self.inner.connect_tcp(str(address), port, timeout, local_address, socket_options)
-
-    def sleep(self, seconds: float) -> None:
-        self.inner.sleep(seconds)

@@ -10,15 +10,17 @@ import asyncio
 from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
-from typing import Protocol
+from threading import Lock
+from typing import TYPE_CHECKING, Protocol
 
 import aiosmtplib
-import httpcore
-import httpx
 from standardwebhooks.webhooks import Webhook
 
-from candidly.delivery.safety import PinnedBackend, Resolver, UnsafeTarget, system_resolver
+from candidly.delivery.safety import Resolver, system_resolver
 from candidly.domain.deliveries import Delivery
+
+if TYPE_CHECKING:
+    from candidly.delivery.posting import HttpSender
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,79 +116,37 @@ def signature_headers(secret: str, message_id: str, when: datetime, body: bytes)
     }
 
 
-class PinnedTransport(httpx.HTTPTransport):
-    """httpx's transport over a connection pool whose every connection goes to an address just checked."""
-
-    def __init__(self, *, allow_private: bool, resolve: Resolver = system_resolver, max_connections: int = 100) -> None:
-        super().__init__(trust_env=False)
-        # Replaces the pool the parent built: httpx offers no argument for httpcore's network backend.
-        self._pool = httpcore.ConnectionPool(
-            ssl_context=httpx.create_ssl_context(trust_env=False),
-            max_connections=max_connections,
-            max_keepalive_connections=max_connections,
-            network_backend=PinnedBackend(allow_private=allow_private, resolve=resolve),
-        )
-
-
-def _error(exc: httpx.HTTPError | OSError) -> str:
-    """The kind of failure, without the exception's text (which may name the address connected to)."""
-    if isinstance(exc, httpx.TimeoutException):
-        return f"{exc.__class__.__name__}: no answer in time"
-    if isinstance(exc, httpx.ConnectError | OSError):
-        return f"{exc.__class__.__name__}: could not connect"
-    return exc.__class__.__name__
-
-
-class HttpSender:
-    """POSTs to callback and webhook URLs over a pinned transport, never following redirects."""
-
-    def __init__(
-        self,
-        *,
-        timeout: float,
-        allow_private: bool,
-        resolve: Resolver = system_resolver,
-        transport: httpx.BaseTransport | None = None,
-    ) -> None:
-        self.client = httpx.Client(
-            timeout=httpx.Timeout(timeout),
-            follow_redirects=False,
-            trust_env=False,
-            transport=transport or PinnedTransport(allow_private=allow_private, resolve=resolve),
-            headers={"user-agent": "Candidly-Delivery/1", "content-type": "application/json"},
-        )
-
-    def post(self, url: str, body: bytes, headers: dict[str, str]) -> Outcome:
-        try:
-            # Streamed and never read: a receiver cannot flood the worker, and its answer stays its own.
-            with self.client.stream("POST", url, content=body, headers=headers) as response:
-                status = response.status_code
-        except UnsafeTarget as exc:
-            return Outcome(False, None, f"refused: {exc}", permanent=True)
-        except (httpx.HTTPError, OSError) as exc:
-            return Outcome(False, None, _error(exc), receiver_failed=True)
-        if 200 <= status < 300:
-            return Outcome(True, status)
-        return Outcome(False, status, f"HTTP {status}", receiver_failed=status >= 500 or status == 429)
-
-    def close(self) -> None:
-        self.client.close()
-
-
 class NetworkSender:
     """The real thing: SMTP for email, HTTP for callbacks and webhooks."""
 
     def __init__(self, settings: SmtpSettings, resolve: Resolver = system_resolver) -> None:
         self.settings = settings
-        self.http = HttpSender(
-            timeout=settings.delivery_timeout_seconds, allow_private=settings.outbound_allow_private, resolve=resolve
-        )
+        self.resolve = resolve
+        self._http: HttpSender | None = None
+        self._http_lock = Lock()  # the worker posts from several threads; one client (one pool) serves them all
 
     def email(self, delivery: Delivery, subject: str, body: str) -> Outcome:
         return send_email(self.settings, delivery.target, subject, body)
 
     def post(self, delivery: Delivery, body: bytes, headers: dict[str, str]) -> Outcome:
-        return self.http.post(delivery.target, body, headers)
+        return self._client().post(delivery.target, body, headers)
+
+    def _client(self) -> HttpSender:
+        """The HTTP client, made on the first POST: httpx (with the click, rich and pygments its own command line
+        brings) is 6 MB that a server sending only mail never needs (docs/performance.md, "Memory")."""
+        with self._http_lock:
+            if self._http is None:
+                from candidly.delivery.posting import HttpSender
+
+                self._http = HttpSender(
+                    timeout=self.settings.delivery_timeout_seconds,
+                    allow_private=self.settings.outbound_allow_private,
+                    resolve=self.resolve,
+                )
+            return self._http
 
     def close(self) -> None:
-        self.http.close()
+        with self._http_lock:
+            if self._http is not None:
+                self._http.close()
+                self._http = None
