@@ -47,6 +47,19 @@ def test_find_matches_fields_with_none_as_null_in_id_order_deleted_included(data
         assert uow.candidates.find("elsewhere", status="new") == []
 
 
+def test_find_with_a_list_matches_any_of_its_values_in_id_order(database: Database, org: str) -> None:
+    ada, bob, eve = person(org), person(org), person(org)
+    openings = [opening(org), opening(org)]
+    jobs = [application(org, who, job) for job in openings for who in (eve, ada, bob)]
+    jobs[0].deleted_at = T0
+    write(database, ada, bob, eve, *openings, *jobs)
+    with database.unit_of_work(write=False) as uow:
+        found = uow.applications.find(org, candidate_id=[eve.id, ada.id], deleted_at=None)
+        assert [a.id for a in found] == sorted(a.id for a in jobs[1:] if a.candidate_id in (eve.id, ada.id))
+        assert uow.applications.find(org, candidate_id=[]) == []
+        assert uow.applications.find("elsewhere", candidate_id=[ada.id]) == []
+
+
 def test_pages_follow_ids_forwards_backwards_and_descending(database: Database, org: str) -> None:
     people = [person(org, first_name=f"P{i}") for i in range(5)]
     write(database, *people)

@@ -165,6 +165,16 @@ class Reader:
         self.principal.require(Scope.READ_CANDIDATES)
         return self.uow.applications.find(self.organization_id, candidate_id=candidate_id, deleted_at=None)
 
+    def applications_of_all(self, candidate_ids: Sequence[str]) -> list[Application]:
+        """The live applications of each of these people (a page of them), in id order."""
+        self.principal.require(Scope.READ_CANDIDATES)
+        return self.uow.applications.find(self.organization_id, candidate_id=list(candidate_ids), deleted_at=None)
+
+    def attempts_of_all(self, candidate_ids: Sequence[str]) -> list[Attempt]:
+        """The live attempts of each of these people, oldest first."""
+        self.principal.require(Scope.READ_CANDIDATES)
+        return self.uow.attempts.find(self.organization_id, candidate_id=list(candidate_ids), deleted_at=None)
+
     def attempts_of(self, candidate_id: str) -> list[Attempt]:
         """A person's live attempts at every step of every application, oldest first."""
         self.principal.require(Scope.READ_CANDIDATES)

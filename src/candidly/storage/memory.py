@@ -136,8 +136,9 @@ class MemoryRepository(Generic[E]):
         return [copy.deepcopy(r) for r in sorted(rows, key=lambda r: getattr(r, "id"))]  # noqa: B009
 
     def find(self, organization_id: str, **equal: Any) -> list[E]:
-        """Every row of the organization whose fields equal ``equal`` (None matches None), in id order."""
-        return self._all(organization_id, lambda r: all(getattr(r, k) == v for k, v in equal.items()))
+        """Every row of the organization whose fields equal ``equal`` (None matches None, a list any of its
+        values), in id order."""
+        return self._all(organization_id, lambda r: all(_equal(getattr(r, k), v) for k, v in equal.items()))
 
     def _matches(self, organization_id: str, row: E, filters: Filters) -> bool:
         if getattr(row, "deleted_at", None) is not None and not filters.include_deleted:

@@ -77,19 +77,31 @@ def _shape(cls: type[Any], table: Table) -> _Shape:
     return shape
 
 
-_FINDS: dict[tuple[str, tuple[str, ...], tuple[str, ...]], Select[Any]] = {}
+_FINDS: dict[tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]], Select[Any]] = {}
 
 
-def _find_statement(table: Table, base: Select[Any], names: tuple[str, ...], nulls: tuple[str, ...]) -> Select[Any]:
-    """The find query for this combination of columns, built once with bound parameters."""
-    key = (table.name, names, nulls)
+def _find_statement(
+    table: Table, base: Select[Any], names: tuple[str, ...], nulls: tuple[str, ...], lists: tuple[str, ...]
+) -> Select[Any]:
+    """The find query for this combination of columns, built once with bound parameters.
+
+    A find with a list of values (``candidate_id=[...]``: a page's applications) has no ORDER BY; ``find`` sorts
+    its rows. Asked to order by id, SQLite's planner, which has no statistics, walks the organization's rows in id
+    order and tests each against the list instead of looking each value up on the column's index: 2.8 ms against
+    0.2 for a page of 50 people among 6,000 (docs/performance.md)."""
+    key = (table.name, names, nulls, lists)
     stmt = _FINDS.get(key)
     if stmt is None:
         stmt = base.where(table.c.organization_id == bindparam("org"))
         for name in names:
             column = table.c[name]
-            stmt = stmt.where(column.is_(None) if name in nulls else column == bindparam(f"p_{name}"))
-        stmt = _FINDS[key] = stmt.order_by(table.c.id)
+            if name in nulls:
+                stmt = stmt.where(column.is_(None))
+            elif name in lists:
+                stmt = stmt.where(column.in_(bindparam(f"p_{name}", expanding=True)))
+            else:
+                stmt = stmt.where(column == bindparam(f"p_{name}"))
+        stmt = _FINDS[key] = stmt if lists else stmt.order_by(table.c.id)
     return stmt
 
 
@@ -211,12 +223,15 @@ class SqlRepository(Generic[E]):
         return True
 
     def find(self, organization_id: str, **equal: Any) -> list[E]:
-        """Every row of the organization whose columns equal ``equal`` (None means IS NULL), in id order."""
+        """Every row of the organization whose columns equal ``equal`` (None means IS NULL, a list one of its
+        values), in id order."""
         names = tuple(sorted(equal))
         nulls = tuple(n for n in names if equal[n] is None)
-        stmt = _find_statement(self.table, self._select, names, nulls)
+        lists = tuple(n for n in names if isinstance(equal[n], list | tuple))
+        stmt = _find_statement(self.table, self._select, names, nulls, lists)
         params = {f"p_{n}": equal[n] for n in names if equal[n] is not None}
-        return self._entities(self.conn.execute(stmt, {"org": organization_id, **params}))
+        rows = self._entities(self.conn.execute(stmt, {"org": organization_id, **params}))
+        return sorted(rows, key=lambda row: getattr(row, "id")) if lists else rows  # noqa: B009 - E is generic
 
     def _where(self, organization_id: str, filters: Filters) -> _Where:
         c = self.table.c

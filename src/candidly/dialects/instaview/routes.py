@@ -54,9 +54,8 @@ def rendered(r: Reader, people: list[Candidate], base: str) -> list[dict[str, An
     if len(people) == 1:  # a get, or a write's answer: two lookups by a statement built once per process
         jobs, sessions = r.applications_of(people[0].id), r.attempts_of(people[0].id)
     else:
-        wanted = Filters(equal={"candidate_id": [p.id for p in people]})
-        jobs = r.applications(wanted, PageRequest(limit=len(people) * 50)).items
-        sessions = r.sessions(wanted, PageRequest(limit=10_000)).items
+        ids = [p.id for p in people]
+        jobs, sessions = r.applications_of_all(ids), r.attempts_of_all(ids)
     return [
         translate.candidate(
             p, [a for a in jobs if a.candidate_id == p.id], [s for s in sessions if s.candidate_id == p.id], base
