@@ -72,3 +72,11 @@ def spelled(model: type[BaseModel], values: Mapping[str, Any]) -> dict[str, Any]
     them) under their names on the wire, so a renderer names a field as the model declares it, not a second time."""
     keys = _wire_keys(model)
     return {keys[attribute]: value for attribute, value in values.items()}
+
+
+def with_names(values: dict[str, Any], names: Mapping[str, str]) -> dict[str, Any]:
+    """``values`` with each key ``names`` renames under its new name, in the same order: an answer written with
+    attribute names under the vendor's. ``values`` itself when no key is renamed (most answers; lists render many)."""
+    if names.keys().isdisjoint(values.keys()):
+        return values
+    return {names.get(key, key): value for key, value in values.items()}

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from candidly.dialects.fields import wire_names
+from candidly.dialects.fields import wire_names, with_names
 
 # Request attribute -> Comeet's name for it in a request body, where the two differ: none do today.
 REQUEST_ALIASES: dict[str, str] = {}
@@ -48,9 +48,7 @@ def answer_name(attribute: str) -> str:
 
 def answered(values: dict[str, Any]) -> dict[str, Any]:
     """An answer keyed by the request's names, with Comeet's names for an answer (in the same order)."""
-    if _ANSWER_RENAMES.keys().isdisjoint(values.keys()):
-        return values  # the common case, checked first: every answer renders through here
-    return {_ANSWER_RENAMES.get(key, key): value for key, value in values.items()}
+    return with_names(values, _ANSWER_RENAMES)
 
 
 def query_name(attribute: str) -> str:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from candidly.dialects.fields import wire_names, with_names
+
 # Attribute -> Paradox's name, where the two differ: the candidate's number is in capitals.
 ALIASES = {"oid": "OID"}
 
@@ -77,13 +79,8 @@ def key(attribute: str) -> str:
 
 def on_wire(answer: dict[str, Any]) -> dict[str, Any]:
     """An answer written with attribute names, under Paradox's names (in the same order)."""
-    if ALIASES.keys().isdisjoint(answer.keys()):  # most answers: nothing to rename, no copy (lists render many)
-        return answer
-    return {wire_name(name): value for name, value in answer.items()}
+    return with_names(answer, ALIASES)  # wire_name is ALIASES or the attribute itself
 
 
 # Core field or attribute -> Paradox's name, where the two differ: how errors name the field they refuse.
-WIRE_NAMES = {
-    **{core: wire_name(attr) for core, attr in {**CORE, **NAMED_BY}.items() if wire_name(attr) != core},
-    **ALIASES,
-}
+WIRE_NAMES = {**wire_names({**CORE, **NAMED_BY}, wire_name), **ALIASES}
