@@ -8,7 +8,7 @@ from candidly.dialects.base import iso
 from candidly.domain.applications import Application, EffectiveStep
 from candidly.domain.errors import InvalidField
 from candidly.domain.events import Event
-from candidly.domain.openings import Opening
+from candidly.domain.openings import Opening, Step
 from candidly.domain.people import Candidate, User
 from candidly.domain.principals import Principal
 from candidly.domain.values import is_digits
@@ -63,16 +63,18 @@ def candidate_out(c: Candidate) -> dict[str, Any]:
 
 
 def step_out(s: EffectiveStep) -> dict[str, Any]:
+    return {"step_id": s.step_id, "name": s.name, **_access(s), "overridden": sorted(s.overridden)}
+
+
+def _access(s: EffectiveStep | Step) -> dict[str, Any]:
+    """A step's position and access settings, as an opening declares them and as one application sees them."""
     return {
-        "step_id": s.step_id,
-        "name": s.name,
         "position": s.position,
         "active": s.active,
         "active_after": iso(s.active_after),
         "active_before": iso(s.active_before),
         "attempt_limit": s.attempt_limit,
         "launch_url": s.launch_url,
-        "overridden": sorted(s.overridden),
     }
 
 
@@ -138,21 +140,7 @@ def opening_out(o: Opening) -> dict[str, Any]:
         "created_at": iso(o.created_at),
         "updated_at": iso(o.updated_at),
         "version": o.version,
-        "steps": [
-            {
-                "id": s.id,
-                "key": s.key,
-                "name": s.name,
-                "type": s.type,
-                "position": s.position,
-                "active": s.active,
-                "active_after": iso(s.active_after),
-                "active_before": iso(s.active_before),
-                "attempt_limit": s.attempt_limit,
-                "launch_url": s.launch_url,
-            }
-            for s in o.steps
-        ],
+        "steps": [{"id": s.id, "key": s.key, "name": s.name, "type": s.type, **_access(s)} for s in o.steps],
         "programs": [{"id": p.id, "name": p.name, "step_ids": p.step_ids} for p in o.programs],
         "email_templates": [
             {"id": t.id, "name": t.name, "subject": t.subject, "body": t.body} for t in o.email_templates
