@@ -211,6 +211,10 @@ class Opening:
     def template(self, name: str) -> EmailTemplate | None:
         return next((t for t in self.email_templates if t.name == name), None)
 
+    def snapshot(self) -> dict[str, Any]:
+        """The opening's own fields, as the event log compares them."""
+        return {k: getattr(self, k) for k in OPENING_FIELDS}
+
     def apply(self, changes: Mapping[str, Any]) -> None:
         """Check and set the opening's own fields; a position is open or closed."""
         for key, value in changes.items():

@@ -141,6 +141,10 @@ class User:
         for key, value in clean_user(changes).items():
             setattr(self, key, value)
 
+    def snapshot(self) -> dict[str, Any]:
+        """The user's fields, as the event log compares them."""
+        return {k: getattr(self, k) for k in USER_FIELDS}
+
 
 # A user's fields: a username is required, the rest may be cleared.
 USER_RULES: FieldTable[object] = {

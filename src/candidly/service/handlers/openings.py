@@ -63,7 +63,7 @@ def load_opening(uow: UnitOfWork, ctx: Context, opening_id: str, field: str | No
 def update_opening(uow: UnitOfWork, ctx: Context, cmd: c.UpdateOpening) -> Opening:
     ctx.actor.principal.require(Scope.WRITE_OPENINGS)
     opening = load_opening(uow, ctx, cmd.opening_id)
-    before = {k: getattr(opening, k) for k in OPENING_FIELDS}
+    before = opening.snapshot()
     changes: Mapping[str, Any] = cmd.changes  # each value is checked by the field's own rule
     _set_fields(uow, ctx, opening, {k: v for k, v in changes.items() if k in OPENING_FIELDS})
     for key, value in changes.items():
@@ -79,7 +79,7 @@ def update_opening(uow: UnitOfWork, ctx: Context, cmd: c.UpdateOpening) -> Openi
         EventType.OPENING_UPDATED,
         "opening",
         opening.id,
-        changes=changes_between(before, {k: getattr(opening, k) for k in OPENING_FIELDS}),
+        changes=changes_between(before, opening.snapshot()),
     )
     return opening
 

@@ -6,7 +6,7 @@ from candidly.domain import commands as c
 from candidly.domain.errors import Conflict, live
 from candidly.domain.events import EventType
 from candidly.domain.ids import new_id
-from candidly.domain.people import USER_FIELDS, User, clean_user
+from candidly.domain.people import User, clean_user
 from candidly.domain.principals import Scope
 from candidly.service.bus import handles, save_versioned
 from candidly.service.context import Context, changes_between
@@ -37,7 +37,7 @@ def load_user(uow: UnitOfWork, ctx: Context, user_id: str, field: str | None = N
 def update_user(uow: UnitOfWork, ctx: Context, cmd: c.UpdateUser) -> User:
     ctx.actor.principal.require(Scope.WRITE_USERS)
     user = load_user(uow, ctx, cmd.user_id)
-    loaded_version, before = user.version, {k: getattr(user, k) for k in USER_FIELDS}
+    loaded_version, before = user.version, user.snapshot()
     user.apply(cmd.changes)
     if user.username != before["username"]:
         _ensure_username_free(uow, ctx, user.username)
@@ -47,7 +47,7 @@ def update_user(uow: UnitOfWork, ctx: Context, cmd: c.UpdateUser) -> User:
         EventType.USER_UPDATED,
         "user",
         user.id,
-        changes=changes_between(before, {k: getattr(user, k) for k in USER_FIELDS}),
+        changes=changes_between(before, user.snapshot()),
     )
     return user
 
