@@ -24,7 +24,7 @@ from candidly.domain.people import Candidate
 from candidly.domain.principals import ALL_SCOPES, Actor, Principal, Scope
 from candidly.service.bus import ShuttingDown
 from candidly.service.caller import Caller
-from candidly.service.group_commit import GroupWriter
+from candidly.service.group_commit import GroupWriter, WriterLost
 from candidly.service.idempotency import CURRENT_CLAIM, IdempotencyClaim
 from candidly.service.ports import UnitOfWork
 from candidly.settings import Settings
@@ -216,6 +216,30 @@ def test_a_closed_bus_refuses_every_queued_command(group: Services, acme: Org) -
         group.bus.open()
     assert all(isinstance(outcome, ShuttingDown) for outcome in outcomes)
     assert table_counts(group) == before
+
+
+class _Death(BaseException):
+    """Not an Exception: what no handler catches, such as a thread being torn down."""
+
+
+def test_a_dying_writer_answers_its_batch_and_the_next_command_is_served(group: Services, acme: Org) -> None:
+    """When the writer's thread ends mid-batch, every client of that batch is answered that nothing was kept (the
+    transaction was rolled back), and a new thread serves what comes next: no request waits forever."""
+    who = caller(group, acme)
+    before = table_counts(group)
+
+    async def dies() -> Any:
+        def answer(_reader: Any, _person: Candidate) -> Candidate:
+            raise _Death
+
+        return await who.execute(c.CreateCandidate({"first_name": "Doomed"}), answer=answer)
+
+    outcomes, begun = in_one_batch(group, [create(who, "First"), dies, create(who, "Last")])
+    assert begun == 1
+    assert [type(outcome) for outcome in outcomes] == [WriterLost] * 3
+    assert table_counts(group) == before
+    assert asyncio.run(create(who, "After")()).first_name == "After"
+    assert rows(group, t.candidates) == 1
 
 
 def test_concurrent_creates_over_http_all_land_and_replay_by_key(group: Services, acme: Org) -> None:

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -44,6 +45,11 @@ from candidly.service.idempotency import IdempotencyClaim
 from candidly.service.ports import BatchDatabase, SavepointUnitOfWork, TransactionLost, UnitOfWork
 
 Answer = Callable[[UnitOfWork, Any], Any]
+log = logging.getLogger("candidly.service")
+
+
+class WriterLost(RuntimeError):
+    """The group writer's thread ended in the middle of a batch: that batch was rolled back, nothing of it kept."""
 
 
 @dataclass(slots=True)
@@ -114,14 +120,35 @@ class GroupWriter:
 
     def _serve(self, queue: SimpleQueue[_Job | None]) -> None:
         """Run batches until the queue's end mark (``stop`` puts it last in this thread's queue)."""
-        ended = False
         jobs: list[_Job] = []
+        try:
+            self._drain(queue, jobs)
+        except BaseException as death:  # not an Exception (those end one command or one batch): this thread ends
+            log.critical("the group writer's thread stopped; a new one takes over", exc_info=death)
+            self._replace(queue, jobs, death)
+
+    def _replace(self, queue: SimpleQueue[_Job | None], jobs: list[_Job], death: BaseException) -> None:
+        """Answer the batch this thread was running an error (its transaction was rolled back on the way out), and
+        hand the queue to a new thread, so no client waits for an answer that would never come."""
+        lost = WriterLost(f"the database writer stopped ({death!r}); the change was not kept")
+        for job in jobs:
+            job.result, job.skipped = None, False
+            job.fail(lost)
+        _answer(jobs)
+        with self._guard:
+            if self._queue is queue:  # not stopped meanwhile: what is queued still gets its turn
+                self._thread = None
+                self._ensure_thread()
+
+    def _drain(self, queue: SimpleQueue[_Job | None], jobs: list[_Job]) -> None:
+        """Run batches from ``queue``; ``jobs`` is the batch under way (read by ``_replace`` if this thread dies)."""
+        ended = False
         while jobs or not ended:
             if not jobs:
                 first = queue.get()
                 if first is None:
                     return
-                jobs = [first]
+                jobs.append(first)
 
             def gather(batch: list[_Job]) -> None:
                 nonlocal ended
@@ -129,7 +156,7 @@ class GroupWriter:
 
             left = self._run_batch(jobs, gather)
             _answer(jobs[: len(jobs) - len(left)])
-            jobs = left
+            jobs[:] = left
 
     def _run_batch(self, jobs: list[_Job], gather: Callable[[list[_Job]], None]) -> list[_Job]:
         """Run ``jobs`` (and what ``gather`` adds to them once the write lock is held) in one transaction, one savepoint
