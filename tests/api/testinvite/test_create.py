@@ -139,6 +139,10 @@ REJECTS: list[tuple[str, dict[str, Any], int, str]] = [
     ("negative seconds", {"dates": {"after": -5}}, 400, "dates.after"),
     ("bad email", {"email": "not-an-email"}, 400, "email"),
     ("bad extra email", {"extraEmails": ["nope"]}, 400, "extraEmails[0]"),
+    # The prose's spelling of the same field (decision 10): a refusal names it as the client sent it.
+    ("bad external email", {"externalEmails": ["a@example.com", "nope"]}, 400, "externalEmails[1]"),
+    ("too many external emails", {"externalEmails": [f"p{i}@example.com" for i in range(21)]}, 400, "externalEmails"),
+    ("external email too long", {"externalEmails": ["x" * 321]}, 400, "externalEmails[0]"),
     ("bad callback resource", {"callback": {"url": "https://x.example.com", "resource": "full"}}, 400, "callback.resource"),
     ("bad scope", {"tracking": {"uniqId": "x", "scope": "planet"}}, 400, "tracking.scope"),
     # Refused by the core's rules, past the wire model's: still named as the body spells them.

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, StrictBool
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, PrivateAttr, StrictBool, model_validator
 
 from candidly.dialects.fields import wire_name
 
 Lang = Literal["tr", "en", "es", "fr", "nl", "it", "sr", "sv", "de", "no", "ru", "pt"]
 Seconds = Annotated[int, Field(ge=0, le=32_503_680_000)]  # up to year 3000
 Name = Annotated[str, Field(max_length=200)]
+EXTERNAL_EMAILS = "externalEmails"
 
 
 class Wire(BaseModel):
@@ -74,15 +75,31 @@ class Common(Wire):
     external_data: dict[str, Any] | None = Field(default=None, max_length=1000)
     lang: Lang | None = None
     program_ids: list[Annotated[str, Field(max_length=64)]] | None = Field(default=None, max_length=100)
-    # The seed's prose calls it externalEmails (docs/vendors/testinvite.md, decision 10): both names are accepted.
+    # The seed's prose calls it externalEmails (docs/vendors/testinvite.md, decision 10): both names are accepted,
+    # and a refusal names the one the client sent (``extra_emails_as``).
     extra_emails: list[Annotated[str, Field(max_length=320)]] | None = Field(
-        default=None, validation_alias=AliasChoices(wire_name("extra_emails"), "externalEmails"), max_length=20
+        default=None, validation_alias=AliasChoices(wire_name("extra_emails"), EXTERNAL_EMAILS), max_length=20
     )
     dates: Dates | None = None
     price: Price | None = None
     customized_steps: list[CustomizedStep] | None = Field(default=None, max_length=100)
     invite_by_email: InviteByEmail | None = None
     callback: Callback | None = None
+
+    _extra_emails_as: str = PrivateAttr(default=wire_name("extra_emails"))
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _spelling(cls, data: Any, handler: Any) -> Any:
+        body = handler(data)
+        if isinstance(data, dict) and EXTERNAL_EMAILS in data and wire_name("extra_emails") not in data:
+            body._extra_emails_as = EXTERNAL_EMAILS
+        return body
+
+    @property
+    def extra_emails_as(self) -> str:
+        """The name this body gave its extra addresses: ``extraEmails`` or the prose's ``externalEmails``."""
+        return self._extra_emails_as
 
 
 class TemporaryCandidate(Common):

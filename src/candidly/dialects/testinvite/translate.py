@@ -111,6 +111,8 @@ def create_names(body: wire.TemporaryCandidate | wire.InternalCandidate) -> erro
     """Core field paths as a create body spells them: ``dates.after``, ``customizedSteps[0].stepId``, ..."""
     step_ids = [s.step_id for s in body.customized_steps or ()]
     names = fields.INTERNAL_NAMES if isinstance(body, wire.InternalCandidate) else fields.CREATE_NAMES
+    if body.extra_emails_as != names["extra_emails"]:
+        names = names | {"extra_emails": body.extra_emails_as}
 
     def rename(field: str) -> str:
         step = _step_path(field)
