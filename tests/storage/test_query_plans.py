@@ -80,6 +80,44 @@ def test_every_read_searches_an_index_and_sorts_nothing(conn: Connection, name: 
     assert not scans, f"{name}: {steps}"
 
 
+# The index each read exists for: every index of the two tables (but their primary keys) is one a read uses.
+USES = {
+    "native candidates by email": "ix_candidates_organization_id_email_id",
+    "create's person by email": "ix_candidates_organization_id_email_id",
+    "native candidates by external id": "ix_candidates_organization_id_external_id_id",
+    "native candidates by status": "ix_candidates_status",
+    "Paradox person by OID": "ix_candidates_organization_id_seq",
+    "Paradox person by reference": "ix_candidates_organization_id_public_ref",
+    "GDPR sweep": "ix_candidates_gdpr_due",
+    "TestInvite task list": "ix_applications_opening",
+    "native applications by candidate": "ix_applications_organization_id_candidate_id_id",
+    "a page's applications by person": "ix_applications_organization_id_candidate_id_id",
+    "Comeet partner id": "ix_applications_organization_id_external_id_id",
+    "sign-in by credentials": "ix_applications_organization_id_opening_id_credential1",
+    "uniq_key clash": "ix_applications_organization_id_opening_id_uniq_key",
+    "invitation code": "sqlite_autoindex_applications_2",  # the unique constraint on invitation_code
+}
+
+
+@pytest.mark.parametrize("name", list(USES))
+def test_a_lookup_uses_the_index_made_for_it(conn: Connection, name: str) -> None:
+    steps = plan(conn, READS[name])
+    assert any(f"INDEX {USES[name]} " in s for s in steps), f"{name}: {steps}"
+
+
+def test_no_index_of_candidates_or_applications_is_unused(conn: Connection) -> None:
+    """An index costs every create; one no read uses is only that cost."""
+    made = {
+        str(name)
+        for table in ("candidates", "applications")
+        for (name,) in conn.exec_driver_sql(
+            f"SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = '{table}'"
+        )
+    }
+    primary_keys = {"sqlite_autoindex_candidates_1", "sqlite_autoindex_applications_1"}
+    assert made - primary_keys - set(USES.values()) == set()
+
+
 def test_instaview_total_reads_no_row_only_index_entries(conn: Connection) -> None:
     """The total tests each of the job's people against the status from two indexes, reading no row of either table."""
     steps = plan(conn, READS["InstaView total, job and status"])
