@@ -28,6 +28,8 @@ READS: dict[str, Read] = {
     "InstaView list, job and status": lambda c, a: c.page(ORG, Filters({"status": "APPLIED"}, in_opening=JOB), NEWEST),
     "InstaView total, job and status": lambda c, a: c.count(ORG, Filters({"status": "APPLIED"}, in_opening=JOB)),
     "InstaView list, job": lambda c, a: c.page(ORG, Filters(in_opening=JOB), NEWEST),
+    "native candidates, first page": lambda c, a: c.page(ORG, Filters(), PageRequest()),
+    "InstaView list, newest first": lambda c, a: c.page(ORG, Filters(), NEWEST),
     "native candidates by email": lambda c, a: c.page(ORG, Filters({"email": "a@example.com"}), PageRequest()),
     "native candidates by external id": lambda c, a: c.page(ORG, Filters({"external_id": "x"}), PageRequest()),
     "native candidates by status": lambda c, a: c.page(ORG, Filters({"status": "hired"}), PageRequest()),
