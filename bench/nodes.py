@@ -98,7 +98,7 @@ def main() -> None:
             for t in loaders:
                 t.join()
             time.sleep(3)  # let answers still in flight when wrk stopped commit before counting
-            task = world.opening["id"]
+            task = world.creates["id"]  # where the measured creates went
             listing = httpx.get(
                 f"{node_b}/testinvite/api/integration/rest/v1/tasks/{task}/candidates", headers=world.headers
             ).json()

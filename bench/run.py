@@ -185,7 +185,7 @@ def parse() -> argparse.Namespace:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--warmup", type=int, default=2, help="seconds of unrecorded load per server and operation")
     parser.add_argument("--rounds", type=int, default=2, help="Candidly runs per deployment and operation")
-    parser.add_argument("--seed", type=int, default=1000, help="candidates seeded for gets and updates")
+    parser.add_argument("--seed", type=int, default=1000, help="candidates seeded for gets, updates and the list's job")
     parser.add_argument("--report", type=Path, default=ROOT / "docs" / "performance.md")
     parser.add_argument("--profile", choices=report.OPERATIONS, help="also sample this operation with py-spy")
     parser.add_argument("--profile-dir", type=Path, default=ROOT / "bench" / "results")

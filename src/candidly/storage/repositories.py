@@ -82,10 +82,11 @@ def _find_statement(
 ) -> Select[Any]:
     """The find query for this combination of columns, built once with bound parameters.
 
-    A find with a list of values (``candidate_id=[...]``: a page's applications) has no ORDER BY; ``find`` sorts
-    its rows. Asked to order by id, SQLite's planner, which has no statistics, walks the organization's rows in id
-    order and tests each against the list instead of looking each value up on the column's index: 2.8 ms against
-    0.2 for a page of 50 people among 6,000 (docs/performance.md)."""
+    It has no ORDER BY; ``find`` sorts its rows. Asked to order by id, SQLite's planner, which has no statistics,
+    takes an index that yields the rows in id order over the one that finds them: for a page's applications
+    (``candidate_id=[...]``) it walked the organization's rows in id order, 2.8 ms against 0.2 for a page of 50
+    people among 6,000 (docs/performance.md); for a sign-in by credentials (``opening_id``, ``credential1``) it
+    walked the opening's applications instead of using the credential index."""
 
     def build() -> Select[Any]:
         stmt = base.where(table.c.organization_id == bindparam("org"))
@@ -97,7 +98,7 @@ def _find_statement(
                 stmt = stmt.where(column.in_(bindparam(f"p_{name}", expanding=True)))
             else:
                 stmt = stmt.where(column == bindparam(f"p_{name}"))
-        return stmt if lists else stmt.order_by(table.c.id)
+        return stmt
 
     return _statement(("find", table.name, names, nulls, lists), build)
 
@@ -228,7 +229,7 @@ class SqlRepository(Generic[E]):
         stmt = _find_statement(self.table, self._select, names, nulls, lists)
         params = {f"p_{n}": equal[n] for n in names if equal[n] is not None}
         rows = self._entities(self.conn.execute(stmt, {"org": organization_id, **params}))
-        return sorted(rows, key=lambda row: getattr(row, "id")) if lists else rows  # noqa: B009 - E is generic
+        return sorted(rows, key=lambda row: getattr(row, "id"))  # noqa: B009 - E is generic
 
     def _where(self, organization_id: str, filters: Filters) -> _Where:
         c = self.table.c

@@ -76,6 +76,13 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("candidates", schema=None) as batch_op:
         batch_op.create_index(
+            "ix_candidates_gdpr_due",
+            ["gdpr_expiry_date"],
+            unique=False,
+            sqlite_where=sa.text("erased_at IS NULL"),
+            postgresql_where=sa.text("erased_at IS NULL"),
+        )
+        batch_op.create_index(
             batch_op.f("ix_candidates_organization_id_email_id"), ["organization_id", "email", "id"], unique=False
         )
         batch_op.create_index(
@@ -84,17 +91,10 @@ def upgrade() -> None:
             unique=False,
         )
         batch_op.create_index(
-            batch_op.f("ix_candidates_organization_id_gdpr_expiry_date"),
-            ["organization_id", "gdpr_expiry_date"],
-            unique=False,
-        )
-        batch_op.create_index(
             batch_op.f("ix_candidates_organization_id_public_ref"), ["organization_id", "public_ref"], unique=True
         )
         batch_op.create_index(batch_op.f("ix_candidates_organization_id_seq"), ["organization_id", "seq"], unique=True)
-        batch_op.create_index(
-            batch_op.f("ix_candidates_organization_id_status_id"), ["organization_id", "status", "id"], unique=False
-        )
+        batch_op.create_index("ix_candidates_status", ["organization_id", "status", "id", "deleted_at"], unique=False)
 
     op.create_table(
         "deliveries",
@@ -350,6 +350,11 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("applications", schema=None) as batch_op:
         batch_op.create_index(
+            "ix_applications_opening",
+            ["organization_id", "opening_id", "id", "candidate_id", "deleted_at"],
+            unique=False,
+        )
+        batch_op.create_index(
             batch_op.f("ix_applications_organization_id_candidate_id_id"),
             ["organization_id", "candidate_id", "id"],
             unique=False,
@@ -362,11 +367,6 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_applications_organization_id_opening_id_credential1"),
             ["organization_id", "opening_id", "credential1"],
-            unique=False,
-        )
-        batch_op.create_index(
-            batch_op.f("ix_applications_organization_id_opening_id_id"),
-            ["organization_id", "opening_id", "id"],
             unique=False,
         )
         batch_op.create_index(
@@ -605,10 +605,10 @@ def downgrade() -> None:
     op.drop_table("attachments")
     with op.batch_alter_table("applications", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_applications_organization_id_opening_id_uniq_key"))
-        batch_op.drop_index(batch_op.f("ix_applications_organization_id_opening_id_id"))
         batch_op.drop_index(batch_op.f("ix_applications_organization_id_opening_id_credential1"))
         batch_op.drop_index(batch_op.f("ix_applications_organization_id_external_id_id"))
         batch_op.drop_index(batch_op.f("ix_applications_organization_id_candidate_id_id"))
+        batch_op.drop_index("ix_applications_opening")
 
     op.drop_table("applications")
     op.drop_table("webhook_subscriptions")
@@ -642,12 +642,16 @@ def downgrade() -> None:
 
     op.drop_table("deliveries")
     with op.batch_alter_table("candidates", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_candidates_organization_id_status_id"))
+        batch_op.drop_index("ix_candidates_status")
         batch_op.drop_index(batch_op.f("ix_candidates_organization_id_seq"))
         batch_op.drop_index(batch_op.f("ix_candidates_organization_id_public_ref"))
-        batch_op.drop_index(batch_op.f("ix_candidates_organization_id_gdpr_expiry_date"))
         batch_op.drop_index(batch_op.f("ix_candidates_organization_id_external_id_id"))
         batch_op.drop_index(batch_op.f("ix_candidates_organization_id_email_id"))
+        batch_op.drop_index(
+            "ix_candidates_gdpr_due",
+            sqlite_where=sa.text("erased_at IS NULL"),
+            postgresql_where=sa.text("erased_at IS NULL"),
+        )
 
     op.drop_table("candidates")
     op.drop_table("api_keys")
