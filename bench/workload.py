@@ -27,18 +27,25 @@ CREATES_TASK = {**OPENING, "name": "Backend assessment (creates)", "external_id"
 
 @dataclass
 class World:
-    """What the seed made: the key, the opening (the list's job, holding the ids gets and updates cycle through),
-    and the task the measured creates go into (``create_task``; the opening itself when a seed made none)."""
+    """What the seed made: the key, the opening (the list's job, holding the ids the gets cycle through), the task the
+    measured creates go into (``create_task``; the opening itself when a seed made none) and the people the updates
+    cycle through (``update_ids``; the opening's when a seed made none)."""
 
     headers: dict[str, str]
     opening: dict[str, Any]
     candidate_ids: list[str]
     create_task: dict[str, Any] | None = None
+    update_ids: list[str] | None = None
 
     @property
     def creates(self) -> dict[str, Any]:
         """The task the measured creates (and the warm-up invitation) go into."""
         return self.create_task or self.opening
+
+    @property
+    def updated(self) -> list[str]:
+        """The people the measured updates change."""
+        return self.update_ids or self.candidate_ids
 
 
 def seed(base: str, candidates: int) -> World:
@@ -47,19 +54,31 @@ def seed(base: str, candidates: int) -> World:
         headers = {"Authorization": f"Bearer {org['api_key']['token']}"}
         opening = http.post("/api/v1/openings", json=OPENING, headers=headers).json()
         create_task = http.post("/api/v1/openings", json=CREATES_TASK, headers=headers).json()
-        ids = []
-        for i in range(candidates):
-            body = {
-                "firstName": f"Seed{i}",
-                "lastName": "Candidate",
-                "email": f"seed{i}@bench.example",
-                "gdprExpiryDate": "2035-01-01",
-                "jobIds": [opening["id"]],
-            }
-            response = http.post("/instaview/candidates", json=body, headers=headers)
-            response.raise_for_status()
-            ids.append(response.json()["id"])
-    return World(headers=headers, opening=opening, candidate_ids=ids, create_task=create_task)
+        # The updates change people of their own, in the creates' task: an update sets a status other than the
+        # list's filter, and within seconds wrk has updated every person it cycles through, so updating the list's
+        # people would leave the list an empty page (and a workload that depends on how many updates ran).
+        ids = _people(http, headers, opening, candidates, "Seed")
+        update_ids = _people(http, headers, create_task, candidates, "Upd")
+    return World(headers, opening, ids, create_task, update_ids)
+
+
+def _people(
+    http: httpx.Client, headers: dict[str, str], job: dict[str, Any], count: int, prefix: str
+) -> list[str]:
+    """``count`` InstaView candidates applying to ``job`` (status APPLIED), their ids in creation order."""
+    ids = []
+    for i in range(count):
+        body = {
+            "firstName": f"{prefix}{i}",
+            "lastName": "Candidate",
+            "email": f"{prefix.lower()}{i}@bench.example",
+            "gdprExpiryDate": "2035-01-01",
+            "jobIds": [job["id"]],
+        }
+        response = http.post("/instaview/candidates", json=body, headers=headers)
+        response.raise_for_status()
+        ids.append(response.json()["id"])
+    return ids
 
 
 def invite_now(base: str, world: World, email: str) -> None:
@@ -101,14 +120,14 @@ def create_body(world: World) -> dict[str, Any]:
 
 def operations(world: World) -> list[Operation]:
     task, job = world.creates["id"], world.opening["id"]
-    ids = world.candidate_ids
+    ids, updated = world.candidate_ids, world.updated
     update = {"firstName": "Updated", "status": "IN_PROCESS", "metadata": {"stage": "screen"}}
     json_headers = {**world.headers, "Content-Type": "application/json"}
     return [
         Operation("create", "POST", [f"/testinvite/api/integration/rest/v1/tasks/{task}/candidates"],
                   json.dumps(create_body(world)), ["/ref/create"], json_headers),
-        Operation("update", "PATCH", [f"/instaview/candidates/{i}" for i in ids], json.dumps(update),
-                  [f"/ref/{i}" for i in ids], json_headers),
+        Operation("update", "PATCH", [f"/instaview/candidates/{i}" for i in updated], json.dumps(update),
+                  [f"/ref/{i}" for i in updated], json_headers),
         Operation("get", "GET", [f"/instaview/candidates/{i}" for i in ids], None, [f"/ref/{i}" for i in ids],
                   json_headers),
         Operation("list", "GET", [f"/instaview/candidates?limit=50&status=APPLIED&jobId={job}"], None,
