@@ -62,9 +62,7 @@ def seed(base: str, candidates: int) -> World:
     return World(headers, opening, ids, create_task, update_ids)
 
 
-def _people(
-    http: httpx.Client, headers: dict[str, str], job: dict[str, Any], count: int, prefix: str
-) -> list[str]:
+def _people(http: httpx.Client, headers: dict[str, str], job: dict[str, Any], count: int, prefix: str) -> list[str]:
     """``count`` InstaView candidates applying to ``job`` (status APPLIED), their ids in creation order."""
     ids = []
     for i in range(count):
