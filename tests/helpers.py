@@ -132,3 +132,20 @@ def transactions(services: Any) -> Iterator[list[str]]:
         yield begun
     finally:
         event.remove(services.database.engine, "begin", count)
+
+
+@contextmanager
+def statements(services: Any) -> Iterator[list[str]]:
+    """Every SQL statement the server sends through SQLAlchemy while the block runs, as sent."""
+    from sqlalchemy import event
+
+    sent: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        sent.append(statement)
+
+    event.listen(services.database.engine, "before_cursor_execute", record)
+    try:
+        yield sent
+    finally:
+        event.remove(services.database.engine, "before_cursor_execute", record)

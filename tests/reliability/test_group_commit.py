@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 
 from candidly.bootstrap import Services, build_services
 from candidly.domain import commands as c
-from candidly.domain.errors import Conflict, Forbidden, InvalidField
+from candidly.domain.errors import Conflict, Forbidden, InvalidField, NotFound
 from candidly.domain.people import Candidate
 from candidly.domain.principals import ALL_SCOPES, Actor, Principal, Scope
 from candidly.service.bus import ShuttingDown
@@ -146,6 +146,35 @@ def _unreadable(_reader: Any, _person: Candidate) -> Candidate:
 def _event_subjects(services: Services) -> list[str]:
     with services.database.engine.connect() as conn:
         return list(conn.execute(select(t.events.c.subject_id).where(t.events.c.type == "candidate.created")).scalars())
+
+
+def test_the_next_command_of_a_batch_does_not_see_a_row_a_failed_command_wrote(group: Services, acme: Org) -> None:
+    # A command's answer is shown the rows it wrote without reading them back; once its savepoint is rolled back,
+    # the next command of the batch must find nothing under that id.
+    who = caller(group, acme)
+    undone: list[str] = []
+
+    def written_then_refused(_reader: Any, person: Candidate) -> Candidate:
+        undone.append(person.id)
+        raise KeyError("the answer could not be read")
+
+    def look_for_the_undone(reader: Any, _person: Candidate) -> str:
+        try:
+            reader.candidate(undone[0])
+        except NotFound:
+            return "not found"
+        return "found"
+
+    async def undone_create() -> Any:
+        return await who.execute(c.CreateCandidate({"first_name": "Undone"}), answer=written_then_refused)
+
+    async def next_create() -> Any:
+        return await who.execute(c.CreateCandidate({"first_name": "Next"}), answer=look_for_the_undone)
+
+    outcomes, begun = in_one_batch(group, [undone_create, next_create])
+    assert begun == 1
+    assert isinstance(outcomes[0], KeyError)
+    assert outcomes[1] == "not found"
 
 
 def test_an_answer_scope_refusal_in_a_batch_changes_nothing_of_its_own(group: Services, acme: Org) -> None:

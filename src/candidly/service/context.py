@@ -54,7 +54,13 @@ def changes_between(before: dict[str, Any], after: dict[str, Any]) -> dict[str, 
     return {k: [_jsonable(a), _jsonable(b)] for k, (a, b) in diff(before, after).items()}
 
 
+# What JSON holds as it is: tested first, as most of a record's values are these (a create's event compares ~60).
+_PLAIN = (str, int, float, type(None))
+
+
 def _jsonable(value: Any) -> Any:
+    if isinstance(value, _PLAIN):
+        return value
     if isinstance(value, datetime) or hasattr(value, "isoformat"):
         return value.isoformat()
     if isinstance(value, dict):  # nested values too: step overrides hold window bounds

@@ -183,6 +183,10 @@ class SqlRepository(Generic[E]):
         self._get = shape.get
         self._insert = shape.insert
         self._update = shape.update
+        # The rows this command wrote, as written: a command's answer shows what it just created (a TestInvite
+        # create answers with the person it added) without reading the row back. Forgotten when the command's
+        # savepoint ends (``forget``), so a batch's next command reads what was committed to the savepoint.
+        self._written: dict[str, E] = {}
 
     def _to_entity(self, values: Mapping[str, Any]) -> E:
         """The entity of one row's column values (by column name)."""
@@ -198,11 +202,19 @@ class SqlRepository(Generic[E]):
         return {f: getattr(entity, f) for f in self.fields}
 
     def get(self, organization_id: str, ident: str) -> E | None:
+        written = self._written.get(ident)
+        if written is not None and getattr(written, "organization_id") == organization_id:  # noqa: B009 - E is generic
+            return written
         found = self._entities(self.conn.execute(self._get, {"org": organization_id, "ident": ident}))
         return found[0] if found else None
 
     def add(self, entity: E) -> None:
         self.conn.execute(self._insert, [self._to_row(entity)])
+        self._written[getattr(entity, "id")] = entity  # noqa: B009 - E is generic
+
+    def forget(self) -> None:
+        """Read the rows this command wrote from the database again (its savepoint ended)."""
+        self._written.clear()
 
     def add_many(self, entities: Sequence[E]) -> None:
         """One executemany for many rows (bulk import)."""
@@ -218,6 +230,8 @@ class SqlRepository(Generic[E]):
         if result.rowcount != 1:
             return False
         entity.version = expected_version + 1  # type: ignore[attr-defined]  # every versioned entity has it
+        if values["id"] in self._written:  # another copy of a row this command added: it holds the row now
+            self._written[values["id"]] = entity
         return True
 
     def find(self, organization_id: str, **equal: Any) -> list[E]:

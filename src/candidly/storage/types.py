@@ -6,7 +6,21 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import JSON, DateTime, Dialect, TypeDecorator
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.types import TypeEngine
+
+
+class _SqliteDateTime(sqlite.DATETIME):
+    """SQLite's DATETIME, written by ``isoformat``: the same text as SQLAlchemy's storage format
+    (``2026-12-01 16:38:22.000000``), at a third of the cost of its formatting through a dict of the parts
+    (a create writes about 13 datetimes). Read back as SQLAlchemy reads it."""
+
+    def bind_processor(self, dialect: Dialect) -> Any:  # noqa: ARG002
+        def process(value: datetime | None) -> str | None:
+            return None if value is None else value.isoformat(" ", "microseconds")
+
+        return process
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -14,6 +28,11 @@ class UTCDateTime(TypeDecorator[datetime]):
 
     impl = DateTime(timezone=True)
     cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "sqlite":
+            return _SqliteDateTime(timezone=True)  # type: ignore[no-untyped-call]  # its __init__ is untyped
+        return dialect.type_descriptor(self.impl_instance)
 
     def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:

@@ -79,7 +79,14 @@ class SqlUnitOfWork:
             except Exception:  # "no such savepoint": SQLite already rolled everything back because of ``error``
                 raise TransactionLost("the transaction ended with this command's error") from error
             raise
+        finally:
+            self._forget_written()
         driver.execute("RELEASE command")
+
+    def _forget_written(self) -> None:
+        """The next command of the batch reads rows from the database, not as the last one wrote (or undid) them."""
+        for repo in (self.users, self.openings, self.candidates, self.applications, self.attempts, self.status_maps):
+            repo.forget()
 
 
 class SqlDatabase:

@@ -6,7 +6,7 @@ from typing import Any
 
 from candidly.bootstrap import Services
 from tests.api.testinvite.conftest import BASE, case, ids_of
-from tests.helpers import Org, TestClient, transactions
+from tests.helpers import Org, TestClient, statements, transactions
 
 
 def warm(client: TestClient, org: Org, task: dict[str, Any]) -> None:
@@ -19,13 +19,14 @@ def test_a_create_with_every_common_property_is_one_transaction(
 ) -> None:
     body = case("create_temporary", ids_of(task))["request"]
     warm(client, org, task)
-    with transactions(services) as begun:
+    with transactions(services) as begun, statements(services) as sent:
         response = client.post(f"{BASE}/{task['id']}/candidates", json=body, headers=org.headers)
     assert response.status_code == 200, response.text
     created = response.json()
-    # The answer names the application's person, read inside the create's own transaction.
+    # The answer names the application's person, as the create's own transaction wrote it: not read back.
     assert (created["fullname"], created["email"]) == ("Ada Lovelace", "ada@example.com")
     assert len(begun) == 1
+    assert [s for s in sent if s.startswith("SELECT") and "FROM candidates" in s] == []
     fetched = client.get(f"{BASE}/{task['id']}/candidates/{created['candidateId']}", headers=org.headers)
     assert fetched.json() == created
 
