@@ -1,0 +1,391 @@
+"""A measurement, not a port: InstaView's ``GET /instaview/candidates/{id}`` served by Litestar (msgspec) over the
+same service layer as Candidly's FastAPI surface, beside no-op references on both frameworks.
+
+Does moving a surface from FastAPI+Pydantic to Litestar+msgspec bring the get to 0.7 of the no-op FastAPI app
+(``bench/reference_app.py``)? The Litestar route does what InstaView's FastAPI route does, with the same code: the
+bearer key through the Authenticator's cache (``dialects.base.key_principal``), the company (``instaview.deps``),
+one read-only transaction through a ``Caller`` on the same database executor, the same ``candidate_of`` and
+``rendered`` (``instaview.routes``), and domain errors in InstaView's envelope (``instaview.errors``). Litestar and
+msgspec are not Candidly's dependencies; uv adds them for the run only::
+
+    uv run --with 'litestar==2.25.0' --with 'msgspec>=0.18' python -m bench.litestar_probe inprocess
+    uv run --with 'litestar==2.25.0' --with 'msgspec>=0.18' python -m bench.litestar_probe wrk --rounds 3
+
+``inprocess`` seeds a SQLite file (as ``bench/inprocess.py`` does) and calls each app in-process, database work
+inline: CPU ms and Python calls per request for the FastAPI reference, the Litestar reference, Candidly as served
+(edge, root app, InstaView's FastAPI sub-app), InstaView's FastAPI sub-app alone, the Litestar get alone and behind
+Candidly's edge, and ``core``, the same work with no framework at all. ``--breakdown`` adds the self time of each
+variant by package (cProfile: the shares, not the absolute times, are what to read) and the core's pieces.
+
+``wrk`` starts ``candidly serve`` (API-only), seeds it through its API, starts the Litestar get (behind the edge,
+the same settings and database, the default database executor) and both references on the same uvicorn, and
+alternates wrk runs of them (32 connections), printing each run and each get's ratio to the mean of the FastAPI
+reference runs beside it. The machine's load average is printed before and after: on a shared machine read ranges.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import cProfile
+import os
+import pstats
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Annotated, Any, cast
+
+import orjson
+from litestar import Litestar, Request, Response, get, patch, post  # type: ignore[import-not-found, unused-ignore]
+from litestar.datastructures import State  # type: ignore[import-not-found, unused-ignore]
+from litestar.params import Parameter  # type: ignore[import-not-found, unused-ignore]
+from starlette.requests import Request as StarletteRequest
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from bench import inprocess, reference_app, servers, workload, wrk
+from candidly.bootstrap import build_services
+from candidly.dialects.base import SurfaceServices, bearer_token, key_principal
+from candidly.dialects.instaview import PREFIX, deps, routes, translate
+from candidly.dialects.instaview import errors as instaview_errors
+from candidly.domain.errors import DomainError
+from candidly.domain.principals import Actor
+from candidly.service.caller import Caller
+from candidly.settings import Settings
+from candidly.web.app import create_app, surface_services
+from candidly.web.edge import Edge
+
+# --- the Litestar apps -------------------------------------------------------------------------------------------
+
+
+async def candidate_body(surfaces: SurfaceServices, token: str | None, company_id: str | None, ident: str) -> Any:
+    """InstaView's get with no framework: key, company, one read-only transaction, the candidate as InstaView
+    writes it. Both the Litestar route and ``core`` call this; the FastAPI route does the same steps."""
+    principal = await key_principal(surfaces, token)
+    who = Caller(principal, deps.company(principal, company_id), Actor(principal, "instaview"), surfaces.backend)
+    return await who.read(lambda r: routes.rendered(r, [routes.candidate_of(r, ident)], PREFIX)[0])
+
+
+async def instaview_get(
+    request: Request[Any, Any, Any],
+    candidate_id: str,
+    company_id: Annotated[str | None, Parameter(query="companyId", max_length=64)] = None,
+) -> dict[str, Any]:
+    """GET /instaview/candidates/{id}: Litestar encodes the returned dict with msgspec."""
+    token = bearer_token(cast(StarletteRequest, request))  # it only reads ``headers.get``, which both requests have
+    body: dict[str, Any] = await candidate_body(request.app.state.surfaces, token, company_id, candidate_id)
+    return body
+
+
+async def healthz() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+def domain_error(request: Request[Any, Any, Any], exc: Exception) -> Response[bytes]:
+    """InstaView's envelope, rendered by the FastAPI surface's own handler (it only reads the exception)."""
+    answer = instaview_errors._domain_error(StarletteRequest(dict(request.scope)), exc)
+    return Response(bytes(answer.body), status_code=answer.status_code, media_type="application/json",
+                    headers={k: v for k, v in answer.headers.items() if k != "content-length"})  # fmt: skip
+
+
+def litestar_surface(surfaces: SurfaceServices, lifespan: list[Any] | None = None) -> Any:
+    """The Litestar app serving InstaView's get (and ``/healthz``, for a server's readiness)."""
+    handlers = [get(f"{PREFIX}/candidates/{{candidate_id:str}}")(instaview_get), get("/healthz")(healthz)]
+    return Litestar(
+        route_handlers=handlers,
+        exception_handlers={DomainError: domain_error},
+        state=State({"surfaces": surfaces}),
+        openapi_config=None,
+        lifespan=lifespan or [],
+    )
+
+
+async def ref_read(path: str) -> dict[str, Any]:
+    return reference_app.SMALL
+
+
+async def ref_write(path: str, data: dict[str, Any]) -> dict[str, Any]:
+    return reference_app.SMALL
+
+
+def litestar_reference() -> Any:
+    """bench/reference_app.py on Litestar: the same routes and answers (async handlers, Litestar's own idiom)."""
+    route = "/ref/{path:path}"
+    handlers = [get(route)(ref_read), post(route, status_code=200)(ref_write), patch(route)(ref_write)]
+    return Litestar(route_handlers=handlers, openapi_config=None)
+
+
+def edge_options(candidly: ASGIApp) -> dict[str, Any]:
+    """The keyword arguments Candidly's app built its edge with (``web/app.py``'s ``add_edge``)."""
+    return next(m.kwargs for m in candidly.user_middleware if m.cls is Edge)  # type: ignore[attr-defined]
+
+
+def served() -> ASGIApp:
+    """The Litestar get behind Candidly's edge, from ``CANDIDLY_*`` settings: ``uvicorn --factory`` runs it."""
+    settings = Settings()
+    services = build_services(settings, migrate=False)
+    candidly = create_app(settings, services=services)
+
+    @asynccontextmanager
+    async def lifespan(_app: Any) -> AsyncIterator[None]:
+        services.bus.open()
+        yield
+
+    app = litestar_surface(surface_services(services), [lifespan])
+    return Edge(app, **edge_options(candidly))
+
+
+# --- in-process ---------------------------------------------------------------------------------------------------
+
+Call = Callable[[], Awaitable[int]]
+
+
+def under(app: ASGIApp, root_path: str) -> ASGIApp:
+    """``app`` called as a mount at ``root_path`` calls it (Starlette's Mount sets the scope's root_path)."""
+
+    async def mounted(scope: Scope, receive: Receive, send: Send) -> None:
+        await app({**scope, "root_path": root_path}, receive, send)
+
+    return mounted
+
+
+def variants(candidly: Any, headers: dict[str, str], ids: list[str]) -> dict[str, Call]:
+    """Each way of answering the get (and the two no-op references), as a call answering its status."""
+    surfaces = surface_services(candidly.state.services)
+    litestar = litestar_surface(surfaces)
+    turn = iter(range(1 << 62))
+
+    def path() -> str:
+        return f"{PREFIX}/candidates/{ids[next(turn) % len(ids)]}"
+
+    apps = {
+        "candidly": candidly,
+        "fastapi-surface": under(next(s.app for s in candidly.state.surfaces if s.prefix == PREFIX), PREFIX),
+        "litestar+edge": Edge(litestar, **edge_options(candidly)),
+        "litestar": litestar,
+    }
+    calls = {name: _getter(inprocess.Asgi(app, headers), path) for name, app in apps.items()}
+    token = headers["Authorization"].removeprefix("Bearer ")
+
+    async def core() -> int:
+        orjson.dumps(await candidate_body(surfaces, token, None, ids[next(turn) % len(ids)]))
+        return 200
+
+    fastapi_ref, litestar_ref = inprocess.Asgi(reference_app.app, {}), inprocess.Asgi(litestar_reference(), {})
+    return {
+        "reference": lambda: fastapi_ref.get("/ref/x"),
+        "litestar-reference": lambda: litestar_ref.get("/ref/x"),
+        **calls,
+        "core": core,
+    }
+
+
+def _getter(asgi: inprocess.Asgi, path: Callable[[], str]) -> Call:
+    return lambda: asgi.get(path())
+
+
+PACKAGES = (
+    ("/litestar/", "litestar"), ("/msgspec/", "msgspec"), ("/fastapi/", "fastapi"), ("/starlette/", "starlette"),
+    ("/pydantic", "pydantic"), ("/sqlalchemy/", "sqlalchemy"), ("/anyio/", "anyio"), ("/asyncio/", "asyncio"),
+    ("candidly/storage/", "candidly storage"), ("candidly/service/", "candidly service"),
+    ("candidly/dialects/", "candidly dialect"), ("candidly/domain/", "candidly domain"),
+    ("candidly/web/", "candidly edge"), ("/bench/", "bench harness"),
+)  # fmt: skip
+
+
+def package(filename: str, function: str) -> str:
+    """The bucket a profiled function's self time goes to: its package, or for a C function what it does."""
+    for marker, name in PACKAGES:
+        if marker in filename:
+            return name
+    if filename == "~":
+        if "sqlite3" in function:
+            return "sqlite3 (C)"
+        if "orjson" in function or "msgspec" in function:
+            return "json encoding (C)"
+        return "builtins (C)"
+    return "other python"
+
+
+async def by_package(call: Call, requests: int) -> dict[str, float]:
+    """Self time per package, as a share of the profiled total."""
+    profiler = cProfile.Profile()
+    await inprocess.timed(call, requests, profiler)
+    stats: dict[tuple[str, int, str], tuple[Any, ...]] = pstats.Stats(profiler).stats  # type: ignore[attr-defined]
+    shares: dict[str, float] = defaultdict(float)
+    for (filename, _, function), (_, _, own, *_) in stats.items():
+        shares[package(filename, function)] += own
+    total = sum(shares.values())
+    return {name: own / total for name, own in sorted(shares.items(), key=lambda kv: -kv[1])}
+
+
+async def pieces(candidly: Any, headers: dict[str, str], ident: str, requests: int) -> dict[str, float]:
+    """The core's steps timed apart (CPU ms each): the key, the read (SQL and rows to entities), the rendering,
+    the JSON encoding."""
+    surfaces = surface_services(candidly.state.services)
+    token = headers["Authorization"].removeprefix("Bearer ")
+    principal = await key_principal(surfaces, token)
+    who = Caller(principal, deps.company(principal, None), Actor(principal, "instaview"), surfaces.backend)
+    found = await who.read(lambda r: (routes.candidate_of(r, ident), r.applications_of(ident), r.attempts_of(ident)))
+    body = translate.candidate(*found, PREFIX)
+
+    async def auth() -> int:
+        await key_principal(surfaces, token)
+        return 200
+
+    async def read() -> int:
+        await who.read(lambda r: (routes.candidate_of(r, ident), r.applications_of(ident), r.attempts_of(ident)))
+        return 200
+
+    async def render() -> int:
+        translate.candidate(*found, PREFIX)
+        return 200
+
+    async def encode() -> int:
+        orjson.dumps(body)
+        return 200
+
+    steps = {"auth (cached key)": auth, "read (3 statements, rows to entities)": read,
+             "render (translate.candidate)": render, "encode (orjson)": encode}  # fmt: skip
+    return {name: min([await inprocess.timed(step, requests) for _ in range(3)]) for name, step in steps.items()}
+
+
+async def run_inprocess(args: argparse.Namespace) -> None:
+    print(f"load average {os.getloadavg()}", flush=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings(
+            database_url=f"sqlite:///{Path(tmp) / 'probe.db'}", admin_token="bench-operator",
+            secret_key="bench-secret-key", access_log=False, run_worker=False, database_threads=0,
+            log_level="warning",
+        )  # fmt: skip
+        candidly = create_app(settings)
+        headers, _, ids = await inprocess.world(candidly, None, args.seed)
+        calls = variants(candidly, headers, ids)
+        for call in calls.values():
+            await inprocess.timed(call, 100)  # warm every variant first: caches, compiled statements
+        figures = {}
+        for name, call in calls.items():
+            best = min([await inprocess.timed(call, args.requests) for _ in range(args.repeat)])
+            figures[name] = best
+            each = await inprocess.function_calls(call, 50)
+            print(f"{name:20} {best:.3f} CPU ms/request  {each:5.0f} Python calls/request", flush=True)
+        reference = figures["reference"]
+        print("\nin-process ratio to the FastAPI reference (its CPU ms / the variant's):")
+        for name, ms in figures.items():
+            print(f"  {name:20} {reference / ms:.2f}")
+        if args.breakdown:
+            for name in args.breakdown:
+                print(f"\nself time by package, {name} (cProfile, {args.requests} requests):")
+                for bucket, share in (await by_package(calls[name], args.requests)).items():
+                    print(f"  {bucket:22} {share:6.1%}")
+            print("\nthe core's steps, CPU ms each (best of 3):")
+            for step, ms in (await pieces(candidly, headers, ids[0], args.requests)).items():
+                print(f"  {step:40} {ms:.3f}")
+        print(f"load average {os.getloadavg()}", flush=True)
+
+
+# --- wrk ----------------------------------------------------------------------------------------------------------
+
+
+def serve_litestar(database_url: str, factory: str) -> Any:
+    """A uvicorn process (one worker, the options ``candidly serve`` uses) over ``factory`` in this module."""
+    port = servers.free_port()
+    args = [sys.executable, "-m", "uvicorn", f"bench.litestar_probe:{factory}", "--factory", "--port", str(port),
+            "--no-access-log", "--log-level", "warning", "--no-proxy-headers"]  # fmt: skip
+    env = {"CANDIDLY_DATABASE_URL": database_url, "CANDIDLY_ADMIN_TOKEN": "bench-operator",
+           "CANDIDLY_SECRET_KEY": servers.SECRET_KEY, "CANDIDLY_RUN_WORKER": "false", "CANDIDLY_ACCESS_LOG": "false",
+           "CANDIDLY_LOG_LEVEL": "warning"}  # fmt: skip
+    ready = f"http://127.0.0.1:{port}/healthz" if factory == "served" else f"http://127.0.0.1:{port}/ref/ping"
+    return servers.process(args, env, ready), f"http://127.0.0.1:{port}"
+
+
+def reference_factory() -> Any:
+    return litestar_reference()
+
+
+def run_wrk(args: argparse.Namespace) -> None:
+    print(f"load average before {os.getloadavg()}", flush=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{tmp}/probe.db"
+        with servers.candidly(url) as (candidly_base, _), servers.reference() as (ref_base, _):
+            print(f"seeding {args.seed} candidates", flush=True)
+            world = workload.seed(candidly_base, args.seed)
+            served_server, litestar_base = serve_litestar(url, "served")
+            ref_server, litestar_ref_base = serve_litestar(url, "reference_factory")
+            with served_server, ref_server:
+                paths = [f"{PREFIX}/candidates/{i}" for i in world.candidate_ids]
+                ref_paths = [f"/ref/{i}" for i in world.candidate_ids]
+                targets = {"candidly": (candidly_base, paths), "litestar+edge": (litestar_base, paths),
+                           "litestar-ref": (litestar_ref_base, ref_paths)}  # fmt: skip
+                alternate(args, Path(tmp), (ref_base, ref_paths), targets, world.headers)
+    print(f"load average after {os.getloadavg()}", flush=True)
+
+
+def alternate(
+    args: argparse.Namespace,
+    tmp: Path,
+    ref: tuple[str, list[str]],
+    targets: dict[str, tuple[str, list[str]]],
+    headers: dict[str, str],
+) -> None:
+    """FastAPI reference, then each target, then the reference again, ``rounds`` times (the targets' order flips
+    every round); each target's ratio is to the mean of the two reference runs around it."""
+
+    def load(name: str, base: str, paths: list[str], seconds: int) -> wrk.Result:
+        lua = tmp / f"{name}.lua"
+        lua.write_text(wrk.lua_script("GET", paths, None, headers))
+        return wrk.run(base, lua, seconds=seconds, connections=args.connections)
+
+    for name, (base, paths) in [("reference", ref), *targets.items()]:
+        load(f"warm-{name}", base, paths, args.warmup)
+    ratios: dict[str, list[float]] = defaultdict(list)
+    before = load("reference", *ref, args.seconds)
+    print(f"reference      {before.rps:7.0f} req/s", flush=True)
+    for n in range(args.rounds):
+        results = {}
+        for name in list(targets) if n % 2 == 0 else list(targets)[::-1]:
+            results[name] = result = load(name, *targets[name], args.seconds)
+            print(f"{name:14} {result.rps:7.0f} req/s  p50 {result.p50_ms:.1f} ms  p99 {result.p99_ms:.1f} ms  "
+                  f"non-2xx {result.non_2xx}  errors {result.errors}", flush=True)  # fmt: skip
+        after = load("reference", *ref, args.seconds)
+        print(f"reference      {after.rps:7.0f} req/s   (load {os.getloadavg()[0]:.2f})", flush=True)
+        for name, result in results.items():
+            ratios[name].append(result.rps / ((before.rps + after.rps) / 2))
+        before = after
+    print("\nratio to the FastAPI reference, per round:")
+    for name, values in ratios.items():
+        print(f"  {name:14} {' '.join(f'{v:.2f}' for v in values)}  (range {min(values):.2f}-{max(values):.2f})")
+
+
+def parse() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    modes = parser.add_subparsers(dest="mode", required=True)
+    local = modes.add_parser("inprocess", help="CPU ms and Python calls per request, in-process")
+    local.add_argument("--seed", type=int, default=1000, help="candidates seeded")
+    local.add_argument("--requests", type=int, default=2000, help="requests per timed run")
+    local.add_argument("--repeat", type=int, default=3, help="timed runs per variant; the best is printed")
+    local.add_argument("--breakdown", nargs="*", help="variants to profile by package (e.g. candidly litestar core)")
+    load = modes.add_parser("wrk", help="wrk runs alternating with the FastAPI reference's")
+    load.add_argument("--seed", type=int, default=1000, help="candidates seeded")
+    load.add_argument("--seconds", type=int, default=8, help="of each wrk run")
+    load.add_argument("--warmup", type=int, default=2, help="seconds of unrecorded load per server first")
+    load.add_argument("--rounds", type=int, default=3)
+    load.add_argument("--connections", type=int, default=32)
+    return parser.parse_args()
+
+
+def main() -> None:
+    args = parse()
+    started = time.monotonic()
+    if args.mode == "inprocess":
+        asyncio.run(run_inprocess(args))
+    else:
+        run_wrk(args)
+    print(f"({time.monotonic() - started:.0f} s)")
+
+
+if __name__ == "__main__":
+    main()
