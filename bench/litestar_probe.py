@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
+import gc
 import os
 import pstats
 import sys
@@ -134,8 +135,10 @@ def served() -> ASGIApp:
         services.bus.open()
         yield
 
-    app = litestar_surface(surface_services(services), [lifespan])
-    return Edge(app, **edge_options(candidly))
+    app = Edge(litestar_surface(surface_services(services), [lifespan]), **edge_options(candidly))
+    gc.collect()  # as ``candidly serve`` does (web/serving.py): what was imported stays out of the collector's walks
+    gc.freeze()
+    return app
 
 
 # --- in-process ---------------------------------------------------------------------------------------------------
@@ -190,6 +193,7 @@ def _getter(asgi: inprocess.Asgi, path: Callable[[], str]) -> Call:
 PACKAGES = (
     ("/litestar/", "litestar"), ("/msgspec/", "msgspec"), ("/fastapi/", "fastapi"), ("/starlette/", "starlette"),
     ("/pydantic", "pydantic"), ("/sqlalchemy/", "sqlalchemy"), ("/anyio/", "anyio"), ("/asyncio/", "asyncio"),
+    ("/json/", "stdlib json (JSON columns)"),
     ("candidly/storage/", "candidly storage"), ("candidly/service/", "candidly service"),
     ("candidly/dialects/", "candidly dialect"), ("candidly/domain/", "candidly domain"),
     ("candidly/web/", "candidly edge"), ("/bench/", "bench harness"),
@@ -264,40 +268,49 @@ async def run_inprocess(args: argparse.Namespace) -> None:
         candidly = create_app(settings)
         headers, _, ids = await inprocess.world(candidly, None, args.seed)
         calls = variants(candidly, headers, ids)
-        for call in calls.values():
-            await inprocess.timed(call, 100)  # warm every variant first: caches, compiled statements
-        figures = {}
-        for name, call in calls.items():
-            best = min([await inprocess.timed(call, args.requests) for _ in range(args.repeat)])
-            figures[name] = best
-            each = await inprocess.function_calls(call, 50)
-            print(f"{name:20} {best:.3f} CPU ms/request  {each:5.0f} Python calls/request", flush=True)
-        reference = figures["reference"]
-        print("\nin-process ratio to the FastAPI reference (its CPU ms / the variant's):")
-        for name, ms in figures.items():
-            print(f"  {name:20} {reference / ms:.2f}")
+        await compare(calls, args.requests, args.repeat)
+        for name in args.breakdown or []:
+            print(f"\nself time by package, {name} (cProfile, {args.requests} requests):")
+            for bucket, share in (await by_package(calls[name], args.requests)).items():
+                print(f"  {bucket:26} {share:6.1%}")
         if args.breakdown:
-            for name in args.breakdown:
-                print(f"\nself time by package, {name} (cProfile, {args.requests} requests):")
-                for bucket, share in (await by_package(calls[name], args.requests)).items():
-                    print(f"  {bucket:22} {share:6.1%}")
             print("\nthe core's steps, CPU ms each (best of 3):")
             for step, ms in (await pieces(candidly, headers, ids[0], args.requests)).items():
                 print(f"  {step:40} {ms:.3f}")
-        print(f"load average {os.getloadavg()}", flush=True)
+    print(f"load average {os.getloadavg()}", flush=True)
+
+
+async def compare(calls: dict[str, Call], requests: int, repeat: int) -> None:
+    """Each variant's CPU ms (range over ``repeat`` rounds, every variant once a round: a machine that drifts
+    moves them all alike) and Python calls per request; then each round's ratio to the FastAPI reference."""
+    for call in calls.values():
+        await inprocess.timed(call, 100)  # warm every variant first: caches, compiled statements
+    rounds: dict[str, list[float]] = defaultdict(list)
+    for _ in range(repeat):
+        for name, call in calls.items():
+            rounds[name].append(await inprocess.timed(call, requests))
+    for name, call in calls.items():
+        each = await inprocess.function_calls(call, 50)
+        print(f"{name:20} {min(rounds[name]):.3f}-{max(rounds[name]):.3f} CPU ms/request  "
+              f"{each:5.0f} Python calls/request", flush=True)  # fmt: skip
+    print(f"\nin-process ratio to the FastAPI reference (its CPU ms / the variant's), per round of {requests}:")
+    for name, times in rounds.items():
+        ratios = [ref / ms for ref, ms in zip(rounds["reference"], times, strict=True)]
+        print(f"  {name:20} {' '.join(f'{r:.2f}' for r in ratios)}")
 
 
 # --- wrk ----------------------------------------------------------------------------------------------------------
 
 
-def serve_litestar(database_url: str, factory: str) -> Any:
-    """A uvicorn process (one worker, the options ``candidly serve`` uses) over ``factory`` in this module."""
+def serve_litestar(database_url: str, factory: str, settings: dict[str, str]) -> Any:
+    """A uvicorn process (one worker, the options ``candidly serve`` uses) over ``factory`` in this module, with
+    the settings ``servers.candidly`` gives Candidly, and ``settings`` added."""
     port = servers.free_port()
     args = [sys.executable, "-m", "uvicorn", f"bench.litestar_probe:{factory}", "--factory", "--port", str(port),
             "--no-access-log", "--log-level", "warning", "--no-proxy-headers"]  # fmt: skip
     env = {"CANDIDLY_DATABASE_URL": database_url, "CANDIDLY_ADMIN_TOKEN": "bench-operator",
            "CANDIDLY_SECRET_KEY": servers.SECRET_KEY, "CANDIDLY_RUN_WORKER": "false", "CANDIDLY_ACCESS_LOG": "false",
-           "CANDIDLY_LOG_LEVEL": "warning"}  # fmt: skip
+           "CANDIDLY_LOG_LEVEL": "warning", **settings}  # fmt: skip
     ready = f"http://127.0.0.1:{port}/healthz" if factory == "served" else f"http://127.0.0.1:{port}/ref/ping"
     return servers.process(args, env, ready), f"http://127.0.0.1:{port}"
 
@@ -310,11 +323,12 @@ def run_wrk(args: argparse.Namespace) -> None:
     print(f"load average before {os.getloadavg()}", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{tmp}/probe.db"
-        with servers.candidly(url) as (candidly_base, _), servers.reference() as (ref_base, _):
+        settings = {} if args.database_threads is None else {"CANDIDLY_DATABASE_THREADS": str(args.database_threads)}
+        with servers.candidly(url, settings=settings) as (candidly_base, _), servers.reference() as (ref_base, _):
             print(f"seeding {args.seed} candidates", flush=True)
             world = workload.seed(candidly_base, args.seed)
-            served_server, litestar_base = serve_litestar(url, "served")
-            ref_server, litestar_ref_base = serve_litestar(url, "reference_factory")
+            served_server, litestar_base = serve_litestar(url, "served", settings)
+            ref_server, litestar_ref_base = serve_litestar(url, "reference_factory", {})
             with served_server, ref_server:
                 paths = [f"{PREFIX}/candidates/{i}" for i in world.candidate_ids]
                 ref_paths = [f"/ref/{i}" for i in world.candidate_ids]
@@ -366,7 +380,7 @@ def parse() -> argparse.Namespace:
     local = modes.add_parser("inprocess", help="CPU ms and Python calls per request, in-process")
     local.add_argument("--seed", type=int, default=1000, help="candidates seeded")
     local.add_argument("--requests", type=int, default=2000, help="requests per timed run")
-    local.add_argument("--repeat", type=int, default=3, help="timed runs per variant; the best is printed")
+    local.add_argument("--repeat", type=int, default=3, help="rounds, each timing every variant once")
     local.add_argument("--breakdown", nargs="*", help="variants to profile by package (e.g. candidly litestar core)")
     load = modes.add_parser("wrk", help="wrk runs alternating with the FastAPI reference's")
     load.add_argument("--seed", type=int, default=1000, help="candidates seeded")
@@ -374,6 +388,7 @@ def parse() -> argparse.Namespace:
     load.add_argument("--warmup", type=int, default=2, help="seconds of unrecorded load per server first")
     load.add_argument("--rounds", type=int, default=3)
     load.add_argument("--connections", type=int, default=32)
+    load.add_argument("--database-threads", type=int, help="CANDIDLY_DATABASE_THREADS of both gets (0: inline)")
     return parser.parse_args()
 
 
