@@ -47,7 +47,7 @@ async def seed(client: httpx.AsyncClient, candidates: int) -> tuple[dict[str, st
 
 
 class Asgi:
-    """GETs straight into the ASGI app: an HTTP client in front (httpx's ASGITransport) costs about as much
+    """Requests straight into the ASGI app: an HTTP client in front (httpx's ASGITransport) costs about as much
     Python per request as the app itself, and would be half of every figure."""
 
     def __init__(self, app: ASGIApp, headers: dict[str, str]) -> None:
@@ -56,16 +56,22 @@ class Asgi:
 
     async def get(self, target: str) -> int:
         """The status of ``GET target`` (its body is read and dropped)."""
+        return await self.request("GET", target)
+
+    async def request(self, method: str, target: str, body: bytes = b"") -> int:
+        """The status of ``method target`` with a JSON ``body`` (the answer's body is read and dropped)."""
         path, _, query = target.partition("?")
+        sent = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+        headers = [*self.headers, *sent] if body else self.headers
         scope = {
-            "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
+            "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method, "scheme": "http",
             "path": path, "raw_path": path.encode(), "query_string": query.encode(), "root_path": "",
-            "headers": self.headers, "client": ("127.0.0.1", 1), "server": ("bench", 80),
+            "headers": headers, "client": ("127.0.0.1", 1), "server": ("bench", 80),
         }  # fmt: skip
         status = 0
 
         async def receive() -> Message:
-            return {"type": "http.request", "body": b"", "more_body": False}
+            return {"type": "http.request", "body": body, "more_body": False}
 
         async def send(message: Message) -> None:
             nonlocal status

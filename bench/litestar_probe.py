@@ -1,26 +1,28 @@
-"""A measurement, not a port: InstaView's ``GET /instaview/candidates/{id}`` served by Litestar (msgspec) over the
-same service layer as Candidly's FastAPI surface, beside no-op references on both frameworks.
+"""A measurement, not a port: InstaView's ``GET`` and ``PATCH /instaview/candidates/{id}`` served by Litestar
+(msgspec) over the same service layer as Candidly's FastAPI surface, beside no-op references on both frameworks.
 
-Does moving a surface from FastAPI+Pydantic to Litestar+msgspec bring the get to 0.7 of the no-op FastAPI app
-(``bench/reference_app.py``)? The Litestar route does what InstaView's FastAPI route does, with the same code: the
-bearer key through the Authenticator's cache (``dialects.base.key_principal``), the company (``instaview.deps``),
-one read-only transaction through a ``Caller`` on the same database executor, the same ``candidate_of`` and
-``rendered`` (``instaview.routes``), and domain errors in InstaView's envelope (``instaview.errors``). Litestar and
-msgspec are not Candidly's dependencies; uv adds them for the run only::
+Does moving a surface from FastAPI+Pydantic to Litestar+msgspec bring the get to 0.7 (the update to 0.5) of the
+no-op FastAPI app, ``bench/reference_app.py``? The Litestar routes do what InstaView's FastAPI routes do, with the
+same code: the bearer key through the Authenticator's cache (``dialects.base.key_principal``), the company
+(``instaview.deps``), a ``Caller`` on the same database executor (and group writer), the same ``candidate_of``,
+``rendered`` and update path (``instaview.routes``), domain errors in InstaView's envelope (``instaview.errors``).
+The update's body is a msgspec Struct written for this probe (``CandidateUpdate`` below). Litestar and msgspec are
+not Candidly's dependencies; uv adds them for the run only::
 
-    uv run --with 'litestar==2.25.0' --with 'msgspec>=0.18' python -m bench.litestar_probe inprocess
+    uv run --with 'litestar==2.25.0' --with 'msgspec>=0.18' python -m bench.litestar_probe inprocess [--operation update]
     uv run --with 'litestar==2.25.0' --with 'msgspec>=0.18' python -m bench.litestar_probe wrk --rounds 3
 
 ``inprocess`` seeds a SQLite file (as ``bench/inprocess.py`` does) and calls each app in-process, database work
-inline: CPU ms and Python calls per request for the FastAPI reference, the Litestar reference, Candidly as served
-(edge, root app, InstaView's FastAPI sub-app), InstaView's FastAPI sub-app alone, the Litestar get alone and behind
-Candidly's edge, and ``core``, the same work with no framework at all. ``--breakdown`` adds the self time of each
-variant by package (cProfile: the shares, not the absolute times, are what to read) and the core's pieces.
+inline: CPU ms and Python calls per request (calls on the event loop's thread: an update's work on the group
+writer's thread counts in its CPU, not in its calls) for the FastAPI reference, the Litestar reference, Candidly as
+served (edge, root app, InstaView's FastAPI sub-app), InstaView's FastAPI sub-app alone, the Litestar route alone
+and behind Candidly's edge, and ``core``: the same work with no framework at all. ``--breakdown candidly litestar
+core`` adds each one's self time by package (cProfile: read the shares, not the times) and the get core's steps.
 
 ``wrk`` starts ``candidly serve`` (API-only), seeds it through its API, starts the Litestar get (behind the edge,
-the same settings and database, the default database executor) and both references on the same uvicorn, and
-alternates wrk runs of them (32 connections), printing each run and each get's ratio to the mean of the FastAPI
-reference runs beside it. The machine's load average is printed before and after: on a shared machine read ranges.
+the same settings and database) and both references on the same uvicorn, and alternates wrk runs of the gets
+(32 connections), printing each run and each get's ratio to the mean of the FastAPI reference runs beside it;
+``--database-threads 0`` runs both gets' reads inline. The load average is printed: on a shared machine read ranges.
 """
 
 from __future__ import annotations
@@ -37,23 +39,28 @@ import time
 from collections import defaultdict
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, cast
+from typing import Annotated, Any, Literal, cast
 
+import msgspec  # type: ignore[import-not-found, unused-ignore]
 import orjson
 from litestar import Litestar, Request, Response, get, patch, post  # type: ignore[import-not-found, unused-ignore]
 from litestar.datastructures import State  # type: ignore[import-not-found, unused-ignore]
 from litestar.params import Parameter  # type: ignore[import-not-found, unused-ignore]
+from msgspec import UNSET, UnsetType  # type: ignore[import-not-found, unused-ignore]
 from starlette.requests import Request as StarletteRequest
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Send
+from starlette.types import Scope as AsgiScope
 
 from bench import inprocess, reference_app, servers, workload, wrk
 from candidly.bootstrap import build_services
 from candidly.dialects.base import SurfaceServices, bearer_token, key_principal
-from candidly.dialects.instaview import PREFIX, deps, routes, translate
+from candidly.dialects.instaview import PREFIX, deps, fields, ids, routes, translate
 from candidly.dialects.instaview import errors as instaview_errors
-from candidly.domain.errors import DomainError
-from candidly.domain.principals import Actor
+from candidly.domain import commands as c
+from candidly.domain.errors import DomainError, InvalidField
+from candidly.domain.principals import Actor, Scope
 from candidly.service.caller import Caller
 from candidly.settings import Settings
 from candidly.web.app import create_app, surface_services
@@ -65,8 +72,7 @@ from candidly.web.edge import Edge
 async def candidate_body(surfaces: SurfaceServices, token: str | None, company_id: str | None, ident: str) -> Any:
     """InstaView's get with no framework: key, company, one read-only transaction, the candidate as InstaView
     writes it. Both the Litestar route and ``core`` call this; the FastAPI route does the same steps."""
-    principal = await key_principal(surfaces, token)
-    who = Caller(principal, deps.company(principal, company_id), Actor(principal, "instaview"), surfaces.backend)
+    who = await caller(surfaces, token, company_id)
     return await who.read(lambda r: routes.rendered(r, [routes.candidate_of(r, ident)], PREFIX)[0])
 
 
@@ -85,6 +91,65 @@ async def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
+Name = Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
+JobId = Annotated[str, msgspec.Meta(max_length=64)]
+Phone = Annotated[str, msgspec.Meta(pattern=r"^\+[1-9]\d{1,14}$")]
+Status = Annotated[str, msgspec.Meta(pattern="^(UNDEFINED|APPLIED|IN_PROCESS|REJECTED|ACCEPTED)$")]
+
+
+class CandidateUpdate(msgspec.Struct, rename="camel"):  # type: ignore[misc, call-arg, unused-ignore]
+    """``instaview.schemas.CandidateUpdate`` in msgspec: what was not sent stays UNSET (Pydantic's fields_set).
+    Not equal to it: ``gdprExpiryDate`` as a timestamp (decision 8) needs a decode hook Pydantic's BeforeValidator
+    gives, and msgspec names only the first invalid field, with its own words."""
+
+    first_name: Name | UnsetType | None = UNSET
+    last_name: Name | UnsetType | None = UNSET
+    email: Annotated[str, msgspec.Meta(max_length=254)] | UnsetType | None = UNSET
+    phone_number: Phone | UnsetType | None = UNSET
+    gdpr_expiry_date: date | UnsetType | None = UNSET
+    status: Status | UnsetType | None = UNSET
+    job_ids: Annotated[list[JobId], msgspec.Meta(max_length=50)] | UnsetType | None = UNSET
+    metadata: Annotated[dict[str, Any], msgspec.Meta(max_length=50)] | UnsetType | None = UNSET
+    gender: Literal["male", "female"] | UnsetType | None = UNSET
+    cv: Annotated[str, msgspec.Meta(max_length=50000)] | UnsetType | None = UNSET
+
+
+async def caller(surfaces: SurfaceServices, token: str | None, company_id: str | None) -> Caller:
+    """The request's caller as InstaView's ``Who`` binds it: the key (cached), then the company."""
+    principal = await key_principal(surfaces, token)
+    return Caller(principal, deps.company(principal, company_id), Actor(principal, "instaview"), surfaces.backend)
+
+
+async def update_body(who: Caller, ident: str, changes: c.CandidateChanges, jobs: list[str] | None) -> Any:
+    """InstaView's update once its body is parsed, as ``routes.update_candidate`` runs it for a candidate without a
+    CV (the benchmark's): one write transaction, answered from inside it."""
+    who.principal.require(Scope.WRITE_CANDIDATES)
+    edit = routes._Update(ids.core(ident), changes, ids.core_all(jobs), PREFIX)
+    return await routes._written(who, edit.command(edit.fields), edit.answer(anonymized=False), edit.checks)
+
+
+def changes_of(body: CandidateUpdate) -> c.CandidateChanges:
+    """The core fields sent (``translate.candidate_fields`` reads Pydantic's ``model_fields_set`` instead)."""
+    for name in fields.NOT_NULL:
+        if getattr(body, name) is None:
+            raise InvalidField(fields.wire_name(name), "must not be null")
+    sent = {core: getattr(body, attr) for core, attr in fields.CANDIDATE.items() if getattr(body, attr) is not UNSET}
+    return cast(c.CandidateChanges, sent)
+
+
+async def instaview_update(
+    request: Request[Any, Any, Any],
+    candidate_id: str,
+    data: CandidateUpdate,
+    company_id: Annotated[str | None, Parameter(query="companyId", max_length=64)] = None,
+) -> dict[str, Any]:
+    """PATCH /instaview/candidates/{id}, its body decoded and validated by msgspec."""
+    who = await caller(request.app.state.surfaces, bearer_token(cast(StarletteRequest, request)), company_id)
+    jobs = None if data.job_ids is UNSET else data.job_ids
+    body: dict[str, Any] = await update_body(who, candidate_id, changes_of(data), jobs)
+    return body
+
+
 def domain_error(request: Request[Any, Any, Any], exc: Exception) -> Response[bytes]:
     """InstaView's envelope, rendered by the FastAPI surface's own handler (it only reads the exception)."""
     answer = instaview_errors._domain_error(StarletteRequest(dict(request.scope)), exc)
@@ -93,8 +158,9 @@ def domain_error(request: Request[Any, Any, Any], exc: Exception) -> Response[by
 
 
 def litestar_surface(surfaces: SurfaceServices, lifespan: list[Any] | None = None) -> Any:
-    """The Litestar app serving InstaView's get (and ``/healthz``, for a server's readiness)."""
-    handlers = [get(f"{PREFIX}/candidates/{{candidate_id:str}}")(instaview_get), get("/healthz")(healthz)]
+    """The Litestar app serving InstaView's get and update (and ``/healthz``, for a server's readiness)."""
+    path = f"{PREFIX}/candidates/{{candidate_id:str}}"
+    handlers = [get(path)(instaview_get), patch(path)(instaview_update), get("/healthz")(healthz)]
     return Litestar(
         route_handlers=handlers,
         exception_handlers={DomainError: domain_error},
@@ -149,20 +215,20 @@ Call = Callable[[], Awaitable[int]]
 def under(app: ASGIApp, root_path: str) -> ASGIApp:
     """``app`` called as a mount at ``root_path`` calls it (Starlette's Mount sets the scope's root_path)."""
 
-    async def mounted(scope: Scope, receive: Receive, send: Send) -> None:
+    async def mounted(scope: AsgiScope, receive: Receive, send: Send) -> None:
         await app({**scope, "root_path": root_path}, receive, send)
 
     return mounted
 
 
-def variants(candidly: Any, headers: dict[str, str], ids: list[str]) -> dict[str, Call]:
-    """Each way of answering the get (and the two no-op references), as a call answering its status."""
+def variants(candidly: Any, headers: dict[str, str], ids: list[str], operation: str) -> dict[str, Call]:
+    """Each way of answering the get or the update (and the two no-op references), as a call answering its status."""
     surfaces = surface_services(candidly.state.services)
     litestar = litestar_surface(surfaces)
     turn = iter(range(1 << 62))
 
-    def path() -> str:
-        return f"{PREFIX}/candidates/{ids[next(turn) % len(ids)]}"
+    def ident() -> str:
+        return ids[next(turn) % len(ids)]
 
     apps = {
         "candidly": candidly,
@@ -170,24 +236,29 @@ def variants(candidly: Any, headers: dict[str, str], ids: list[str]) -> dict[str
         "litestar+edge": Edge(litestar, **edge_options(candidly)),
         "litestar": litestar,
     }
-    calls = {name: _getter(inprocess.Asgi(app, headers), path) for name, app in apps.items()}
+    method, body = ("GET", b"") if operation == "get" else ("PATCH", orjson.dumps(workload.UPDATE))
+    calls = {name: _sender(inprocess.Asgi(app, headers), method, ident, body) for name, app in apps.items()}
     token = headers["Authorization"].removeprefix("Bearer ")
+    changes = changes_of(msgspec.json.decode(body or b"{}", type=CandidateUpdate))
 
     async def core() -> int:
-        orjson.dumps(await candidate_body(surfaces, token, None, ids[next(turn) % len(ids)]))
+        if operation == "get":
+            orjson.dumps(await candidate_body(surfaces, token, None, ident()))
+        else:
+            orjson.dumps(await update_body(await caller(surfaces, token, None), ident(), cast(Any, {**changes}), None))
         return 200
 
     fastapi_ref, litestar_ref = inprocess.Asgi(reference_app.app, {}), inprocess.Asgi(litestar_reference(), {})
     return {
-        "reference": lambda: fastapi_ref.get("/ref/x"),
-        "litestar-reference": lambda: litestar_ref.get("/ref/x"),
+        "reference": lambda: fastapi_ref.request(method, "/ref/x", body),
+        "litestar-reference": lambda: litestar_ref.request(method, "/ref/x", body),
         **calls,
         "core": core,
     }
 
 
-def _getter(asgi: inprocess.Asgi, path: Callable[[], str]) -> Call:
-    return lambda: asgi.get(path())
+def _sender(asgi: inprocess.Asgi, method: str, ident: Callable[[], str], body: bytes) -> Call:
+    return lambda: asgi.request(method, f"{PREFIX}/candidates/{ident()}", body)
 
 
 PACKAGES = (
@@ -267,13 +338,13 @@ async def run_inprocess(args: argparse.Namespace) -> None:
         )  # fmt: skip
         candidly = create_app(settings)
         headers, _, ids = await inprocess.world(candidly, None, args.seed)
-        calls = variants(candidly, headers, ids)
+        calls = variants(candidly, headers, ids, args.operation)
         await compare(calls, args.requests, args.repeat)
         for name in args.breakdown or []:
             print(f"\nself time by package, {name} (cProfile, {args.requests} requests):")
             for bucket, share in (await by_package(calls[name], args.requests)).items():
                 print(f"  {bucket:26} {share:6.1%}")
-        if args.breakdown:
+        if args.breakdown and args.operation == "get":
             print("\nthe core's steps, CPU ms each (best of 3):")
             for step, ms in (await pieces(candidly, headers, ids[0], args.requests)).items():
                 print(f"  {step:40} {ms:.3f}")
@@ -379,6 +450,7 @@ def parse() -> argparse.Namespace:
     modes = parser.add_subparsers(dest="mode", required=True)
     local = modes.add_parser("inprocess", help="CPU ms and Python calls per request, in-process")
     local.add_argument("--seed", type=int, default=1000, help="candidates seeded")
+    local.add_argument("--operation", choices=["get", "update"], default="get", help="InstaView's get or update")
     local.add_argument("--requests", type=int, default=2000, help="requests per timed run")
     local.add_argument("--repeat", type=int, default=3, help="rounds, each timing every variant once")
     local.add_argument("--breakdown", nargs="*", help="variants to profile by package (e.g. candidly litestar core)")

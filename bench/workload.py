@@ -19,6 +19,10 @@ OPENING = {
 }  # fmt: skip
 
 
+# The benchmark's InstaView update: a name, a status and metadata.
+UPDATE = {"firstName": "Updated", "status": "IN_PROCESS", "metadata": {"stage": "screen"}}
+
+
 @dataclass
 class World:
     """What the seed made: the key, the opening and the ids gets and updates cycle through."""
@@ -88,12 +92,11 @@ def create_body(world: World) -> dict[str, Any]:
 def operations(world: World) -> list[Operation]:
     task = world.opening["id"]
     ids = world.candidate_ids
-    update = {"firstName": "Updated", "status": "IN_PROCESS", "metadata": {"stage": "screen"}}
     json_headers = {**world.headers, "Content-Type": "application/json"}
     return [
         Operation("create", "POST", [f"/testinvite/api/integration/rest/v1/tasks/{task}/candidates"],
                   json.dumps(create_body(world)), ["/ref/create"], json_headers),
-        Operation("update", "PATCH", [f"/instaview/candidates/{i}" for i in ids], json.dumps(update),
+        Operation("update", "PATCH", [f"/instaview/candidates/{i}" for i in ids], json.dumps(UPDATE),
                   [f"/ref/{i}" for i in ids], json_headers),
         Operation("get", "GET", [f"/instaview/candidates/{i}" for i in ids], None, [f"/ref/{i}" for i in ids],
                   json_headers),
