@@ -19,10 +19,10 @@ served (edge, root app, InstaView's FastAPI sub-app), InstaView's FastAPI sub-ap
 and behind Candidly's edge, and ``core``: the same work with no framework at all. ``--breakdown candidly litestar
 core`` adds each one's self time by package (cProfile: read the shares, not the times) and the get core's steps.
 
-``wrk`` starts ``candidly serve`` (API-only), seeds it through its API, starts the Litestar get (behind the edge,
-the same settings and database) and both references on the same uvicorn, and alternates wrk runs of the gets
-(32 connections), printing each run and each get's ratio to the mean of the FastAPI reference runs beside it;
-``--database-threads 0`` runs both gets' reads inline. The load average is printed: on a shared machine read ranges.
+``wrk`` starts ``candidly serve`` (API-only), seeds it through its API, starts the Litestar surface (behind the edge,
+the same settings and database) and both references on the same uvicorn, and alternates wrk runs of the gets (or
+``--operation update``'s updates; 32 connections), printing each run and its ratio to the mean of the FastAPI
+reference runs beside it; ``--database-threads 0`` runs both surfaces' database work inline. The load average is printed: on a shared machine read ranges.
 """
 
 from __future__ import annotations
@@ -401,11 +401,10 @@ def run_wrk(args: argparse.Namespace) -> None:
             served_server, litestar_base = serve_litestar(url, "served", settings)
             ref_server, litestar_ref_base = serve_litestar(url, "reference_factory", {})
             with served_server, ref_server:
-                paths = [f"{PREFIX}/candidates/{i}" for i in world.candidate_ids]
-                ref_paths = [f"/ref/{i}" for i in world.candidate_ids]
-                targets = {"candidly": (candidly_base, paths), "litestar+edge": (litestar_base, paths),
-                           "litestar-ref": (litestar_ref_base, ref_paths)}  # fmt: skip
-                alternate(args, Path(tmp), (ref_base, ref_paths), targets, world.headers)
+                op = next(op for op in workload.operations(world) if op.name == args.operation)
+                targets = {"candidly": (candidly_base, op.paths), "litestar+edge": (litestar_base, op.paths),
+                           "litestar-ref": (litestar_ref_base, op.reference_paths)}  # fmt: skip
+                alternate(args, Path(tmp), (ref_base, op.reference_paths), targets, op)
     print(f"load average after {os.getloadavg()}", flush=True)
 
 
@@ -414,14 +413,14 @@ def alternate(
     tmp: Path,
     ref: tuple[str, list[str]],
     targets: dict[str, tuple[str, list[str]]],
-    headers: dict[str, str],
+    op: workload.Operation,
 ) -> None:
     """FastAPI reference, then each target, then the reference again, ``rounds`` times (the targets' order flips
     every round); each target's ratio is to the mean of the two reference runs around it."""
 
     def load(name: str, base: str, paths: list[str], seconds: int) -> wrk.Result:
         lua = tmp / f"{name}.lua"
-        lua.write_text(wrk.lua_script("GET", paths, None, headers))
+        lua.write_text(wrk.lua_script(op.method, paths, op.body, op.headers))
         return wrk.run(base, lua, seconds=seconds, connections=args.connections)
 
     for name, (base, paths) in [("reference", ref), *targets.items()]:
@@ -456,6 +455,7 @@ def parse() -> argparse.Namespace:
     local.add_argument("--breakdown", nargs="*", help="variants to profile by package (e.g. candidly litestar core)")
     load = modes.add_parser("wrk", help="wrk runs alternating with the FastAPI reference's")
     load.add_argument("--seed", type=int, default=1000, help="candidates seeded")
+    load.add_argument("--operation", choices=["get", "update"], default="get", help="InstaView's get or update")
     load.add_argument("--seconds", type=int, default=8, help="of each wrk run")
     load.add_argument("--warmup", type=int, default=2, help="seconds of unrecorded load per server first")
     load.add_argument("--rounds", type=int, default=3)
