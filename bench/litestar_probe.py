@@ -15,12 +15,13 @@ not Candidly's dependencies; uv adds them for the run only::
 ``inprocess`` seeds a SQLite file (as ``bench/inprocess.py`` does) and calls each app in-process, database work
 inline: CPU ms and Python calls per request (calls on the event loop's thread: an update's work on the group
 writer's thread counts in its CPU, not in its calls) for the FastAPI reference, the Litestar reference, Candidly as
-served (edge, root app, InstaView's FastAPI sub-app), InstaView's FastAPI sub-app alone, the Litestar route alone
-and behind Candidly's edge, and ``core``: the same work with no framework at all. ``--breakdown candidly litestar
+served (edge, root app, InstaView's FastAPI sub-app), InstaView's FastAPI sub-app alone, the Litestar routes alone
+and behind Candidly's edge, the same routes as plain Starlette endpoints (FastAPI's ground without its dependency
+solving; the update's body still parsed by InstaView's Pydantic model), and ``core``: the work with no framework. ``--breakdown candidly litestar
 core`` adds each one's self time by package (cProfile: read the shares, not the times) and the get core's steps.
 
 ``wrk`` starts ``candidly serve`` (API-only), seeds it through its API, starts the Litestar surface (behind the edge,
-the same settings and database) and both references on the same uvicorn, and alternates wrk runs of the gets (or
+the same settings and database), the Starlette one likewise, and both references on the same uvicorn, and alternates wrk runs of the gets (or
 ``--operation update``'s updates; 32 connections), printing each run and its ratio to the mean of the FastAPI
 reference runs beside it; ``--database-threads 0`` runs both surfaces' database work inline. The load average is printed: on a shared machine read ranges.
 """
@@ -45,19 +46,25 @@ from typing import Annotated, Any, Literal, cast
 
 import msgspec  # type: ignore[import-not-found, unused-ignore]
 import orjson
+from fastapi.exceptions import RequestValidationError
 from litestar import Litestar, Request, Response, get, patch, post  # type: ignore[import-not-found, unused-ignore]
 from litestar.datastructures import State  # type: ignore[import-not-found, unused-ignore]
 from litestar.params import Parameter  # type: ignore[import-not-found, unused-ignore]
 from msgspec import UNSET, UnsetType  # type: ignore[import-not-found, unused-ignore]
+from pydantic import ValidationError
+from starlette.applications import Starlette
 from starlette.requests import Request as StarletteRequest
+from starlette.responses import Response as StarletteResponse
+from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Send
 from starlette.types import Scope as AsgiScope
 
 from bench import inprocess, reference_app, servers, workload, wrk
 from candidly.bootstrap import build_services
-from candidly.dialects.base import SurfaceServices, bearer_token, key_principal
+from candidly.dialects.base import FastJSONResponse, SurfaceServices, bearer_token, key_principal
 from candidly.dialects.instaview import PREFIX, deps, fields, ids, routes, translate
 from candidly.dialects.instaview import errors as instaview_errors
+from candidly.dialects.instaview import schemas as wire
 from candidly.domain import commands as c
 from candidly.domain.errors import DomainError, InvalidField
 from candidly.domain.principals import Actor, Scope
@@ -170,6 +177,43 @@ def litestar_surface(surfaces: SurfaceServices, lifespan: list[Any] | None = Non
     )
 
 
+def starlette_surface(surfaces: SurfaceServices, lifespan: Any = None) -> Starlette:
+    """The same two routes as plain Starlette endpoints, for comparison: FastAPI's own ground without its dependency
+    solving, the update's body still parsed by InstaView's Pydantic model, errors by InstaView's own handlers."""
+
+    async def read(request: StarletteRequest) -> StarletteResponse:
+        ident, company_id = request.path_params["candidate_id"], _company_id(request)
+        return FastJSONResponse(await candidate_body(surfaces, bearer_token(request), company_id, ident))
+
+    async def update(request: StarletteRequest) -> StarletteResponse:
+        who = await caller(surfaces, bearer_token(request), _company_id(request))
+        try:
+            body = wire.CandidateUpdate.model_validate_json(await request.body())
+        except ValidationError as exc:
+            # Located under "body", as FastAPI locates a body's errors (InstaView's handler reads the path after it).
+            raise RequestValidationError([{**e, "loc": ("body", *e["loc"])} for e in exc.errors()]) from exc
+        routes._refuse_nulls(body)
+        changes = translate.candidate_fields(body)
+        return FastJSONResponse(await update_body(who, request.path_params["candidate_id"], changes, body.job_ids))
+
+    path = f"{PREFIX}/candidates/{{candidate_id}}"
+    return Starlette(
+        routes=[Route(path, read, methods=["GET"]), Route(path, update, methods=["PATCH"]),
+                Route("/healthz", lambda _: FastJSONResponse({"status": "ok"}))],
+        exception_handlers={DomainError: instaview_errors._domain_error,
+                            RequestValidationError: instaview_errors._validation_error},
+        lifespan=lifespan,
+    )  # fmt: skip
+
+
+def _company_id(request: StarletteRequest) -> str | None:
+    """``companyId`` as InstaView's FastAPI dependency declares it (at most 64 characters)."""
+    company_id = request.query_params.get("companyId")
+    if company_id is not None and len(company_id) > 64:
+        raise InvalidField("companyId", "must be at most 64 characters")
+    return company_id
+
+
 async def ref_read(path: str) -> dict[str, Any]:
     return reference_app.SMALL
 
@@ -190,8 +234,8 @@ def edge_options(candidly: ASGIApp) -> dict[str, Any]:
     return next(m.kwargs for m in candidly.user_middleware if m.cls is Edge)  # type: ignore[attr-defined]
 
 
-def served() -> ASGIApp:
-    """The Litestar get behind Candidly's edge, from ``CANDIDLY_*`` settings: ``uvicorn --factory`` runs it."""
+def served(surface: Callable[[SurfaceServices, Any], ASGIApp]) -> ASGIApp:
+    """``surface`` behind Candidly's edge, from ``CANDIDLY_*`` settings, as ``candidly serve`` builds its app."""
     settings = Settings()
     services = build_services(settings, migrate=False)
     candidly = create_app(settings, services=services)
@@ -201,10 +245,20 @@ def served() -> ASGIApp:
         services.bus.open()
         yield
 
-    app = Edge(litestar_surface(surface_services(services), [lifespan]), **edge_options(candidly))
+    app = Edge(surface(surface_services(services), lifespan), **edge_options(candidly))
     gc.collect()  # as ``candidly serve`` does (web/serving.py): what was imported stays out of the collector's walks
     gc.freeze()
     return app
+
+
+def served_litestar() -> ASGIApp:
+    """For ``uvicorn --factory``: the Litestar surface behind the edge."""
+    return served(lambda surfaces, lifespan: litestar_surface(surfaces, [lifespan]))
+
+
+def served_starlette() -> ASGIApp:
+    """For ``uvicorn --factory``: the Starlette surface behind the edge."""
+    return served(starlette_surface)
 
 
 # --- in-process ---------------------------------------------------------------------------------------------------
@@ -225,6 +279,7 @@ def variants(candidly: Any, headers: dict[str, str], ids: list[str], operation: 
     """Each way of answering the get or the update (and the two no-op references), as a call answering its status."""
     surfaces = surface_services(candidly.state.services)
     litestar = litestar_surface(surfaces)
+    starlette = starlette_surface(surfaces)
     turn = iter(range(1 << 62))
 
     def ident() -> str:
@@ -235,6 +290,8 @@ def variants(candidly: Any, headers: dict[str, str], ids: list[str], operation: 
         "fastapi-surface": under(next(s.app for s in candidly.state.surfaces if s.prefix == PREFIX), PREFIX),
         "litestar+edge": Edge(litestar, **edge_options(candidly)),
         "litestar": litestar,
+        "starlette+edge": Edge(starlette, **edge_options(candidly)),
+        "starlette": starlette,
     }
     method, body = ("GET", b"") if operation == "get" else ("PATCH", orjson.dumps(workload.UPDATE))
     calls = {name: _sender(inprocess.Asgi(app, headers), method, ident, body) for name, app in apps.items()}
@@ -382,7 +439,7 @@ def serve_litestar(database_url: str, factory: str, settings: dict[str, str]) ->
     env = {"CANDIDLY_DATABASE_URL": database_url, "CANDIDLY_ADMIN_TOKEN": "bench-operator",
            "CANDIDLY_SECRET_KEY": servers.SECRET_KEY, "CANDIDLY_RUN_WORKER": "false", "CANDIDLY_ACCESS_LOG": "false",
            "CANDIDLY_LOG_LEVEL": "warning", **settings}  # fmt: skip
-    ready = f"http://127.0.0.1:{port}/healthz" if factory == "served" else f"http://127.0.0.1:{port}/ref/ping"
+    ready = f"http://127.0.0.1:{port}/{'healthz' if factory.startswith('served') else 'ref/ping'}"
     return servers.process(args, env, ready), f"http://127.0.0.1:{port}"
 
 
@@ -398,11 +455,13 @@ def run_wrk(args: argparse.Namespace) -> None:
         with servers.candidly(url, settings=settings) as (candidly_base, _), servers.reference() as (ref_base, _):
             print(f"seeding {args.seed} candidates", flush=True)
             world = workload.seed(candidly_base, args.seed)
-            served_server, litestar_base = serve_litestar(url, "served", settings)
+            litestar_server, litestar_base = serve_litestar(url, "served_litestar", settings)
+            starlette_server, starlette_base = serve_litestar(url, "served_starlette", settings)
             ref_server, litestar_ref_base = serve_litestar(url, "reference_factory", {})
-            with served_server, ref_server:
+            with litestar_server, starlette_server, ref_server:
                 op = next(op for op in workload.operations(world) if op.name == args.operation)
                 targets = {"candidly": (candidly_base, op.paths), "litestar+edge": (litestar_base, op.paths),
+                           "starlette+edge": (starlette_base, op.paths),
                            "litestar-ref": (litestar_ref_base, op.reference_paths)}  # fmt: skip
                 alternate(args, Path(tmp), (ref_base, op.reference_paths), targets, op)
     print(f"load average after {os.getloadavg()}", flush=True)
