@@ -17,13 +17,15 @@ inline: CPU ms and Python calls per request (calls on the event loop's thread: a
 writer's thread counts in its CPU, not in its calls) for the FastAPI reference, the Litestar reference, Candidly as
 served (edge, root app, InstaView's FastAPI sub-app), InstaView's FastAPI sub-app alone, the Litestar routes alone
 and behind Candidly's edge, the same routes as plain Starlette endpoints (FastAPI's ground without its dependency
-solving; the update's body still parsed by InstaView's Pydantic model), and ``core``: the work with no framework. ``--breakdown candidly litestar
-core`` adds each one's self time by package (cProfile: read the shares, not the times) and the get core's steps.
+solving; the update's body still parsed by InstaView's Pydantic model), and ``core``: the work with no framework.
+``--breakdown candidly litestar core`` adds each one's self time by package (cProfile: read the shares, not the
+times) and the get core's steps.
 
-``wrk`` starts ``candidly serve`` (API-only), seeds it through its API, starts the Litestar surface (behind the edge,
-the same settings and database), the Starlette one likewise, and both references on the same uvicorn, and alternates wrk runs of the gets (or
-``--operation update``'s updates; 32 connections), printing each run and its ratio to the mean of the FastAPI
-reference runs beside it; ``--database-threads 0`` runs both surfaces' database work inline. The load average is printed: on a shared machine read ranges.
+``wrk`` starts ``candidly serve`` (API-only), seeds it through its API, starts the Litestar surface (behind the
+edge, the same settings and database), the Starlette one likewise, and both references on the same uvicorn, and
+alternates wrk runs of the gets (or ``--operation update``'s updates; 32 connections), printing each run and its
+ratio to the mean of the FastAPI reference runs beside it; ``--database-threads 0`` runs both surfaces' database
+work inline. The load average is printed: on a shared machine read ranges.
 """
 
 from __future__ import annotations
