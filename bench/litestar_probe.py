@@ -75,7 +75,7 @@ from candidly.settings import Settings
 from candidly.web.app import create_app, surface_services
 from candidly.web.edge import Edge
 
-# --- the Litestar apps -------------------------------------------------------------------------------------------
+# --- the surfaces -------------------------------------------------------------------------------------------------
 
 
 async def candidate_body(surfaces: SurfaceServices, token: str | None, company_id: str | None, ident: str) -> Any:
