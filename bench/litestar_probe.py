@@ -46,13 +46,8 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal, cast
 
-import msgspec  # type: ignore[import-not-found, unused-ignore]
 import orjson
 from fastapi.exceptions import RequestValidationError
-from litestar import Litestar, Request, Response, get, patch, post  # type: ignore[import-not-found, unused-ignore]
-from litestar.datastructures import State  # type: ignore[import-not-found, unused-ignore]
-from litestar.params import Parameter  # type: ignore[import-not-found, unused-ignore]
-from msgspec import UNSET, UnsetType  # type: ignore[import-not-found, unused-ignore]
 from pydantic import ValidationError
 from starlette.applications import Starlette
 from starlette.requests import Request as StarletteRequest
@@ -74,6 +69,17 @@ from candidly.service.caller import Caller
 from candidly.settings import Settings
 from candidly.web.app import create_app, surface_services
 from candidly.web.edge import Edge
+
+try:  # not Candidly's dependencies: ``uv run --with`` adds them (the ignores: ``uv run mypy`` runs without them)
+    import msgspec  # type: ignore[import-not-found, unused-ignore]
+    from litestar import Litestar, Request, Response, get, patch, post  # type: ignore[import-not-found, unused-ignore]
+    from litestar.datastructures import State  # type: ignore[import-not-found, unused-ignore]
+    from litestar.params import Parameter  # type: ignore[import-not-found, unused-ignore]
+    from msgspec import UNSET, UnsetType  # type: ignore[import-not-found, unused-ignore]
+except ImportError as missing:
+    raise SystemExit(
+        f"{missing.name} is missing: run with uv run --with 'litestar==2.25.0' --with 'msgspec>=0.18'"
+    ) from None
 
 # --- the surfaces -------------------------------------------------------------------------------------------------
 
