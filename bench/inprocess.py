@@ -74,9 +74,12 @@ class Asgi:
         return await self.request("GET", target)
 
     async def request(self, method: str, target: str, body: bytes = b"") -> int:
-        """The status of ``method target`` with ``body`` (the answer's body is read and dropped)."""
+        """The status of ``method target`` with a JSON ``body`` (the answer's body is read and dropped)."""
         path, _, query = target.partition("?")
-        headers = [*self.headers, (b"content-length", str(len(body)).encode())] if body else self.headers
+        sent = [(b"content-length", str(len(body)).encode())]
+        if not any(name == b"content-type" for name, _ in self.headers):
+            sent.append((b"content-type", b"application/json"))
+        headers = [*self.headers, *sent] if body else self.headers
         scope = {
             "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method, "scheme": "http",
             "path": path, "raw_path": path.encode(), "query_string": query.encode(), "root_path": "",

@@ -24,6 +24,9 @@ OPENING = {
 # another), and lists of two runs could not be compared. The list always reads the ``--seed`` people of ``opening``.
 CREATES_TASK = {**OPENING, "name": "Backend assessment (creates)", "external_id": "REQ-2"}
 
+# The benchmark's InstaView update: a name, a status and metadata.
+UPDATE = {"firstName": "Updated", "status": "IN_PROCESS", "metadata": {"stage": "screen"}}
+
 
 @dataclass
 class World:
@@ -119,12 +122,11 @@ def create_body(world: World) -> dict[str, Any]:
 def operations(world: World) -> list[Operation]:
     task, job = world.creates["id"], world.opening["id"]
     ids, updated = world.candidate_ids, world.updated
-    update = {"firstName": "Updated", "status": "IN_PROCESS", "metadata": {"stage": "screen"}}
     json_headers = {**world.headers, "Content-Type": "application/json"}
     return [
         Operation("create", "POST", [f"/testinvite/api/integration/rest/v1/tasks/{task}/candidates"],
                   json.dumps(create_body(world)), ["/ref/create"], json_headers),
-        Operation("update", "PATCH", [f"/instaview/candidates/{i}" for i in updated], json.dumps(update),
+        Operation("update", "PATCH", [f"/instaview/candidates/{i}" for i in updated], json.dumps(UPDATE),
                   [f"/ref/{i}" for i in updated], json_headers),
         Operation("get", "GET", [f"/instaview/candidates/{i}" for i in ids], None, [f"/ref/{i}" for i in ids],
                   json_headers),
