@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from candidly.delivery.capture import CapturingSender
+from candidly.delivery.fanout import Deliveries
 from candidly.delivery.senders import Sender
 from candidly.delivery.worker import Worker
 from candidly.dialects.testinvite.instances import render_test_instance
@@ -58,7 +59,7 @@ def build_services(settings: Settings, clock: Clock | None = None, *, migrate: b
     except Exception:
         engine.dispose()
         raise
-    bus = MessageBus(database, clock)
+    bus = MessageBus(database, clock, fan_out=deliveries(settings))
     threads = settings.database_threads
     if threads is None:
         threads = SQLITE_THREADS if database.is_sqlite else POSTGRES_THREADS
@@ -76,15 +77,20 @@ def build_services(settings: Settings, clock: Clock | None = None, *, migrate: b
 
 def build_worker(services: Services, sender: Sender | None = None) -> Worker:
     """The delivery worker over the same database and clock as the surfaces; ``sender`` replaces the network."""
-    # Only TestInvite's surface accepts a ``callback``, so callbacks arrive in its test-instance shape.
     return Worker(
         services.database,
         services.clock,
         services.settings,
-        callback_renderer=render_test_instance,
+        fan_out=deliveries(services.settings),
         housekeeping=(lambda: gdpr_sweep(services), lambda: forget_idempotency_keys(services)),
         sender=sender or services.outbox,
     )
+
+
+def deliveries(settings: Settings) -> Deliveries:
+    """The fan-out step of every command (the bus) and of events logged without it (the worker)."""
+    # Only TestInvite's surface accepts a ``callback``, so callbacks arrive in its test-instance shape.
+    return Deliveries(settings.public_base_url, render_test_instance)
 
 
 SYSTEM = Actor(

@@ -15,10 +15,11 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 
-from candidly.bootstrap import Services, build_services
+from candidly.bootstrap import Services, build_services, build_worker
 from candidly.domain import commands as c
+from candidly.domain.deliveries import WebhookSubscription
 from candidly.domain.errors import Conflict, Forbidden, InvalidField, NotFound
 from candidly.domain.people import Candidate
 from candidly.domain.principals import ALL_SCOPES, Actor, Principal, Scope
@@ -311,3 +312,60 @@ def test_group_commit_can_be_turned_off(sqlite_url: str, clock: FakeClock) -> No
         assert asyncio.run(create(who, "Ada")()).first_name == "Ada"
     finally:
         off.database.engine.dispose()
+
+
+def webhook(who: Caller, url: str, *, fails: bool = False) -> Coroutine[Any, Any, Any]:
+    """A request subscribing ``url`` to candidate.created; with ``fails``, its answer fails after the handler wrote
+    the subscription, so its savepoint is rolled back."""
+
+    def answer(_reader: Any, subscription: WebhookSubscription) -> WebhookSubscription:
+        if fails:
+            raise KeyError("the answer could not be read")
+        return subscription
+
+    return who.execute(c.CreateWebhook(url, ("candidate.created",)), answer=answer)
+
+
+def webhook_deliveries(services: Services) -> list[tuple[str | None, str]]:
+    """(subscription, the event's subject) of every webhook delivery."""
+    d, e = t.deliveries.c, t.events.c
+    joined = t.deliveries.join(t.events, and_(e.organization_id == d.organization_id, e.id == d.event_id))
+    with services.database.engine.connect() as conn:
+        found = conn.execute(select(d.subscription_id, e.subject_id).select_from(joined).where(d.kind == "webhook"))
+        return sorted((sub, subject) for sub, subject in found)
+
+
+def test_a_command_rolled_back_in_its_batch_takes_its_deliveries_with_it(group: Services, acme: Org) -> None:
+    """The second create with the same Idempotency-Key fails on the key, after its fan-out: nothing of it stays."""
+    who = caller(group, acme)
+    hook = asyncio.run(webhook(who, "https://hooks.example/created"))
+    first, again = claim("once"), claim("once")
+    outcomes, begun = in_one_batch(group, [create(who, "Ada", first), create(who, "Ada", again)])
+    assert begun == 1
+    ada, refused = outcomes
+    assert isinstance(ada, Candidate) and isinstance(refused, Conflict)
+    assert webhook_deliveries(group) == [(hook.id, ada.id)]
+    assert rows(group, t.deliveries) == 1
+
+
+def test_subscriptions_made_or_undone_within_a_batch_are_seen_by_the_commands_after_them(
+    group: Services, acme: Org
+) -> None:
+    """The live subscriptions are read once per batch, and again after a command in it writes one (kept or not)."""
+    who = caller(group, acme)
+    outcomes, begun = in_one_batch(
+        group,
+        [
+            create(who, "Ada"),  # no subscription yet
+            lambda: webhook(who, "https://hooks.example/undone", fails=True),  # written, then rolled back
+            create(who, "Bo"),  # sees none
+            lambda: webhook(who, "https://hooks.example/kept"),
+            create(who, "Cy"),  # sees the kept one
+        ],
+    )
+    assert begun == 1
+    ada, undone, bo, kept, cy = outcomes
+    assert isinstance(undone, KeyError) and isinstance(kept, WebhookSubscription)
+    assert all(isinstance(p, Candidate) for p in (ada, bo, cy))
+    assert webhook_deliveries(group) == [(kept.id, cy.id)]
+    assert build_worker(group).fan_out() == 0

@@ -81,7 +81,8 @@ def test_after_erasure_no_table_holds_the_person(client: TestClient, org: Org, s
     assert _everywhere(services, ERASED) == []
     assert PERSON["email"] not in client.get("/api/v1/deliveries", headers=org.headers).text
     with services.database.engine.connect() as conn:  # the trail of who did what, and when, stays
-        kinds = conn.execute(select(events.c.type).where(events.c.candidate_id == life["ids"][0])).scalars().all()
+        of_person = select(events.c.type).where(events.c.candidate_id == life["ids"][0]).order_by(events.c.id)
+        kinds = conn.execute(of_person).scalars().all()  # ids are time-ordered; rows come in no order without it
     assert kinds[0] == "candidate.created" and kinds[-1] == "candidate.erased"
     # A retried create no longer replays the erased record: it is a new request.
     again = client.post("/instaview/candidates", json=PERSON, headers={**org.headers, "Idempotency-Key": "k-1"})

@@ -1,13 +1,21 @@
-"""Fan-out: turn one event of the outbox into the deliveries it causes (an email, a callback, webhooks)."""
+"""Fan-out: turn one event of the outbox into the deliveries it causes (an email, a callback, webhooks).
+
+``Deliveries`` is the step the message bus runs in each command's own transaction (its savepoint under group
+commit), after the handler: the deliveries commit with the change and its events, and the worker only sends them.
+The worker runs the same step over events an older version logged without fanning them out.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from types import MappingProxyType
+from typing import Any, TypeVar
+
+from sqlalchemy.exc import SQLAlchemyError
 
 from candidly.delivery.email import invitation_payload, variables
 from candidly.domain.applications import Application
@@ -15,11 +23,16 @@ from candidly.domain.attempts import Attempt
 from candidly.domain.deliveries import Delivery, DeliveryKind, DeliveryStatus, WebhookSubscription
 from candidly.domain.events import WEBHOOK_EVENT_TYPES, Event, EventType
 from candidly.domain.ids import new_id
-from candidly.service.ports import UnitOfWork
+from candidly.domain.openings import Opening
+from candidly.domain.people import Candidate
+from candidly.service.context import Context
+from candidly.service.ports import Repository, UnitOfWork
 
 UNSUBSCRIBED = "the candidate has unsubscribed from messages"
 MESSAGE_SUBJECT = "A message about your application"
 log = logging.getLogger("candidly.delivery")
+E = TypeVar("E")
+NONE_KEPT: Mapping[tuple[type, str], object] = MappingProxyType({})
 
 # Renders a completed session as a callback body in the requested mode ("basic" or "detailed").
 # The surface that accepted the callback supplies it (bootstrap wires it); the default is native.
@@ -45,13 +58,13 @@ def native_session(session: Attempt, _application: Application, _mode: str) -> d
 
 @dataclass
 class FanOut:
-    """What fan-out needs besides the event: where links point, how callbacks look, and a cache."""
+    """What fan-out needs besides the event: where links point, how callbacks look, what the command kept."""
 
     uow: UnitOfWork
     now: datetime
     public_base_url: str
     callback_renderer: CallbackRenderer = native_session
-    _subscriptions: dict[str, list[WebhookSubscription]] = field(default_factory=dict)
+    kept: Mapping[tuple[type, str], object] = field(default_factory=dict)  # the command's entities (Context.kept)
 
     def deliveries(self, event: Event) -> list[Delivery]:
         builders: list[tuple[DeliveryKind, Callable[[Event], list[Delivery]]]] = []
@@ -67,6 +80,8 @@ class FanOut:
         for kind, build in builders:
             try:
                 out.extend(build(event))
+            except SQLAlchemyError:
+                raise  # the database failed: the whole transaction fails, the command's change with it
             except Exception as exc:  # one malformed event must neither block the outbox nor vanish
                 log.exception("fan-out of event %s failed", event.id)
                 out.append(self._dead(event, kind, "", f"fan-out failed: {exc.__class__.__name__}: {exc}"))
@@ -89,9 +104,11 @@ class FanOut:
 
     def _invitation(self, event: Event) -> Delivery:
         org, data = event.organization_id, event.data
-        application = self.uow.applications.get(org, event.subject_id)
-        person = None if application is None else self.uow.candidates.get(org, application.candidate_id)
-        opening = self.uow.openings.get(org, data["opening_id"])
+        application = self._get(Application, self.uow.applications, org, event.subject_id)
+        person = (
+            None if application is None else self._get(Candidate, self.uow.candidates, org, application.candidate_id)
+        )
+        opening = self._get(Opening, self.uow.openings, org, data["opening_id"])
         template = None if opening is None else opening.template(data["template_name"])
         send_at = datetime.fromisoformat(data["send_at"]) if data.get("send_at") else self.now
         target = (person.email if person else None) or ""
@@ -102,6 +119,11 @@ class FanOut:
         context = variables(person, application, opening, self.public_base_url)
         payload = invitation_payload(target, application.id, template, context)
         return self._new(event, DeliveryKind.EMAIL, target, payload, at=max(send_at, self.now))
+
+    def _get(self, kind: type[E], repository: Repository[E], organization_id: str, ident: str) -> E | None:
+        """The entity as the command kept it, else as stored."""
+        kept = self.kept.get((kind, ident))
+        return kept if isinstance(kept, kind) else repository.get(organization_id, ident)
 
     def _message(self, event: Event) -> list[Delivery]:
         """A message to a candidate by email; one without an email gets none (the event log keeps the message)."""
@@ -132,16 +154,38 @@ class FanOut:
 
     def _webhooks(self, event: Event) -> list[Delivery]:
         org = event.organization_id
-        if org not in self._subscriptions:
-            self._subscriptions[org] = self.uow.webhooks.find(org, deleted_at=None)
+        subscriptions = self.uow.webhooks.live(org)
         payload = webhook_payload(event)
         if event.type == EventType.SESSION_COMPLETED:  # receivers want the score without a round trip
             payload["data"]["session"] = jsonable(self.uow.attempts.get(org, event.subject_id))
         return [
             self._new(event, DeliveryKind.WEBHOOK, s.url, payload, subscription_id=s.id)
-            for s in self._subscriptions[org]
+            for s in subscriptions
             if event.type in s.events and happened_after(event, s)
         ]
+
+
+@dataclass(frozen=True, slots=True)
+class Deliveries:
+    """The fan-out step: what it needs besides the events, given once (bootstrap); called per command or batch."""
+
+    public_base_url: str
+    callback_renderer: CallbackRenderer = native_session
+
+    def __call__(self, uow: UnitOfWork, ctx: Context) -> list[Delivery]:
+        """The deliveries of the events a command recorded, in its unit of work (the message bus's step)."""
+        return self.of(uow, ctx.events, ctx.now, ctx.kept)
+
+    def of(
+        self,
+        uow: UnitOfWork,
+        events: Sequence[Event],
+        now: datetime,
+        kept: Mapping[tuple[type, str], object] = NONE_KEPT,
+    ) -> list[Delivery]:
+        """The deliveries of ``events`` (the worker's, for events logged without them: nothing kept)."""
+        fan = FanOut(uow, now, self.public_base_url, self.callback_renderer, kept)
+        return [d for e in events for d in fan.deliveries(e)]
 
 
 def happened_after(event: Event, subscription: WebhookSubscription) -> bool:

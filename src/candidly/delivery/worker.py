@@ -1,4 +1,8 @@
-"""The delivery worker: fan events out, claim due deliveries under a lease, send, record, retry or dead-letter.
+"""The delivery worker: claim due deliveries under a lease, send, record, retry or dead-letter.
+
+A command writes its deliveries in its own transaction (``fanout.Deliveries``, run by the message bus); the
+worker fans out only events logged without them (by an older version, or a bus built without the step), in
+batches, with the same step.
 
 Nothing is sent or rendered inside a transaction: a claim commits before the send, and each outcome is
 recorded on its own in a second transaction that checks the lease is still ours. Sends run on a pool of
@@ -27,7 +31,7 @@ import orjson
 
 from candidly.delivery.backoff import retry_delay
 from candidly.delivery.breaker import Breakers
-from candidly.delivery.fanout import CallbackRenderer, FanOut, native_session
+from candidly.delivery.fanout import Deliveries
 from candidly.delivery.renderer import Budget, Renderer, RenderError
 from candidly.delivery.senders import SMTP_UNSET, NetworkSender, Outcome, Sender, SmtpSettings, signature_headers
 from candidly.domain.deliveries import Delivery, DeliveryAttempt, DeliveryKind, DeliveryStatus, WebhookSubscription
@@ -75,7 +79,7 @@ class Worker:
         clock: Clock,
         settings: WorkerSettings,
         *,
-        callback_renderer: CallbackRenderer = native_session,
+        fan_out: Deliveries | None = None,
         rng: random.Random | None = None,
         housekeeping: Sequence[Callable[[], object]] = (),
         sender: Sender | None = None,
@@ -83,7 +87,7 @@ class Worker:
         self.database = database
         self.clock = clock
         self.settings = settings
-        self.callback_renderer = callback_renderer
+        self.deliveries = fan_out or Deliveries(settings.public_base_url)
         self.housekeeping = housekeeping
         self._next_housekeeping = 0.0
         self.owner = uuid.uuid4().hex
@@ -122,11 +126,11 @@ class Worker:
         return handled
 
     def fan_out(self) -> int:
+        """Fan out events logged without their deliveries (see the module's docstring); the number of events."""
         with self._outbox() as (uow, outbox):
             events = outbox.unpublished_events(self.FAN_OUT_BATCH)
             now = self.clock.now()
-            fan = FanOut(uow, now, self.settings.public_base_url, self.callback_renderer)
-            outbox.add_many([d for e in events for d in fan.deliveries(e)])
+            outbox.add_many(self.deliveries.of(uow, events, now))
             outbox.mark_published(events, now)
             uow.commit()
         return len(events)

@@ -1,13 +1,15 @@
-"""The message bus: runs each command's handler in one unit of work and commits its events with it."""
+"""The message bus: runs each command's handler in one unit of work and commits its events, and the deliveries
+they cause, with it."""
 
 from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar, overload
 
 from candidly.domain.commands import Command, R
+from candidly.domain.deliveries import Delivery
 from candidly.domain.errors import Conflict, StaleVersion
 from candidly.domain.ids import Clock
 from candidly.domain.principals import Actor, Scope
@@ -19,6 +21,9 @@ C = TypeVar("C", bound=Command[Any])
 A = TypeVar("A")
 T = TypeVar("T")
 Handler = Callable[[UnitOfWork, Context, Any], Any]
+# The deliveries (emails, callbacks, webhooks) the events a command recorded in its context cause, built in its
+# unit of work: the delivery layer's fan-out, wired in bootstrap (the service layer knows no delivery).
+FanOutStep = Callable[[UnitOfWork, Context], Sequence[Delivery]]
 
 # Filled by candidly.service.handlers: command type -> handler.
 HANDLERS: dict[type[Command[Any]], Handler] = {}
@@ -69,9 +74,11 @@ class MessageBus:
     FIRST_PAUSE_SECONDS = 0.002
     MAX_PAUSE_SECONDS = 0.05
 
-    def __init__(self, database: Database, clock: Clock) -> None:
+    def __init__(self, database: Database, clock: Clock, fan_out: FanOutStep | None = None) -> None:
         self.database = database
         self.clock = clock
+        # None: events wait in the outbox for the delivery worker's fan-out (a bus built without delivery, tests).
+        self.fan_out = fan_out
         self.closed = False
 
     def open(self) -> None:
@@ -137,7 +144,8 @@ class MessageBus:
         answer: Callable[[UnitOfWork, Any], Any] | None,
     ) -> tuple[Any, IdempotencyClaim | None]:
         """Everything a command does inside an open unit of work, short of the commit: the handler, the
-        answer-scope check, the answer, the events, the Idempotency-Key claim and the shutdown check.
+        answer-scope check, the answer, the events and their deliveries, the Idempotency-Key claim and the shutdown
+        check.
 
         Returns the answer (or the handler's result) and the claim to mark settled once the commit succeeds.
         Both ``_run_once`` (its own transaction) and the group writer (a savepoint in a shared one) use it.
@@ -148,12 +156,21 @@ class MessageBus:
             actor.principal.require(shown)  # raised inside the unit of work: the change rolls back
         if answer is not None:
             result = answer(uow, result)
-        uow.events.append(ctx.events)
+        self._log(uow, ctx)
         # The request's Idempotency-Key is recorded with the change it answers: both commit, or neither.
         claim = settle_claim(uow.idempotency, command)
         if self.closed:
             raise ShuttingDown("the server is shutting down; the change was not made")
         return result, claim
+
+    def _log(self, uow: UnitOfWork, ctx: Context) -> None:
+        """Append the command's events to the outbox, and with a fan-out step their deliveries too, marked
+        published: they commit (or roll back) with the change, and the worker only sends them."""
+        if self.fan_out is None or not ctx.events:
+            uow.events.append(ctx.events)
+            return
+        uow.events.append(ctx.events, published_at=ctx.now)
+        uow.deliveries.add_many(self.fan_out(uow, ctx))
 
 
 def save_versioned(repo: Any, entity: Any, kind: str, loaded_version: int, if_version: int | None) -> None:

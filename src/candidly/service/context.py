@@ -6,8 +6,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from candidly.domain.applications import Application
 from candidly.domain.events import Event, EventType, diff
 from candidly.domain.ids import new_id
+from candidly.domain.openings import Opening
+from candidly.domain.people import Candidate
 from candidly.domain.principals import Actor
 
 # Fields whose values never go into the event log: the log is read by auditors and webhooks, and
@@ -21,6 +24,13 @@ class Context:
     organization_id: str
     now: datetime
     events: list[Event] = field(default_factory=list)
+    # Entities the handler holds as it wrote them, by (type, id): the fan-out, run after the handler in the same
+    # transaction, takes them from here instead of reading them again (an invitation's application, person, opening).
+    kept: dict[tuple[type, str], object] = field(default_factory=dict)
+
+    def keep(self, *entities: Application | Candidate | Opening) -> None:
+        for entity in entities:
+            self.kept[(type(entity), entity.id)] = entity
 
     def record(
         self,

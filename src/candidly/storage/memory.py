@@ -280,10 +280,10 @@ class MemoryEventLog:
     def __init__(self, state: _State) -> None:
         self.state = state
 
-    def append(self, events: Sequence[Event]) -> None:
+    def append(self, events: Sequence[Event], published_at: datetime | None = None) -> None:
         rows = self.state.write("events") if events else {}
         for event in events:
-            rows[(event.organization_id, event.id)] = _Logged(copy.deepcopy(event))
+            rows[(event.organization_id, event.id)] = _Logged(copy.deepcopy(event), published_at)
 
     def for_candidate(self, organization_id: str, candidate_id: str) -> list[Event]:
         return [e for e in self.every() if e.organization_id == organization_id and e.candidate_id == candidate_id]
@@ -344,6 +344,9 @@ def _record(row: Any) -> Attachment | Note:
 
 
 class MemoryWebhooks(MemoryRepository[WebhookSubscription]):
+    def live(self, organization_id: str) -> list[WebhookSubscription]:
+        return self.find(organization_id, deleted_at=None)
+
     def remove(self, organization_id: str, ident: str, when: datetime) -> None:
         self._replace(organization_id, ident, deleted_at=when)
 

@@ -31,6 +31,29 @@ class SqlWebhooks(SqlRepository[WebhookSubscription]):
     def __init__(self, conn: Connection, box: SecretBox) -> None:
         super().__init__(conn, t.webhook_subscriptions, WebhookSubscription)
         self.box = box
+        # Live subscriptions by organization, read once per unit of work: a group-commit batch fans out every
+        # command's events in one. None once a subscription is written through this unit of work: from then on each
+        # read goes to the database, so nothing a rolled-back savepoint wrote is ever answered from here.
+        self._live: dict[str, list[WebhookSubscription]] | None = {}
+
+    def live(self, organization_id: str) -> list[WebhookSubscription]:
+        if self._live is None:
+            return self.find(organization_id, deleted_at=None)
+        if organization_id not in self._live:
+            self._live[organization_id] = self.find(organization_id, deleted_at=None)
+        return self._live[organization_id]
+
+    def add(self, entity: WebhookSubscription) -> None:
+        self._live = None
+        super().add(entity)
+
+    def add_many(self, entities: Sequence[WebhookSubscription]) -> None:
+        self._live = None
+        super().add_many(entities)
+
+    def update(self, entity: WebhookSubscription, expected_version: int) -> bool:
+        self._live = None
+        return super().update(entity, expected_version)
 
     def _to_entity(self, values: Mapping[str, Any]) -> WebhookSubscription:
         subscription = super()._to_entity(values)
@@ -50,6 +73,7 @@ class SqlWebhooks(SqlRepository[WebhookSubscription]):
         return {(w.organization_id, w.id): w for w in found}
 
     def remove(self, organization_id: str, ident: str, when: datetime) -> None:
+        self._live = None
         c = self.table.c
         self.conn.execute(
             update(self.table).where(c.organization_id == organization_id, c.id == ident).values(deleted_at=when)

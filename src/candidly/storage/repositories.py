@@ -553,11 +553,12 @@ class SqlEventLog:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
 
-    def append(self, events: Sequence[Event]) -> None:
+    def append(self, events: Sequence[Event], published_at: datetime | None = None) -> None:
         if events:
             # A shallow copy: dataclasses.asdict deep-copies every payload, which costs more than the insert.
             names = _EVENT_FIELDS
-            self.conn.execute(_INSERT_EVENT, [{n: getattr(e, n) for n in names} for e in events])
+            rows = [{"published_at": published_at, **{n: getattr(e, n) for n in names}} for e in events]
+            self.conn.execute(_INSERT_EVENT, rows)
 
     def for_candidate(self, organization_id: str, candidate_id: str) -> list[Event]:
         c = t.events.c

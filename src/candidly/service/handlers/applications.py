@@ -130,6 +130,7 @@ def request_invitation(
     name = invite["template_name"]
     application.check_invitation(opening, name, person.email)
     send_at = invite.get("send_at")
+    ctx.keep(application, opening, person)  # as written: the fan-out builds the email from them
     ctx.record(
         EventType.INVITATION_REQUESTED,
         "application",
