@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import threading
 import time
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -125,15 +127,52 @@ def counting(engine: Engine) -> Iterator[Tally]:
 
 
 def requests(world: workload.World) -> dict[str, tuple[str, list[str], bytes]]:
-    """The benchmark's get (cycling over the seeded candidates) and create."""
+    """The benchmark's get and update (cycling over the seeded candidates) and create."""
     ops = {op.name: op for op in workload.operations(world)}
-    return {name: (ops[name].method, ops[name].paths, (ops[name].body or "").encode()) for name in ("get", "create")}
+    names = ("get", "create", "update")
+    return {name: (ops[name].method, ops[name].paths, (ops[name].body or "").encode()) for name in names}
 
 
-async def measure(app: Any, engine: Engine, world: workload.World, n: int, concurrency: int) -> None:
+_BACKENDS = """
+    SELECT state, wait_event_type, left(regexp_replace(query, '\\s+', ' ', 'g'), 48) FROM pg_stat_activity
+    WHERE datname = current_database() AND backend_type = 'client backend' AND pid <> pg_backend_pid()
+"""
+
+
+@contextmanager
+def sampling(dsn: str, every: float = 0.005) -> Iterator[Counter[str]]:
+    """What the app's server processes are doing, sampled: waiting on a lock (and in which statement), running a
+    statement, or idle in a transaction (waiting for the app: its Python, the GIL, the next statement)."""
+    seen: Counter[str] = Counter()
+    stop = threading.Event()
+
+    def run() -> None:
+        with psycopg.connect(dsn, autocommit=True) as admin:
+            while not stop.wait(every):
+                for state, wait, query in admin.execute(_BACKENDS):
+                    if state == "active":
+                        seen[f"lock wait in {query}" if wait == "Lock" else "running a statement"] += 1
+                    elif state.startswith("idle in transaction"):
+                        seen["idle in a transaction (the app's turn)"] += 1
+
+    sampler = threading.Thread(target=run, daemon=True)
+    sampler.start()
+    try:
+        yield seen
+    finally:
+        stop.set()
+        sampler.join()
+
+
+def describe(seen: Counter[str]) -> str:
+    total = sum(seen.values()) or 1
+    return "; ".join(f"{count / total:.0%} {what}" for what, count in seen.most_common(6))
+
+
+async def measure(app: Any, engine: Engine, world: workload.World, n: int, concurrency: int, dsn: str) -> None:
     for name, (method, paths, body) in requests(world).items():
         for width in (1, concurrency):
-            with counting(engine) as tally:
+            with counting(engine) as tally, sampling(dsn) as seen:
                 started, cpu = time.perf_counter(), time.process_time()
                 for first in range(0, n, width):
                     batch = [call(app, method, paths[i % len(paths)], world.headers, body)
@@ -147,6 +186,7 @@ async def measure(app: Any, engine: Engine, world: workload.World, n: int, concu
                   f"{tally.connects / n:.2f} new connections a request; inside the driver's execute "
                   f"{tally.driver_seconds / n * 1000:.3f} ms a request (wall time on each thread: at once, "
                   f"waits for the GIL count too)", flush=True)  # fmt: skip
+            print(f"    the server's backends in a transaction, sampled: {describe(seen)}", flush=True)
 
 
 async def server_log(app: Any, cluster: PostgresCluster, world: workload.World, dbname: str) -> None:
@@ -187,7 +227,7 @@ async def main_async(args: argparse.Namespace) -> None:
         app = create_app(settings)
         engine: Engine = app.state.services.database.engine
         world = await seed(app, args.seed)
-        await measure(app, engine, world, args.requests, args.concurrency)
+        await measure(app, engine, world, args.requests, args.concurrency, cluster._dsn("pg_request"))
         await server_log(app, cluster, world, "pg_request")
         app.state.services.backend.executor.close()
         engine.dispose()

@@ -36,6 +36,7 @@ from candidly.domain.people import Candidate
 from candidly.domain.principals import ApiKey
 from candidly.service.ports import PERSON_ACTIVITY, Filters, Page, PageRequest
 from candidly.storage import tables as t
+from candidly.storage.numbers import NumberBlocks
 from candidly.storage.secrets import SecretBox
 
 E = TypeVar("E")
@@ -208,9 +209,15 @@ class SqlRepository(Generic[E]):
         if entities:
             self.conn.execute(self._insert, [self._to_row(e) for e in entities])
 
+    # Columns a versioned update leaves alone: counters kept by statements of their own (add_counts), which a copy
+    # loaded before another command's change would otherwise write back over it.
+    _counters: tuple[str, ...] = ()
+
     def update(self, entity: E, expected_version: int) -> bool:
         """Write ``entity`` if the stored version is still ``expected_version``; bump the version."""
         values = self._to_row(entity)
+        for name in self._counters:
+            del values[name]
         values["version"] = expected_version + 1
         params = {**values, "b_org": values["organization_id"], "b_id": values["id"], "b_version": expected_version}
         result = self.conn.execute(self._update, params)
@@ -397,16 +404,27 @@ _OPENING_CHILDREN: dict[tuple[str, str, int], _Children] = {}
 
 
 class OpeningRepo(SqlRepository[Opening]):
-    """Openings with their steps, programs and templates, loaded and saved together."""
+    """Openings with their steps, programs and templates, loaded and saved together.
 
-    def __init__(self, conn: Connection) -> None:
+    With ``defer_counts`` (PostgreSQL) ``add_counts`` only notes the change, and the unit of work's commit applies
+    it in the same round trip as the COMMIT (``pending_counts``): the opening's row is then locked for no longer
+    than the server takes to commit, instead of from the command's middle to its end, which queued concurrent
+    creates in one opening behind each other. The openings read meanwhile show the noted change.
+    """
+
+    _counters = ("application_count",)
+
+    def __init__(self, conn: Connection, *, defer_counts: bool = False) -> None:
         super().__init__(conn, t.openings, Opening)
         self.steps = SqlRepository(conn, t.steps, Step)
         self.programs = SqlRepository(conn, t.programs, Program)
         self.templates = SqlRepository(conn, t.email_templates, EmailTemplate)
+        self.pending_counts: dict[tuple[str, str], int] | None = {} if defer_counts else None
 
     def _to_entity(self, values: Mapping[str, Any]) -> Opening:
         opening = Opening(**values)
+        if self.pending_counts:
+            opening.application_count += self.pending_counts.get((opening.organization_id, opening.id), 0)
         steps, programs, templates = self._children(opening.organization_id, opening.id, opening.version)
         opening.steps = [Step(**r) for r in steps]
         opening.programs = [Program(**{**r, "step_ids": list(r["step_ids"])}) for r in programs]
@@ -456,10 +474,14 @@ class OpeningRepo(SqlRepository[Opening]):
         return True
 
     def add_counts(self, organization_id: str, opening_id: str, delta: int) -> None:
-        self.conn.execute(_ADD_COUNTS, {"org": organization_id, "ident": opening_id, "delta": delta})
+        if self.pending_counts is None:
+            self.conn.execute(ADD_COUNTS, {"org": organization_id, "ident": opening_id, "delta": delta})
+            return
+        key = (organization_id, opening_id)
+        self.pending_counts[key] = self.pending_counts.get(key, 0) + delta
 
 
-_ADD_COUNTS = (
+ADD_COUNTS = (
     update(t.openings)
     .where(t.openings.c.organization_id == bindparam("org"), t.openings.c.id == bindparam("ident"))
     .values(application_count=t.openings.c.application_count + bindparam("delta"))
@@ -473,8 +495,13 @@ _TAKE_SEQ = (
 
 
 class OrganizationRepo:
-    def __init__(self, conn: Connection) -> None:
+    """Organizations, and their candidates' numbers: from this process's blocks when given ``numbers``
+    (PostgreSQL, storage/numbers.py), else from the counter in the unit of work's own transaction."""
+
+    def __init__(self, conn: Connection, numbers: NumberBlocks | None = None) -> None:
         self.conn = conn
+        self.numbers = numbers
+        self.taken: list[tuple[str, int, int]] = []  # (organization, first, count) taken from ``numbers``
 
     def get(self, ident: str) -> Organization | None:
         row = self.conn.execute(select(t.organizations).where(t.organizations.c.id == ident)).first()
@@ -491,10 +518,40 @@ class OrganizationRepo:
     def next_candidate_seq(self, ident: str, count: int = 1) -> int:
         """Take the next ``count`` per-organization sequence numbers and return the first.
 
-        The row lock serialises concurrent takers, so numbers are never handed out twice.
+        In the transaction, the row lock serialises concurrent takers until they commit, so numbers are never
+        handed out twice; blocks are taken from the same counter. An organization not committed yet (created in
+        this unit of work) has no block to take from: its numbers come from the transaction.
         """
+        if self.numbers is not None and (first := self.numbers.take(ident, count)) is not None:
+            self.taken.append((ident, first, count))
+            return first
         last = self.conn.execute(_TAKE_SEQ, {"ident": ident, "count": count}).scalar_one()
         return int(last) - count + 1
+
+    def give_back(self) -> None:
+        """The unit of work ends without committing: the numbers it took from the blocks are free again."""
+        if self.numbers is not None:
+            for ident, first, count in self.taken:
+                self.numbers.give_back(ident, first, count)
+        self.taken.clear()
+
+
+_DRIVER_SQL: dict[str, str] = {}
+
+
+def add_counts_sql(conn: Connection) -> str:
+    """ADD_COUNTS as the driver runs it (its paramstyle: named), compiled once per dialect."""
+    name = conn.dialect.name
+    if name not in _DRIVER_SQL:
+        _DRIVER_SQL[name] = str(ADD_COUNTS.compile(dialect=conn.dialect))
+    return _DRIVER_SQL[name]
+
+
+def take_numbers(conn: Connection, ident: str, count: int) -> int | None:
+    """Advance the organization's counter by ``count`` on ``conn`` and return the last number taken, or None if
+    the organization is not there (for a connection that commits each statement: a block of NumberBlocks)."""
+    last = conn.execute(_TAKE_SEQ, {"ident": ident, "count": count}).scalar()
+    return None if last is None else int(last)
 
 
 class ApiKeyRepo:

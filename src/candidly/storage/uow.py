@@ -18,6 +18,7 @@ from candidly.storage import tables as t
 from candidly.storage.erasure import SqlErasure
 from candidly.storage.idempotency import SqlIdempotencyLedger
 from candidly.storage.migrate import is_at_head
+from candidly.storage.numbers import NumberBlocks
 from candidly.storage.outbox import SqlDeliveries, SqlWebhooks
 from candidly.storage.repositories import (
     ApiKeyRepo,
@@ -28,6 +29,8 @@ from candidly.storage.repositories import (
     SqlBlobs,
     SqlEventLog,
     SqlRepository,
+    add_counts_sql,
+    take_numbers,
 )
 from candidly.storage.secrets import SecretBox
 
@@ -35,12 +38,13 @@ from candidly.storage.secrets import SecretBox
 class SqlUnitOfWork:
     """Repositories over one transaction; nothing is kept unless ``commit()`` is called."""
 
-    def __init__(self, conn: Connection, box: SecretBox) -> None:
+    def __init__(self, conn: Connection, box: SecretBox, numbers: NumberBlocks | None = None) -> None:
         self.conn = conn
-        self.organizations = OrganizationRepo(conn)
+        self.organizations = OrganizationRepo(conn, numbers)
         self.api_keys = ApiKeyRepo(conn, box)
         self.users = SqlRepository(conn, t.users, User)
-        self.openings = OpeningRepo(conn)
+        # Where numbers come in blocks (PostgreSQL), counters are applied with the COMMIT too: see commit().
+        self.openings = OpeningRepo(conn, defer_counts=numbers is not None)
         self.candidates = CandidateRepo(conn)
         self.applications = ApplicationRepo(conn)
         self.events = SqlEventLog(conn)
@@ -52,10 +56,39 @@ class SqlUnitOfWork:
         self.erasure = SqlErasure(conn)
         self.idempotency = SqlIdempotencyLedger(conn)
         self._committed = False
+        self._commit_sent = False
 
     def commit(self) -> None:
-        self.conn.commit()
+        self._commit_sent = True
+        if self.openings.pending_counts:
+            self._commit_with_counts(self.openings.pending_counts)
+        self.conn.commit()  # after _commit_with_counts the driver has no transaction left: no round trip
         self._committed = True
+
+    def _commit_with_counts(self, counts: dict[tuple[str, str], int]) -> None:
+        """The openings' counter changes and the COMMIT sent together (psycopg's pipeline: one round trip).
+
+        Each UPDATE locks its opening's row until the COMMIT, which the server then runs at once, without
+        waiting for this process (its next statement, the GIL): concurrent creates in one opening wait on the
+        row only for the server's own commit. Openings in a fixed order, so two commands never lock two
+        openings each the other way round.
+        """
+        driver = self.conn.connection.driver_connection  # a psycopg connection: defer_counts is PostgreSQL's
+        assert driver is not None
+        sql = add_counts_sql(self.conn)
+        with driver.pipeline(), driver.cursor() as cursor:
+            for (org, ident), delta in sorted(counts.items()):
+                if delta:
+                    cursor.execute(sql, {"org": org, "ident": ident, "delta": delta})
+            driver.commit()
+        counts.clear()
+
+    def abandon(self) -> None:
+        """Leave without committing: roll back, and free the candidate numbers taken (if no COMMIT was sent,
+        the transaction cannot have committed, whatever the rollback meets)."""
+        if not self._commit_sent:
+            self.organizations.give_back()
+        self.conn.rollback()
 
     @contextmanager
     def savepoint(self) -> Iterator[None]:
@@ -95,6 +128,8 @@ class SqlDatabase:
         self.box = box or SecretBox(())  # no key: nothing sealed can be stored or read
         self.is_sqlite = engine.dialect.name == "sqlite"
         self._write_lock = threading.Lock() if self.is_sqlite else None
+        # SQLite's writers take turns anyway: its numbers come from the counter in the writer's transaction.
+        self._numbers = None if self.is_sqlite else NumberBlocks(self._take_numbers)
 
     @contextmanager
     def unit_of_work(self, *, write: bool) -> Iterator[UnitOfWork]:
@@ -128,13 +163,19 @@ class SqlDatabase:
         with self.engine.connect() as conn:
             # Both ways: on PostgreSQL an explicit read runs without a transaction (storage/engine.py).
             conn = conn.execution_options(candidly_write=write)
-            uow: SqlUnitOfWork = SqlUnitOfWork(conn, self.box)
+            uow: SqlUnitOfWork = SqlUnitOfWork(conn, self.box, self._numbers if write else None)
             checked: UnitOfWork = uow  # the type checker proves the adapter fits the port
             try:
                 yield checked
             finally:
                 if not uow._committed:
-                    conn.rollback()
+                    uow.abandon()
+
+    def _take_numbers(self, organization_id: str, count: int) -> int | None:
+        """A block of candidate numbers on a connection of its own whose statements commit themselves (as a
+        read unit of work's do): the organization's row is locked for this one statement."""
+        with self.engine.connect() as conn:
+            return take_numbers(conn.execution_options(candidly_write=False), organization_id, count)
 
     def ping(self) -> bool:
         try:
