@@ -475,13 +475,22 @@ class OpeningRepo(SqlRepository[Opening]):
 
     def add_counts(self, organization_id: str, opening_id: str, delta: int) -> None:
         if self.pending_counts is None:
-            self.conn.execute(ADD_COUNTS, {"org": organization_id, "ident": opening_id, "delta": delta})
+            self.conn.execute(_ADD_COUNTS, {"org": organization_id, "ident": opening_id, "delta": delta})
             return
         key = (organization_id, opening_id)
         self.pending_counts[key] = self.pending_counts.get(key, 0) + delta
 
+    def apply_counts(self) -> None:
+        """Write the counts noted (``defer_counts``); openings in a fixed order, so that two commands never lock
+        two openings each the other way round."""
+        if self.pending_counts:
+            changes = [{"org": o, "ident": i, "delta": d} for (o, i), d in sorted(self.pending_counts.items()) if d]
+            self.pending_counts.clear()
+            for change in changes:
+                self.conn.execute(_ADD_COUNTS, change)
 
-ADD_COUNTS = (
+
+_ADD_COUNTS = (
     update(t.openings)
     .where(t.openings.c.organization_id == bindparam("org"), t.openings.c.id == bindparam("ident"))
     .values(application_count=t.openings.c.application_count + bindparam("delta"))
@@ -536,17 +545,6 @@ class OrganizationRepo:
         self.taken.clear()
 
 
-_DRIVER_SQL: dict[str, str] = {}
-
-
-def add_counts_sql(conn: Connection) -> str:
-    """ADD_COUNTS as the driver runs it (its paramstyle: named), compiled once per dialect."""
-    name = conn.dialect.name
-    if name not in _DRIVER_SQL:
-        _DRIVER_SQL[name] = str(ADD_COUNTS.compile(dialect=conn.dialect))
-    return _DRIVER_SQL[name]
-
-
 def take_numbers(conn: Connection, ident: str, count: int) -> int | None:
     """Advance the organization's counter by ``count`` on ``conn`` and return the last number taken, or None if
     the organization is not there (for a connection that commits each statement: a block of NumberBlocks)."""
@@ -592,14 +590,28 @@ _INSERT_EVENT = insert(t.events)
 
 
 class SqlEventLog:
-    def __init__(self, conn: Connection) -> None:
+    """The event log. With ``defer`` (PostgreSQL) appended events are written with the unit of work's next
+    statement or, when none follows (a command's events come last), in the COMMIT's round trip: ``flush``."""
+
+    def __init__(self, conn: Connection, *, defer: bool = False) -> None:
         self.conn = conn
+        self.pending: list[dict[str, Any]] | None = [] if defer else None
 
     def append(self, events: Sequence[Event]) -> None:
         if events:
             # A shallow copy: dataclasses.asdict deep-copies every payload, which costs more than the insert.
             names = _EVENT_FIELDS
-            self.conn.execute(_INSERT_EVENT, [{n: getattr(e, n) for n in names} for e in events])
+            rows = [{n: getattr(e, n) for n in names} for e in events]
+            if self.pending is None:
+                self.conn.execute(_INSERT_EVENT, rows)
+            else:
+                self.pending.extend(rows)
+
+    def flush(self) -> None:
+        """Write the events appended and not written yet."""
+        if self.pending:
+            rows, self.pending[:] = list(self.pending), []  # emptied first: the INSERT's own execution calls this
+            self.conn.execute(_INSERT_EVENT, rows)
 
     def for_candidate(self, organization_id: str, candidate_id: str) -> list[Event]:
         c = t.events.c

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import cast
 
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, Engine, event, text
 
 from candidly.domain.attempts import Attempt
 from candidly.domain.people import User
@@ -29,7 +29,6 @@ from candidly.storage.repositories import (
     SqlBlobs,
     SqlEventLog,
     SqlRepository,
-    add_counts_sql,
     take_numbers,
 )
 from candidly.storage.secrets import SecretBox
@@ -43,11 +42,11 @@ class SqlUnitOfWork:
         self.organizations = OrganizationRepo(conn, numbers)
         self.api_keys = ApiKeyRepo(conn, box)
         self.users = SqlRepository(conn, t.users, User)
-        # Where numbers come in blocks (PostgreSQL), counters are applied with the COMMIT too: see commit().
+        # Where numbers come in blocks (PostgreSQL), counters and events are written with the COMMIT: see commit().
         self.openings = OpeningRepo(conn, defer_counts=numbers is not None)
         self.candidates = CandidateRepo(conn)
         self.applications = ApplicationRepo(conn)
-        self.events = SqlEventLog(conn)
+        self.events = SqlEventLog(conn, defer=numbers is not None)
         self.blobs = SqlBlobs(conn)
         self.attempts = SqlRepository(conn, t.attempts, Attempt)
         self.status_maps = SqlRepository(conn, t.status_maps, StatusMap)
@@ -60,28 +59,26 @@ class SqlUnitOfWork:
 
     def commit(self) -> None:
         self._commit_sent = True
-        if self.openings.pending_counts:
-            self._commit_with_counts(self.openings.pending_counts)
-        self.conn.commit()  # after _commit_with_counts the driver has no transaction left: no round trip
+        if self.openings.pending_counts or self.events.pending:
+            self._commit_with_deferred()
+        else:
+            self.conn.commit()
         self._committed = True
 
-    def _commit_with_counts(self, counts: dict[tuple[str, str], int]) -> None:
-        """The openings' counter changes and the COMMIT sent together (psycopg's pipeline: one round trip).
+    def _commit_with_deferred(self) -> None:
+        """The openings' counter changes, the events and the COMMIT sent together (psycopg's pipeline: one round
+        trip, the errors of any of them raised by the commit, through SQLAlchemy, as any other commit's).
 
-        Each UPDATE locks its opening's row until the COMMIT, which the server then runs at once, without
-        waiting for this process (its next statement, the GIL): concurrent creates in one opening wait on the
-        row only for the server's own commit. Openings in a fixed order, so two commands never lock two
-        openings each the other way round.
+        Each counter UPDATE locks its opening's row until the COMMIT, which the server then runs at once, without
+        waiting for this process (its next statement, the GIL): concurrent creates in one opening wait on the row
+        only for the server's own commit.
         """
-        driver = self.conn.connection.driver_connection  # a psycopg connection: defer_counts is PostgreSQL's
+        driver = self.conn.connection.driver_connection  # a psycopg connection: deferring is PostgreSQL's
         assert driver is not None
-        sql = add_counts_sql(self.conn)
-        with driver.pipeline(), driver.cursor() as cursor:
-            for (org, ident), delta in sorted(counts.items()):
-                if delta:
-                    cursor.execute(sql, {"org": org, "ident": ident, "delta": delta})
-            driver.commit()
-        counts.clear()
+        with driver.pipeline():
+            self.events.flush()
+            self.openings.apply_counts()
+            self.conn.commit()
 
     def abandon(self) -> None:
         """Leave without committing: roll back, and free the candidate numbers taken (if no COMMIT was sent,
@@ -115,6 +112,18 @@ class SqlUnitOfWork:
         driver.execute("RELEASE command")
 
 
+# The unit of work's event log, in its connection's info while it is open.
+_EVENT_LOG = "candidly_event_log"
+
+
+def _write_events_first(conn: Connection, *_: object) -> None:
+    """Before any statement of a unit of work, the events it appended and has not written (PostgreSQL defers them
+    to the COMMIT): whatever runs after an append (a fan-out marking them published, a read) finds them there."""
+    log = conn.info.get(_EVENT_LOG)
+    if log is not None and log.pending:
+        log.flush()
+
+
 class SqlDatabase:
     """Hands out units of work. On SQLite, writers in this process take turns on a lock first.
 
@@ -130,6 +139,8 @@ class SqlDatabase:
         self._write_lock = threading.Lock() if self.is_sqlite else None
         # SQLite's writers take turns anyway: its numbers come from the counter in the writer's transaction.
         self._numbers = None if self.is_sqlite else NumberBlocks(self._take_numbers)
+        if not self.is_sqlite and not event.contains(engine, "before_execute", _write_events_first):
+            event.listen(engine, "before_execute", _write_events_first)
 
     @contextmanager
     def unit_of_work(self, *, write: bool) -> Iterator[UnitOfWork]:
@@ -165,9 +176,12 @@ class SqlDatabase:
             conn = conn.execution_options(candidly_write=write)
             uow: SqlUnitOfWork = SqlUnitOfWork(conn, self.box, self._numbers if write else None)
             checked: UnitOfWork = uow  # the type checker proves the adapter fits the port
+            info = conn.info  # the pooled connection's: read now, while the connection is surely valid
+            info[_EVENT_LOG] = uow.events
             try:
                 yield checked
             finally:
+                info.pop(_EVENT_LOG, None)
                 if not uow._committed:
                     uow.abandon()
 

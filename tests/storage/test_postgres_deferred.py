@@ -1,4 +1,5 @@
-"""PostgreSQL: a command that took a candidate number or changed an opening's count holds back no other command.
+"""PostgreSQL: a command that took a candidate number or changed an opening's count holds back no other command,
+and what is written with the COMMIT (counts, events) is there for whatever the command runs after it is noted.
 
 Two SqlDatabase objects over one database are two server processes (nodes). Every connection gives up waiting
 for a lock after a while (``lock_timeout``), so a command that would wait on another one still open in this same
@@ -14,6 +15,8 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, event
 
+from candidly.domain.events import Event
+from candidly.domain.ids import new_id
 from candidly.domain.openings import Opening
 from candidly.domain.organizations import Organization
 from candidly.service.ports import UnitOfWork
@@ -109,3 +112,22 @@ def test_an_organization_created_in_the_same_command_numbers_from_its_transactio
         uow.commit()
     with a.unit_of_work(write=True) as uow:
         assert uow.organizations.next_candidate_seq("org_new") == 2  # blocks start after what was taken
+
+
+def test_events_appended_are_there_for_the_statements_after_them_and_go_with_a_rollback(
+    nodes: tuple[SqlDatabase, SqlDatabase],
+) -> None:
+    a, _ = nodes
+    event = Event(
+        id=new_id(), organization_id=ORG, type="candidate.created", subject_type="candidate", subject_id="c1",
+        candidate_id="c1", actor={"kind": "test"}, changes={}, data={}, occurred_at=NOW,
+    )  # fmt: skip
+    with a.unit_of_work(write=True) as uow:
+        uow.events.append([event])
+        assert [e.id for e in uow.events.for_candidate(ORG, "c1")] == [event.id]  # written before this read
+    with a.unit_of_work(write=True) as uow:
+        assert uow.events.for_candidate(ORG, "c1") == []  # rolled back with its unit of work
+        uow.events.append([event])
+        uow.commit()  # written in the COMMIT's round trip
+    with a.unit_of_work(write=False) as uow:
+        assert [e.id for e in uow.events.for_candidate(ORG, "c1")] == [event.id]
