@@ -1,6 +1,6 @@
 """Where a PostgreSQL request's time goes: the benchmark's get, create and update called in-process, counted.
 
-``uv run python -m bench.pg_request [--requests 2000] [--concurrency 32] [--only create,update]`` starts a
+``uv run python -m bench.pg_request [--requests 2000] [--concurrency 32] [--only create,update] [--durable]`` starts a
 throwaway PostgreSQL cluster (tests/support/pg.py), builds the app as ``candidly serve`` does (API-only: no
 worker), seeds it as ``bench.run`` does, then calls the ASGI app directly (no HTTP, no wrk) with the benchmark's
 InstaView get, TestInvite create and InstaView update: one at a time (the latency of one request), then
@@ -225,7 +225,7 @@ def summarize(log: Path, start: int) -> str:
 
 
 async def main_async(args: argparse.Namespace) -> None:
-    cluster = PostgresCluster()
+    cluster = PostgresCluster(durable=args.durable)
     cluster.start()
     try:
         url = cluster.create_database("pg_request")
@@ -247,6 +247,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--seed", type=int, default=200)
+    parser.add_argument("--durable", action="store_true", help="fsync and synchronous_commit on, as in production")
     parser.add_argument("--only", type=lambda v: tuple(v.split(",")), default=OPERATIONS, help="e.g. create,update")
     asyncio.run(main_async(parser.parse_args()))
 
