@@ -407,7 +407,7 @@ class OpeningRepo(SqlRepository[Opening]):
     """Openings with their steps, programs and templates, loaded and saved together.
 
     With ``defer_counts`` (PostgreSQL) ``add_counts`` only notes the change, and the unit of work's commit applies
-    it in the same round trip as the COMMIT (``pending_counts``): the opening's row is then locked for no longer
+    it in one batch with the COMMIT (``pending_counts``): the opening's row is then locked for no longer
     than the server takes to commit, instead of from the command's middle to its end, which queued concurrent
     creates in one opening behind each other. The openings read meanwhile show the noted change.
     """
@@ -591,7 +591,8 @@ _INSERT_EVENT = insert(t.events)
 
 class SqlEventLog:
     """The event log. With ``defer`` (PostgreSQL) appended events are written with the unit of work's next
-    statement or, when none follows (a command's events come last), in the COMMIT's round trip: ``flush``."""
+    statement or, when none follows (a command's events come last), at the commit (``flush``): beside the
+    openings' counts and the COMMIT, in one batch, when the command changed a count."""
 
     def __init__(self, conn: Connection, *, defer: bool = False) -> None:
         self.conn = conn

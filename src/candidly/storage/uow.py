@@ -42,7 +42,7 @@ class SqlUnitOfWork:
         self.organizations = OrganizationRepo(conn, numbers)
         self.api_keys = ApiKeyRepo(conn, box)
         self.users = SqlRepository(conn, t.users, User)
-        # Where numbers come in blocks (PostgreSQL), counters and events are written with the COMMIT: see commit().
+        # Where numbers come in blocks (PostgreSQL), counters and events are written at the COMMIT: see commit().
         self.openings = OpeningRepo(conn, defer_counts=numbers is not None)
         self.candidates = CandidateRepo(conn)
         self.applications = ApplicationRepo(conn)
@@ -59,19 +59,21 @@ class SqlUnitOfWork:
 
     def commit(self) -> None:
         self._commit_sent = True
-        if self.openings.pending_counts or self.events.pending:
-            self._commit_with_deferred()
+        if self.openings.pending_counts:
+            self._commit_with_counts()
         else:
+            self.events.flush()
             self.conn.commit()
         self._committed = True
 
-    def _commit_with_deferred(self) -> None:
-        """The openings' counter changes, the events and the COMMIT sent together (psycopg's pipeline: one round
-        trip, the errors of any of them raised by the commit, through SQLAlchemy, as any other commit's).
+    def _commit_with_counts(self) -> None:
+        """The events, the openings' counter changes and the COMMIT sent together, in psycopg's pipeline (the
+        errors of any of them raised by the commit, through SQLAlchemy, as any other commit's).
 
         Each counter UPDATE locks its opening's row until the COMMIT, which the server then runs at once, without
         waiting for this process (its next statement, the GIL): concurrent creates in one opening wait on the row
-        only for the server's own commit.
+        only for the server's own commit. Leaving the pipeline costs a round trip of its own (a Sync), after the
+        COMMIT: worth it where a row lock is at stake, not for the events alone.
         """
         driver = self.conn.connection.driver_connection  # a psycopg connection: deferring is PostgreSQL's
         assert driver is not None
