@@ -10,6 +10,7 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import (
     ColumnElement,
     Connection,
+    Engine,
     Insert,
     Integer,
     Result,
@@ -26,6 +27,7 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.exc import DBAPIError
 
 from candidly.domain.applications import Application
 from candidly.domain.attachments import Attachment, Note
@@ -545,11 +547,33 @@ class OrganizationRepo:
         self.taken.clear()
 
 
-def take_numbers(conn: Connection, ident: str, count: int) -> int | None:
-    """Advance the organization's counter by ``count`` on ``conn`` and return the last number taken, or None if
-    the organization is not there (for a connection that commits each statement: a block of NumberBlocks)."""
-    last = conn.execute(_TAKE_SEQ, {"ident": ident, "count": count}).scalar()
-    return None if last is None else int(last)
+def take_numbers(engine: Engine, ident: str, count: int) -> int | None:
+    """Advance the organization's counter by ``count`` in a statement that commits itself and return the last
+    number taken, or None if the organization is not there (committed): a block of NumberBlocks.
+
+    On a pooled connection through the driver: no transaction of SQLAlchemy's, so none that a request's unit of
+    work could be said to open besides its own. A driver error is raised as SQLAlchemy would raise it (DBAPIError,
+    which the web layer turns into a 503 when the database is unreachable), its connection dropped if it broke.
+    """
+    sql = str(_TAKE_SEQ.compile(dialect=engine.dialect))
+    params = {"ident": ident, "count": count}
+    pooled = engine.raw_connection()
+    try:
+        driver = pooled.driver_connection
+        assert driver is not None
+        driver.autocommit = True  # the pool hands out connections outside any transaction; the next user sets its own
+        with driver.cursor() as cursor:
+            cursor.execute(sql, params)
+            row = cursor.fetchone()
+    except engine.dialect.loaded_dbapi.Error as error:
+        broken = engine.dialect.is_disconnect(error, pooled.dbapi_connection, None)
+        if broken:
+            pooled.invalidate(error)
+        base = engine.dialect.loaded_dbapi.Error
+        raise DBAPIError.instance(sql, params, error, base, connection_invalidated=broken) from error
+    finally:
+        pooled.close()  # back to the pool (or gone, if invalidated)
+    return None if row is None else int(row[0])
 
 
 class ApiKeyRepo:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import cast
 
@@ -140,7 +141,7 @@ class SqlDatabase:
         self.is_sqlite = engine.dialect.name == "sqlite"
         self._write_lock = threading.Lock() if self.is_sqlite else None
         # SQLite's writers take turns anyway: its numbers come from the counter in the writer's transaction.
-        self._numbers = None if self.is_sqlite else NumberBlocks(self._take_numbers)
+        self._numbers = None if self.is_sqlite else NumberBlocks(partial(take_numbers, engine))
         if not self.is_sqlite and not event.contains(engine, "before_execute", _write_events_first):
             event.listen(engine, "before_execute", _write_events_first)
 
@@ -186,12 +187,6 @@ class SqlDatabase:
                 info.pop(_EVENT_LOG, None)
                 if not uow._committed:
                     uow.abandon()
-
-    def _take_numbers(self, organization_id: str, count: int) -> int | None:
-        """A block of candidate numbers on a connection of its own whose statements commit themselves (as a
-        read unit of work's do): the organization's row is locked for this one statement."""
-        with self.engine.connect() as conn:
-            return take_numbers(conn.execution_options(candidly_write=False), organization_id, count)
 
     def ping(self) -> bool:
         try:
