@@ -1,20 +1,26 @@
-"""Where a PostgreSQL request's time goes: the benchmark's get and create called in-process, their statements counted.
+"""Where a PostgreSQL request's time goes: the benchmark's get, create and update called in-process, counted.
 
-``uv run python -m bench.pg_request [--requests 2000] [--concurrency 32]`` starts a throwaway PostgreSQL cluster
-(tests/support/pg.py), builds the app as ``candidly serve`` does (API-only: no worker), seeds it as ``bench.run``
-does, then calls the ASGI app directly (no HTTP, no wrk) with the benchmark's InstaView get and TestInvite create:
-one at a time (the latency of one request), then ``--concurrency`` at once (through the database executor's
-threads, as under wrk). For each it prints ms per request, the SQL statements per request and the time spent
-inside the driver's ``execute`` (a round trip to the server plus psycopg's own work), from SQLAlchemy's cursor
-events. Then it turns on the server's ``log_statement = 'all'`` for a few requests of each and prints what the
-server received for one of them, pings, ``BEGIN`` and ``COMMIT`` included: one line per round trip.
+``uv run python -m bench.pg_request [--requests 2000] [--concurrency 32] [--only create,update] [--durable]`` starts a
+throwaway PostgreSQL cluster (tests/support/pg.py), builds the app as ``candidly serve`` does (API-only: no
+worker), seeds it as ``bench.run`` does, then calls the ASGI app directly (no HTTP, no wrk) with the benchmark's
+InstaView get, TestInvite create and InstaView update: one at a time (the latency of one request), then
+``--concurrency`` at once (through the database executor's threads, as under wrk). For each it prints ms per
+request, the SQL statements per request and the time spent inside the driver's ``execute`` (a round trip to the
+server plus psycopg's own work), from SQLAlchemy's cursor events, and what the server's processes of the app's
+connections were doing, sampled from ``pg_stat_activity`` every 5 ms: waiting on a lock (in which statement),
+running a statement, or idle in a transaction while the app works. Then it turns on the server's
+``log_statement = 'all'`` for a few requests of each and prints what the server received for one of them, pings,
+``BEGIN`` and ``COMMIT`` included: one line a statement; a write's events, its openings' counts and its COMMIT
+are sent together, in one round trip (storage/uow.py).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import threading
 import time
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -31,6 +37,7 @@ from candidly.settings import Settings
 from candidly.web.app import create_app
 
 ADMIN = "bench-operator"
+OPERATIONS = ("get", "create", "update")
 
 
 @dataclass
@@ -124,16 +131,53 @@ def counting(engine: Engine) -> Iterator[Tally]:
             event.remove(target, name, fn)
 
 
-def requests(world: workload.World) -> dict[str, tuple[str, list[str], bytes]]:
-    """The benchmark's get (cycling over the seeded candidates) and create."""
+def requests(world: workload.World, names: tuple[str, ...] = OPERATIONS) -> dict[str, tuple[str, list[str], bytes]]:
+    """The benchmark's get and update (cycling over the seeded candidates) and create."""
     ops = {op.name: op for op in workload.operations(world)}
-    return {name: (ops[name].method, ops[name].paths, (ops[name].body or "").encode()) for name in ("get", "create")}
+    return {name: (ops[name].method, ops[name].paths, (ops[name].body or "").encode()) for name in names}
 
 
-async def measure(app: Any, engine: Engine, world: workload.World, n: int, concurrency: int) -> None:
-    for name, (method, paths, body) in requests(world).items():
+_BACKENDS = """
+    SELECT state, wait_event_type, left(regexp_replace(query, '\\s+', ' ', 'g'), 48) FROM pg_stat_activity
+    WHERE datname = current_database() AND backend_type = 'client backend' AND pid <> pg_backend_pid()
+"""
+
+
+@contextmanager
+def sampling(dsn: str, every: float = 0.005) -> Iterator[Counter[str]]:
+    """What the app's server processes are doing, sampled: waiting on a lock (and in which statement), running a
+    statement, or idle in a transaction (waiting for the app: its Python, the GIL, the next statement)."""
+    seen: Counter[str] = Counter()
+    stop = threading.Event()
+
+    def run() -> None:
+        with psycopg.connect(dsn, autocommit=True) as admin:
+            while not stop.wait(every):
+                for state, wait, query in admin.execute(_BACKENDS):
+                    if state == "active":
+                        seen[f"lock wait in {query}" if wait == "Lock" else "running a statement"] += 1
+                    elif state.startswith("idle in transaction"):
+                        seen["idle in a transaction (the app's turn)"] += 1
+
+    sampler = threading.Thread(target=run, daemon=True)
+    sampler.start()
+    try:
+        yield seen
+    finally:
+        stop.set()
+        sampler.join()
+
+
+def describe(seen: Counter[str]) -> str:
+    total = sum(seen.values()) or 1
+    return "; ".join(f"{count / total:.0%} {what}" for what, count in seen.most_common(6))
+
+
+async def measure(app: Any, engine: Engine, world: workload.World, args: argparse.Namespace, dsn: str) -> None:
+    n, concurrency = args.requests, args.concurrency
+    for name, (method, paths, body) in requests(world, args.only).items():
         for width in (1, concurrency):
-            with counting(engine) as tally:
+            with counting(engine) as tally, sampling(dsn) as seen:
                 started, cpu = time.perf_counter(), time.process_time()
                 for first in range(0, n, width):
                     batch = [call(app, method, paths[i % len(paths)], world.headers, body)
@@ -147,6 +191,7 @@ async def measure(app: Any, engine: Engine, world: workload.World, n: int, concu
                   f"{tally.connects / n:.2f} new connections a request; inside the driver's execute "
                   f"{tally.driver_seconds / n * 1000:.3f} ms a request (wall time on each thread: at once, "
                   f"waits for the GIL count too)", flush=True)  # fmt: skip
+            print(f"    the server's backends in a transaction, sampled: {describe(seen)}", flush=True)
 
 
 async def server_log(app: Any, cluster: PostgresCluster, world: workload.World, dbname: str) -> None:
@@ -162,7 +207,7 @@ async def server_log(app: Any, cluster: PostgresCluster, world: workload.World, 
                 for i in range(3):
                     start = log.stat().st_size
                     await call(app, method, paths[i % len(paths)], world.headers, body)
-                print(f"--- what the server received for one {name} (one line a round trip) ---")
+                print(f"--- what the server received for one {name} (one line a statement) ---")
                 print(summarize(log, start))
         finally:
             admin.execute("ALTER SYSTEM RESET log_statement")
@@ -174,11 +219,13 @@ def summarize(log: Path, start: int) -> str:
         f.seek(start)
         lines = [line.decode(errors="replace") for line in f.read().splitlines()]
     statements = [line[:150] for line in lines if "LOG:  " in line and ("statement:" in line or "execute" in line)]
-    return "\n".join(statements) + f"\n({len(statements)} round trips)"
+    return (
+        "\n".join(statements) + f"\n({len(statements)} statements; from a write's events to its COMMIT one round trip)"
+    )
 
 
 async def main_async(args: argparse.Namespace) -> None:
-    cluster = PostgresCluster()
+    cluster = PostgresCluster(durable=args.durable)
     cluster.start()
     try:
         url = cluster.create_database("pg_request")
@@ -187,7 +234,7 @@ async def main_async(args: argparse.Namespace) -> None:
         app = create_app(settings)
         engine: Engine = app.state.services.database.engine
         world = await seed(app, args.seed)
-        await measure(app, engine, world, args.requests, args.concurrency)
+        await measure(app, engine, world, args, cluster._dsn("pg_request"))
         await server_log(app, cluster, world, "pg_request")
         app.state.services.backend.executor.close()
         engine.dispose()
@@ -200,6 +247,8 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--seed", type=int, default=200)
+    parser.add_argument("--durable", action="store_true", help="fsync and synchronous_commit on, as in production")
+    parser.add_argument("--only", type=lambda v: tuple(v.split(",")), default=OPERATIONS, help="e.g. create,update")
     asyncio.run(main_async(parser.parse_args()))
 
 

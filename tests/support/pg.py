@@ -32,11 +32,13 @@ def _free_port() -> int:
 class PostgresCluster:
     """initdb into a temporary directory, start on loopback and a private socket, stop and delete it all.
 
-    Durability settings are off because the data is thrown away: the tests check behaviour, not fsync.
+    Durability settings are off because the data is thrown away: the tests check behaviour, not fsync
+    (``durable=True`` keeps PostgreSQL's own, for a benchmark of what a production server's commits cost).
     PostgreSQL refuses to run as root, so as root the server runs as an unprivileged account.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, durable: bool = False) -> None:
+        self.durable = durable
         bindir = find_pg_bin()
         if bindir is None:
             raise RuntimeError("no PostgreSQL server binaries found")
@@ -72,10 +74,9 @@ class PostgresCluster:
 
     def resume(self) -> None:
         """Start the server of an initialized cluster (again, after ``halt``), on the same port."""
-        options = (
-            f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off "
-            "-c full_page_writes=off -c max_connections=200"
-        )
+        options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c max_connections=200"
+        if not self.durable:
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         subprocess.run(
             self._cmd(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-o", options, "-l", str(self.root / "log"), "-w", "start"),
             check=True, capture_output=True,

@@ -10,6 +10,7 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import (
     ColumnElement,
     Connection,
+    Engine,
     Insert,
     Integer,
     Result,
@@ -26,6 +27,7 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.exc import DBAPIError
 
 from candidly.domain.applications import Application
 from candidly.domain.attachments import Attachment, Note
@@ -36,6 +38,7 @@ from candidly.domain.people import Candidate
 from candidly.domain.principals import ApiKey
 from candidly.service.ports import PERSON_ACTIVITY, Filters, Page, PageRequest
 from candidly.storage import tables as t
+from candidly.storage.numbers import NumberBlocks
 from candidly.storage.secrets import SecretBox
 
 E = TypeVar("E")
@@ -221,9 +224,15 @@ class SqlRepository(Generic[E]):
         if entities:
             self.conn.execute(self._insert, [self._to_row(e) for e in entities])
 
+    # Columns a versioned update leaves alone: counters kept by statements of their own (add_counts), which a copy
+    # loaded before another command's change would otherwise write back over it.
+    _counters: tuple[str, ...] = ()
+
     def update(self, entity: E, expected_version: int) -> bool:
         """Write ``entity`` if the stored version is still ``expected_version``; bump the version."""
         values = self._to_row(entity)
+        for name in self._counters:
+            del values[name]
         values["version"] = expected_version + 1
         params = {**values, "b_org": values["organization_id"], "b_id": values["id"], "b_version": expected_version}
         result = self.conn.execute(self._update, params)
@@ -412,16 +421,27 @@ _OPENING_CHILDREN: dict[tuple[str, str, int], _Children] = {}
 
 
 class OpeningRepo(SqlRepository[Opening]):
-    """Openings with their steps, programs and templates, loaded and saved together."""
+    """Openings with their steps, programs and templates, loaded and saved together.
 
-    def __init__(self, conn: Connection) -> None:
+    With ``defer_counts`` (PostgreSQL) ``add_counts`` only notes the change, and the unit of work's commit applies
+    it in one batch with the COMMIT (``pending_counts``): the opening's row is then locked for no longer
+    than the server takes to commit, instead of from the command's middle to its end, which queued concurrent
+    creates in one opening behind each other. The openings read meanwhile show the noted change.
+    """
+
+    _counters = ("application_count",)
+
+    def __init__(self, conn: Connection, *, defer_counts: bool = False) -> None:
         super().__init__(conn, t.openings, Opening)
         self.steps = SqlRepository(conn, t.steps, Step)
         self.programs = SqlRepository(conn, t.programs, Program)
         self.templates = SqlRepository(conn, t.email_templates, EmailTemplate)
+        self.pending_counts: dict[tuple[str, str], int] | None = {} if defer_counts else None
 
     def _to_entity(self, values: Mapping[str, Any]) -> Opening:
         opening = Opening(**values)
+        if self.pending_counts:
+            opening.application_count += self.pending_counts.get((opening.organization_id, opening.id), 0)
         steps, programs, templates = self._children(opening.organization_id, opening.id, opening.version)
         opening.steps = [Step(**r) for r in steps]
         opening.programs = [Program(**{**r, "step_ids": list(r["step_ids"])}) for r in programs]
@@ -471,7 +491,20 @@ class OpeningRepo(SqlRepository[Opening]):
         return True
 
     def add_counts(self, organization_id: str, opening_id: str, delta: int) -> None:
-        self.conn.execute(_ADD_COUNTS, {"org": organization_id, "ident": opening_id, "delta": delta})
+        if self.pending_counts is None:
+            self.conn.execute(_ADD_COUNTS, {"org": organization_id, "ident": opening_id, "delta": delta})
+            return
+        key = (organization_id, opening_id)
+        self.pending_counts[key] = self.pending_counts.get(key, 0) + delta
+
+    def apply_counts(self) -> None:
+        """Write the counts noted (``defer_counts``); openings in a fixed order, so that two commands never lock
+        two openings each the other way round."""
+        if self.pending_counts:
+            changes = [{"org": o, "ident": i, "delta": d} for (o, i), d in sorted(self.pending_counts.items()) if d]
+            self.pending_counts.clear()
+            for change in changes:
+                self.conn.execute(_ADD_COUNTS, change)
 
 
 _ADD_COUNTS = (
@@ -488,8 +521,13 @@ _TAKE_SEQ = (
 
 
 class OrganizationRepo:
-    def __init__(self, conn: Connection) -> None:
+    """Organizations, and their candidates' numbers: from this process's blocks when given ``numbers``
+    (PostgreSQL, storage/numbers.py), else from the counter in the unit of work's own transaction."""
+
+    def __init__(self, conn: Connection, numbers: NumberBlocks | None = None) -> None:
         self.conn = conn
+        self.numbers = numbers
+        self.taken: list[tuple[str, int, int]] = []  # (organization, first, count) taken from ``numbers``
 
     def get(self, ident: str) -> Organization | None:
         row = self.conn.execute(select(t.organizations).where(t.organizations.c.id == ident)).first()
@@ -506,10 +544,51 @@ class OrganizationRepo:
     def next_candidate_seq(self, ident: str, count: int = 1) -> int:
         """Take the next ``count`` per-organization sequence numbers and return the first.
 
-        The row lock serialises concurrent takers, so numbers are never handed out twice.
+        In the transaction, the row lock serialises concurrent takers until they commit, so numbers are never
+        handed out twice; blocks are taken from the same counter. An organization not committed yet (created in
+        this unit of work) has no block to take from: its numbers come from the transaction.
         """
+        if self.numbers is not None and (first := self.numbers.take(ident, count)) is not None:
+            self.taken.append((ident, first, count))
+            return first
         last = self.conn.execute(_TAKE_SEQ, {"ident": ident, "count": count}).scalar_one()
         return int(last) - count + 1
+
+    def give_back(self) -> None:
+        """The unit of work ends without committing: the numbers it took from the blocks are free again."""
+        if self.numbers is not None:
+            for ident, first, count in self.taken:
+                self.numbers.give_back(ident, first, count)
+        self.taken.clear()
+
+
+def take_numbers(engine: Engine, ident: str, count: int) -> int | None:
+    """Advance the organization's counter by ``count`` in a statement that commits itself and return the last
+    number taken, or None if the organization is not there (committed): a block of NumberBlocks.
+
+    On a pooled connection through the driver: no transaction of SQLAlchemy's, so none that a request's unit of
+    work could be said to open besides its own. A driver error is raised as SQLAlchemy would raise it (DBAPIError,
+    which the web layer turns into a 503 when the database is unreachable), its connection dropped if it broke.
+    """
+    sql = str(_TAKE_SEQ.compile(dialect=engine.dialect))
+    params = {"ident": ident, "count": count}
+    pooled = engine.raw_connection()
+    try:
+        driver = pooled.driver_connection
+        assert driver is not None
+        driver.autocommit = True  # the pool hands out connections outside any transaction; the next user sets its own
+        with driver.cursor() as cursor:
+            cursor.execute(sql, params)
+            row = cursor.fetchone()
+    except engine.dialect.loaded_dbapi.Error as error:
+        broken = engine.dialect.is_disconnect(error, pooled.dbapi_connection, None)
+        if broken:
+            pooled.invalidate(error)
+        base = engine.dialect.loaded_dbapi.Error
+        raise DBAPIError.instance(sql, params, error, base, connection_invalidated=broken) from error
+    finally:
+        pooled.close()  # back to the pool (or gone, if invalidated)
+    return None if row is None else int(row[0])
 
 
 class ApiKeyRepo:
@@ -550,14 +629,28 @@ _INSERT_EVENT = insert(t.events)
 
 
 class SqlEventLog:
-    def __init__(self, conn: Connection) -> None:
+    """The event log. With ``defer`` (PostgreSQL) appended events are written with the unit of work's next
+    statement or, when none follows (a command's events come last), at the commit (``flush``): beside the
+    openings' counts and the COMMIT, in one batch, when the command changed a count."""
+
+    def __init__(self, conn: Connection, *, defer: bool = False) -> None:
         self.conn = conn
+        self.pending: list[dict[str, Any]] | None = [] if defer else None
 
     def append(self, events: Sequence[Event], published_at: datetime | None = None) -> None:
         if events:
             # A shallow copy: dataclasses.asdict deep-copies every payload, which costs more than the insert.
             names = _EVENT_FIELDS
             rows = [{"published_at": published_at, **{n: getattr(e, n) for n in names}} for e in events]
+            if self.pending is None:
+                self.conn.execute(_INSERT_EVENT, rows)
+            else:
+                self.pending.extend(rows)
+
+    def flush(self) -> None:
+        """Write the events appended and not written yet."""
+        if self.pending:
+            rows, self.pending[:] = list(self.pending), []  # emptied first: the INSERT's own execution calls this
             self.conn.execute(_INSERT_EVENT, rows)
 
     def for_candidate(self, organization_id: str, candidate_id: str) -> list[Event]:
