@@ -68,7 +68,7 @@ def build_services(settings: Settings, clock: Clock | None = None, *, migrate: b
         clock=clock,
         database=database,
         bus=bus,
-        backend=Backend(bus, database, DatabaseExecutor(threads, inline_lookups=database.is_sqlite), writer),
+        backend=Backend(bus, database, DatabaseExecutor(threads), writer),
         auth=Authenticator(database, settings.admin_token),
         outbox=CapturingSender(clock) if settings.test_mode else None,
     )

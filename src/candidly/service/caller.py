@@ -3,11 +3,9 @@
 A ``Caller`` knows the principal, the organization it acts in and the actor the event log records (the
 surface's name), and reaches the database only through the ``DatabaseExecutor`` (and, for commands on SQLite,
 the ``GroupWriter``): each method is one awaitable that runs one unit of work on a database thread, so an
-``async def`` route never blocks the event loop and a request never opens a second transaction. The exception is
-``lookup``, a get's few reads by id: on SQLite it runs on the event loop, where it costs less than the hop.
+``async def`` route never blocks the event loop and a request never opens a second transaction.
 
-    view = await who.read(lambda r: r.applications(filters, page))          # one read-only transaction
-    view = await who.lookup(lambda r: r.application(application_id))        # the same, for a get by id
+    view = await who.read(lambda r: r.application(application_id))          # one read-only transaction
     body = await who.execute(cmd, answer=lambda r, app: render(app, r.effective_steps(app)))  # one write
 
 No HTTP here: each surface binds a Caller in one dependency (``dialects.base.caller_dependency``).
@@ -50,11 +48,6 @@ class Caller:
     async def read(self, fn: Callable[[Reader], T]) -> T:
         """``fn(reader)`` in one read-only transaction on a database thread: every read of a request, at once."""
         return await self.backend.executor.run(lambda: self._read_now(fn))
-
-    async def lookup(self, fn: Callable[[Reader], T]) -> T:
-        """As ``read``, for a read bounded to a few rows found by id (a get): on SQLite it runs on the event loop,
-        where it costs less than the hop to a database thread (``DatabaseExecutor.lookup``)."""
-        return await self.backend.executor.lookup(lambda: self._read_now(fn))
 
     def _read_now(self, fn: Callable[[Reader], T]) -> T:
         with self.backend.database.unit_of_work(write=False) as uow:

@@ -32,9 +32,8 @@ class DatabaseExecutor:
     """Runs a request's database work on a dedicated thread; the request's context (its Idempotency-Key
     claim) goes with it, as FastAPI's own thread pool would carry it."""
 
-    def __init__(self, threads: int, inline_lookups: bool = False) -> None:
+    def __init__(self, threads: int) -> None:
         self.threads = threads
-        self.inline_lookups = inline_lookups
         self._pool = ThreadPoolExecutor(threads, thread_name_prefix="candidly-db") if threads > 0 else None
 
     async def run(self, fn: Callable[[], T]) -> T:
@@ -42,18 +41,6 @@ class DatabaseExecutor:
             return fn()
         context = contextvars.copy_context()
         return await asyncio.get_running_loop().run_in_executor(self._pool, context.run, fn)
-
-    async def lookup(self, fn: Callable[[], T]) -> T:
-        """``fn()``, a read of a few rows by id: with ``inline_lookups`` (SQLite) at once, on the event loop.
-
-        A WAL reader never waits on a writer, so such a read takes as long as its few indexed lookups (~0.1 ms of
-        SQL for a get). Handing it to a thread costs more than that under load: a wake-up of that thread, the GIL
-        handed to it and back on each SQLite call, and a wake-up of the loop (measured under wrk, see
-        docs/performance.md). Pages, counts and commands, whose cost grows with the data, stay on the threads.
-        """
-        if self.inline_lookups:
-            return fn()
-        return await self.run(fn)
 
     def close(self) -> None:
         if self._pool is not None:

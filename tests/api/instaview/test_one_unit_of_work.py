@@ -5,10 +5,7 @@ A refused write still names another company's job first: test_isolation_and_keys
 
 from __future__ import annotations
 
-import sqlite3
 from typing import Any
-
-import pytest
 
 from candidly.bootstrap import Services
 from tests.api.instaview.conftest import BASE, new_candidate
@@ -74,22 +71,3 @@ def test_an_email_cleared_while_a_phone_is_sent_is_kept(client: TestClient, org:
     change = {"email": None, "phoneNumber": "+421900123456"}
     kept = client.patch(f"{BASE}/candidates/{person['id']}", json=change, headers=org.headers)
     assert (kept.status_code, kept.json()["email"], kept.json()["phoneNumber"]) == (200, None, "+421900123456")
-
-
-def test_a_get_answers_while_another_connection_holds_sqlites_write_lock(
-    client: TestClient, org: Org, job: dict[str, Any], services: Services
-) -> None:
-    """On SQLite a get reads on the event loop (``Caller.lookup``): it must never wait on a writer, or one long
-    write would stall every connection. WAL readers do not wait, so the get answers while the lock is held."""
-    if not services.database.is_sqlite:
-        pytest.skip("the read runs on the event loop on SQLite only")
-    person = interviewed(client, org, job)
-    lock = sqlite3.connect(services.database.engine.url.database or "", isolation_level=None)
-    try:
-        lock.execute("BEGIN IMMEDIATE")  # every writer of the server waits for this connection now
-        response = client.get(f"{BASE}/candidates/{person['id']}", headers=org.headers)
-    finally:
-        lock.execute("ROLLBACK")
-        lock.close()
-    assert response.status_code == 200
-    assert (response.json()["jobIds"], response.json()["interviewCount"]) == ([job["id"]], 1)

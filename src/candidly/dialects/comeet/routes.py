@@ -106,7 +106,7 @@ async def get_candidate(
 ) -> Response:
     """One candidate; ``include=salary_expectations`` asks for the restricted field (403 without its scope)."""
     render = Render.of(request, who)
-    return FastJSONResponse(await who.lookup(lambda r: render.candidate(view(r, uid), include)))
+    return FastJSONResponse(await who.read(lambda r: render.candidate(view(r, uid), include)))
 
 
 @router.get(

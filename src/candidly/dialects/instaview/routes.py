@@ -121,7 +121,7 @@ async def create_candidate(body: wire.CandidateCreate, who: Who, request: Reques
 async def get_candidate(candidate_id: str, who: Who, request: Request) -> Response:
     """A candidate of the key's company."""
     base = base_path(request)
-    return FastJSONResponse(await who.lookup(lambda r: rendered(r, [candidate_of(r, candidate_id)], base)[0]))
+    return FastJSONResponse(await who.read(lambda r: rendered(r, [candidate_of(r, candidate_id)], base)[0]))
 
 
 @router.get("/candidates", response_model=wire.Page[wire.Candidate], tags=["candidates"])

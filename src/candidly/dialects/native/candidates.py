@@ -32,7 +32,7 @@ async def create_candidate(body: wire.CandidateCreate, who: Who) -> Response:
 @router.get("/candidates/{candidate_id}", response_model=wire.CandidateOut)
 async def get_candidate(candidate_id: str, who: Who) -> Response:
     """Fetch a person."""
-    return versioned(candidate_out(await who.lookup(lambda r: r.candidate(candidate_id))))
+    return versioned(candidate_out(await who.read(lambda r: r.candidate(candidate_id))))
 
 
 @router.get("/candidates", response_model=wire.PageOut)
@@ -133,7 +133,7 @@ async def create_application(body: wire.ApplicationCreate, who: Who) -> Response
 @router.get("/applications/{application_id}", response_model=wire.ApplicationOut, tags=["applications"])
 async def get_application(application_id: str, who: Who) -> Response:
     """Fetch an application with the effective settings of each of its steps."""
-    return versioned(await who.lookup(lambda r: _application_body(r, r.application(application_id))))
+    return versioned(await who.read(lambda r: _application_body(r, r.application(application_id))))
 
 
 @router.get("/applications", response_model=wire.PageOut, tags=["applications"])

@@ -92,7 +92,7 @@ def people(r: Reader, fullname: str | None, email: str | None) -> list[str]:
 async def get_candidate(task_id: str, candidate_id: str, who: Who, base_url: BaseUrl, mode: Mode = "basic") -> Response:
     """One candidate of a task, basic or detailed."""
     return FastJSONResponse(
-        await who.lookup(lambda r: render(r, _application(r, task_id, candidate_id), base_url, mode_of(mode)))
+        await who.read(lambda r: render(r, _application(r, task_id, candidate_id), base_url, mode_of(mode)))
     )
 
 
