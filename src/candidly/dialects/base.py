@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Annotated, Any, Protocol
+from typing import Any, Protocol
 
 import orjson
-from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
 from starlette.routing import Match
 
@@ -77,32 +77,33 @@ async def client_principal(services: SurfaceServices, key_id: str, secret: str) 
     return same_key(await key_principal(services, secret), key_id)
 
 
-# A FastAPI dependency giving the request's principal (it may declare headers and depend on others).
-PrincipalDependency = Callable[..., Awaitable[Principal]]
-# A FastAPI dependency giving the organization the request acts in; it may depend on the surface's principal
-# dependency too (FastAPI runs that one once per request and hands both the same principal).
-OrganizationDependency = Callable[..., Awaitable[str]]
+# How a surface authenticates a request: a coroutine over the request alone (a cached key never leaves the loop).
+PrincipalOf = Callable[[Request], Awaitable[Principal]]
+
+
+def own_organization(who: Principal) -> str:
+    """The organization a key of a one-organization surface acts in: its own."""
+    return who.organization()
 
 
 def caller_dependency(
-    surface: str, organization: OrganizationDependency, principal: PrincipalDependency = bearer_principal
-) -> Callable[..., Awaitable[Caller]]:
+    surface: str,
+    organization: Callable[[Principal], str] = own_organization,
+    principal: PrincipalOf = bearer_principal,
+) -> Callable[[Request], Awaitable[Caller]]:
     """The one way a surface binds its requests' Caller: its name, how it authenticates, how it picks the
-    organization. Use it as ``Who = Annotated[Caller, Depends(caller_dependency("native", organization))]``.
+    organization. Use it as ``Who = Annotated[Caller, Depends(caller_dependency("comeet", principal=...))]``.
 
-    Both are ``async def`` dependencies on purpose: FastAPI runs a sync one in its thread pool, a hop per request.
+    ONE ``async def`` dependency: the principal and the organization are plain calls inside it, not dependencies
+    of their own, because FastAPI's solving of each dependency costs about as much as a get's SQL (and a sync one
+    would run in its thread pool, a hop per request). A surface whose organization needs a header or a query
+    parameter validated after the key (native, InstaView) declares its own, over the principal's dependency.
     """
 
-    async def bind(request: Request, who: Principal, organization_id: str) -> Caller:
-        return bind_caller(request, who, surface, organization_id)
+    async def bind(request: Request) -> Caller:
+        who = await principal(request)
+        return bind_caller(request, who, surface, organization(who))
 
-    # Real objects, not this module's postponed strings: FastAPI cannot resolve the closure's names from them.
-    bind.__annotations__ = {
-        "request": Request,
-        "who": Annotated[Principal, Depends(principal)],
-        "organization_id": Annotated[str, Depends(organization)],
-        "return": Caller,
-    }
     return bind
 
 

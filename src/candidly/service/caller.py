@@ -2,13 +2,13 @@
 
 A ``Caller`` knows the principal, the organization it acts in and the actor the event log records (the
 surface's name), and reaches the database only through the ``DatabaseExecutor`` (and, for commands on SQLite,
-the ``GroupWriter``): each method is one awaitable that runs one unit of work on a database thread, so an ``async def`` route never blocks the event loop and a
-request never opens a second transaction.
+the ``GroupWriter``): each method is one awaitable that runs one unit of work on a database thread, so an
+``async def`` route never blocks the event loop and a request never opens a second transaction.
 
     view = await who.read(lambda r: r.application(application_id))          # one read-only transaction
     body = await who.execute(cmd, answer=lambda r, app: render(app, r.effective_steps(app)))  # one write
 
-No HTTP here: each surface binds a Caller through ``dialects.base.caller_dependency``.
+No HTTP here: each surface binds a Caller in one dependency (``dialects.base.caller_dependency``).
 """
 
 from __future__ import annotations

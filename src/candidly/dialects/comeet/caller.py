@@ -21,12 +21,7 @@ from candidly.service.caller import Caller
 from candidly.service.ports import Filters, Page, PageRequest
 from candidly.service.reader import ApplicationView, Reader
 
-
-async def organization(who: Annotated[Principal, Depends(auth.principal)]) -> str:
-    return who.organization()
-
-
-Who = Annotated[Caller, Depends(caller_dependency("comeet", organization, principal=auth.principal))]
+Who = Annotated[Caller, Depends(caller_dependency("comeet", principal=auth.principal))]
 P = ParamSpec("P")
 
 

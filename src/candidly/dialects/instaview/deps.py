@@ -1,4 +1,4 @@
-"""InstaView's request dependencies (the caller ``Who``, the base path links name) and its 403 for another company's.
+"""InstaView's request dependencies (the caller ``Who``; the base path links name) and its 403 for another company's.
 
 A regular key acts for its own company; an ATS key names the company it acts for in ``companyId`` (decision 6).
 The key is checked before the body, as InstaView documents: key, scope, company, then the request itself.
@@ -50,14 +50,15 @@ async def as_key(request: Request, principal: PrincipalDep) -> Caller:
     return bind_caller(request, principal, "instaview", "")
 
 
-async def base_path(request: Request) -> str:
-    """The base path the request came in under (/instaview, /instaview/v1 or /instaview/v1/public): links use it."""
+def base_path(request: Request) -> str:
+    """The base path the request came in under (/instaview, /instaview/v1 or /instaview/v1/public): links use it.
+
+    A plain call in the routes, not a dependency: FastAPI's solving of one costs more than reading it."""
     return str(request.scope.get("root_path", ""))
 
 
 Who = Annotated[Caller, Depends(in_company)]
 Key = Annotated[Caller, Depends(as_key)]
-BasePath = Annotated[str, Depends(base_path)]
 
 
 def refuse_foreign(r: Reader, kind: Literal["candidate", "opening", "session"], ident: str, wire_kind: str) -> None:

@@ -13,13 +13,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from candidly.dialects.base import FastJSONResponse
 from candidly.dialects.instaview import ids, translate
 from candidly.dialects.instaview import schemas as wire
-from candidly.dialects.instaview.deps import BasePath, Who, is_foreign, refuse_foreign
+from candidly.dialects.instaview.deps import Who, base_path, is_foreign, refuse_foreign
 from candidly.dialects.instaview.errors import ForeignCompany
 from candidly.dialects.instaview.fields import NOT_NULL, wire_name
 from candidly.domain import commands as c
@@ -100,8 +100,9 @@ async def _written(
 
 
 @router.post("/candidates", status_code=201, response_model=wire.Candidate, tags=["candidates"])
-async def create_candidate(body: wire.CandidateCreate, who: Who, base: BasePath) -> Response:
+async def create_candidate(body: wire.CandidateCreate, who: Who, request: Request) -> Response:
     """Create a candidate, optionally assigned to jobs."""
+    base = base_path(request)
     who.principal.require(Scope.WRITE_CANDIDATES)
     fields = translate.candidate_fields(body)
     _require_contact(fields)
@@ -117,15 +118,16 @@ async def create_candidate(body: wire.CandidateCreate, who: Who, base: BasePath)
 
 
 @router.get("/candidates/{candidate_id}", response_model=wire.Candidate, tags=["candidates"])
-async def get_candidate(candidate_id: str, who: Who, base: BasePath) -> Response:
+async def get_candidate(candidate_id: str, who: Who, request: Request) -> Response:
     """A candidate of the key's company."""
+    base = base_path(request)
     return FastJSONResponse(await who.read(lambda r: rendered(r, [candidate_of(r, candidate_id)], base)[0]))
 
 
 @router.get("/candidates", response_model=wire.Page[wire.Candidate], tags=["candidates"])
 async def list_candidates(
     who: Who,
-    base: BasePath,
+    request: Request,
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     job_id: Annotated[str | None, Query(alias="jobId", max_length=64)] = None,
@@ -133,6 +135,7 @@ async def list_candidates(
     search: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Response:
     """The company's candidates, newest first, filtered by job, status or a name/email search."""
+    base = base_path(request)
     if job_id is not None:
         who.principal.require(Scope.READ_OPENINGS)
     filters = Filters(
@@ -140,10 +143,10 @@ async def list_candidates(
         search=search,
         in_opening=None if job_id is None else ids.core(job_id),
     )
-    request = PageRequest(limit=limit, offset=(page - 1) * limit, descending=True)
+    window = PageRequest(limit=limit, offset=(page - 1) * limit, descending=True)
 
     def read(r: Reader) -> dict[str, Any]:
-        found = r.candidates(filters, request).items
+        found = r.candidates(filters, window).items
         return translate.page(rendered(r, found, base), r.count_candidates(filters), page, limit)
 
     return FastJSONResponse(await who.read(read))
@@ -187,11 +190,13 @@ class _Update:
 
 
 @router.patch("/candidates/{candidate_id}", response_model=wire.Candidate, tags=["candidates"])
-async def update_candidate(candidate_id: str, body: wire.CandidateUpdate, who: Who, base: BasePath) -> Response:
+async def update_candidate(candidate_id: str, body: wire.CandidateUpdate, who: Who, request: Request) -> Response:
     """Change only the fields sent; jobIds and metadata replace what was there."""
     who.principal.require(Scope.WRITE_CANDIDATES)  # before any work on the body (a CV to anonymize)
     _refuse_nulls(body)
-    edit = _Update(ids.core(candidate_id), translate.candidate_fields(body), ids.core_all(body.job_ids), base)
+    edit = _Update(
+        ids.core(candidate_id), translate.candidate_fields(body), ids.core_all(body.job_ids), base_path(request)
+    )
     if "cv" not in edit.fields:  # no CV sent: one write transaction, unless the candidate turns out to have one
         try:
             return FastJSONResponse(

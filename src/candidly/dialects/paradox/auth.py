@@ -61,11 +61,7 @@ async def principal(request: Request) -> Principal:
     return await key_principal(services, token)
 
 
-async def organization(who: Annotated[Principal, Depends(principal)]) -> str:
-    return who.organization()
-
-
-Who = Annotated[Caller, Depends(caller_dependency("paradox", organization, principal))]
+Who = Annotated[Caller, Depends(caller_dependency("paradox", principal=principal))]
 
 
 @router.post(

@@ -7,17 +7,11 @@ from typing import Annotated
 from fastapi import Depends, Request, Security
 from fastapi.security import HTTPBearer
 
-from candidly.dialects.base import bearer_principal, caller_dependency, surface_services
-from candidly.domain.principals import Principal
+from candidly.dialects.base import caller_dependency, surface_services
 from candidly.service.caller import Caller
 
 # Documents the credential on every operation; the check itself is ``Who``'s, in TestInvite's error body.
 BEARER = Security(HTTPBearer(auto_error=False, scheme_name="bearerAuth", description="A Candidly API key"))
-
-
-async def organization(who: Annotated[Principal, Depends(bearer_principal)]) -> str:
-    """A TestInvite key belongs to one organization: the one every call acts in."""
-    return who.organization()
 
 
 async def public_base_url(request: Request) -> str:
@@ -25,5 +19,6 @@ async def public_base_url(request: Request) -> str:
     return surface_services(request).settings.public_base_url
 
 
-Who = Annotated[Caller, Depends(caller_dependency("testinvite", organization))]
+# A TestInvite key belongs to one organization: the one every call acts in.
+Who = Annotated[Caller, Depends(caller_dependency("testinvite"))]
 BaseUrl = Annotated[str, Depends(public_base_url)]
