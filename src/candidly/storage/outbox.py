@@ -113,7 +113,7 @@ class SqlDeliveries(SqlRepository[Delivery]):
     def unpublished_events(self, limit: int) -> list[Event]:
         """The oldest events not yet fanned out, locked against other workers where the database can."""
         c = t.events.c
-        stmt = select(*(c[f] for f in _EVENT_FIELDS)).where(c.published_at.is_(None)).order_by(c.published_at, c.id)
+        stmt = select(*(c[f] for f in _EVENT_FIELDS)).where(c.published_at.is_(None)).order_by(c.id)
         stmt = stmt.limit(limit)
         if self.conn.dialect.name == "postgresql":
             stmt = stmt.with_for_update(skip_locked=True)

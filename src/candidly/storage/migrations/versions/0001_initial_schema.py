@@ -159,7 +159,13 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_events_organization_id_subject_id_id"), ["organization_id", "subject_id", "id"], unique=False
         )
-        batch_op.create_index("ix_events_unpublished", ["published_at", "id"], unique=False)
+        batch_op.create_index(
+            "ix_events_unpublished",
+            ["id"],
+            unique=False,
+            sqlite_where=sa.text("published_at IS NULL"),
+            postgresql_where=sa.text("published_at IS NULL"),
+        )
 
     op.create_table(
         "idempotency_keys",
@@ -630,7 +636,11 @@ def downgrade() -> None:
 
     op.drop_table("idempotency_keys")
     with op.batch_alter_table("events", schema=None) as batch_op:
-        batch_op.drop_index("ix_events_unpublished")
+        batch_op.drop_index(
+            "ix_events_unpublished",
+            sqlite_where=sa.text("published_at IS NULL"),
+            postgresql_where=sa.text("published_at IS NULL"),
+        )
         batch_op.drop_index(batch_op.f("ix_events_organization_id_subject_id_id"))
         batch_op.drop_index(batch_op.f("ix_events_organization_id_candidate_id_id"))
 
