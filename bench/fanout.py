@@ -24,9 +24,10 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, event
-from starlette.types import ASGIApp, Message
+from starlette.types import ASGIApp
 
 from bench import workload
+from bench.asgi import call
 from candidly.bootstrap import build_services, build_worker
 from candidly.delivery.capture import CapturingSender
 from candidly.domain.events import WEBHOOK_EVENT_TYPES
@@ -37,28 +38,8 @@ from candidly.web.app import create_app
 
 async def post(app: ASGIApp, path: str, body: dict[str, Any], headers: dict[str, str]) -> tuple[int, Any]:
     """``POST path`` straight into the ASGI app: its status and JSON answer."""
-    raw = json.dumps(body).encode()
-    pairs = [(k.lower().encode(), v.encode()) for k, v in headers.items()]
-    pairs += [(b"host", b"bench"), (b"content-type", b"application/json"), (b"content-length", str(len(raw)).encode())]
-    scope = {
-        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST", "scheme": "http",
-        "path": path, "raw_path": path.encode(), "query_string": b"", "root_path": "", "headers": pairs,
-        "client": ("127.0.0.1", 1), "server": ("bench", 80),
-    }  # fmt: skip
-    status, chunks = 0, []
-
-    async def receive() -> Message:
-        return {"type": "http.request", "body": raw, "more_body": False}
-
-    async def send(message: Message) -> None:
-        nonlocal status
-        if message["type"] == "http.response.start":
-            status = message["status"]
-        elif message["type"] == "http.response.body":
-            chunks.append(message.get("body", b""))
-
-    await app(scope, receive, send)
-    return status, json.loads(b"".join(chunks) or b"null")
+    answer = await call(app, "POST", path, {**headers, "content-type": "application/json"}, json.dumps(body).encode())
+    return answer.status, json.loads(answer.body or b"null")
 
 
 async def created(app: ASGIApp, path: str, body: dict[str, Any], headers: dict[str, str]) -> Any:

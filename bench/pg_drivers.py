@@ -29,7 +29,8 @@ import psycopg
 from sqlalchemy import Engine, create_engine, event
 from tests.support.pg import PostgresCluster
 
-from bench.pg_request import ADMIN, call, seed
+from bench.asgi import call
+from bench.pg_request import ADMIN, seed
 from candidly.settings import Settings
 from candidly.web.app import create_app
 
