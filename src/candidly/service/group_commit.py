@@ -132,8 +132,7 @@ class GroupWriter:
         hand the queue to a new thread, so no client waits for an answer that would never come."""
         lost = WriterLost(f"the database writer stopped ({death!r}); the change was not kept")
         for job in jobs:
-            job.result, job.skipped = None, False
-            job.fail(lost)
+            job.fail(lost)  # a job skipped (its request cancelled) stays unanswered: nobody waits for it
         _answer(jobs)
         with self._guard:
             if self._queue is queue:  # not stopped meanwhile: what is queued still gets its turn

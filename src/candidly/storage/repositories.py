@@ -201,6 +201,11 @@ class SqlRepository(Generic[E]):
         names = tuple(result.keys())
         return [self._to_entity(dict(zip(names, row, strict=True))) for row in result]
 
+    def _first(self, result: Result[Any]) -> E | None:
+        """The entity of ``result``'s first row, or None when it has none."""
+        found = self._entities(result)
+        return found[0] if found else None
+
     def _to_row(self, entity: E) -> dict[str, Any]:
         return {f: getattr(entity, f) for f in self.fields}
 
@@ -208,8 +213,7 @@ class SqlRepository(Generic[E]):
         written = self._written.get(ident)
         if written is not None and getattr(written, "organization_id") == organization_id:  # noqa: B009 - E is generic
             return written
-        found = self._entities(self.conn.execute(self._get, {"org": organization_id, "ident": ident}))
-        return found[0] if found else None
+        return self._first(self.conn.execute(self._get, {"org": organization_id, "ident": ident}))
 
     def add(self, entity: E) -> None:
         self.conn.execute(self._insert, [self._to_row(entity)])
@@ -408,12 +412,8 @@ class ApplicationRepo(SqlRepository[Application]):
         return application
 
     def by_invitation_code(self, code: str) -> Application | None:
-        found = self._entities(
-            self.conn.execute(
-                self._select.where(self.table.c.invitation_code == code, self.table.c.deleted_at.is_(None))
-            )
-        )
-        return found[0] if found else None
+        c = self.table.c
+        return self._first(self.conn.execute(self._select.where(c.invitation_code == code, c.deleted_at.is_(None))))
 
 
 _Children = tuple[tuple[dict[str, Any], ...], tuple[dict[str, Any], ...], tuple[dict[str, Any], ...]]
