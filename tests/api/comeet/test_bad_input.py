@@ -113,3 +113,26 @@ def test_a_refusal_names_the_field_as_comeet_does(
         assert response.status_code in (400, 403), response.text
         assert response.json()["message"].startswith(f"{field}: "), (body, response.text)
     assert table_counts(services) == before
+
+
+@pytest.mark.parametrize("name", ["first_name", "last_name"])
+def test_a_patch_may_not_blank_a_name_create_requires(
+    client: TestClient, org: Org, position: dict[str, Any], services: Services, name: str
+) -> None:
+    """A candidate always has the names create requires: a null one is refused, naming it, and nothing changes."""
+    uid = create(client, org, new_candidate(position))["uid"]
+    before = client.get(f"/comeet/candidates/{uid}", headers=org.headers).json()
+    assert_refused(client, services, org, "PATCH", f"/comeet/candidates/{uid}", {name: None}, 400, "required_field")
+    response = client.patch(f"/comeet/candidates/{uid}", json={"email": "augusta@example.com", name: None},
+                            headers=org.headers)  # fmt: skip
+    assert response.json()["message"] == f"{name}: must not be null"
+    assert client.get(f"/comeet/candidates/{uid}", headers=org.headers).json() == before
+
+
+def test_a_patch_null_still_clears_an_optional_field(client: TestClient, org: Org, position: dict[str, Any]) -> None:
+    created = create(client, org, new_candidate(position, middle_name="King", phone="+44 20 7183 8750"))
+    cleared = {"middle_name": None, "phone": None, "partner_candidate_id": None}
+    response = client.patch(f"/comeet/candidates/{created['uid']}", json=cleared, headers=org.headers)
+    assert response.status_code == 200, response.text
+    assert {field: response.json()[field] for field in cleared} == cleared
+    assert (response.json()["first_name"], response.json()["last_name"]) == ("Ada", "Lovelace")

@@ -22,6 +22,9 @@ QUERY_ALIASES = {"phone": "phone_number"}
 
 # Core Candidate (person) field -> request attribute: the names, taken as sent.
 NAMES = {"first_name": "first_name", "middle_name": "middle_name", "last_name": "last_name"}
+# The core fields of NAMES a PATCH may not set to null: create requires them, so a candidate always has them. Any other
+# field's null clears it (the seed: a PATCH sends only what changes).
+NOT_NULL = ("first_name", "last_name")
 # Core Application (hiring process) field -> request attribute, taken as sent.
 PROCESS = {"external_id": "partner_candidate_id", "salary_expectations": "salary_expectations"}
 # The process's opening: the position a create names (a change cannot move a process).

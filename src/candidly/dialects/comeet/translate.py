@@ -20,6 +20,7 @@ from candidly.dialects.comeet import files
 from candidly.dialects.comeet.errors import Code, ComeetError
 from candidly.dialects.comeet.fields import (
     NAMES,
+    NOT_NULL,
     NS,
     PERSON_EXTRAS,
     PROCESS,
@@ -93,8 +94,12 @@ def _address(body: CandidateFields) -> dict[str, Any] | None:
 
 
 def person_changes(body: CandidateFields) -> CandidateChanges:
-    """Core candidate changes (only the fields sent; null clears), with ``attributes_patch`` for the rest."""
+    """Core candidate changes (only the fields sent; null clears, but for NOT_NULL's), with ``attributes_patch`` for
+    the rest."""
     given = body.model_fields_set
+    for core in NOT_NULL:
+        if NAMES[core] in given and getattr(body, NAMES[core]) is None:
+            raise InvalidField(core, "must not be null")
     out: dict[str, Any] = {core: getattr(body, attr) for core, attr in NAMES.items() if attr in given}
     if "email" in given:
         out["email"] = None if body.email is None else email_address(body.email, path("email"))
