@@ -41,10 +41,15 @@ OVERRIDABLE = ("active", "active_after", "active_before", "attempt_limit")
 _CLIENT_JSON_10K = json_within(10 * 1024, max_depth=10, max_keys=1000)
 
 
+def label(value: Any, field: str) -> str:
+    """One label: 1 to 200 characters."""
+    return text(value, field, min_length=1, max_length=200)
+
+
 def _labels(value: list[Any], field: str) -> list[str]:
     if len(value) > 100:
         raise InvalidField(field, "must have at most 100 labels")
-    return list(dict.fromkeys(text(v, f"{field}[{i}]", min_length=1, max_length=200) for i, v in enumerate(value)))
+    return list(dict.fromkeys(label(v, f"{field}[{i}]") for i, v in enumerate(value)))
 
 
 def _program_ids(value: list[str], field: str, opening: Opening) -> list[str]:

@@ -95,7 +95,9 @@ REJECTS: list[tuple[str, Any, str]] = [
      "steps.{s1}.dates.value.after: must be before steps.{s1}.dates.value.before"),
     ("wrong type", {"fields": {"favorite": "yes"}}, "fields.favorite"),
     ("bad email", {"fields": {"email": "nope"}}, "fields.email: "),
-    ("empty label", {"fields": {"labels": {"add": [""]}}}, "fields.labels.add: "),
+    # The index is the item's in labels.add, not in the labels the candidate ends with (it has two already).
+    ("empty label", {"fields": {"labels": {"add": ["c", ""]}}}, "fields.labels.add[1]: must be at least 1 characters"),
+    ("long label", {"fields": {"labels": {"add": ["x" * 201]}}}, "fields.labels.add[0]: "),
     ("null name", {"fields": {"fullname": None}}, "fields.fullname: must be a string"),
     ("null email", {"fields": {"email": None}}, "fields.email: must be a string"),
     ("null group", {"fields": {"group": None}}, "fields.group: must not be null"),

@@ -46,7 +46,8 @@ CUSTOMIZATION = {"active_after": "active_after", "active_before": "active_before
 # Core Application field -> the attribute of an update's ``fields`` that carries it as given, or as seconds.
 UPDATE_AS_GIVEN = {"group": "group", "favorite": "favorite", "active": "active"}
 UPDATE_SECONDS = {"active_after": "active_after", "active_before": "active_before"}
-# Core field -> the path of the update's ``fields`` attribute that carries it (of labels, the core checks those added).
+# Core field -> the path of the update's ``fields`` attribute that carries it (of labels, the translation checks each
+# one added, naming its index, and the core the number the candidate ends with).
 UPDATE = {
     **UPDATE_AS_GIVEN,
     **UPDATE_SECONDS,

@@ -11,7 +11,7 @@ from candidly.dialects.fields import renamed, spelled
 from candidly.dialects.testinvite import errors, fields
 from candidly.dialects.testinvite import schemas as wire
 from candidly.domain import commands as c
-from candidly.domain.applications import DEFAULT, Application, ApplicationKind
+from candidly.domain.applications import DEFAULT, Application, ApplicationKind, label
 from candidly.domain.errors import InvalidField
 from candidly.domain.logins import ACCESS_METHOD
 from candidly.domain.openings import ATTEMPT_LIMIT_RULE, Opening, Step, valid_attempt_limit
@@ -85,7 +85,7 @@ def update_command(task_id: str, application_id: str, body: wire.UpdateCandidate
         )
         # Add, then remove (docs/vendors/testinvite.md, decision 13).
         if f.labels is not None and f.labels.add:
-            changes["labels_add"] = f.labels.add
+            changes["labels_add"] = _added_labels(f.labels.add)
         if f.labels is not None and f.labels.remove:
             changes["labels_remove"] = f.labels.remove
     steps = {sid: step_changes(sid, change) for sid, change in (body.steps or {}).items()}
@@ -96,6 +96,13 @@ def update_command(task_id: str, application_id: str, body: wire.UpdateCandidate
         step_changes=steps,
         opening_id=task_id,
     )
+
+
+def _added_labels(added: list[str]) -> list[str]:
+    """Each label added, checked here: the core checks the labels the candidate ends with, whose index is not the
+    one the client sent in ``labels.add`` when the candidate already has labels."""
+    where = fields.in_update("labels.add")
+    return [label(value, f"{where}[{i}]") for i, value in enumerate(added)]
 
 
 def _step_path(field: str) -> tuple[str, str | None] | None:
