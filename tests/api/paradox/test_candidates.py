@@ -125,6 +125,23 @@ def test_an_update_cannot_give_a_candidate_another_ones_ex_id(
     assert same.json()["candidate"]["job_title"] == "Cook"
 
 
+def test_an_ex_id_two_candidates_share_is_refused_naming_the_paths_id(
+    client: TestClient, org: Org, px: dict[str, str], services: Services
+) -> None:
+    """Another surface may give two people one external id: ``{ID}`` is then ambiguous, and the refusal names the
+    path's parameter as the unknown-candidate 404 does (``ID``)."""
+    for email in ("one@example.com", "two@example.com"):
+        person = {"first_name": "Jo", "last_name": "Twin", "email": email, "external_id": "SHARED-1"}
+        assert client.post("/api/v1/candidates", json=person, headers=org.headers).status_code == 201
+    before = table_counts(services)
+    for method in ("GET", "PUT", "DELETE"):
+        body = {"job_title": "Cook"} if method == "PUT" else None
+        response = client.request(method, f"{BASE}/candidates/SHARED-1", json=body, headers=px)
+        assert refused(response, 400, 1010, "ID")["message"] == "ID: SHARED-1 names 2 candidates"
+    assert table_counts(services) == before
+    assert refused(client.get(f"{BASE}/candidates/NOBODY", headers=px), 404, 1004)["field"] == "ID"
+
+
 def test_a_blank_ex_id_clears_it_and_names_no_one(client: TestClient, px: dict[str, str]) -> None:
     """A form sends an empty part for a blank field: that is no ex_id, never one two candidates share."""
     first = new_candidate(client, px, email="first@example.com", ex_id="ATS-1")

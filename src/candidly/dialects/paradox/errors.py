@@ -17,7 +17,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException
 
-from candidly.dialects.paradox.fields import WIRE_NAMES
+from candidly.dialects.paradox.fields import PATH_ID, WIRE_NAMES
 from candidly.dialects.paradox.schemas import Failure
 from candidly.domain import errors as e
 
@@ -110,7 +110,7 @@ def _domain_error(request: Request, exc: Exception) -> Response:
         if exc.field is not None:  # an unknown reference inside the body is a bad request
             field = wire_field(exc.field)
             return error(400, Code.INVALID_FIELD, f"{field}: {exc.kind} {exc.ident} does not exist", field)
-        return error(404, Code.NOT_FOUND, f"{exc.kind.replace('_', ' ').capitalize()} not found", "ID")
+        return error(404, Code.NOT_FOUND, f"{exc.kind.replace('_', ' ').capitalize()} not found", PATH_ID)
     if isinstance(exc, e.InvalidField):
         field = wire_field(exc.field)
         code = _FIELD_CODES.get(type(exc), Code.INVALID_FIELD)

@@ -16,6 +16,9 @@ from candidly.dialects.fields import wire_names, with_names
 # Attribute -> Paradox's name, where the two differ: the candidate's number is in capitals.
 ALIASES = {"oid": "OID"}
 
+# The path's candidate parameter, as Paradox's reference names it (``/candidates/{ID}``): what a refusal of the
+# candidate a path names (unknown, or an ex_id several candidates share) names as its field.
+PATH_ID = "ID"
 # Core Candidate field -> the attribute it is read from and shown as (translate.py gives each its rule).
 CORE = {
     "first_name": "first_name",

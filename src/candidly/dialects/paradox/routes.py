@@ -16,7 +16,7 @@ from candidly.dialects.paradox import translate
 from candidly.dialects.paradox.auth import Who
 from candidly.dialects.paradox.body import CandidateRequest, candidate_request, openapi_body
 from candidly.dialects.paradox.errors import UnknownParameter
-from candidly.dialects.paradox.fields import key, on_wire, wire_name
+from candidly.dialects.paradox.fields import PATH_ID, key, on_wire, wire_name
 from candidly.dialects.paradox.translate import StatusMapLookup
 from candidly.domain import commands as c
 from candidly.domain.errors import Conflict, InvalidField, NotFound
@@ -44,7 +44,7 @@ def find(r: Reader, ref: str) -> Candidate:
     for equal in tries:
         found = [p for p in r.uow.candidates.find(r.organization_id, **equal) if p.deleted_at is None]
         if len(found) > 1:
-            raise InvalidField("id", f"{ref} names {len(found)} candidates")
+            raise InvalidField(PATH_ID, f"{ref} names {len(found)} candidates")
         if found:
             return found[0]
     raise NotFound("candidate", ref)
