@@ -3,6 +3,7 @@ and content checks as the JSON body with base64 files; every refusal writes noth
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 import pytest
@@ -96,4 +97,18 @@ def test_a_part_given_twice_is_refused(client: TestClient, px: dict[str, str], s
     response = client.post(f"{BASE}/candidates", content=f"{parts}--{boundary}--\r\n".encode(),
                            headers={**px, "Content-Type": f"multipart/form-data; boundary={boundary}"})  # fmt: skip
     refused(response, 400, 1010, "email")
+    assert table_counts(services) == before
+
+
+def test_more_than_one_file_for_a_file_field_is_refused_naming_the_field(
+    client: TestClient, px: dict[str, str], services: Services
+) -> None:
+    """Paradox takes one resume and one offer letter: two file parts, or a JSON list, are named by the field itself
+    (never by an index, nor by the core's name for files, ``attachments``)."""
+    before = table_counts(services)
+    for name in ("resume", "offer_letter"):
+        two = [(name, ("a.pdf", PDF, "application/pdf")), (name, ("b.pdf", PDF, "application/pdf"))]
+        refused(client.post(f"{BASE}/candidates", data=FORM, files=two, headers=px), 400, 1010, name)
+        listed = {**FORM, name: [base64.b64encode(PDF).decode()] * 2}
+        refused(client.post(f"{BASE}/candidates", json=listed, headers=px), 400, 1010, name)
     assert table_counts(services) == before

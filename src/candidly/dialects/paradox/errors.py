@@ -78,7 +78,10 @@ RESPONSES: dict[int | str, dict[str, Any]] = {
 
 
 def wire_field(field: str) -> str:
-    """The field an error names, by Paradox's name (a core field's by the Paradox field it came from)."""
+    """The field an error names, by Paradox's name (a core field's by the Paradox field it came from).
+
+    Only a dotted path is split: Paradox's bodies take no lists (one resume, one offer letter; a second is refused
+    by its field's name), so no name a Paradox client is shown has an ``[i]`` to rename around."""
     head, dot, rest = field.partition(".")
     return WIRE_NAMES.get(head, head) + dot + rest
 
