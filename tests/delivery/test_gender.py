@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import textwrap
+
 import gender_guesser.detector
 
 from candidly.delivery.gender import detect_gender
@@ -24,3 +28,29 @@ def test_the_first_word_decides_whatever_its_case_and_unknown_names_get_none() -
     assert detect_gender("Zzyzx") is None
     assert detect_gender("  ") is None
     assert detect_gender(None) is None
+
+
+# In a process of its own: the test process may have loaded the table already (the tests above).
+STARTED = textwrap.dedent(
+    """
+    import sys
+    from fastapi.testclient import TestClient
+    from candidly.delivery import gender
+    from candidly.settings import Settings
+    from candidly.web.app import create_app
+
+    app = create_app(Settings(database_url=sys.argv[1], run_worker=False, access_log=False))
+    print("built", gender.is_loaded())
+    with TestClient(app):
+        app.state.gender_table.join(60)  # the thread the start began: its end, not its speed
+        print("started", gender.is_loaded())
+    """
+)
+
+
+def test_the_app_loads_the_table_when_it_starts_not_at_the_first_invitation(sqlite_url: str) -> None:
+    """The fan-out of the first invitation runs under the write lock: the table is read on a thread of its own
+    when the app starts, and not when the app is built (no import-time work)."""
+    done = subprocess.run([sys.executable, "-c", STARTED, sqlite_url], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["built", "False", "started", "True"]

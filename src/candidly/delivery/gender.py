@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import threading
 from array import array
 from pathlib import Path
 
@@ -99,8 +100,35 @@ def _read_share(share: int) -> _Share:
 
 
 @functools.cache
+def _read_all() -> tuple[_Share, ...]:
+    return tuple(_read_share(share) for share in range(_SHARES))
+
+
+# One load, by whichever asks first: a fan-out that comes while the start-up's warm-up reads waits for it.
+_LOADING = threading.Lock()
+
+
 def _shares() -> tuple[_Share, ...]:
-    return tuple(_read_share(share) for share in range(_SHARES))  # read on first use only
+    if not is_loaded():
+        with _LOADING:
+            return _read_all()
+    return _read_all()
+
+
+def is_loaded() -> bool:
+    """Whether the table is in memory: after ``warm_up``'s thread ends, or the first detection."""
+    return _read_all.cache_info().currsize > 0
+
+
+def warm_up() -> threading.Thread | None:
+    """Load the table (about 0.5 s of CPU) on a thread of its own, started now, unless it is loaded: called when
+    the app starts, so that the first invitation's fan-out, which runs under the write lock, finds it read.
+    Returns the thread (a daemon: a process that stops meanwhile does not wait for it)."""
+    if is_loaded():
+        return None
+    thread = threading.Thread(target=_shares, name="candidly-gender-table", daemon=True)
+    thread.start()
+    return thread
 
 
 def detect_gender(first_name: str | None) -> str | None:

@@ -14,6 +14,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from candidly import access_page
 from candidly.bootstrap import Services, build_services, build_worker
+from candidly.delivery import gender
 from candidly.delivery.worker import WorkerThread
 from candidly.dialects import comeet, instaview, native, paradox, testinvite
 from candidly.dialects.base import SurfaceServices
@@ -51,7 +52,7 @@ def worker_lifespan(
     """
 
     @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         with log_queue.queued() if queued_logging else nullcontext():
             # The event loop's thread pool, which sync endpoints run on (docs/performance.md, "Memory").
             anyio.to_thread.current_default_thread_limiter().total_tokens = services.settings.request_threads
@@ -59,6 +60,8 @@ def worker_lifespan(
             settings, writer = services.settings, services.backend.writer
             if writer is not None:
                 writer.start()
+            # Off the write lock and the request path: the fan-out of invitations reads the table under the lock.
+            app.state.gender_table = gender.warm_up()
             thread = WorkerThread(build_worker(services)) if settings.run_worker and not settings.test_mode else None
             if thread is not None:
                 thread.start()
