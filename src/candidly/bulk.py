@@ -33,6 +33,9 @@ COLUMNS = (
     "metadata",
 )
 BATCH = 2000
+# The tables an import adds rows to (and applications, into an opening): their statistics are refreshed at its end,
+# so that the first lists after a load are planned for the rows it wrote, not for the tables as they were.
+IMPORTED = ("candidates", "events")
 SYSTEM = Actor(
     Principal(key_id=None, organization_ids=(), scopes=ALL_SCOPES, is_operator=True), surface="import", type="operator"
 )
@@ -105,7 +108,7 @@ def import_rows(
     opening_id: str | None = None,
     on_batch: Any = None,
 ) -> ImportReport:
-    """Import in batches of BATCH rows, one command (one transaction) per batch."""
+    """Import in batches of BATCH rows, one command (one transaction) per batch; then refresh the statistics."""
     report = ImportReport()
     iterator = iter(rows)
     while batch := list(islice(iterator, BATCH)):
@@ -117,6 +120,8 @@ def import_rows(
             report.rejected.extend(result.rejected)
         if on_batch is not None:
             on_batch(len(batch))
+    if report.created:
+        services.database.refresh_statistics(IMPORTED if opening_id is None else (*IMPORTED, "applications"))
     report.rejected.sort(key=lambda r: r.row)
     return report
 
