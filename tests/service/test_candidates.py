@@ -160,6 +160,20 @@ def test_erasure_blanks_the_person_their_files_and_what_the_log_kept(service: Se
         service.run(c.EraseCandidate(bob.id), service.actor(Scope.WRITE_CANDIDATES))
 
 
+def test_erasure_takes_the_persons_live_applications_out_of_their_openings_count(service: Service) -> None:
+    job = service.opening()
+    ada = service.application(job)
+    bob = service.application(job, candidate={"first_name": "Bob", "email": "bob@example.com"})
+    service.run(c.DeleteCandidate(bob.candidate_id))  # removed once already: erasing them removes nothing more
+    service.run(c.EraseCandidate(bob.candidate_id))
+    service.run(c.EraseCandidate(ada.candidate_id))
+    with service.read() as uow:
+        assert uow.openings.get(service.org, job.id).application_count == 0  # type: ignore[union-attr]
+    service.run(c.DeleteOpening(job.id))  # refused while the opening counts a live application
+    with service.read() as uow:
+        assert uow.openings.get(service.org, job.id).deleted_at is not None  # type: ignore[union-attr]
+
+
 def test_the_gdpr_sweep_erases_only_those_whose_expiry_date_passed(service: Service) -> None:
     today = service.clock.now().date()
     due = service.candidate(gdpr_expiry_date=today + timedelta(days=1))

@@ -110,6 +110,8 @@ def erase_person(uow: UnitOfWork, ctx: Context, candidate: Candidate, reason: st
     removed = uow.blobs.delete_attachments(ctx.organization_id, candidate.id)
     uow.blobs.delete_notes(ctx.organization_id, candidate.id)
     for application in applications:
+        if application.deleted_at is None:  # a live one leaves its opening's count, as a removal does
+            uow.openings.add_counts(ctx.organization_id, application.opening_id, -1)
         _blank_application(application, ctx)
         save_versioned(uow.applications, application, "application", application.version, None)
     uow.erasure.forget_person(ctx.organization_id, candidate.id, handles, names)
