@@ -22,10 +22,16 @@ from typing import TypeVar
 
 T = TypeVar("T")
 
-# Threads per engine when the settings name none: SQLite has one writer and cheap readers, so a few threads
-# cover it; PostgreSQL's engine pool holds 5 connections (plus 5 overflow), one thread each.
+# Threads per engine when the settings name none (PostgreSQL's engine pool holds one connection per thread, plus 5
+# overflow). SQLite has one writer and cheap readers, so a few threads cover it. PostgreSQL too: each thread waits
+# out its statements' round trips with the GIL released, and every thread more is one more to take the GIL back
+# from when a round trip ends. Session 17, 32 creates or gets at once in-process (bench.pg_request), per create
+# with 10 / 4 / 2 threads: 107 / 59 / 26 voluntary context switches (GIL hand-offs), 1.34 / 0.98 / 0.67 ms of the
+# kernel's CPU, and the process's CPU 0.75-0.96 of 10 threads' with 4 (paired rounds; gets 0.62-1.00), wall time
+# no worse. Four cover round trips up to about a millisecond before the GIL, not the threads, is the bound; a
+# server far from its database may want more (``database_threads``).
 SQLITE_THREADS = 4
-POSTGRES_THREADS = 10
+POSTGRES_THREADS = 4
 
 
 class DatabaseExecutor:
