@@ -1,11 +1,14 @@
 """Where a PostgreSQL request's time goes: the benchmark's get, create and update called in-process, counted.
 
-``uv run python -m bench.pg_request [--requests 2000] [--widths 1,32] [--rounds 1] [--threads N] [--only create,update]
-[--durable] [--no-sample] [--no-server-log]`` starts a throwaway PostgreSQL cluster (tests/support/pg.py), builds
-the app as ``candidly serve`` does (API-only: no worker), seeds it as ``bench.run`` does, then calls the ASGI app
-directly (no HTTP, no wrk) with the benchmark's InstaView get, TestInvite create and InstaView update: one at a
-time (the latency of one request), then 32 at once (through the database executor's threads, as under wrk);
-``--rounds`` repeats that, interleaved, since on a shared machine only figures taken side by side compare.
+``uv run python -m bench.pg_request [--requests 2000] [--widths 1,32] [--rounds 1] [--threads N[,M...]]
+[--only create,update] [--durable] [--no-sample] [--no-server-log]`` starts a throwaway PostgreSQL cluster
+(tests/support/pg.py), builds the app as ``candidly serve`` does (API-only: no worker), seeds it as ``bench.run``
+does, then calls the ASGI app directly (no HTTP, no wrk) with the benchmark's InstaView get, TestInvite create and
+InstaView update: one at a time (the latency of one request), then 32 at once (through the database executor's
+threads, as under wrk);
+``--rounds`` repeats that, interleaved, since on a shared machine only figures taken side by side compare;
+``--threads 10,4`` builds one app per thread count over the same database, measures them in turn and prints each
+one's CPU and wall time over the first's, paired by round.
 
 For each it prints ms per request, this process's CPU per request (and the kernel's part of it), split by thread
 (the event loop, the database threads) with each kind's context switches a request (voluntary ones are mostly
@@ -24,6 +27,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import statistics
 import threading
 import time
 from collections import Counter
@@ -196,30 +200,61 @@ def describe(seen: Counter[str]) -> str:
     return "; ".join(f"{count / total:.0%} {what}" for what, count in seen.most_common(6))
 
 
-async def measure(app: Any, engine: Engine, world: workload.World, args: argparse.Namespace, dsn: str) -> None:
+async def measure(apps: dict[str, Any], world: workload.World, args: argparse.Namespace, dsn: str) -> None:
+    """Each operation at each width on each app (one per ``--threads``), ``--rounds`` times, interleaved; then,
+    with several apps, each one's CPU and wall time a request as a ratio of the first's, paired by round."""
     n = args.requests
+    seen_cpu: dict[tuple[str, int, str], list[tuple[float, float]]] = {}
+    for app in apps.values():  # every app's pool, prepared statements and key cache warm before the first round
+        for method, paths, body in requests(world, args.only).values():
+            await asyncio.gather(*(call(app, method, paths[i % len(paths)], world.headers, body) for i in range(64)))
     for _ in range(args.rounds):
         for name, (method, paths, body) in requests(world, args.only).items():
             for width in args.widths:
-                with counting(engine) as tally, sampling(dsn, on=args.sample) as seen:
-                    threads, started, cpu, times = thread_usage(), time.perf_counter(), time.process_time(), os.times()
-                    for first in range(0, n, width):
-                        batch = [call(app, method, paths[i % len(paths)], world.headers, body)
-                                 for i in range(first, min(n, first + width))]  # fmt: skip
-                        for answer in await asyncio.gather(*batch):
-                            assert answer.status in (200, 201), answer.body
-                    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
-                    system = os.times().system - times.system
-                    threads_after = thread_usage()
-                print(f"{name:6} x{n} at {width:2} at once: {elapsed / n * 1000:.3f} ms/request "
-                      f"({cpu / n * 1000:.3f} ms of this process's CPU, {system / n * 1000:.3f} of it in the kernel), "
-                      f"{tally.statements / n:.1f} statements, {tally.checkouts / n:.2f} checkouts, "
-                      f"{tally.connects / n:.2f} new connections a request; inside the driver's execute "
-                      f"{tally.driver_seconds / n * 1000:.3f} ms a request (wall time on each thread: at once, "
-                      f"waits for the GIL count too)", flush=True)  # fmt: skip
-                print(f"    by thread, a request: {usage_per_request(threads, threads_after, n)}", flush=True)
-                if args.sample:
-                    print(f"    the server's backends in a transaction, sampled: {describe(seen)}", flush=True)
+                for label, app in apps.items():
+                    engine: Engine = app.state.services.database.engine
+                    with counting(engine) as tally, sampling(dsn, on=args.sample) as seen:
+                        threads, started, cpu, times = (
+                            thread_usage(),
+                            time.perf_counter(),
+                            time.process_time(),
+                            os.times(),
+                        )
+                        for first in range(0, n, width):
+                            batch = [call(app, method, paths[i % len(paths)], world.headers, body)
+                                     for i in range(first, min(n, first + width))]  # fmt: skip
+                            for answer in await asyncio.gather(*batch):
+                                assert answer.status in (200, 201), answer.body
+                        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+                        system = os.times().system - times.system
+                        threads_after = thread_usage()
+                    seen_cpu.setdefault((name, width, label), []).append((cpu / n, elapsed / n))
+                    print(f"{name:6} x{n} at {width:2} at once{label}: {elapsed / n * 1000:.3f} ms/request "
+                          f"({cpu / n * 1000:.3f} ms of this process's CPU, {system / n * 1000:.3f} of it in the kernel), "
+                          f"{tally.statements / n:.1f} statements, {tally.checkouts / n:.2f} checkouts, "
+                          f"{tally.connects / n:.2f} new connections a request; inside the driver's execute "
+                          f"{tally.driver_seconds / n * 1000:.3f} ms a request (wall time on each thread: at once, "
+                          f"waits for the GIL count too)", flush=True)  # fmt: skip
+                    print(f"    by thread, a request: {usage_per_request(threads, threads_after, n)}", flush=True)
+                    if args.sample:
+                        print(f"    the server's backends in a transaction, sampled: {describe(seen)}", flush=True)
+    if len(apps) > 1:
+        print_paired(seen_cpu, list(apps))
+
+
+def print_paired(seen: dict[tuple[str, int, str], list[tuple[float, float]]], labels: list[str]) -> None:
+    """Each app's CPU and wall time a request over the first app's, round by round: on a shared machine the
+    figures of one block swing with the load, a ratio of two blocks taken side by side much less."""
+    first = labels[0]
+    for name, width, label in seen:
+        if label == first:
+            continue
+        pairs = list(zip(seen[(name, width, label)], seen[(name, width, first)], strict=True))
+        cpu = sorted(a[0] / b[0] for a, b in pairs)
+        wall = sorted(a[1] / b[1] for a, b in pairs)
+        print(f"{name:6} at {width:2} at once,{label} over{first}: CPU {cpu[0]:.2f}-{cpu[-1]:.2f} "
+              f"(median {statistics.median(cpu):.2f}), wall {wall[0]:.2f}-{wall[-1]:.2f} "
+              f"(median {statistics.median(wall):.2f}), {len(pairs)} rounds")  # fmt: skip
 
 
 async def server_log(app: Any, cluster: PostgresCluster, world: workload.World, dbname: str) -> None:
@@ -257,17 +292,20 @@ async def main_async(args: argparse.Namespace) -> None:
     cluster.start()
     try:
         url = cluster.create_database("pg_request")
-        settings = Settings(database_url=url, admin_token=ADMIN, run_worker=False, access_log=False,
-                            secret_key="k" * 44, rate_limit_per_minute=0, auth_failures_per_minute=0,
-                            database_threads=args.threads)  # fmt: skip
-        app = create_app(settings)
-        engine: Engine = app.state.services.database.engine
-        world = await seed(app, args.seed)
-        await measure(app, engine, world, args, cluster._dsn("pg_request"))
+        apps = {}
+        for threads in args.threads:
+            settings = Settings(database_url=url, admin_token=ADMIN, run_worker=False, access_log=False,
+                                secret_key="k" * 44, rate_limit_per_minute=0, auth_failures_per_minute=0,
+                                database_threads=threads)  # fmt: skip
+            apps["" if len(args.threads) == 1 else f" ({threads} database threads)"] = create_app(settings)
+        first = next(iter(apps.values()))
+        world = await seed(first, args.seed)
+        await measure(apps, world, args, cluster._dsn("pg_request"))
         if args.server_log:
-            await server_log(app, cluster, world, "pg_request")
-        app.state.services.backend.executor.close()
-        engine.dispose()
+            await server_log(first, cluster, world, "pg_request")
+        for app in apps.values():
+            app.state.services.backend.executor.close()
+            app.state.services.database.engine.dispose()
     finally:
         cluster.stop()
 
@@ -281,7 +319,9 @@ def main() -> None:
     parser.add_argument("--widths", type=lambda v: [int(w) for w in v.split(",")], default=[1, 32],
                         help="requests at once, in turn (default 1,32)")  # fmt: skip
     parser.add_argument("--rounds", type=int, default=1, help="repeat the whole measurement, interleaved")
-    parser.add_argument("--threads", type=int, default=None, help="database threads (default: the settings')")
+    parser.add_argument("--threads", type=lambda v: [int(t) for t in v.split(",")], default=[None],
+                        help="database threads (default: the settings'); several (10,4) build an app for each over "
+                        "the same database, measured in turn, with their ratios to the first")  # fmt: skip
     parser.add_argument("--no-sample", dest="sample", action="store_false", help="no pg_stat_activity sampler")
     parser.add_argument("--no-server-log", dest="server_log", action="store_false")
     asyncio.run(main_async(parser.parse_args()))

@@ -23,13 +23,13 @@ from typing import TypeVar
 T = TypeVar("T")
 
 # Threads per engine when the settings name none (PostgreSQL's engine pool holds one connection per thread, plus 5
-# overflow). SQLite has one writer and cheap readers, so a few threads cover it. PostgreSQL too: each thread waits
-# out its statements' round trips with the GIL released, and every thread more is one more to take the GIL back
-# from when a round trip ends. Session 17, 32 creates or gets at once in-process (bench.pg_request), per create
-# with 10 / 4 / 2 threads: 107 / 59 / 26 voluntary context switches (GIL hand-offs), 1.34 / 0.98 / 0.67 ms of the
-# kernel's CPU, and the process's CPU 0.75-0.96 of 10 threads' with 4 (paired rounds; gets 0.62-1.00), wall time
-# no worse. Four cover round trips up to about a millisecond before the GIL, not the threads, is the bound; a
-# server far from its database may want more (``database_threads``).
+# overflow). SQLite has one writer and cheap readers, so a few threads cover it. PostgreSQL too: a thread releases
+# the GIL at every poll and libpq call of a round trip and must take it back after, so each thread more is one more
+# to hand it to. Session 17, 32 at once in-process (``bench.pg_request --threads 10,4 --rounds 12``, load 2-4), a
+# create with 4 threads instead of 10: voluntary context switches 107 -> 59, the kernel's CPU 1.34 -> 0.98 ms, the
+# process's CPU 0.71-1.10 of before (median of three paired runs 0.83-0.93), wall 0.74-1.15 (median 0.84); a get
+# the same as before within the noise. Four cover round trips up to about a millisecond before the GIL, not the
+# threads, bounds a process; a server far from its database may want more (``database_threads``).
 SQLITE_THREADS = 4
 POSTGRES_THREADS = 4
 
