@@ -1,23 +1,33 @@
 """Where a PostgreSQL request's time goes: the benchmark's get, create and update called in-process, counted.
 
-``uv run python -m bench.pg_request [--requests 2000] [--concurrency 32] [--only create,update] [--durable]`` starts a
-throwaway PostgreSQL cluster (tests/support/pg.py), builds the app as ``candidly serve`` does (API-only: no
-worker), seeds it as ``bench.run`` does, then calls the ASGI app directly (no HTTP, no wrk) with the benchmark's
-InstaView get, TestInvite create and InstaView update: one at a time (the latency of one request), then
-``--concurrency`` at once (through the database executor's threads, as under wrk). For each it prints ms per
-request, the SQL statements per request and the time spent inside the driver's ``execute`` (a round trip to the
-server plus psycopg's own work), from SQLAlchemy's cursor events, and what the server's processes of the app's
-connections were doing, sampled from ``pg_stat_activity`` every 5 ms: waiting on a lock (in which statement),
-running a statement, or idle in a transaction while the app works. Then it turns on the server's
-``log_statement = 'all'`` for a few requests of each and prints what the server received for one of them, pings,
-``BEGIN`` and ``COMMIT`` included: one line a statement; a write's events, its openings' counts and its COMMIT
-are sent together, in one round trip (storage/uow.py).
+``uv run python -m bench.pg_request [--requests 2000] [--widths 1,32] [--rounds 1] [--threads N[,M...]]
+[--only create,update] [--durable] [--no-sample] [--no-server-log]`` starts a throwaway PostgreSQL cluster
+(tests/support/pg.py), builds the app as ``candidly serve`` does (API-only: no worker), seeds it as ``bench.run``
+does, then calls the ASGI app directly (no HTTP, no wrk) with the benchmark's InstaView get, TestInvite create and
+InstaView update: one at a time (the latency of one request), then 32 at once (through the database executor's
+threads, as under wrk);
+``--rounds`` repeats that, interleaved, since on a shared machine only figures taken side by side compare;
+``--threads 10,4`` builds one app per thread count over the same database, measures them in turn and prints each
+one's CPU and wall time over the first's, paired by round.
+
+For each it prints ms per request, this process's CPU per request (and the kernel's part of it), split by thread
+(the event loop, the database threads) with each kind's context switches a request (voluntary ones are mostly
+waits for the GIL or a socket), the SQL statements per request and the time spent inside the driver's
+``execute`` (a round trip to the server plus psycopg's own work), from SQLAlchemy's cursor events, and what the
+server's processes of the app's connections were doing, sampled from ``pg_stat_activity`` every 5 ms: waiting on
+a lock (in which statement), running a statement, or idle in a transaction while the app works. The sampler is
+a thread of this process; ``--no-sample`` leaves it out when CPU is what is measured. Then it turns on the
+server's ``log_statement = 'all'`` for a few requests of each and prints what the server received for one of
+them, pings, ``BEGIN`` and ``COMMIT`` included: one line a statement; a write's events, its openings' counts and
+its COMMIT are sent together, in one round trip (storage/uow.py).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
+import statistics
 import threading
 import time
 from collections import Counter
@@ -38,6 +48,7 @@ from candidly.settings import Settings
 from candidly.web.app import create_app
 
 ADMIN = "bench-operator"
+SAMPLER = "pg-sampler"
 OPERATIONS = ("get", "create", "update")
 
 
@@ -109,10 +120,16 @@ _BACKENDS = """
 
 
 @contextmanager
-def sampling(dsn: str, every: float = 0.005) -> Iterator[Counter[str]]:
+def sampling(dsn: str, every: float = 0.005, *, on: bool = True) -> Iterator[Counter[str]]:
     """What the app's server processes are doing, sampled: waiting on a lock (and in which statement), running a
-    statement, or idle in a transaction (waiting for the app: its Python, the GIL, the next statement)."""
+    statement, or idle in a transaction (waiting for the app: its Python, the GIL, the next statement).
+
+    The sampler is a thread of this process: its CPU shows apart ("sampler"), but it also takes the GIL every
+    few milliseconds, so ``--no-sample`` leaves it out when the CPU a request is what is measured."""
     seen: Counter[str] = Counter()
+    if not on:
+        yield seen
+        return
     stop = threading.Event()
 
     def run() -> None:
@@ -124,7 +141,7 @@ def sampling(dsn: str, every: float = 0.005) -> Iterator[Counter[str]]:
                     elif state.startswith("idle in transaction"):
                         seen["idle in a transaction (the app's turn)"] += 1
 
-    sampler = threading.Thread(target=run, daemon=True)
+    sampler = threading.Thread(target=run, daemon=True, name=SAMPLER)
     sampler.start()
     try:
         yield seen
@@ -133,30 +150,111 @@ def sampling(dsn: str, every: float = 0.005) -> Iterator[Counter[str]]:
         sampler.join()
 
 
+@dataclass
+class Usage:
+    """One kind of thread's CPU (nanoseconds on a core, from the kernel's schedstat) and context switches:
+    voluntary (it blocked: a socket, a lock, the GIL) and involuntary (the kernel took the core away)."""
+
+    cpu_ns: int = 0
+    voluntary: int = 0
+    involuntary: int = 0
+
+
+def _kind(name: str) -> str:
+    if name.startswith("candidly-db"):
+        return "database threads"
+    if name == SAMPLER:
+        return "sampler"
+    return "event loop" if name == "MainThread" else "other"
+
+
+def thread_usage() -> dict[str, Usage]:
+    """This process's threads' CPU and context switches so far, by kind of thread (``/proc/self/task``)."""
+    names = {t.native_id: t.name for t in threading.enumerate()}
+    usage: dict[str, Usage] = {}
+    for task in Path("/proc/self/task").iterdir():
+        try:
+            cpu_ns = int((task / "schedstat").read_text().split()[0])
+            status = dict(line.split(":\t", 1) for line in (task / "status").read_text().splitlines() if ":\t" in line)
+        except OSError:  # the thread ended meanwhile
+            continue
+        kind = usage.setdefault(_kind(names.get(int(task.name), "")), Usage())
+        kind.cpu_ns += cpu_ns
+        kind.voluntary += int(status["voluntary_ctxt_switches"])
+        kind.involuntary += int(status["nonvoluntary_ctxt_switches"])
+    return usage
+
+
+def usage_per_request(before: dict[str, Usage], after: dict[str, Usage], n: int) -> str:
+    parts = []
+    for kind, end in sorted(after.items()):
+        start = before.get(kind, Usage())
+        parts.append(f"{kind} {(end.cpu_ns - start.cpu_ns) / n / 1e6:.3f} ms CPU, "
+                     f"{(end.voluntary - start.voluntary) / n:.1f} + {(end.involuntary - start.involuntary) / n:.1f} "
+                     "switches")  # fmt: skip
+    return "; ".join(parts)
+
+
 def describe(seen: Counter[str]) -> str:
     total = sum(seen.values()) or 1
     return "; ".join(f"{count / total:.0%} {what}" for what, count in seen.most_common(6))
 
 
-async def measure(app: Any, engine: Engine, world: workload.World, args: argparse.Namespace, dsn: str) -> None:
-    n, concurrency = args.requests, args.concurrency
-    for name, (method, paths, body) in requests(world, args.only).items():
-        for width in (1, concurrency):
-            with counting(engine) as tally, sampling(dsn) as seen:
-                started, cpu = time.perf_counter(), time.process_time()
-                for first in range(0, n, width):
-                    batch = [call(app, method, paths[i % len(paths)], world.headers, body)
-                             for i in range(first, min(n, first + width))]  # fmt: skip
-                    for answer in await asyncio.gather(*batch):
-                        assert answer.status in (200, 201), answer.body
-                elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
-            print(f"{name:6} x{n} at {width:2} at once: {elapsed / n * 1000:.3f} ms/request "
-                  f"({cpu / n * 1000:.3f} ms of this process's CPU), "
-                  f"{tally.statements / n:.1f} statements, {tally.checkouts / n:.2f} checkouts, "
-                  f"{tally.connects / n:.2f} new connections a request; inside the driver's execute "
-                  f"{tally.driver_seconds / n * 1000:.3f} ms a request (wall time on each thread: at once, "
-                  f"waits for the GIL count too)", flush=True)  # fmt: skip
-            print(f"    the server's backends in a transaction, sampled: {describe(seen)}", flush=True)
+async def measure(apps: dict[str, Any], world: workload.World, args: argparse.Namespace, dsn: str) -> None:
+    """Each operation at each width on each app (one per ``--threads``), ``--rounds`` times, interleaved; then,
+    with several apps, each one's CPU and wall time a request as a ratio of the first's, paired by round."""
+    n = args.requests
+    seen_cpu: dict[tuple[str, int, str], list[tuple[float, float]]] = {}
+    for app in apps.values():  # every app's pool, prepared statements and key cache warm before the first round
+        for method, paths, body in requests(world, args.only).values():
+            await asyncio.gather(*(call(app, method, paths[i % len(paths)], world.headers, body) for i in range(64)))
+    for _ in range(args.rounds):
+        for name, (method, paths, body) in requests(world, args.only).items():
+            for width in args.widths:
+                for label, app in apps.items():
+                    engine: Engine = app.state.services.database.engine
+                    with counting(engine) as tally, sampling(dsn, on=args.sample) as seen:
+                        threads, started, cpu, times = (
+                            thread_usage(),
+                            time.perf_counter(),
+                            time.process_time(),
+                            os.times(),
+                        )
+                        for first in range(0, n, width):
+                            batch = [call(app, method, paths[i % len(paths)], world.headers, body)
+                                     for i in range(first, min(n, first + width))]  # fmt: skip
+                            for answer in await asyncio.gather(*batch):
+                                assert answer.status in (200, 201), answer.body
+                        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+                        system = os.times().system - times.system
+                        threads_after = thread_usage()
+                    seen_cpu.setdefault((name, width, label), []).append((cpu / n, elapsed / n))
+                    print(f"{name:6} x{n} at {width:2} at once{label}: {elapsed / n * 1000:.3f} ms/request "
+                          f"({cpu / n * 1000:.3f} ms of this process's CPU, {system / n * 1000:.3f} of it in the kernel), "
+                          f"{tally.statements / n:.1f} statements, {tally.checkouts / n:.2f} checkouts, "
+                          f"{tally.connects / n:.2f} new connections a request; inside the driver's execute "
+                          f"{tally.driver_seconds / n * 1000:.3f} ms a request (wall time on each thread: at once, "
+                          f"waits for the GIL count too)", flush=True)  # fmt: skip
+                    print(f"    by thread, a request: {usage_per_request(threads, threads_after, n)}", flush=True)
+                    if args.sample:
+                        print(f"    the server's backends in a transaction, sampled: {describe(seen)}", flush=True)
+    if len(apps) > 1:
+        print_paired(seen_cpu, list(apps))
+
+
+def print_paired(seen: dict[tuple[str, int, str], list[tuple[float, float]]], labels: list[str]) -> None:
+    """Each app's CPU and wall time a request over the first app's, round by round: on a shared machine the
+    figures of one block swing with the load, a ratio of two blocks taken side by side much less."""
+    first = labels[0]
+    for name, width, label in seen:
+        if label == first:
+            continue
+        pairs = list(zip(seen[(name, width, label)], seen[(name, width, first)], strict=True))
+        cpu = sorted(a[0] / b[0] for a, b in pairs)
+        wall = sorted(a[1] / b[1] for a, b in pairs)
+        print(f"{name:6} at {width:2} at once,{label} over{first}: CPU {cpu[0]:.2f}-{cpu[-1]:.2f} "
+              f"(median {statistics.median(cpu):.2f}), wall {wall[0]:.2f}-{wall[-1]:.2f} "
+              f"(median {statistics.median(wall):.2f}), {len(pairs)} rounds")  # fmt: skip
 
 
 async def server_log(app: Any, cluster: PostgresCluster, world: workload.World, dbname: str) -> None:
@@ -194,15 +292,20 @@ async def main_async(args: argparse.Namespace) -> None:
     cluster.start()
     try:
         url = cluster.create_database("pg_request")
-        settings = Settings(database_url=url, admin_token=ADMIN, run_worker=False, access_log=False,
-                            secret_key="k" * 44, rate_limit_per_minute=0, auth_failures_per_minute=0)  # fmt: skip
-        app = create_app(settings)
-        engine: Engine = app.state.services.database.engine
-        world = await seed(app, args.seed)
-        await measure(app, engine, world, args, cluster._dsn("pg_request"))
-        await server_log(app, cluster, world, "pg_request")
-        app.state.services.backend.executor.close()
-        engine.dispose()
+        apps = {}
+        for threads in args.threads:
+            settings = Settings(database_url=url, admin_token=ADMIN, run_worker=False, access_log=False,
+                                secret_key="k" * 44, rate_limit_per_minute=0, auth_failures_per_minute=0,
+                                database_threads=threads)  # fmt: skip
+            apps["" if len(args.threads) == 1 else f" ({threads} database threads)"] = create_app(settings)
+        first = next(iter(apps.values()))
+        world = await seed(first, args.seed)
+        await measure(apps, world, args, cluster._dsn("pg_request"))
+        if args.server_log:
+            await server_log(first, cluster, world, "pg_request")
+        for app in apps.values():
+            app.state.services.backend.executor.close()
+            app.state.services.database.engine.dispose()
     finally:
         cluster.stop()
 
@@ -210,10 +313,17 @@ async def main_async(args: argparse.Namespace) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--requests", type=int, default=2000)
-    parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--seed", type=int, default=200)
     parser.add_argument("--durable", action="store_true", help="fsync and synchronous_commit on, as in production")
     parser.add_argument("--only", type=lambda v: tuple(v.split(",")), default=OPERATIONS, help="e.g. create,update")
+    parser.add_argument("--widths", type=lambda v: [int(w) for w in v.split(",")], default=[1, 32],
+                        help="requests at once, in turn (default 1,32)")  # fmt: skip
+    parser.add_argument("--rounds", type=int, default=1, help="repeat the whole measurement, interleaved")
+    parser.add_argument("--threads", type=lambda v: [int(t) for t in v.split(",")], default=[None],
+                        help="database threads (default: the settings'); several (10,4) build an app for each over "
+                        "the same database, measured in turn, with their ratios to the first")  # fmt: skip
+    parser.add_argument("--no-sample", dest="sample", action="store_false", help="no pg_stat_activity sampler")
+    parser.add_argument("--no-server-log", dest="server_log", action="store_false")
     asyncio.run(main_async(parser.parse_args()))
 
 

@@ -22,10 +22,16 @@ from typing import TypeVar
 
 T = TypeVar("T")
 
-# Threads per engine when the settings name none: SQLite has one writer and cheap readers, so a few threads
-# cover it; PostgreSQL's engine pool holds 5 connections (plus 5 overflow), one thread each.
+# Threads per engine when the settings name none (PostgreSQL's engine pool holds one connection per thread, plus 5
+# overflow). SQLite has one writer and cheap readers, so a few threads cover it. PostgreSQL too: a thread releases
+# the GIL at every poll and libpq call of a round trip and must take it back after, so each thread more is one more
+# to hand it to. Session 17, 32 at once in-process (``bench.pg_request --threads 10,4 --rounds 12``, load 2-4), a
+# create with 4 threads instead of 10: voluntary context switches 107 -> 59, the kernel's CPU 1.34 -> 0.98 ms, the
+# process's CPU 0.71-1.10 of before (median of three paired runs 0.83-0.93), wall 0.74-1.15 (median 0.84); a get
+# the same as before within the noise. Four cover round trips up to about a millisecond before the GIL, not the
+# threads, bounds a process; a server far from its database may want more (``database_threads``).
 SQLITE_THREADS = 4
-POSTGRES_THREADS = 10
+POSTGRES_THREADS = 4
 
 
 class DatabaseExecutor:
