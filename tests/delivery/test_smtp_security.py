@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import shutil
 import ssl
 import subprocess
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,6 +17,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from candidly.bootstrap import Services
+from candidly.delivery.senders import send_email
 from candidly.delivery.worker import Worker
 from tests.delivery.conftest import Inbox, free_port, text_of
 from tests.delivery.test_email import invite
@@ -100,3 +103,17 @@ def test_a_refused_login_dead_letters_the_email_with_the_servers_answer(
     assert inbox.messages == [] and set(logins.tried) == {("mailer", "nope")}  # each mechanism offered
     [delivery] = client.get("/api/v1/deliveries?kind=email", headers=org.headers).json()["items"]
     assert delivery["status"] == "dead" and "535" in delivery["last_error"]
+
+
+def test_a_send_closes_its_tls_connection_before_it_returns(worker: Worker, certificate: ssl.SSLContext) -> None:
+    """A STARTTLS connection's socket is closed by the send, not left to the garbage collector (which warned)."""
+    for name, value in {"security": "starttls", "user": "mailer", "password": "nope"}.items():
+        setattr(worker.settings, f"smtp_{name}", value)
+    with serve(Inbox(), tls_context=certificate, authenticator=Logins(), **STARTTLS) as port:
+        worker.settings.smtp_port = port
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", ResourceWarning)
+            outcomes = [send_email(worker.settings, "ada@example.com", "Hi", "Hello") for _ in range(3)]
+            gc.collect()  # a socket nobody closed warns when it is collected
+    assert [o.status_code for o in outcomes] == [535] * 3
+    assert [str(w.message) for w in caught if issubclass(w.category, ResourceWarning)] == []

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Protocol
 import aiosmtplib
 from standardwebhooks.webhooks import Webhook
 
+from candidly.delivery import smtp
 from candidly.delivery.safety import Resolver, system_resolver
 from candidly.domain.deliveries import Delivery
 
@@ -87,7 +88,7 @@ def send_email(settings: SmtpSettings, to: str, subject: str, body: str) -> Outc
     message.set_content(body)
     try:
         asyncio.run(
-            aiosmtplib.send(
+            smtp.send(
                 message,
                 hostname=settings.smtp_host or DEFAULT_SMTP_HOST,
                 port=settings.smtp_port,
