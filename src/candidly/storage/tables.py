@@ -42,6 +42,11 @@ metadata = MetaData(
 ID = 32
 
 
+def _partial_index(name: str, *columns: str, where: str) -> Index:
+    """An index of only the rows ``where`` holds for, on either database."""
+    return Index(name, *columns, sqlite_where=text(where), postgresql_where=text(where))
+
+
 def _org_fk(column: str, table: str) -> ForeignKeyConstraint:
     return ForeignKeyConstraint(
         ["organization_id", column], [f"{table}.organization_id", f"{table}.id"], ondelete="CASCADE"
@@ -212,12 +217,7 @@ candidates = Table(
     Index("ix_candidates_status", "organization_id", "status", "id", "deleted_at"),
     # The GDPR sweep's queue spans organizations (like ix_events_unpublished); an index led by the organization
     # served no query: the sweep scanned every candidate and sorted them.
-    Index(
-        "ix_candidates_gdpr_due",
-        "gdpr_expiry_date",
-        sqlite_where=text("erased_at IS NULL"),
-        postgresql_where=text("erased_at IS NULL"),
-    ),
+    _partial_index("ix_candidates_gdpr_due", "gdpr_expiry_date", where="erased_at IS NULL"),
 )
 
 applications = Table(
@@ -295,12 +295,7 @@ events = Table(
     Index(None, "organization_id", "candidate_id", "id"),
     Index(None, "organization_id", "subject_id", "id"),
     # Partial: the events logged published (every command's) add nothing to it, the worker's queue stays small.
-    Index(
-        "ix_events_unpublished",
-        "id",
-        sqlite_where=text("published_at IS NULL"),
-        postgresql_where=text("published_at IS NULL"),
-    ),
+    _partial_index("ix_events_unpublished", "id", where="published_at IS NULL"),
 )
 
 attempts = Table(
