@@ -55,6 +55,9 @@ class SqlUnitOfWork:
         self.deliveries = SqlDeliveries(conn)
         self.erasure = SqlErasure(conn)
         self.idempotency = SqlIdempotencyLedger(conn)
+        # Every repository that keeps the rows its command wrote (``SqlRepository._written``), found rather than
+        # listed, so that one added later is forgotten at each savepoint's end too.
+        self._repositories = [r for r in vars(self).values() if isinstance(r, SqlRepository)]
         self._committed = False
         self._commit_sent = False
 
@@ -118,7 +121,7 @@ class SqlUnitOfWork:
 
     def _forget_written(self) -> None:
         """The next command of the batch reads rows from the database, not as the last one wrote (or undid) them."""
-        for repo in (self.users, self.openings, self.candidates, self.applications, self.attempts, self.status_maps):
+        for repo in self._repositories:
             repo.forget()
 
 
